@@ -1,0 +1,519 @@
+package dev.retention.core;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * K-means clustering (Euclidean) with k-means++ seeding, restarts and an accelerated exact Lloyd
+ * iteration.
+ *
+ * <ul>
+ *   <li>Seeding: k-means++ (Arthur &amp; Vassilvitskii, "k-means++: the advantages of careful
+ *       seeding", SODA 2007) with greedy local trials as in scikit-learn: at each step {@code 2 +
+ *       floor(ln k)} candidates are drawn with probability proportional to D(x)^2 and the one that
+ *       lowers the potential most is kept.
+ *   <li>Iteration: Lloyd (1982). The assignment step uses Hamerly's bounds (G. Hamerly, "Making
+ *       k-means even faster", SDM 2010): one upper bound on the distance to the assigned centre and
+ *       one lower bound on the distance to every other centre let most points skip all distance
+ *       computations once centres settle. The assignments equal plain Lloyd's (up to exact distance
+ *       ties); {@link KMeansOptions.Algorithm#LLOYD} runs the plain step for comparison.
+ *   <li>Stopping: as scikit-learn, when the assignment no longer changes, or the summed squared
+ *       centre shift is at most {@code tol * mean column variance}, or after {@code maxIter}
+ *       iterations; then a final assignment makes labels consistent with the centres.
+ *   <li>Empty clusters: re-seeded with the point farthest from its current centre.
+ *   <li>Restarts: {@code nInit} seeds derived from {@code seed}; the lowest inertia wins.
+ * </ul>
+ *
+ * <p>The assignment, update and seeding passes run on all cores in fixed row blocks (see {@link
+ * Workers}), so the result is bit-identical whatever the thread count.
+ */
+public final class KMeans {
+
+  private KMeans() {}
+
+  /**
+   * Clusters the rows of {@code data}.
+   *
+   * @throws IllegalArgumentException if there are fewer rows than clusters
+   */
+  public static KMeansFit fit(FeatureMatrix data, KMeansOptions options) {
+    int n = data.rows();
+    int k = options.k();
+    if (n < k) {
+      throw new IllegalArgumentException(
+          "K-means with k = " + k + " needs at least " + k + " rows, got " + n);
+    }
+    double tolerance = options.tol() * meanColumnVariance(data);
+    SplittableRandom seeds = new SplittableRandom(options.seed());
+    try (Workers workers = Workers.open(options.threads())) {
+      Run run = new Run(data, options, tolerance, workers);
+      KMeansFit best = null;
+      long evaluations = 0;
+      for (int init = 0; init < options.nInit(); init++) {
+        double[] centres = seedPlusPlus(data, k, new SplittableRandom(seeds.nextLong()), workers);
+        evaluations += (long) n * (k + (k - 1L) * (2 + (int) Math.log(k)));
+        KMeansFit fit = run.iterate(centres, init);
+        evaluations += fit.distanceEvaluations();
+        if (best == null || fit.inertia() < best.inertia()) {
+          best = fit;
+        }
+      }
+      return new KMeansFit(
+          best.centroids(),
+          best.labels(),
+          best.sizes(),
+          best.inertia(),
+          best.iterations(),
+          best.converged(),
+          best.bestInit(),
+          best.inertiaTrace(),
+          evaluations);
+    }
+  }
+
+  /** Assigns every row of {@code data} to its nearest centre. */
+  public static int[] assign(FeatureMatrix data, Centroids centroids, int threads) {
+    int[] labels = new int[data.rows()];
+    double[] x = data.data();
+    int d = data.cols();
+    try (Workers workers = Workers.open(threads)) {
+      workers.forEachBlock(
+          data.rows(),
+          (b, from, to) -> {
+            for (int i = from; i < to; i++) {
+              labels[i] = centroids.nearest(x, i * d);
+            }
+          });
+    }
+    return labels;
+  }
+
+  /** Sum of squared distances of each row to the given centre. */
+  public static double inertia(FeatureMatrix data, Centroids centroids, int[] labels) {
+    double sum = 0;
+    for (int i = 0; i < data.rows(); i++) {
+      sum += centroids.distanceSquared(data.data(), i, labels[i]);
+    }
+    return sum;
+  }
+
+  static double meanColumnVariance(FeatureMatrix data) {
+    int n = data.rows();
+    int d = data.cols();
+    double[] x = data.data();
+    double total = 0;
+    for (int c = 0; c < d; c++) {
+      double mean = 0;
+      for (int i = 0; i < n; i++) {
+        mean += x[i * d + c];
+      }
+      mean /= n;
+      double var = 0;
+      for (int i = 0; i < n; i++) {
+        double dev = x[i * d + c] - mean;
+        var += dev * dev;
+      }
+      total += var / n;
+    }
+    return total / d;
+  }
+
+  /** k-means++ with greedy local trials; returns k*d centre coordinates. */
+  static double[] seedPlusPlus(FeatureMatrix data, int k, SplittableRandom rng, Workers workers) {
+    int n = data.rows();
+    int d = data.cols();
+    double[] x = data.data();
+    int trials = 2 + (int) Math.log(k);
+    int blocks = Workers.blockCount(n);
+    double[] centres = new double[k * d];
+    double[] closest = new double[n];
+    double[] cumulative = new double[n];
+    double[] blockPotentials = new double[trials * blocks];
+
+    int first = rng.nextInt(n);
+    System.arraycopy(x, first * d, centres, 0, d);
+    workers.forEachBlock(
+        n,
+        (b, from, to) -> {
+          for (int i = from; i < to; i++) {
+            closest[i] = Centroids.squaredDistance(x, i * d, centres, 0, d);
+          }
+        });
+    int[] candidates = new int[trials];
+    for (int c = 1; c < k; c++) {
+      double running = 0;
+      for (int i = 0; i < n; i++) {
+        running += closest[i];
+        cumulative[i] = running;
+      }
+      for (int t = 0; t < trials; t++) {
+        candidates[t] = firstAbove(cumulative, rng.nextDouble() * running);
+      }
+      workers.forEachBlock(
+          n,
+          (b, from, to) -> {
+            for (int t = 0; t < trials; t++) {
+              int offset = candidates[t] * d;
+              double potential = 0;
+              for (int i = from; i < to; i++) {
+                potential +=
+                    Math.min(closest[i], Centroids.squaredDistance(x, i * d, x, offset, d));
+              }
+              blockPotentials[t * blocks + b] = potential;
+            }
+          });
+      int bestTrial = 0;
+      double bestPotential = Double.POSITIVE_INFINITY;
+      for (int t = 0; t < trials; t++) {
+        double potential = 0;
+        for (int b = 0; b < blocks; b++) {
+          potential += blockPotentials[t * blocks + b];
+        }
+        if (potential < bestPotential) {
+          bestPotential = potential;
+          bestTrial = t;
+        }
+      }
+      int chosenOffset = candidates[bestTrial] * d;
+      System.arraycopy(x, chosenOffset, centres, c * d, d);
+      workers.forEachBlock(
+          n,
+          (b, from, to) -> {
+            for (int i = from; i < to; i++) {
+              closest[i] =
+                  Math.min(closest[i], Centroids.squaredDistance(x, i * d, x, chosenOffset, d));
+            }
+          });
+    }
+    return centres;
+  }
+
+  /** First index whose cumulative weight exceeds {@code target}: a D^2-weighted draw. */
+  private static int firstAbove(double[] cumulative, double target) {
+    int lo = 0;
+    int hi = cumulative.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (cumulative[mid] > target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  /** The iteration state of one restart; buffers are reused across restarts. */
+  private static final class Run {
+    private final double[] x;
+    private final int n;
+    private final int d;
+    private final int k;
+    private final KMeansOptions options;
+    private final double tolerance;
+    private final Workers workers;
+    private final boolean hamerly;
+    private final int blocks;
+    private final int[] labels;
+    private final double[] upper;
+    private final double[] lower;
+    private final double[] halfGap;
+    private final double[] shift;
+    private final double[] blockSums;
+    private final long[] blockCounts;
+    private final long[] blockChanges;
+    private final long[] blockEvaluations;
+    private final double[] blockInertia;
+
+    Run(FeatureMatrix data, KMeansOptions options, double tolerance, Workers workers) {
+      this.x = data.data();
+      this.n = data.rows();
+      this.d = data.cols();
+      this.k = options.k();
+      this.options = options;
+      this.tolerance = tolerance;
+      this.workers = workers;
+      this.hamerly = options.algorithm() == KMeansOptions.Algorithm.HAMERLY;
+      this.blocks = Workers.blockCount(n);
+      this.labels = new int[n];
+      this.upper = new double[n];
+      this.lower = new double[n];
+      this.halfGap = new double[k];
+      this.shift = new double[k];
+      this.blockSums = new double[blocks * k * d];
+      this.blockCounts = new long[blocks * k];
+      this.blockChanges = new long[blocks];
+      this.blockEvaluations = new long[blocks];
+      this.blockInertia = new double[blocks];
+    }
+
+    KMeansFit iterate(double[] initialCentres, int init) {
+      double[] centres = initialCentres.clone();
+      double[] next = new double[k * d];
+      long[] counts = new long[k];
+      double[] trace = new double[options.traceInertia() ? options.maxIter() + 1 : 0];
+      int traced = 0;
+      long evaluations = 0;
+
+      Arrays.fill(upper, Double.POSITIVE_INFINITY);
+      Arrays.fill(lower, 0.0);
+      Arrays.fill(labels, 0);
+      evaluations += assignStep(centres, true);
+      if (options.traceInertia()) {
+        trace[traced++] = exactInertia(centres);
+      }
+      boolean consistent = true;
+      boolean converged = false;
+      int iterations = 0;
+      while (iterations < options.maxIter()) {
+        iterations++;
+        boolean relocated = updateStep(centres, next, counts);
+        double totalShift = 0;
+        for (int j = 0; j < k; j++) {
+          double moved = Centroids.squaredDistance(centres, j * d, next, j * d, d);
+          shift[j] = Math.sqrt(moved);
+          totalShift += moved;
+        }
+        System.arraycopy(next, 0, centres, 0, k * d);
+        consistent = false;
+        if (relocated) {
+          // Bounds no longer hold after moving points by hand: force exact recomputation.
+          Arrays.fill(upper, Double.POSITIVE_INFINITY);
+          Arrays.fill(lower, 0.0);
+        } else if (hamerly) {
+          loosenBounds();
+        }
+        if (!relocated && totalShift <= tolerance) {
+          converged = true;
+          break;
+        }
+        long[] stepChanges = new long[1];
+        evaluations += assignStep(centres, false, stepChanges);
+        consistent = true;
+        if (options.traceInertia()) {
+          trace[traced++] = exactInertia(centres);
+        }
+        if (stepChanges[0] == 0) {
+          converged = true;
+          break;
+        }
+      }
+      if (!consistent) {
+        evaluations += assignStep(centres, false);
+      }
+      long[] sizes = new long[k];
+      for (int i = 0; i < n; i++) {
+        sizes[labels[i]]++;
+      }
+      return new KMeansFit(
+          new Centroids(k, d, centres),
+          labels.clone(),
+          sizes,
+          exactInertia(centres),
+          iterations,
+          converged,
+          init,
+          Arrays.copyOf(trace, traced),
+          evaluations);
+    }
+
+    private long assignStep(double[] centres, boolean full) {
+      return assignStep(centres, full, new long[1]);
+    }
+
+    /** Assigns points to their nearest centre; returns distance evaluations, adds label changes. */
+    private long assignStep(double[] centres, boolean full, long[] changes) {
+      boolean useBounds = hamerly && !full;
+      if (useBounds) {
+        computeHalfGaps(centres);
+      }
+      workers.forEachBlock(
+          n,
+          (b, from, to) -> {
+            long changed = 0;
+            long evaluated = 0;
+            for (int i = from; i < to; i++) {
+              int assigned = labels[i];
+              int offset = i * d;
+              if (useBounds) {
+                double bound = Math.max(halfGap[assigned], lower[i]);
+                if (upper[i] <= bound) {
+                  continue;
+                }
+                double tight =
+                    Math.sqrt(Centroids.squaredDistance(x, offset, centres, assigned * d, d));
+                evaluated++;
+                upper[i] = tight;
+                if (tight <= bound) {
+                  continue;
+                }
+              }
+              int best = 0;
+              double bestDistance = Double.POSITIVE_INFINITY;
+              double secondDistance = Double.POSITIVE_INFINITY;
+              for (int j = 0; j < k; j++) {
+                double dist = Centroids.squaredDistance(x, offset, centres, j * d, d);
+                if (dist < bestDistance) {
+                  secondDistance = bestDistance;
+                  bestDistance = dist;
+                  best = j;
+                } else if (dist < secondDistance) {
+                  secondDistance = dist;
+                }
+              }
+              evaluated += k;
+              if (best != assigned || full) {
+                changed += best != assigned ? 1 : 0;
+                labels[i] = best;
+              }
+              upper[i] = Math.sqrt(bestDistance);
+              lower[i] = Math.sqrt(secondDistance);
+            }
+            blockChanges[b] = changed;
+            blockEvaluations[b] = evaluated;
+          });
+      long evaluations = 0;
+      for (int b = 0; b < blocks; b++) {
+        changes[0] += blockChanges[b];
+        evaluations += blockEvaluations[b];
+      }
+      return evaluations;
+    }
+
+    /** Half the distance from each centre to its nearest other centre (Hamerly's s(j)). */
+    private void computeHalfGaps(double[] centres) {
+      Arrays.fill(halfGap, Double.POSITIVE_INFINITY);
+      for (int a = 0; a < k; a++) {
+        for (int b = a + 1; b < k; b++) {
+          double half =
+              0.5 * Math.sqrt(Centroids.squaredDistance(centres, a * d, centres, b * d, d));
+          halfGap[a] = Math.min(halfGap[a], half);
+          halfGap[b] = Math.min(halfGap[b], half);
+        }
+      }
+    }
+
+    /** After centres moved by {@code shift}: the triangle inequality keeps the bounds valid. */
+    private void loosenBounds() {
+      int fastest = 0;
+      for (int j = 1; j < k; j++) {
+        if (shift[j] > shift[fastest]) {
+          fastest = j;
+        }
+      }
+      double secondFastest = 0;
+      for (int j = 0; j < k; j++) {
+        if (j != fastest) {
+          secondFastest = Math.max(secondFastest, shift[j]);
+        }
+      }
+      double maxShift = shift[fastest];
+      double otherShift = secondFastest;
+      int fastestCentre = fastest;
+      workers.forEachBlock(
+          n,
+          (b, from, to) -> {
+            for (int i = from; i < to; i++) {
+              int assigned = labels[i];
+              upper[i] += shift[assigned];
+              lower[i] -= assigned == fastestCentre ? otherShift : maxShift;
+            }
+          });
+    }
+
+    /**
+     * Means of the assigned points into {@code next}; returns whether an empty cluster was
+     * re-seeded.
+     */
+    private boolean updateStep(double[] centres, double[] next, long[] counts) {
+      int kd = k * d;
+      workers.forEachBlock(
+          n,
+          (b, from, to) -> {
+            int sumBase = b * kd;
+            int countBase = b * k;
+            Arrays.fill(blockSums, sumBase, sumBase + kd, 0.0);
+            Arrays.fill(blockCounts, countBase, countBase + k, 0L);
+            for (int i = from; i < to; i++) {
+              int j = labels[i];
+              blockCounts[countBase + j]++;
+              int target = sumBase + j * d;
+              int offset = i * d;
+              for (int c = 0; c < d; c++) {
+                blockSums[target + c] += x[offset + c];
+              }
+            }
+          });
+      Arrays.fill(next, 0.0);
+      Arrays.fill(counts, 0L);
+      for (int b = 0; b < blocks; b++) {
+        for (int v = 0; v < kd; v++) {
+          next[v] += blockSums[b * kd + v];
+        }
+        for (int j = 0; j < k; j++) {
+          counts[j] += blockCounts[b * k + j];
+        }
+      }
+      boolean empty = false;
+      for (int j = 0; j < k; j++) {
+        if (counts[j] == 0) {
+          empty = true;
+          continue;
+        }
+        for (int c = 0; c < d; c++) {
+          next[j * d + c] /= counts[j];
+        }
+      }
+      if (empty) {
+        reseedEmpty(centres, next, counts);
+      }
+      return empty;
+    }
+
+    /** Moves the farthest points (from their current centre) into the empty clusters. */
+    private void reseedEmpty(double[] centres, double[] next, long[] counts) {
+      double[] distance = new double[n];
+      for (int i = 0; i < n; i++) {
+        distance[i] = Centroids.squaredDistance(x, i * d, centres, labels[i] * d, d);
+      }
+      for (int j = 0; j < k; j++) {
+        if (counts[j] != 0) {
+          continue;
+        }
+        int farthest = -1;
+        for (int i = 0; i < n; i++) {
+          if (counts[labels[i]] > 1 && (farthest < 0 || distance[i] > distance[farthest])) {
+            farthest = i;
+          }
+        }
+        int from = labels[farthest];
+        for (int c = 0; c < d; c++) {
+          double value = x[farthest * d + c];
+          next[from * d + c] = (next[from * d + c] * counts[from] - value) / (counts[from] - 1);
+          next[j * d + c] = value;
+        }
+        counts[from]--;
+        counts[j] = 1;
+        labels[farthest] = j;
+        distance[farthest] = 0;
+      }
+    }
+
+    private double exactInertia(double[] centres) {
+      workers.forEachBlock(
+          n,
+          (b, from, to) -> {
+            double sum = 0;
+            for (int i = from; i < to; i++) {
+              sum += Centroids.squaredDistance(x, i * d, centres, labels[i] * d, d);
+            }
+            blockInertia[b] = sum;
+          });
+      double total = 0;
+      for (int b = 0; b < blocks; b++) {
+        total += blockInertia[b];
+      }
+      return total;
+    }
+  }
+}

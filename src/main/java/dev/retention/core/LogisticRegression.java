@@ -1,0 +1,335 @@
+package dev.retention.core;
+
+/**
+ * L2-regularized binary logistic regression solved by Newton's method.
+ *
+ * <p>Objective (scikit-learn's {@code LogisticRegression(penalty="l2", C=C)}): {@code f(w, b) = C *
+ * sum_i s_i * [softplus(eta_i) - y_i * eta_i] + 0.5 * ||w||^2}, {@code eta_i = b + w . x_i}, with
+ * {@code s_i} the class weight of row i and the intercept {@code b} not penalized. {@code
+ * softplus(t) = log(1 + e^t)} is evaluated as {@code max(t, 0) + log1p(e^-|t|)}, so no term
+ * overflows.
+ *
+ * <p>Solver: Newton's method (e.g. Nocedal &amp; Wright, <i>Numerical Optimization</i>, 2nd ed.,
+ * ch. 3 and 6). Gradient {@code g = C X'S(p - y) + [w; 0]}, Hessian {@code H = C X'S diag(p(1-p)) X
+ * + diag(1, ..., 1, 0)}, step {@code -H^-1 g} by Cholesky, accepted by Armijo backtracking. The L2
+ * term makes {@code f} strictly convex in {@code w}, so the iteration converges, also on perfectly
+ * separable data. Each iteration is one parallel pass over the rows, in fixed blocks, so results do
+ * not depend on the thread count. Quadratic convergence reaches the tight tolerance (default 1e-9)
+ * in a handful of passes, where fixed-step gradient descent would need thousands.
+ */
+public final class LogisticRegression {
+
+  private LogisticRegression() {}
+
+  /**
+   * Fits the model on all rows of {@code design}, with no expansion.
+   *
+   * @param design feature columns (standardized); an intercept is added
+   * @param labels 0 or 1 per row
+   * @throws IllegalArgumentException on a label that is not 0/1, a length mismatch, or a single
+   *     class
+   */
+  public static LogisticFit fit(FeatureMatrix design, int[] labels, LogisticOptions options) {
+    return fit(new Design(design, null, FeatureExpansion.NONE), labels, options);
+  }
+
+  /**
+   * Fits the model on the design's rows of its base matrix, each row expanded on the fly.
+   *
+   * @param labels 0 or 1 for every row of the base matrix (rows outside the subset are ignored)
+   * @throws IllegalArgumentException on a label that is not 0/1, a length mismatch, or a single
+   *     class
+   */
+  public static LogisticFit fit(Design design, int[] labels, LogisticOptions options) {
+    int n = design.size();
+    int d = design.terms();
+    if (labels.length != design.base().rows()) {
+      throw new IllegalArgumentException(
+          "labels has " + labels.length + " entries for " + design.base().rows() + " rows");
+    }
+    long positives = 0;
+    for (int r = 0; r < n; r++) {
+      int i = design.row(r);
+      if (labels[i] != 0 && labels[i] != 1) {
+        throw new IllegalArgumentException("label at row " + i + " is " + labels[i] + ", not 0/1");
+      }
+      positives += labels[i];
+    }
+    if (positives == 0 || positives == n) {
+      throw new IllegalArgumentException(
+          "labels contain a single class (all "
+              + (positives == 0 ? "0" : "1")
+              + " over "
+              + n
+              + " rows): a repurchase model needs both customers who bought again and who did not");
+    }
+    double[] classWeight = classWeights(n, positives, options.classWeight());
+    double weightSum = classWeight[1] * positives + classWeight[0] * (n - positives);
+    double gradientScale = 1.0 / (options.c() * weightSum);
+
+    int p = d + 1; // coefficients then intercept
+    double[] theta = new double[p];
+    try (Workers workers = Workers.open(options.threads())) {
+      Evaluation current = evaluate(design, labels, classWeight, options.c(), theta, workers);
+      int iterations = 0;
+      double gradientNorm = maxAbs(current.gradient) * gradientScale;
+      while (gradientNorm > options.tol() && iterations < options.maxIter()) {
+        iterations++;
+        double[] step = solve(current.hessian, current.gradient, p);
+        double slope = 0;
+        for (int a = 0; a < p; a++) {
+          slope += current.gradient[a] * step[a];
+        }
+        double t = 1.0;
+        Evaluation trial;
+        double[] candidate = new double[p];
+        while (true) {
+          for (int a = 0; a < p; a++) {
+            candidate[a] = theta[a] + t * step[a];
+          }
+          trial = evaluate(design, labels, classWeight, options.c(), candidate, workers);
+          if (trial.objective <= current.objective + 1e-4 * t * slope || t < 1e-10) {
+            break;
+          }
+          t *= 0.5;
+        }
+        if (!(trial.objective <= current.objective)) {
+          break; // no further decrease representable in floating point
+        }
+        theta = candidate;
+        current = trial;
+        gradientNorm = maxAbs(current.gradient) * gradientScale;
+      }
+      double[] coefficients = java.util.Arrays.copyOf(theta, d);
+      return new LogisticFit(
+          theta[d],
+          coefficients,
+          iterations,
+          gradientNorm,
+          gradientNorm <= options.tol(),
+          current.objective);
+    }
+  }
+
+  /** Per-class row weights: {@code [w0, w1]}. */
+  static double[] classWeights(int n, long positives, LogisticOptions.ClassWeight mode) {
+    if (mode == LogisticOptions.ClassWeight.BALANCED) {
+      return new double[] {n / (2.0 * (n - positives)), n / (2.0 * positives)};
+    }
+    return new double[] {1.0, 1.0};
+  }
+
+  /** Numerically stable logistic function. */
+  public static double sigmoid(double t) {
+    if (t >= 0) {
+      return 1.0 / (1.0 + Math.exp(-t));
+    }
+    double e = Math.exp(t);
+    return e / (1.0 + e);
+  }
+
+  /** {@code log(1 + e^t)} without overflow. */
+  public static double softplus(double t) {
+    return Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+  }
+
+  /**
+   * The design a fit sees: rows {@code rows} (all when null) of a standardized base matrix, each
+   * expanded by {@code expansion}. Nothing is materialised: rows are expanded into a small buffer
+   * as they are visited, so memory stays that of the base matrix.
+   */
+  public record Design(FeatureMatrix base, int[] subset, FeatureExpansion expansion) {
+
+    /** Number of design rows. */
+    public int size() {
+      return subset == null ? base.rows() : subset.length;
+    }
+
+    /** Index into the base matrix of design row {@code r}. */
+    public int row(int r) {
+      return subset == null ? r : subset[r];
+    }
+
+    public int terms() {
+      return expansion.terms(base.cols());
+    }
+
+    /** Writes the expanded terms of design row {@code r} into {@code out}. */
+    public void fill(int r, double[] out) {
+      expansion.expandRow(base.data(), row(r) * base.cols(), base.cols(), out, 0);
+    }
+
+    /** Labels of the design rows. */
+    public int[] labelsOf(int[] labels) {
+      return subset == null ? labels.clone() : StratifiedSplit.pick(labels, subset);
+    }
+  }
+
+  /** Probabilities of every design row under {@code fit}. */
+  public static double[] probabilities(Design design, LogisticFit fit) {
+    double[] out = new double[design.size()];
+    double[] row = new double[design.terms()];
+    for (int r = 0; r < out.length; r++) {
+      design.fill(r, row);
+      out[r] = sigmoid(fit.linear(row, 0));
+    }
+    return out;
+  }
+
+  private record Evaluation(double objective, double[] gradient, double[] hessian) {}
+
+  /** Objective, gradient and Hessian (upper triangle, row-major p*p) at {@code theta}. */
+  private static Evaluation evaluate(
+      Design design,
+      int[] labels,
+      double[] classWeight,
+      double c,
+      double[] theta,
+      Workers workers) {
+    int n = design.size();
+    int d = design.terms();
+    int p = d + 1;
+    int blocks = Workers.blockCount(n);
+    int stride = 1 + p + p * p;
+    double[] partial = new double[blocks * stride];
+    workers.forEachBlock(
+        n,
+        (b, from, to) -> {
+          int base = b * stride;
+          double[] row = new double[p];
+          row[d] = 1.0;
+          double loss = 0;
+          for (int r = from; r < to; r++) {
+            design.fill(r, row);
+            int i = design.row(r);
+            double eta = theta[d];
+            for (int a = 0; a < d; a++) {
+              eta += theta[a] * row[a];
+            }
+            double weight = classWeight[labels[i]];
+            loss += weight * (softplus(eta) - labels[i] * eta);
+            double prob = sigmoid(eta);
+            double residual = weight * (prob - labels[i]);
+            double curvature = weight * prob * (1 - prob);
+            for (int a = 0; a < p; a++) {
+              partial[base + 1 + a] += residual * row[a];
+              double scaled = curvature * row[a];
+              int hessianRow = base + 1 + p + a * p;
+              for (int bb = a; bb < p; bb++) {
+                partial[hessianRow + bb] += scaled * row[bb];
+              }
+            }
+          }
+          partial[base] = loss;
+        });
+    double objective = 0;
+    double[] gradient = new double[p];
+    double[] hessian = new double[p * p];
+    for (int b = 0; b < blocks; b++) {
+      int base = b * stride;
+      objective += partial[base];
+      for (int a = 0; a < p; a++) {
+        gradient[a] += partial[base + 1 + a];
+      }
+      for (int v = 0; v < p * p; v++) {
+        hessian[v] += partial[base + 1 + p + v];
+      }
+    }
+    double penalty = 0;
+    for (int a = 0; a < p; a++) {
+      gradient[a] *= c;
+      for (int bb = a; bb < p; bb++) {
+        hessian[a * p + bb] *= c;
+        hessian[bb * p + a] = hessian[a * p + bb];
+      }
+    }
+    for (int a = 0; a < d; a++) {
+      penalty += theta[a] * theta[a];
+      gradient[a] += theta[a];
+      hessian[a * p + a] += 1.0;
+    }
+    return new Evaluation(c * objective + 0.5 * penalty, gradient, hessian);
+  }
+
+  /** Solves {@code H step = -g} by Cholesky; adds a small ridge if H is numerically singular. */
+  private static double[] solve(double[] hessian, double[] gradient, int p) {
+    double jitter = 0;
+    for (int attempt = 0; attempt < 12; attempt++) {
+      double[] l = cholesky(hessian, p, jitter);
+      if (l != null) {
+        double[] z = new double[p];
+        for (int i = 0; i < p; i++) {
+          double sum = -gradient[i];
+          for (int j = 0; j < i; j++) {
+            sum -= l[i * p + j] * z[j];
+          }
+          z[i] = sum / l[i * p + i];
+        }
+        double[] step = new double[p];
+        for (int i = p - 1; i >= 0; i--) {
+          double sum = z[i];
+          for (int j = i + 1; j < p; j++) {
+            sum -= l[j * p + i] * step[j];
+          }
+          step[i] = sum / l[i * p + i];
+        }
+        return step;
+      }
+      jitter = jitter == 0 ? 1e-10 : jitter * 100;
+    }
+    throw new IllegalStateException("the logistic-regression Hessian is not positive definite");
+  }
+
+  private static double[] cholesky(double[] a, int p, double jitter) {
+    double[] l = new double[p * p];
+    for (int i = 0; i < p; i++) {
+      for (int j = 0; j <= i; j++) {
+        double sum = a[i * p + j] + (i == j ? jitter : 0);
+        for (int m = 0; m < j; m++) {
+          sum -= l[i * p + m] * l[j * p + m];
+        }
+        if (i == j) {
+          if (!(sum > 0)) {
+            return null;
+          }
+          l[i * p + i] = Math.sqrt(sum);
+        } else {
+          l[i * p + j] = sum / l[j * p + j];
+        }
+      }
+    }
+    return l;
+  }
+
+  private static double maxAbs(double[] values) {
+    double max = 0;
+    for (double v : values) {
+      max = Math.max(max, Math.abs(v));
+    }
+    return max;
+  }
+
+  /** Scaled gradient norm of the objective at a given fit, for checks. */
+  public static double gradientNorm(
+      FeatureMatrix design, int[] labels, LogisticOptions options, LogisticFit fit) {
+    return gradientNorm(new Design(design, null, FeatureExpansion.NONE), labels, options, fit);
+  }
+
+  /** Scaled gradient norm of the objective at a given fit, for checks. */
+  public static double gradientNorm(
+      Design design, int[] labels, LogisticOptions options, LogisticFit fit) {
+    int d = design.terms();
+    double[] theta = java.util.Arrays.copyOf(fit.coefficients(), d + 1);
+    theta[d] = fit.intercept();
+    long positives = 0;
+    for (int r = 0; r < design.size(); r++) {
+      positives += labels[design.row(r)];
+    }
+    double[] weights = classWeights(design.size(), positives, options.classWeight());
+    double weightSum = weights[1] * positives + weights[0] * (design.size() - positives);
+    try (Workers workers = Workers.open(options.threads())) {
+      Evaluation e = evaluate(design, labels, weights, options.c(), theta, workers);
+      return maxAbs(e.gradient) / (options.c() * weightSum);
+    }
+  }
+}

@@ -1,0 +1,369 @@
+package dev.retention.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Evaluation of predicted probabilities against 0/1 labels, with scikit-learn's definitions.
+ *
+ * <ul>
+ *   <li>ROC AUC: the Mann-Whitney statistic with average ranks for tied scores (Hanley &amp;
+ *       McNeil, Radiology 1982), equal to the trapezoidal area under the ROC curve over distinct
+ *       thresholds.
+ *   <li>PR AUC: average precision {@code sum_n (R_n - R_{n-1}) P_n} over distinct thresholds, as
+ *       {@code sklearn.metrics.average_precision_score} (no interpolation).
+ *   <li>Log loss with probabilities clipped to {@code [1e-15, 1 - 1e-15]}; Brier score.
+ *   <li>Confusion matrix at a threshold (predicted positive when {@code p >= threshold}).
+ *   <li>Calibration: 10 equal-width probability bins; lift: 10 equal-count groups by descending
+ *       score.
+ * </ul>
+ */
+public final class Metrics {
+
+  private Metrics() {}
+
+  /** Points kept on the ROC and precision-recall curves in a report. */
+  public static final int CURVE_POINTS = 101;
+
+  /** A point of a curve: x, y and the score threshold that produces it. */
+  public record CurvePoint(double x, double y, double threshold) {}
+
+  /** Counts at a threshold. */
+  public record Confusion(
+      double threshold,
+      long truePositives,
+      long falsePositives,
+      long trueNegatives,
+      long falseNegatives) {
+
+    public double accuracy() {
+      return ratio(truePositives + trueNegatives, total());
+    }
+
+    public double precision() {
+      return ratio(truePositives, truePositives + falsePositives);
+    }
+
+    public double recall() {
+      return ratio(truePositives, truePositives + falseNegatives);
+    }
+
+    public double f1() {
+      double p = precision();
+      double r = recall();
+      return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    public long total() {
+      return truePositives + falsePositives + trueNegatives + falseNegatives;
+    }
+  }
+
+  /**
+   * One calibration bin {@code [lower, upper)} (the last includes 1).
+   *
+   * @param meanPredicted mean predicted probability in the bin (0 when empty)
+   * @param observedRate share of positives in the bin (0 when empty)
+   */
+  public record CalibrationBin(
+      double lower, double upper, long count, double meanPredicted, double observedRate) {}
+
+  /**
+   * One decile of rows ranked by descending score.
+   *
+   * @param rate share of positives in the decile
+   * @param lift rate divided by the overall positive rate
+   * @param cumulativeCapture share of all positives found in deciles 1..this one
+   */
+  public record LiftBin(
+      int decile,
+      long count,
+      double meanPredicted,
+      double rate,
+      double lift,
+      double cumulativeCapture) {}
+
+  /** All metrics of one evaluation. */
+  public record Evaluation(
+      long rows,
+      long positives,
+      double rocAuc,
+      double prAuc,
+      double logLoss,
+      double brier,
+      Confusion confusion,
+      List<CalibrationBin> calibration,
+      List<LiftBin> lift,
+      List<CurvePoint> roc,
+      List<CurvePoint> precisionRecall) {}
+
+  /** Computes every metric. */
+  public static Evaluation evaluate(double[] probability, int[] labels, double threshold) {
+    check(probability, labels);
+    long positives = 0;
+    for (int label : labels) {
+      positives += label;
+    }
+    return new Evaluation(
+        labels.length,
+        positives,
+        rocAuc(probability, labels),
+        averagePrecision(probability, labels),
+        logLoss(probability, labels),
+        brier(probability, labels),
+        confusion(probability, labels, threshold),
+        calibration(probability, labels, 10),
+        lift(probability, labels),
+        rocCurve(probability, labels),
+        precisionRecallCurve(probability, labels));
+  }
+
+  /** ROC AUC with exact tie handling; NaN when only one class is present. */
+  public static double rocAuc(double[] score, int[] labels) {
+    check(score, labels);
+    int n = score.length;
+    Integer[] order = ascending(score);
+    long positives = 0;
+    double positiveRankSum = 0;
+    int i = 0;
+    while (i < n) {
+      int j = i;
+      while (j + 1 < n && score[order[j + 1]] == score[order[i]]) {
+        j++;
+      }
+      double averageRank = (i + j) / 2.0 + 1.0; // ranks are 1-based
+      for (int m = i; m <= j; m++) {
+        if (labels[order[m]] == 1) {
+          positives++;
+          positiveRankSum += averageRank;
+        }
+      }
+      i = j + 1;
+    }
+    long negatives = n - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+  }
+
+  /** Average precision (area under the precision-recall step curve); NaN without positives. */
+  public static double averagePrecision(double[] score, int[] labels) {
+    check(score, labels);
+    Integer[] order = descending(score);
+    long totalPositives = 0;
+    for (int label : labels) {
+      totalPositives += label;
+    }
+    if (totalPositives == 0) {
+      return Double.NaN;
+    }
+    double ap = 0;
+    long truePositives = 0;
+    long seen = 0;
+    double previousRecall = 0;
+    int i = 0;
+    while (i < order.length) {
+      int j = i;
+      while (j < order.length && score[order[j]] == score[order[i]]) {
+        truePositives += labels[order[j]];
+        seen++;
+        j++;
+      }
+      double recall = (double) truePositives / totalPositives;
+      double precision = (double) truePositives / seen;
+      ap += (recall - previousRecall) * precision;
+      previousRecall = recall;
+      i = j;
+    }
+    return ap;
+  }
+
+  public static double logLoss(double[] probability, int[] labels) {
+    check(probability, labels);
+    double eps = 1e-15;
+    double sum = 0;
+    for (int i = 0; i < labels.length; i++) {
+      double p = Math.min(Math.max(probability[i], eps), 1 - eps);
+      sum -= labels[i] == 1 ? Math.log(p) : Math.log1p(-p);
+    }
+    return sum / labels.length;
+  }
+
+  public static double brier(double[] probability, int[] labels) {
+    check(probability, labels);
+    double sum = 0;
+    for (int i = 0; i < labels.length; i++) {
+      double diff = probability[i] - labels[i];
+      sum += diff * diff;
+    }
+    return sum / labels.length;
+  }
+
+  public static Confusion confusion(double[] probability, int[] labels, double threshold) {
+    check(probability, labels);
+    long tp = 0;
+    long fp = 0;
+    long tn = 0;
+    long fn = 0;
+    for (int i = 0; i < labels.length; i++) {
+      boolean predicted = probability[i] >= threshold;
+      if (predicted) {
+        if (labels[i] == 1) {
+          tp++;
+        } else {
+          fp++;
+        }
+      } else if (labels[i] == 1) {
+        fn++;
+      } else {
+        tn++;
+      }
+    }
+    return new Confusion(threshold, tp, fp, tn, fn);
+  }
+
+  public static List<CalibrationBin> calibration(double[] probability, int[] labels, int bins) {
+    long[] count = new long[bins];
+    double[] predicted = new double[bins];
+    long[] positive = new long[bins];
+    for (int i = 0; i < labels.length; i++) {
+      int bin = Math.min(bins - 1, (int) (probability[i] * bins));
+      count[bin]++;
+      predicted[bin] += probability[i];
+      positive[bin] += labels[i];
+    }
+    List<CalibrationBin> out = new ArrayList<>(bins);
+    for (int b = 0; b < bins; b++) {
+      out.add(
+          new CalibrationBin(
+              (double) b / bins,
+              (double) (b + 1) / bins,
+              count[b],
+              count[b] == 0 ? 0 : predicted[b] / count[b],
+              ratio(positive[b], count[b])));
+    }
+    return out;
+  }
+
+  public static List<LiftBin> lift(double[] probability, int[] labels) {
+    int n = labels.length;
+    Integer[] order = descending(probability);
+    long totalPositives = 0;
+    for (int label : labels) {
+      totalPositives += label;
+    }
+    double overall = ratio(totalPositives, n);
+    List<LiftBin> out = new ArrayList<>(10);
+    long cumulative = 0;
+    for (int g = 0; g < 10; g++) {
+      int from = (int) ((long) g * n / 10);
+      int to = (int) ((long) (g + 1) * n / 10);
+      long positives = 0;
+      double predicted = 0;
+      for (int m = from; m < to; m++) {
+        positives += labels[order[m]];
+        predicted += probability[order[m]];
+      }
+      cumulative += positives;
+      long count = to - from;
+      double rate = ratio(positives, count);
+      out.add(
+          new LiftBin(
+              g + 1,
+              count,
+              count == 0 ? 0 : predicted / count,
+              rate,
+              overall == 0 ? 0 : rate / overall,
+              ratio(cumulative, totalPositives)));
+    }
+    return out;
+  }
+
+  /** ROC curve (x = false positive rate, y = true positive rate), thinned to at most 101 points. */
+  public static List<CurvePoint> rocCurve(double[] score, int[] labels) {
+    return curve(score, labels, true);
+  }
+
+  /** Precision-recall curve (x = recall, y = precision), thinned to at most 101 points. */
+  public static List<CurvePoint> precisionRecallCurve(double[] score, int[] labels) {
+    return curve(score, labels, false);
+  }
+
+  private static List<CurvePoint> curve(double[] score, int[] labels, boolean roc) {
+    Integer[] order = descending(score);
+    long totalPositives = 0;
+    for (int label : labels) {
+      totalPositives += label;
+    }
+    long totalNegatives = labels.length - totalPositives;
+    List<CurvePoint> all = new ArrayList<>();
+    if (roc) {
+      // The (0, 0) corner: a threshold just above every score (finite, so JSON can hold it).
+      all.add(new CurvePoint(0, 0, Math.nextUp(score[order[0]])));
+    }
+    long tp = 0;
+    long fp = 0;
+    int i = 0;
+    while (i < order.length) {
+      int j = i;
+      while (j < order.length && score[order[j]] == score[order[i]]) {
+        if (labels[order[j]] == 1) {
+          tp++;
+        } else {
+          fp++;
+        }
+        j++;
+      }
+      double threshold = score[order[i]];
+      if (roc) {
+        all.add(new CurvePoint(ratio(fp, totalNegatives), ratio(tp, totalPositives), threshold));
+      } else {
+        all.add(new CurvePoint(ratio(tp, totalPositives), ratio(tp, tp + fp), threshold));
+      }
+      i = j;
+    }
+    if (all.size() <= CURVE_POINTS) {
+      return all;
+    }
+    List<CurvePoint> thinned = new ArrayList<>(CURVE_POINTS);
+    for (int p = 0; p < CURVE_POINTS; p++) {
+      thinned.add(all.get((int) Math.round((double) p * (all.size() - 1) / (CURVE_POINTS - 1))));
+    }
+    return thinned;
+  }
+
+  private static Integer[] ascending(double[] score) {
+    Integer[] order = new Integer[score.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(score[a], score[b]));
+    return order;
+  }
+
+  private static Integer[] descending(double[] score) {
+    Integer[] order = new Integer[score.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    // Stable sort: equal scores keep row order, so groups and deciles are deterministic.
+    Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+    return order;
+  }
+
+  private static void check(double[] values, int[] labels) {
+    if (values.length != labels.length) {
+      throw new IllegalArgumentException(
+          values.length + " scores for " + labels.length + " labels");
+    }
+    if (values.length == 0) {
+      throw new IllegalArgumentException("cannot evaluate zero rows");
+    }
+  }
+
+  private static double ratio(long a, long b) {
+    return b == 0 ? 0 : (double) a / b;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.retention.model;
+
+import dev.retention.core.KSelection;
+import dev.retention.core.Metrics;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one model type, written by training and read by scoring: customer segments (K-means on
+ * standardized features) and a repurchase probability (logistic regression), with everything needed
+ * to score a raw feature vector exactly as in training, the evaluation, and how it was made.
+ *
+ * <p>It holds aggregates only: no customer row, id or per-customer value. Serialized by {@link
+ * ModelJson} with {@code schemaVersion} {@value #SCHEMA_VERSION}; the JSON Schema is {@code
+ * model.schema.json} on the class path.
+ *
+ * @param schemaVersion "major.minor"; readers accept their own major version only
+ * @param modelName logical name (the S3 prefix {@code models/<modelName>/})
+ * @param version model version, derived from the training input
+ * @param createdAt ISO-8601 instant of training
+ * @param labelColumn name of the label in the training data
+ * @param features input features in model order, with their transforms
+ * @param segmentation K-means centres and how K was chosen
+ * @param classifier logistic-regression terms and weights
+ * @param evaluation held-out metrics of the classifier
+ * @param segments per-segment profiles
+ * @param provenance parameters, counts, durations, warnings
+ */
+public record RetentionModel(
+    String schemaVersion,
+    String modelName,
+    String version,
+    String createdAt,
+    String labelColumn,
+    List<Feature> features,
+    Segmentation segmentation,
+    Classifier classifier,
+    Evaluation evaluation,
+    List<Segment> segments,
+    Provenance provenance) {
+
+  /** The schema version this code writes. */
+  public static final String SCHEMA_VERSION = "1.0";
+
+  /**
+   * One input feature and its standardization: {@code z = (t(x) - mean) / std}, {@code t = log1p}
+   * when {@code log1p}.
+   *
+   * @param min smallest raw value seen in training
+   * @param max largest raw value seen in training
+   */
+  public record Feature(
+      String name, boolean log1p, double mean, double std, double min, double max) {}
+
+  /**
+   * K-means segmentation.
+   *
+   * @param k number of segments
+   * @param centresStandardized k rows of d standardized coordinates (what scoring uses)
+   * @param centresOriginal the same centres mapped back to original units
+   * @param inertia sum of squared standardized distances to the nearest centre, all training rows
+   * @param iterations Lloyd iterations of the winning restart
+   * @param converged whether it converged before maxIter
+   * @param kSearch curves and the choice of K, or null when K was configured
+   */
+  public record Segmentation(
+      int k,
+      double[][] centresStandardized,
+      double[][] centresOriginal,
+      double inertia,
+      int iterations,
+      boolean converged,
+      KSelection.Result kSearch) {}
+
+  /**
+   * Logistic regression over {@code terms} (the standardized features, then any squares and
+   * interactions).
+   *
+   * @param squares whether squared terms follow the base features
+   * @param interactions whether pairwise interaction terms follow
+   * @param terms term names, one per coefficient
+   * @param c regularization (scikit-learn's C)
+   * @param classWeight NONE or BALANCED
+   * @param threshold decision threshold for the confusion-matrix metrics
+   * @param nonLinear how the expansion was decided
+   */
+  public record Classifier(
+      double intercept,
+      double[] coefficients,
+      List<String> terms,
+      boolean squares,
+      boolean interactions,
+      double c,
+      String classWeight,
+      double threshold,
+      int iterations,
+      boolean converged,
+      double gradientNorm,
+      NonLinearDecision nonLinear) {}
+
+  /**
+   * The documented rule that decided whether squares and interactions are used.
+   *
+   * @param mode OFF, AUTO or ON
+   * @param linearLogLoss validation log loss of the linear model (AUTO only, else null)
+   * @param expandedLogLoss validation log loss of the expanded model (AUTO only, else null)
+   * @param decisionRows training rows used by the two comparison fits
+   * @param used whether the published model uses the expansion
+   * @param rule one sentence saying why
+   */
+  public record NonLinearDecision(
+      String mode,
+      Double linearLogLoss,
+      Double expandedLogLoss,
+      long decisionRows,
+      boolean used,
+      String rule) {}
+
+  /**
+   * Held-out evaluation of the classifier (fit on the training split, scored on the validation
+   * split); the published coefficients are then refit on all rows.
+   */
+  public record Evaluation(
+      long trainRows,
+      long validationRows,
+      long validationPositives,
+      double rocAuc,
+      double prAuc,
+      double logLoss,
+      double brier,
+      double threshold,
+      double accuracy,
+      double precision,
+      double recall,
+      double f1,
+      Confusion confusion,
+      List<Metrics.CalibrationBin> calibration,
+      List<Metrics.LiftBin> lift,
+      List<Metrics.CurvePoint> roc,
+      List<Metrics.CurvePoint> precisionRecall) {}
+
+  /** Confusion matrix counts at the threshold. */
+  public record Confusion(
+      long truePositives, long falsePositives, long trueNegatives, long falseNegatives) {}
+
+  /**
+   * One segment's profile over the training rows.
+   *
+   * @param id index of its centre
+   * @param name descriptive name
+   * @param size training rows in it
+   * @param share size over all rows
+   * @param repurchaseRate observed share of label 1
+   * @param meanProbability mean predicted repurchase probability (published model, in-sample)
+   * @param featureMeans mean raw value of each feature, in feature order
+   */
+  public record Segment(
+      int id,
+      String name,
+      long size,
+      double share,
+      double repurchaseRate,
+      double meanProbability,
+      Map<String, Double> featureMeans) {}
+
+  /**
+   * How the model was made.
+   *
+   * @param library producing library name
+   * @param libraryVersion its version
+   * @param seed the training seed
+   * @param parameters every hyper-parameter, by name
+   * @param rowsRead data rows read from the input
+   * @param rowsUsed rows that entered the fit
+   * @param rowsRejected bad rows skipped
+   * @param rejections the first reasons for rejection (row number, column, value)
+   * @param source where the data came from (e.g. an S3 URI and ETag), or null
+   * @param timingsMs wall-clock milliseconds per training stage
+   * @param warnings notes such as constant columns
+   */
+  public record Provenance(
+      String library,
+      String libraryVersion,
+      long seed,
+      Map<String, Object> parameters,
+      long rowsRead,
+      long rowsUsed,
+      long rowsRejected,
+      List<String> rejections,
+      String source,
+      Map<String, Long> timingsMs,
+      List<String> warnings) {}
+
+  /** Feature names in model order. */
+  public List<String> featureNames() {
+    return features.stream().map(Feature::name).toList();
+  }
+}

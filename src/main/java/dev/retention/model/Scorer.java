@@ -1,0 +1,207 @@
+package dev.retention.model;
+
+import dev.retention.core.FeatureExpansion;
+import dev.retention.core.LogisticRegression;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores one customer's raw features with a {@link RetentionModel}: standardize exactly as in
+ * training, find the nearest segment centre, compute the repurchase probability and the top feature
+ * contributions ({@code coefficient * standardized term}, folded onto the original features by
+ * {@link FeatureExpansion#contributions}).
+ *
+ * <p>Built once per model (the model's lists are flattened into primitive arrays here) and then
+ * thread-safe and allocation-light: a score costs O(k*d + terms) arithmetic.
+ */
+public final class Scorer {
+
+  /** How much one feature pushed the log-odds of repurchase up (positive) or down (negative). */
+  public record Contribution(String feature, double value) {}
+
+  /**
+   * One customer's result.
+   *
+   * @param segment id of the nearest centre
+   * @param segmentName that segment's name
+   * @param distance Euclidean distance to that centre, in standardized units
+   * @param probability repurchase probability
+   * @param topContributions the largest contributions by absolute value, largest first
+   */
+  public record Score(
+      int segment,
+      String segmentName,
+      double distance,
+      double probability,
+      List<Contribution> topContributions) {}
+
+  /** Contributions returned per customer. */
+  public static final int TOP_CONTRIBUTIONS = 3;
+
+  private final RetentionModel model;
+  private final int d;
+  private final int k;
+  private final String[] names;
+  private final Map<String, Integer> index;
+  private final boolean[] log1p;
+  private final double[] mean;
+  private final double[] std;
+  private final double[] centres;
+  private final String[] segmentNames;
+  private final double intercept;
+  private final double[] coefficients;
+  private final FeatureExpansion expansion;
+
+  private Scorer(RetentionModel model) {
+    this.model = model;
+    List<RetentionModel.Feature> features = model.features();
+    this.d = features.size();
+    this.k = model.segmentation().k();
+    this.names = new String[d];
+    this.index = new HashMap<>();
+    this.log1p = new boolean[d];
+    this.mean = new double[d];
+    this.std = new double[d];
+    for (int c = 0; c < d; c++) {
+      RetentionModel.Feature f = features.get(c);
+      names[c] = f.name();
+      index.put(f.name(), c);
+      log1p[c] = f.log1p();
+      mean[c] = f.mean();
+      std[c] = f.std();
+    }
+    this.centres = new double[k * d];
+    for (int j = 0; j < k; j++) {
+      System.arraycopy(model.segmentation().centresStandardized()[j], 0, centres, j * d, d);
+    }
+    this.segmentNames = new String[k];
+    for (RetentionModel.Segment s : model.segments()) {
+      segmentNames[s.id()] = s.name();
+    }
+    RetentionModel.Classifier cls = model.classifier();
+    this.intercept = cls.intercept();
+    this.coefficients = cls.coefficients().clone();
+    this.expansion = new FeatureExpansion(cls.squares(), cls.interactions());
+  }
+
+  /** Compiles a validated model for scoring. */
+  public static Scorer of(RetentionModel model) {
+    ModelJson.validate(model);
+    return new Scorer(model);
+  }
+
+  public RetentionModel model() {
+    return model;
+  }
+
+  /** Feature names in the order {@link #score(double[])} expects. */
+  public List<String> featureNames() {
+    return List.of(names);
+  }
+
+  /**
+   * Scores features given by name; every model feature must be present, and no other.
+   *
+   * @throws FeatureValueException naming a missing, unknown or invalid feature
+   */
+  public Score score(Map<String, Double> features) {
+    double[] raw = new double[d];
+    boolean[] seen = new boolean[d];
+    for (Map.Entry<String, Double> e : features.entrySet()) {
+      Integer c = index.get(e.getKey());
+      if (c == null) {
+        throw new FeatureValueException(
+            e.getKey(),
+            "unknown feature '" + e.getKey() + "'; the model expects " + featureNames());
+      }
+      if (e.getValue() == null) {
+        throw new FeatureValueException(e.getKey(), "feature '" + e.getKey() + "' has no value");
+      }
+      raw[c] = e.getValue();
+      seen[c] = true;
+    }
+    for (int c = 0; c < d; c++) {
+      if (!seen[c]) {
+        throw new FeatureValueException(names[c], "missing feature '" + names[c] + "'");
+      }
+    }
+    return score(raw);
+  }
+
+  /**
+   * Scores raw features in model order.
+   *
+   * @throws FeatureValueException on a non-finite value or one outside a log1p feature's domain
+   */
+  public Score score(double[] raw) {
+    if (raw.length != d) {
+      throw new IllegalArgumentException("expected " + d + " features, got " + raw.length);
+    }
+    double[] z = new double[d];
+    for (int c = 0; c < d; c++) {
+      double v = raw[c];
+      if (!Double.isFinite(v)) {
+        throw new FeatureValueException(
+            names[c], "feature '" + names[c] + "' must be a finite number, got " + v);
+      }
+      if (log1p[c]) {
+        if (!(v > -1)) {
+          throw new FeatureValueException(
+              names[c], "feature '" + names[c] + "' must be > -1 (log1p-transformed), got " + v);
+        }
+        v = Math.log1p(v);
+      }
+      z[c] = (v - mean[c]) / std[c];
+    }
+    int segment = 0;
+    double best = Double.POSITIVE_INFINITY;
+    for (int j = 0; j < k; j++) {
+      double dist = 0;
+      int offset = j * d;
+      for (int c = 0; c < d; c++) {
+        double diff = z[c] - centres[offset + c];
+        dist += diff * diff;
+      }
+      if (dist < best) {
+        best = dist;
+        segment = j;
+      }
+    }
+    double[] contribution = new double[d];
+    expansion.contributions(z, coefficients, contribution);
+    double eta = intercept;
+    for (double v : contribution) {
+      eta += v;
+    }
+    return new Score(
+        segment,
+        segmentNames[segment],
+        Math.sqrt(best),
+        LogisticRegression.sigmoid(eta),
+        top(contribution));
+  }
+
+  private List<Contribution> top(double[] contribution) {
+    int n = Math.min(TOP_CONTRIBUTIONS, d);
+    int[] chosen = new int[n];
+    boolean[] used = new boolean[d];
+    for (int t = 0; t < n; t++) {
+      int bestIndex = -1;
+      for (int c = 0; c < d; c++) {
+        if (!used[c]
+            && (bestIndex < 0 || Math.abs(contribution[c]) > Math.abs(contribution[bestIndex]))) {
+          bestIndex = c;
+        }
+      }
+      used[bestIndex] = true;
+      chosen[t] = bestIndex;
+    }
+    List<Contribution> out = new ArrayList<>(n);
+    for (int c : chosen) {
+      out.add(new Contribution(names[c], contribution[c]));
+    }
+    return out;
+  }
+}

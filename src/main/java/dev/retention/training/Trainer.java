@@ -1,0 +1,397 @@
+package dev.retention.training;
+
+import dev.retention.core.FeatureExpansion;
+import dev.retention.core.FeatureMatrix;
+import dev.retention.core.KMeans;
+import dev.retention.core.KMeansFit;
+import dev.retention.core.KSelection;
+import dev.retention.core.LogisticFit;
+import dev.retention.core.LogisticOptions;
+import dev.retention.core.LogisticRegression;
+import dev.retention.core.LogisticRegression.Design;
+import dev.retention.core.Metrics;
+import dev.retention.core.Standardization;
+import dev.retention.core.StratifiedSplit;
+import dev.retention.model.RetentionModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Turns a feature table with labels into a {@link RetentionModel}.
+ *
+ * <ol>
+ *   <li>Standardize every feature (optionally after log1p) on all rows. Only the features' first
+ *       two moments are shared with the validation split, never a label.
+ *   <li>Segments: K-means on the standardized rows, K chosen by {@link KSelection} unless
+ *       configured.
+ *   <li>Classifier: a stratified, seeded split; decide on squares and interactions (AUTO: fit both
+ *       variants on at most {@code nonLinearSampleRows} training rows and keep the expansion only
+ *       if the validation log loss improves by the configured relative margin); evaluate the chosen
+ *       variant, fit on the training split, on the validation split.
+ *   <li>Refit the chosen classifier on all rows: the published coefficients use every row, the
+ *       published metrics are the held-out ones.
+ *   <li>Profile each segment over all rows.
+ * </ol>
+ */
+public final class Trainer {
+
+  private Trainer() {}
+
+  /**
+   * What to train on.
+   *
+   * @param features raw feature matrix (rows = customers)
+   * @param labels 0/1 per row
+   * @param labelColumn the label's column name
+   * @param rowsRead data rows read from the source (used + rejected)
+   * @param rejections the first rejection reasons
+   * @param source where the rows came from, or null
+   */
+  public record Input(
+      FeatureMatrix features,
+      int[] labels,
+      String labelColumn,
+      long rowsRead,
+      List<String> rejections,
+      String source) {
+
+    public Input {
+      rejections = List.copyOf(rejections);
+      if (labels.length != features.rows()) {
+        throw new IllegalArgumentException(
+            labels.length + " labels for " + features.rows() + " feature rows");
+      }
+    }
+
+    /** An input with no rejected rows. */
+    public static Input of(FeatureMatrix features, int[] labels, String labelColumn) {
+      return new Input(features, labels, labelColumn, features.rows(), List.of(), null);
+    }
+  }
+
+  /** Name, version and time of the model being made. */
+  public record Identity(String modelName, String version, Instant createdAt) {}
+
+  /**
+   * Trains a model.
+   *
+   * @throws IllegalArgumentException with a clear message for data that cannot be trained on
+   */
+  public static RetentionModel train(Input input, TrainingOptions options, Identity identity) {
+    FeatureMatrix raw = input.features();
+    int[] labels = input.labels();
+    int n = raw.rows();
+    int d = raw.cols();
+    if (n == 0) {
+      throw new IllegalArgumentException("no usable rows to train on");
+    }
+    Map<String, Long> timings = new LinkedHashMap<>();
+    List<String> warnings = new ArrayList<>();
+    Stopwatch watch = new Stopwatch();
+
+    Standardization standardization = Standardization.fit(raw, options.log1pColumns());
+    warnings.addAll(standardization.warnings());
+    FeatureMatrix z = standardization.transform(raw);
+    timings.put("standardize", watch.lap());
+
+    KSelection.Result search = null;
+    KMeansFit segments;
+    if (options.k() > 0) {
+      segments = KMeans.fit(z, options.kmeans().withK(options.k()));
+    } else {
+      KSelection.Search result = KSelection.search(z, options.kSearch(), options.kmeans());
+      search = result.result();
+      timings.put("kSearch", watch.lap());
+      segments =
+          result.searchedAllRows()
+              ? result.chosenFit()
+              : KMeans.fit(z, options.kmeans().withK(search.chosenK()));
+    }
+    timings.put("kmeans", watch.lap());
+
+    StratifiedSplit split =
+        StratifiedSplit.of(labels, options.validationFraction(), options.seed());
+    int[] validationLabels = StratifiedSplit.pick(labels, split.validation());
+    LogisticOptions logistic = options.logistic();
+    Classification classification =
+        decideAndEvaluate(z, labels, split, validationLabels, options, logistic);
+    FeatureExpansion expansion = classification.expansion;
+    Metrics.Evaluation evaluation =
+        Metrics.evaluate(
+            LogisticRegression.probabilities(
+                new Design(z, split.validation(), expansion), classification.evaluationFit),
+            validationLabels,
+            options.threshold());
+    timings.put("evaluate", watch.lap());
+
+    Design all = new Design(z, null, expansion);
+    LogisticFit fit = LogisticRegression.fit(all, labels, logistic);
+    if (!fit.converged()) {
+      warnings.add(
+          "logistic regression stopped after "
+              + fit.iterations()
+              + " iterations with gradient norm "
+              + fit.gradientNorm());
+    }
+    timings.put("refit", watch.lap());
+
+    double[] probability = LogisticRegression.probabilities(all, fit);
+    List<RetentionModel.Segment> profiles = profiles(raw, labels, segments, probability);
+    timings.put("profile", watch.lap());
+
+    RetentionModel.Classifier classifier =
+        new RetentionModel.Classifier(
+            fit.intercept(),
+            fit.coefficients(),
+            expansion.termNames(raw.columns()),
+            expansion.squares(),
+            expansion.interactions(),
+            options.c(),
+            options.classWeight().name(),
+            options.threshold(),
+            fit.iterations(),
+            fit.converged(),
+            fit.gradientNorm(),
+            classification.decision);
+    Metrics.Confusion confusion = evaluation.confusion();
+    RetentionModel.Evaluation published =
+        new RetentionModel.Evaluation(
+            split.train().length,
+            split.validation().length,
+            evaluation.positives(),
+            evaluation.rocAuc(),
+            evaluation.prAuc(),
+            evaluation.logLoss(),
+            evaluation.brier(),
+            options.threshold(),
+            confusion.accuracy(),
+            confusion.precision(),
+            confusion.recall(),
+            confusion.f1(),
+            new RetentionModel.Confusion(
+                confusion.truePositives(),
+                confusion.falsePositives(),
+                confusion.trueNegatives(),
+                confusion.falseNegatives()),
+            evaluation.calibration(),
+            evaluation.lift(),
+            evaluation.roc(),
+            evaluation.precisionRecall());
+    RetentionModel.Provenance provenance =
+        new RetentionModel.Provenance(
+            "retention-functions",
+            LibraryVersion.get(),
+            options.seed(),
+            options.asMap(),
+            input.rowsRead(),
+            n,
+            input.rowsRead() - n,
+            input.rejections(),
+            input.source(),
+            timings,
+            warnings);
+    return new RetentionModel(
+        RetentionModel.SCHEMA_VERSION,
+        identity.modelName(),
+        identity.version(),
+        identity.createdAt().toString(),
+        input.labelColumn(),
+        features(raw, standardization),
+        segmentation(segments, search, standardization),
+        classifier,
+        published,
+        profiles,
+        provenance);
+  }
+
+  private record Classification(
+      FeatureExpansion expansion,
+      LogisticFit evaluationFit,
+      RetentionModel.NonLinearDecision decision) {}
+
+  private static Classification decideAndEvaluate(
+      FeatureMatrix z,
+      int[] labels,
+      StratifiedSplit split,
+      int[] validationLabels,
+      TrainingOptions options,
+      LogisticOptions logistic) {
+    int[] train = split.train();
+    switch (options.nonLinear()) {
+      case OFF:
+      case ON:
+        {
+          FeatureExpansion expansion =
+              options.nonLinear() == TrainingOptions.NonLinearMode.ON
+                  ? FeatureExpansion.QUADRATIC
+                  : FeatureExpansion.NONE;
+          LogisticFit fit =
+              LogisticRegression.fit(new Design(z, train, expansion), labels, logistic);
+          return new Classification(
+              expansion,
+              fit,
+              new RetentionModel.NonLinearDecision(
+                  options.nonLinear().name(),
+                  null,
+                  null,
+                  train.length,
+                  !expansion.isNone(),
+                  "configured " + options.nonLinear().name()));
+        }
+      default:
+        break;
+    }
+    int[] decisionRows =
+        train.length <= options.nonLinearSampleRows()
+            ? train
+            : subsample(train, options.nonLinearSampleRows(), options.seed());
+    LogisticFit linear =
+        LogisticRegression.fit(
+            new Design(z, decisionRows, FeatureExpansion.NONE), labels, logistic);
+    LogisticFit quadratic =
+        LogisticRegression.fit(
+            new Design(z, decisionRows, FeatureExpansion.QUADRATIC), labels, logistic);
+    double linearLoss =
+        Metrics.logLoss(
+            LogisticRegression.probabilities(
+                new Design(z, split.validation(), FeatureExpansion.NONE), linear),
+            validationLabels);
+    double quadraticLoss =
+        Metrics.logLoss(
+            LogisticRegression.probabilities(
+                new Design(z, split.validation(), FeatureExpansion.QUADRATIC), quadratic),
+            validationLabels);
+    boolean used = quadraticLoss < linearLoss * (1 - options.nonLinearMinImprovement());
+    FeatureExpansion expansion = used ? FeatureExpansion.QUADRATIC : FeatureExpansion.NONE;
+    LogisticFit evaluationFit =
+        decisionRows == train
+            ? (used ? quadratic : linear)
+            : LogisticRegression.fit(new Design(z, train, expansion), labels, logistic);
+    String rule =
+        "squares and interactions are used only when they lower the validation log loss by at"
+            + " least "
+            + options.nonLinearMinImprovement() * 100
+            + "% relative: "
+            + (used ? "they did" : "they did not");
+    return new Classification(
+        expansion,
+        evaluationFit,
+        new RetentionModel.NonLinearDecision(
+            TrainingOptions.NonLinearMode.AUTO.name(),
+            linearLoss,
+            quadraticLoss,
+            decisionRows.length,
+            used,
+            rule));
+  }
+
+  private static int[] subsample(int[] rows, int size, long seed) {
+    int[] picked =
+        KSelection.sample(rows.length, size, new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L));
+    int[] out = new int[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = rows[picked[i]];
+    }
+    return out;
+  }
+
+  private static List<RetentionModel.Feature> features(
+      FeatureMatrix raw, Standardization standardization) {
+    int d = raw.cols();
+    double[] min = new double[d];
+    double[] max = new double[d];
+    Arrays.fill(min, Double.POSITIVE_INFINITY);
+    Arrays.fill(max, Double.NEGATIVE_INFINITY);
+    double[] x = raw.data();
+    for (int i = 0; i < raw.rows(); i++) {
+      for (int c = 0; c < d; c++) {
+        min[c] = Math.min(min[c], x[i * d + c]);
+        max[c] = Math.max(max[c], x[i * d + c]);
+      }
+    }
+    List<RetentionModel.Feature> out = new ArrayList<>(d);
+    for (int c = 0; c < d; c++) {
+      out.add(
+          new RetentionModel.Feature(
+              raw.columns().get(c),
+              standardization.log1p()[c],
+              standardization.mean()[c],
+              standardization.std()[c],
+              min[c],
+              max[c]));
+    }
+    return out;
+  }
+
+  private static RetentionModel.Segmentation segmentation(
+      KMeansFit fit, KSelection.Result search, Standardization standardization) {
+    int k = fit.centroids().k();
+    int d = fit.centroids().d();
+    double[][] standardized = new double[k][];
+    double[][] original = new double[k][d];
+    for (int j = 0; j < k; j++) {
+      standardized[j] = fit.centroids().centre(j);
+      for (int c = 0; c < d; c++) {
+        original[j][c] = standardization.inverse(c, standardized[j][c]);
+      }
+    }
+    return new RetentionModel.Segmentation(
+        k, standardized, original, fit.inertia(), fit.iterations(), fit.converged(), search);
+  }
+
+  private static List<RetentionModel.Segment> profiles(
+      FeatureMatrix raw, int[] labels, KMeansFit fit, double[] probability) {
+    int k = fit.centroids().k();
+    int d = raw.cols();
+    long[] size = new long[k];
+    long[] positives = new long[k];
+    double[] probabilitySum = new double[k];
+    double[] featureSum = new double[k * d];
+    double[] x = raw.data();
+    int[] segment = fit.labels();
+    for (int i = 0; i < raw.rows(); i++) {
+      int j = segment[i];
+      size[j]++;
+      positives[j] += labels[i];
+      probabilitySum[j] += probability[i];
+      for (int c = 0; c < d; c++) {
+        featureSum[j * d + c] += x[i * d + c];
+      }
+    }
+    String[] names = SegmentNames.describe(fit.centroids(), raw.columns());
+    List<RetentionModel.Segment> out = new ArrayList<>(k);
+    for (int j = 0; j < k; j++) {
+      Map<String, Double> means = new LinkedHashMap<>();
+      for (int c = 0; c < d; c++) {
+        means.put(raw.columns().get(c), size[j] == 0 ? 0.0 : featureSum[j * d + c] / size[j]);
+      }
+      out.add(
+          new RetentionModel.Segment(
+              j,
+              names[j],
+              size[j],
+              (double) size[j] / raw.rows(),
+              size[j] == 0 ? 0 : (double) positives[j] / size[j],
+              size[j] == 0 ? 0 : probabilitySum[j] / size[j],
+              means));
+    }
+    return out;
+  }
+
+  /** Wall-clock laps in milliseconds. */
+  private static final class Stopwatch {
+    private long last = System.nanoTime();
+
+    long lap() {
+      long now = System.nanoTime();
+      long ms = (now - last) / 1_000_000;
+      last = now;
+      return ms;
+    }
+  }
+}
