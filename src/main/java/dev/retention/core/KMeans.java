@@ -51,7 +51,7 @@ public final class KMeans {
       long evaluations = 0;
       for (int init = 0; init < options.nInit(); init++) {
         double[] centres = seedPlusPlus(data, k, new SplittableRandom(seeds.nextLong()), workers);
-        evaluations += (long) n * (k + (k - 1L) * (2 + (int) Math.log(k)));
+        evaluations += (long) n * (1 + (k - 1L) * (2 + (int) Math.log(k)));
         KMeansFit fit = run.iterate(centres, init);
         evaluations += fit.distanceEvaluations();
         if (best == null || fit.inertia() < best.inertia()) {
@@ -68,6 +68,40 @@ public final class KMeans {
           best.bestInit(),
           best.inertiaTrace(),
           evaluations);
+    }
+  }
+
+  /**
+   * Runs the Lloyd iteration from given centres (one run, no seeding). Used to fit all rows from
+   * the best centres a search found on a sample: a warm start that needs a few passes over the full
+   * data instead of {@code nInit} fresh restarts.
+   *
+   * @throws IllegalArgumentException if the centres do not match the data or the options' k
+   */
+  public static KMeansFit refine(FeatureMatrix data, Centroids initial, KMeansOptions options) {
+    if (initial.d() != data.cols() || initial.k() != options.k()) {
+      throw new IllegalArgumentException(
+          "initial centres are "
+              + initial.k()
+              + " x "
+              + initial.d()
+              + ", expected "
+              + options.k()
+              + " x "
+              + data.cols());
+    }
+    if (data.rows() < options.k()) {
+      throw new IllegalArgumentException(
+          "K-means with k = "
+              + options.k()
+              + " needs at least "
+              + options.k()
+              + " rows, got "
+              + data.rows());
+    }
+    double tolerance = options.tol() * meanColumnVariance(data);
+    try (Workers workers = Workers.open(options.threads())) {
+      return new Run(data, options, tolerance, workers).iterate(initial.centres(), 0);
     }
   }
 
@@ -101,19 +135,26 @@ public final class KMeans {
     int n = data.rows();
     int d = data.cols();
     double[] x = data.data();
+    // Row-wise passes: the matrix is row-major, so column-wise loops would stride through memory.
+    double[] mean = new double[d];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        mean[c] += x[i * d + c];
+      }
+    }
+    for (int c = 0; c < d; c++) {
+      mean[c] /= n;
+    }
+    double[] var = new double[d];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        double dev = x[i * d + c] - mean[c];
+        var[c] += dev * dev;
+      }
+    }
     double total = 0;
     for (int c = 0; c < d; c++) {
-      double mean = 0;
-      for (int i = 0; i < n; i++) {
-        mean += x[i * d + c];
-      }
-      mean /= n;
-      double var = 0;
-      for (int i = 0; i < n; i++) {
-        double dev = x[i * d + c] - mean;
-        var += dev * dev;
-      }
-      total += var / n;
+      total += var[c] / n;
     }
     return total / d;
   }
@@ -129,6 +170,8 @@ public final class KMeans {
     double[] closest = new double[n];
     double[] cumulative = new double[n];
     double[] blockPotentials = new double[trials * blocks];
+    // Each trial's min(closest, distance to candidate), kept so the winner's needs no second pass.
+    double[] trialClosest = new double[trials * n];
 
     int first = rng.nextInt(n);
     System.arraycopy(x, first * d, centres, 0, d);
@@ -154,10 +197,13 @@ public final class KMeans {
           (b, from, to) -> {
             for (int t = 0; t < trials; t++) {
               int offset = candidates[t] * d;
+              int base = t * n;
               double potential = 0;
               for (int i = from; i < to; i++) {
-                potential +=
+                double nearest =
                     Math.min(closest[i], Centroids.squaredDistance(x, i * d, x, offset, d));
+                trialClosest[base + i] = nearest;
+                potential += nearest;
               }
               blockPotentials[t * blocks + b] = potential;
             }
@@ -174,16 +220,8 @@ public final class KMeans {
           bestTrial = t;
         }
       }
-      int chosenOffset = candidates[bestTrial] * d;
-      System.arraycopy(x, chosenOffset, centres, c * d, d);
-      workers.forEachBlock(
-          n,
-          (b, from, to) -> {
-            for (int i = from; i < to; i++) {
-              closest[i] =
-                  Math.min(closest[i], Centroids.squaredDistance(x, i * d, x, chosenOffset, d));
-            }
-          });
+      System.arraycopy(x, candidates[bestTrial] * d, centres, c * d, d);
+      System.arraycopy(trialClosest, bestTrial * n, closest, 0, n);
     }
     return centres;
   }
@@ -430,19 +468,21 @@ public final class KMeans {
       workers.forEachBlock(
           n,
           (b, from, to) -> {
-            int sumBase = b * kd;
-            int countBase = b * k;
-            Arrays.fill(blockSums, sumBase, sumBase + kd, 0.0);
-            Arrays.fill(blockCounts, countBase, countBase + k, 0L);
+            // Accumulate in block-local arrays and publish once: neighbouring blocks' slots share
+            // cache lines, and updating them per row from two threads would false-share.
+            double[] sums = new double[kd];
+            long[] members = new long[k];
             for (int i = from; i < to; i++) {
               int j = labels[i];
-              blockCounts[countBase + j]++;
-              int target = sumBase + j * d;
+              members[j]++;
+              int target = j * d;
               int offset = i * d;
               for (int c = 0; c < d; c++) {
-                blockSums[target + c] += x[offset + c];
+                sums[target + c] += x[offset + c];
               }
             }
+            System.arraycopy(sums, 0, blockSums, b * kd, kd);
+            System.arraycopy(members, 0, blockCounts, b * k, k);
           });
       Arrays.fill(next, 0.0);
       Arrays.fill(counts, 0L);

@@ -1,7 +1,6 @@
 package dev.retention.core;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -105,53 +104,71 @@ public final class Metrics {
     for (int label : labels) {
       positives += label;
     }
+    int[] order = descending(probability);
     return new Evaluation(
         labels.length,
         positives,
-        rocAuc(probability, labels),
-        averagePrecision(probability, labels),
+        rocAuc(probability, labels, order),
+        averagePrecision(probability, labels, order),
         logLoss(probability, labels),
         brier(probability, labels),
         confusion(probability, labels, threshold),
         calibration(probability, labels, 10),
-        lift(probability, labels),
-        rocCurve(probability, labels),
-        precisionRecallCurve(probability, labels));
+        lift(probability, labels, order),
+        curve(probability, labels, order, true),
+        curve(probability, labels, order, false));
   }
 
   /** ROC AUC with exact tie handling; NaN when only one class is present. */
   public static double rocAuc(double[] score, int[] labels) {
     check(score, labels);
-    int n = score.length;
-    Integer[] order = ascending(score);
-    long positives = 0;
-    double positiveRankSum = 0;
-    int i = 0;
-    while (i < n) {
-      int j = i;
-      while (j + 1 < n && score[order[j + 1]] == score[order[i]]) {
-        j++;
-      }
-      double averageRank = (i + j) / 2.0 + 1.0; // ranks are 1-based
-      for (int m = i; m <= j; m++) {
-        if (labels[order[m]] == 1) {
-          positives++;
-          positiveRankSum += averageRank;
-        }
-      }
-      i = j + 1;
+    return rocAuc(score, labels, descending(score));
+  }
+
+  /**
+   * Pairwise definition over groups of tied scores, from the highest down: a positive beats every
+   * negative below its group and ties (counts half) with the negatives in it.
+   */
+  private static double rocAuc(double[] score, int[] labels, int[] order) {
+    long totalPositives = 0;
+    for (int label : labels) {
+      totalPositives += label;
     }
-    long negatives = n - positives;
-    if (positives == 0 || negatives == 0) {
+    long totalNegatives = labels.length - totalPositives;
+    if (totalPositives == 0 || totalNegatives == 0) {
       return Double.NaN;
     }
-    return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    double wins = 0;
+    long negativesAbove = 0;
+    int i = 0;
+    while (i < order.length) {
+      long groupPositives = 0;
+      long groupNegatives = 0;
+      int j = i;
+      while (j < order.length && score[order[j]] == score[order[i]]) {
+        if (labels[order[j]] == 1) {
+          groupPositives++;
+        } else {
+          groupNegatives++;
+        }
+        j++;
+      }
+      wins +=
+          groupPositives * (double) (totalNegatives - negativesAbove - groupNegatives)
+              + 0.5 * groupPositives * groupNegatives;
+      negativesAbove += groupNegatives;
+      i = j;
+    }
+    return wins / ((double) totalPositives * totalNegatives);
   }
 
   /** Average precision (area under the precision-recall step curve); NaN without positives. */
   public static double averagePrecision(double[] score, int[] labels) {
     check(score, labels);
-    Integer[] order = descending(score);
+    return averagePrecision(score, labels, descending(score));
+  }
+
+  private static double averagePrecision(double[] score, int[] labels, int[] order) {
     long totalPositives = 0;
     for (int label : labels) {
       totalPositives += label;
@@ -248,8 +265,12 @@ public final class Metrics {
   }
 
   public static List<LiftBin> lift(double[] probability, int[] labels) {
+    check(probability, labels);
+    return lift(probability, labels, descending(probability));
+  }
+
+  private static List<LiftBin> lift(double[] probability, int[] labels, int[] order) {
     int n = labels.length;
-    Integer[] order = descending(probability);
     long totalPositives = 0;
     for (int label : labels) {
       totalPositives += label;
@@ -283,73 +304,99 @@ public final class Metrics {
 
   /** ROC curve (x = false positive rate, y = true positive rate), thinned to at most 101 points. */
   public static List<CurvePoint> rocCurve(double[] score, int[] labels) {
-    return curve(score, labels, true);
+    check(score, labels);
+    return curve(score, labels, descending(score), true);
   }
 
   /** Precision-recall curve (x = recall, y = precision), thinned to at most 101 points. */
   public static List<CurvePoint> precisionRecallCurve(double[] score, int[] labels) {
-    return curve(score, labels, false);
+    check(score, labels);
+    return curve(score, labels, descending(score), false);
   }
 
-  private static List<CurvePoint> curve(double[] score, int[] labels, boolean roc) {
-    Integer[] order = descending(score);
+  private static List<CurvePoint> curve(double[] score, int[] labels, int[] order, boolean roc) {
     long totalPositives = 0;
     for (int label : labels) {
       totalPositives += label;
     }
     long totalNegatives = labels.length - totalPositives;
-    List<CurvePoint> all = new ArrayList<>();
+    // Cumulative counts per distinct threshold in primitive arrays; objects only for kept points.
+    int offset = roc ? 1 : 0; // the ROC curve starts at its (0, 0) corner
+    long[] tp = new long[order.length + offset];
+    long[] fp = new long[order.length + offset];
+    double[] threshold = new double[order.length + offset];
     if (roc) {
-      // The (0, 0) corner: a threshold just above every score (finite, so JSON can hold it).
-      all.add(new CurvePoint(0, 0, Math.nextUp(score[order[0]])));
+      // A threshold just above every score (finite, so JSON can hold it).
+      threshold[0] = Math.nextUp(score[order[0]]);
     }
-    long tp = 0;
-    long fp = 0;
+    int points = offset;
+    long positives = 0;
+    long negatives = 0;
     int i = 0;
     while (i < order.length) {
       int j = i;
       while (j < order.length && score[order[j]] == score[order[i]]) {
         if (labels[order[j]] == 1) {
-          tp++;
+          positives++;
         } else {
-          fp++;
+          negatives++;
         }
         j++;
       }
-      double threshold = score[order[i]];
-      if (roc) {
-        all.add(new CurvePoint(ratio(fp, totalNegatives), ratio(tp, totalPositives), threshold));
-      } else {
-        all.add(new CurvePoint(ratio(tp, totalPositives), ratio(tp, tp + fp), threshold));
-      }
+      tp[points] = positives;
+      fp[points] = negatives;
+      threshold[points] = score[order[i]];
+      points++;
       i = j;
     }
-    if (all.size() <= CURVE_POINTS) {
-      return all;
+    int kept = Math.min(points, CURVE_POINTS);
+    List<CurvePoint> out = new ArrayList<>(kept);
+    for (int p = 0; p < kept; p++) {
+      int at =
+          kept == points ? p : (int) Math.round((double) p * (points - 1) / (CURVE_POINTS - 1));
+      out.add(
+          roc
+              ? new CurvePoint(
+                  ratio(fp[at], totalNegatives), ratio(tp[at], totalPositives), threshold[at])
+              : new CurvePoint(
+                  ratio(tp[at], totalPositives), ratio(tp[at], tp[at] + fp[at]), threshold[at]));
     }
-    List<CurvePoint> thinned = new ArrayList<>(CURVE_POINTS);
-    for (int p = 0; p < CURVE_POINTS; p++) {
-      thinned.add(all.get((int) Math.round((double) p * (all.size() - 1) / (CURVE_POINTS - 1))));
-    }
-    return thinned;
+    return out;
   }
 
-  private static Integer[] ascending(double[] score) {
-    Integer[] order = new Integer[score.length];
-    for (int i = 0; i < order.length; i++) {
+  /**
+   * Row indexes by descending score; equal scores keep row order (a stable merge sort on primitive
+   * indexes, so ties, deciles and curves are deterministic and nothing is boxed).
+   */
+  static int[] descending(double[] score) {
+    int n = score.length;
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> Double.compare(score[a], score[b]));
-    return order;
-  }
-
-  private static Integer[] descending(double[] score) {
-    Integer[] order = new Integer[score.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    int[] buffer = new int[n];
+    for (int width = 1; width < n; width *= 2) {
+      for (int lo = 0; lo < n - width; lo += 2 * width) {
+        int mid = lo + width;
+        int hi = Math.min(lo + 2 * width, n);
+        if (score[order[mid - 1]] >= score[order[mid]]) {
+          continue; // already in order
+        }
+        int a = lo;
+        int b = mid;
+        int out = lo;
+        while (a < mid && b < hi) {
+          buffer[out++] = score[order[b]] > score[order[a]] ? order[b++] : order[a++];
+        }
+        while (a < mid) {
+          buffer[out++] = order[a++];
+        }
+        while (b < hi) {
+          buffer[out++] = order[b++];
+        }
+        System.arraycopy(buffer, lo, order, lo, hi - lo);
+      }
     }
-    // Stable sort: equal scores keep row order, so groups and deciles are deterministic.
-    Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
     return order;
   }
 

@@ -107,10 +107,13 @@ public final class Trainer {
       KSelection.Search result = KSelection.search(z, options.kSearch(), options.kmeans());
       search = result.result();
       timings.put("kSearch", watch.lap());
+      // On a sample-based search, the chosen K's best centres (over nInit restarts on the sample)
+      // warm-start the fit on all rows.
       segments =
           result.searchedAllRows()
               ? result.chosenFit()
-              : KMeans.fit(z, options.kmeans().withK(search.chosenK()));
+              : KMeans.refine(
+                  z, result.chosenFit().centroids(), options.kmeans().withK(search.chosenK()));
     }
     timings.put("kmeans", watch.lap());
 

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param silhouetteSampleRows rows for the silhouette (default 5,000)
  * @param searchSampleRows the K search runs on at most this many rows (default 50,000)
  * @param kneedleTieTolerance kneedle differences this close count as ties (default 0.02)
+ * @param searchNInit K-means restarts per K while searching (default 3); the chosen K gets nInit
  * @param nInit K-means restarts (default 10)
  * @param maxIter K-means iterations per restart (default 300)
  * @param kmeansTol K-means relative tolerance (default 1e-4)
@@ -24,7 +25,7 @@ import java.util.Map;
  * @param nonLinear whether to add squares and interactions: OFF, ON, or AUTO (default): only when
  *     held-out log loss improves by at least {@code nonLinearMinImprovement} (relative)
  * @param nonLinearSampleRows AUTO compares the two variants on at most this many training rows
- *     (default 100,000)
+ *     (default 50,000)
  * @param nonLinearMinImprovement relative log-loss improvement AUTO requires (default 0.005)
  * @param validationFraction stratified held-out share (default 0.2)
  * @param threshold decision threshold for accuracy/precision/recall/F1 (default 0.5)
@@ -39,6 +40,7 @@ public record TrainingOptions(
     int silhouetteSampleRows,
     int searchSampleRows,
     double kneedleTieTolerance,
+    int searchNInit,
     int nInit,
     int maxIter,
     double kmeansTol,
@@ -77,7 +79,8 @@ public record TrainingOptions(
     // The remaining ranges are checked by the option records the fit builds from these values
     // (fields are not assigned yet inside a compact constructor, so build them from the
     // parameters).
-    new KSelection.Options(kMin, kMax, silhouetteSampleRows, searchSampleRows, kneedleTieTolerance);
+    new KSelection.Options(
+        kMin, kMax, silhouetteSampleRows, searchSampleRows, kneedleTieTolerance, searchNInit);
     new KMeansOptions(
         Math.max(1, k),
         nInit,
@@ -105,13 +108,14 @@ public record TrainingOptions(
         5_000,
         50_000,
         0.02,
+        3,
         KMeansOptions.DEFAULT_N_INIT,
         KMeansOptions.DEFAULT_MAX_ITER,
         KMeansOptions.DEFAULT_TOL,
         1.0,
         LogisticOptions.ClassWeight.NONE,
         NonLinearMode.AUTO,
-        100_000,
+        50_000,
         0.005,
         0.2,
         0.5,
@@ -122,7 +126,7 @@ public record TrainingOptions(
 
   public KSelection.Options kSearch() {
     return new KSelection.Options(
-        kMin, kMax, silhouetteSampleRows, searchSampleRows, kneedleTieTolerance);
+        kMin, kMax, silhouetteSampleRows, searchSampleRows, kneedleTieTolerance, searchNInit);
   }
 
   /** K-means settings; {@code k} is a placeholder replaced by the chosen K. */
@@ -151,6 +155,7 @@ public record TrainingOptions(
     map.put("silhouetteSampleRows", silhouetteSampleRows);
     map.put("searchSampleRows", searchSampleRows);
     map.put("kneedleTieTolerance", kneedleTieTolerance);
+    map.put("searchNInit", searchNInit);
     map.put("nInit", nInit);
     map.put("maxIter", maxIter);
     map.put("kmeansTol", kmeansTol);
@@ -190,6 +195,7 @@ public record TrainingOptions(
     private int silhouetteSampleRows;
     private int searchSampleRows;
     private double kneedleTieTolerance;
+    private int searchNInit;
     private int nInit;
     private int maxIter;
     private double kmeansTol;
@@ -211,6 +217,7 @@ public record TrainingOptions(
       silhouetteSampleRows = o.silhouetteSampleRows;
       searchSampleRows = o.searchSampleRows;
       kneedleTieTolerance = o.kneedleTieTolerance;
+      searchNInit = o.searchNInit;
       nInit = o.nInit;
       maxIter = o.maxIter;
       kmeansTol = o.kmeansTol;
@@ -249,6 +256,11 @@ public record TrainingOptions(
 
     public Builder kneedleTieTolerance(double v) {
       kneedleTieTolerance = v;
+      return this;
+    }
+
+    public Builder searchNInit(int v) {
+      searchNInit = v;
       return this;
     }
 
@@ -325,6 +337,7 @@ public record TrainingOptions(
           silhouetteSampleRows,
           searchSampleRows,
           kneedleTieTolerance,
+          searchNInit,
           nInit,
           maxIter,
           kmeansTol,
