@@ -1,0 +1,113 @@
+package dev.retention.data;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RFC 4180 records from a character stream: comma-separated fields, double-quoted fields may hold
+ * commas, line breaks and doubled quotes; CRLF or LF line ends; a leading byte-order mark is
+ * dropped. Streams: holds one record at a time.
+ */
+final class CsvTokenizer {
+
+  private final Reader in;
+  private final char[] buffer = new char[64 * 1024];
+  private int position;
+  private int limit;
+  private long line = 1;
+  private long recordLine;
+  private boolean first = true;
+
+  CsvTokenizer(Reader in) {
+    this.in = in;
+  }
+
+  /** The physical line on which the last returned record started (1-based). */
+  long recordLine() {
+    return recordLine;
+  }
+
+  /** The next record's fields, or null at the end of input. Blank lines are skipped. */
+  String[] next() throws IOException {
+    while (true) {
+      int c = read();
+      if (c < 0) {
+        return null;
+      }
+      if (first && c == '\uFEFF') {
+        first = false;
+        continue;
+      }
+      first = false;
+      if (c == '\n') {
+        line++;
+        continue;
+      }
+      if (c == '\r') {
+        continue;
+      }
+      recordLine = line;
+      return record(c);
+    }
+  }
+
+  private String[] record(int firstChar) throws IOException {
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    boolean wasQuoted = false;
+    int c = firstChar;
+    while (true) {
+      if (quoted) {
+        if (c < 0) {
+          throw new ExportException("line " + recordLine + ": a quoted field is not closed");
+        }
+        if (c == '"') {
+          int next = read();
+          if (next == '"') {
+            field.append('"');
+          } else {
+            quoted = false;
+            c = next;
+            continue;
+          }
+        } else {
+          if (c == '\n') {
+            line++;
+          }
+          field.append((char) c);
+        }
+      } else if (c == '"' && field.length() == 0 && !wasQuoted) {
+        quoted = true;
+        wasQuoted = true;
+      } else if (c == ',') {
+        fields.add(field.toString());
+        field.setLength(0);
+        wasQuoted = false;
+      } else if (c == '\n' || c < 0) {
+        if (c == '\n') {
+          line++;
+        }
+        fields.add(field.toString());
+        return fields.toArray(new String[0]);
+      } else if (c != '\r') {
+        field.append((char) c);
+      }
+      c = read();
+    }
+  }
+
+  private int read() throws IOException {
+    if (position == limit) {
+      limit = in.read(buffer, 0, buffer.length);
+      position = 0;
+      if (limit <= 0) {
+        limit = 0;
+        return -1;
+      }
+    }
+    return buffer[position++];
+  }
+}

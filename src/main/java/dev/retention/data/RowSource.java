@@ -1,0 +1,215 @@
+package dev.retention.data;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Rows of an export as text cells aligned with a column list, one row at a time. */
+abstract class RowSource {
+
+  /**
+   * One data row.
+   *
+   * @param line physical line number in the (uncompressed) file, 1-based
+   * @param cells values by column index; null where absent
+   * @param problem why the row could not be split into cells, or null
+   */
+  record Row(long line, String[] cells, String problem) {}
+
+  abstract List<String> columns();
+
+  /** The next row, or null at the end. */
+  abstract Row next() throws IOException;
+
+  static RowSource csv(Reader reader) throws IOException {
+    return new Csv(reader);
+  }
+
+  /** JSON Lines: the columns are the keys of the first {@code sampleRows} objects, in order. */
+  static RowSource jsonLines(Reader reader, int sampleRows) throws IOException {
+    return new JsonLines(reader, sampleRows);
+  }
+
+  private static final class Csv extends RowSource {
+    private final CsvTokenizer tokenizer;
+    private final List<String> columns;
+
+    Csv(Reader reader) throws IOException {
+      tokenizer = new CsvTokenizer(reader);
+      String[] header = tokenizer.next();
+      if (header == null) {
+        throw new ExportException("the export is empty: no header line");
+      }
+      columns = new ArrayList<>();
+      for (String name : header) {
+        columns.add(name.trim());
+      }
+    }
+
+    @Override
+    List<String> columns() {
+      return columns;
+    }
+
+    @Override
+    Row next() throws IOException {
+      String[] fields = tokenizer.next();
+      if (fields == null) {
+        return null;
+      }
+      long line = tokenizer.recordLine();
+      if (fields.length != columns.size()) {
+        return new Row(
+            line, null, fields.length + " fields where the header has " + columns.size());
+      }
+      return new Row(line, fields, null);
+    }
+  }
+
+  private static final class JsonLines extends RowSource {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private final BufferedReader reader;
+    private final List<String> columns = new ArrayList<>();
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<Map<String, String>> sampled = new ArrayList<>();
+    private final List<Long> sampledLines = new ArrayList<>();
+    private final List<String> sampledProblems = new ArrayList<>();
+    private int replay;
+    private long line;
+
+    JsonLines(Reader reader, int sampleRows) throws IOException {
+      this.reader = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 64 * 1024);
+      // The column set is the union of the keys of the first rows, in first-seen order.
+      while (sampled.size() < sampleRows) {
+        String text = nextLine();
+        if (text == null) {
+          break;
+        }
+        Map<String, String> values = new HashMap<>();
+        String problem = parse(text, values);
+        for (String key : orderedKeys(text, values)) {
+          if (!index.containsKey(key)) {
+            index.put(key, columns.size());
+            columns.add(key);
+          }
+        }
+        sampled.add(values);
+        sampledLines.add(line);
+        sampledProblems.add(problem);
+      }
+      if (columns.isEmpty()) {
+        throw new ExportException("the export has no JSON object rows");
+      }
+    }
+
+    private List<String> orderedKeys(String text, Map<String, String> values) {
+      // Keep the file's key order for readable column lists; fall back to the parsed keys.
+      List<String> keys = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      try (JsonParser parser = FACTORY.createParser(text)) {
+        if (parser.nextToken() == JsonToken.START_OBJECT) {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            if (seen.add(key)) {
+              keys.add(key);
+            }
+            parser.nextToken();
+            parser.skipChildren();
+          }
+        }
+      } catch (IOException e) {
+        keys.clear();
+        keys.addAll(values.keySet());
+      }
+      return keys;
+    }
+
+    private String nextLine() throws IOException {
+      while (true) {
+        String text = reader.readLine();
+        if (text == null) {
+          return null;
+        }
+        line++;
+        if (!text.isBlank()) {
+          return text;
+        }
+      }
+    }
+
+    @Override
+    List<String> columns() {
+      return columns;
+    }
+
+    @Override
+    Row next() throws IOException {
+      if (replay < sampled.size()) {
+        int i = replay++;
+        return toRow(sampledLines.get(i), sampled.get(i), sampledProblems.get(i));
+      }
+      String text = nextLine();
+      if (text == null) {
+        return null;
+      }
+      Map<String, String> values = new HashMap<>();
+      String problem = parse(text, values);
+      return toRow(line, values, problem);
+    }
+
+    private Row toRow(long at, Map<String, String> values, String problem) {
+      if (problem != null) {
+        return new Row(at, null, problem);
+      }
+      String[] cells = new String[columns.size()];
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        Integer c = index.get(e.getKey());
+        if (c != null) {
+          cells[c] = e.getValue();
+        }
+      }
+      return new Row(at, cells, null);
+    }
+
+    /** Flat object → text values; returns a problem description or null. */
+    private static String parse(String text, Map<String, String> out) {
+      try (JsonParser parser = FACTORY.createParser(text)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          return "not a JSON object";
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String key = parser.currentName();
+          JsonToken value = parser.nextToken();
+          switch (value) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_STRING ->
+                out.put(key, parser.getText());
+            case VALUE_TRUE -> out.put(key, "true");
+            case VALUE_FALSE -> out.put(key, "false");
+            case VALUE_NULL -> out.put(key, null);
+            default -> {
+              return "field '" + key + "' holds a nested value";
+            }
+          }
+        }
+        if (parser.nextToken() != null) {
+          return "text after the JSON object";
+        }
+        return null;
+      } catch (JsonProcessingException e) {
+        return "malformed JSON";
+      } catch (IOException e) {
+        return "unreadable line";
+      }
+    }
+  }
+}
