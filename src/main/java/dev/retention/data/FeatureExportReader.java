@@ -95,7 +95,7 @@ public final class FeatureExportReader {
               acc.read,
               100 * share,
               100 * schema.maxRejectedShare(),
-              acc.reasons));
+              acc.reasonsWithoutValues));
     }
     return new ReadResult(
         new FeatureMatrix(
@@ -194,6 +194,9 @@ public final class FeatureExportReader {
     private long read;
     private long rejected;
     private final List<String> reasons = new ArrayList<>();
+    // The same reasons without the offending values: for error messages, which end up in logs,
+    // and logs never carry customer values.
+    private final List<String> reasonsWithoutValues = new ArrayList<>();
 
     Accumulator(List<String> columns, int[] featureIndex, int labelIndex) {
       this.columns = columns;
@@ -207,15 +210,18 @@ public final class FeatureExportReader {
     void accept(RowSource.Row source) {
       read++;
       if (source.problem() != null) {
-        reject("line " + source.line() + ": " + source.problem());
+        String reason = "line " + source.line() + ": " + source.problem();
+        reject(reason, reason);
         return;
       }
       String[] cells = source.cells();
       int label = parseLabel(cells[labelIndex]);
       if (label < 0) {
         reject(
-            problem(source.line(), labelIndex, cells[labelIndex])
-                + ": label must be 1/0, true/false or yes/no");
+            source.line(),
+            labelIndex,
+            cells[labelIndex],
+            "label must be 1/0, true/false or yes/no");
         return;
       }
       for (int f = 0; f < featureIndex.length; f++) {
@@ -233,11 +239,11 @@ public final class FeatureExportReader {
         try {
           value = Double.parseDouble(cell.trim());
         } catch (NumberFormatException e) {
-          reject(problem(source.line(), featureIndex[f], cell) + ": not a number");
+          reject(source.line(), featureIndex[f], cell, "not a number");
           return;
         }
         if (!Double.isFinite(value)) {
-          reject(problem(source.line(), featureIndex[f], cell) + ": not a finite number");
+          reject(source.line(), featureIndex[f], cell, "not a finite number");
           return;
         }
         row[f] = value;
@@ -250,18 +256,20 @@ public final class FeatureExportReader {
       labels[accepted++] = label;
     }
 
-    private String problem(long line, int column, String value) {
+    private void reject(long line, int column, String value, String problem) {
       String shown = value == null ? "null" : value;
       if (shown.length() > MAX_VALUE_CHARS) {
         shown = shown.substring(0, MAX_VALUE_CHARS) + "...";
       }
-      return "line " + line + ", column '" + columns.get(column) + "', value '" + shown + "'";
+      String where = "line " + line + ", column '" + columns.get(column) + "'";
+      reject(where + ", value '" + shown + "': " + problem, where + ": " + problem);
     }
 
-    private void reject(String reason) {
+    private void reject(String reason, String reasonWithoutValue) {
       rejected++;
       if (reasons.size() < MAX_REASONS) {
         reasons.add(reason);
+        reasonsWithoutValues.add(reasonWithoutValue);
       }
     }
 

@@ -1,0 +1,46 @@
+package dev.retention.functions;
+
+import dev.retention.core.KSelection;
+import dev.retention.core.Metrics;
+import dev.retention.model.RetentionModel;
+import dev.retention.service.TrainSummary;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Every type Jackson reads or writes by reflection, registered for GraalVM native images (the JVM
+ * needs nothing of this). Records are (de)serialized through their canonical constructors and
+ * accessors, which a native image only keeps when registered. The S3Event, HttpApiRequest,
+ * HttpApiResponse and TrainResponse types are registered by Funqy itself as function input/output,
+ * and listed here too so that their nested records are covered.
+ */
+@RegisterForReflection(
+    targets = {
+      S3Event.class,
+      S3Event.Record.class,
+      S3Event.Entity.class,
+      S3Event.Bucket.class,
+      S3Event.S3Object.class,
+      HttpApiRequest.class,
+      HttpApiRequest.RequestContext.class,
+      HttpApiRequest.Http.class,
+      HttpApiResponse.class,
+      TrainResponse.class,
+      TrainSummary.class,
+      RetentionModel.class,
+      RetentionModel.Feature.class,
+      RetentionModel.Segmentation.class,
+      RetentionModel.Classifier.class,
+      RetentionModel.NonLinearDecision.class,
+      RetentionModel.Evaluation.class,
+      RetentionModel.Confusion.class,
+      RetentionModel.Segment.class,
+      RetentionModel.Provenance.class,
+      KSelection.Result.class,
+      Metrics.CalibrationBin.class,
+      Metrics.LiftBin.class,
+      Metrics.CurvePoint.class
+    })
+public final class NativeRegistrations {
+
+  private NativeRegistrations() {}
+}

@@ -1,0 +1,111 @@
+package dev.retention.functions;
+
+import io.smallrye.config.ConfigMapping;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of both functions, under {@code retention.*} in application.properties (which holds
+ * the defaults; each is documented in README.md). Environment variables override them by the usual
+ * mapping, e.g. {@code RETENTION_S3_BUCKET}, {@code RETENTION_TRAIN_K}.
+ */
+@ConfigMapping(prefix = "retention")
+public interface RetentionConfig {
+
+  S3 s3();
+
+  Export export();
+
+  Model model();
+
+  Train train();
+
+  Score score();
+
+  /** S3 access. */
+  interface S3 {
+    String bucket();
+
+    String region();
+
+    Optional<URI> endpointOverride();
+
+    boolean pathStyle();
+  }
+
+  /** Feature exports. */
+  interface Export {
+    String prefix();
+
+    String idColumn();
+
+    String labelColumn();
+
+    Optional<List<String>> includeColumns();
+
+    Optional<List<String>> excludeColumns();
+
+    double maxRejectedShare();
+  }
+
+  /** Where models go. */
+  interface Model {
+    String prefix();
+
+    String name();
+  }
+
+  /** Training hyper-parameters (see TrainingOptions). */
+  interface Train {
+    int k();
+
+    int kMin();
+
+    int kMax();
+
+    int silhouetteSampleRows();
+
+    int searchSampleRows();
+
+    int searchNInit();
+
+    int nInit();
+
+    int maxIter();
+
+    double kmeansTol();
+
+    double c();
+
+    String classWeight();
+
+    String nonLinear();
+
+    int nonLinearSampleRows();
+
+    double validationFraction();
+
+    double threshold();
+
+    Optional<List<String>> log1pColumns();
+
+    long seed();
+
+    int threads();
+  }
+
+  /** The score API. */
+  interface Score {
+    Duration cacheTtl();
+
+    int maxBatch();
+
+    int maxBodyBytes();
+
+    double highRiskBelow();
+
+    double mediumRiskBelow();
+  }
+}

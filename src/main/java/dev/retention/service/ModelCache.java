@@ -1,0 +1,118 @@
+package dev.retention.service;
+
+import dev.retention.model.ModelFormatException;
+import dev.retention.model.Scorer;
+import dev.retention.storage.ModelStore;
+import dev.retention.storage.StorageException;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The current model, compiled for scoring, kept in memory across invocations of a warm function.
+ *
+ * <p>Loaded on first use; afterwards latest.json is re-checked at most once per TTL with a
+ * conditional GET on its ETag (an unchanged model costs one 304). A new model that fails to parse
+ * or validate never replaces the last good one; the failure is logged and its ETag remembered, so
+ * the bad file is not downloaded again until it changes. If the store cannot be reached, the last
+ * good model keeps serving.
+ */
+public final class ModelCache {
+
+  private static final Logger LOG = Logger.getLogger(ModelCache.class);
+
+  private final ModelStore store;
+  private final long ttlNanos;
+  private final LongSupplier nanoTime;
+  private Scorer current;
+  private String seenEtag;
+  private long checkedAt;
+
+  public ModelCache(ModelStore store, Duration ttl, LongSupplier nanoTime) {
+    this.store = store;
+    this.ttlNanos = ttl.toNanos();
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * The scorer of the current model.
+   *
+   * @throws NoModelException when no model was ever loaded and none can be
+   */
+  public synchronized Scorer current() {
+    long now = nanoTime.getAsLong();
+    if (current == null || now - checkedAt >= ttlNanos) {
+      refresh(now);
+    }
+    if (current == null) {
+      throw new NoModelException(
+          "no model is published yet: upload a customer export under the export prefix to train one");
+    }
+    return current;
+  }
+
+  private void refresh(long now) {
+    checkedAt = now;
+    try {
+      ModelStore.Latest latest = store.fetchLatest(current == null ? null : seenEtag);
+      switch (latest.status()) {
+        case NOT_MODIFIED, NOT_FOUND -> {
+          return;
+        }
+        case FOUND -> {
+          seenEtag = latest.etag();
+          if (current != null && current.model().version().equals(latest.model().version())) {
+            return;
+          }
+          Scorer next = Scorer.of(latest.model());
+          String previous = current == null ? null : current.model().version();
+          current = next;
+          Log.event(
+              LOG,
+              Logger.Level.INFO,
+              "model.loaded",
+              "version",
+              next.model().version(),
+              "previous",
+              previous);
+        }
+        default -> throw new IllegalStateException(latest.status().name());
+      }
+    } catch (ModelFormatException e) {
+      Log.event(
+          LOG,
+          Logger.Level.ERROR,
+          "model.rejected",
+          "reason",
+          e.getMessage(),
+          "serving",
+          current == null ? null : current.model().version());
+      if (current == null) {
+        throw new NoModelException("the published model cannot be used: " + e.getMessage(), e);
+      }
+      // Remember the bad pointer's state: re-check only when latest.json changes again.
+      rememberCurrentEtag();
+    } catch (SdkException | StorageException e) {
+      Log.event(
+          LOG,
+          Logger.Level.WARN,
+          "model.refresh-failed",
+          "reason",
+          e.getMessage(),
+          "serving",
+          current == null ? null : current.model().version());
+      if (current == null) {
+        throw new NoModelException("the model store cannot be reached", e);
+      }
+    }
+  }
+
+  private void rememberCurrentEtag() {
+    try {
+      seenEtag = store.head(store.latestKey()).etag();
+    } catch (SdkException e) {
+      // keep the old ETag: the next check downloads again, which is safe
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.retention.service;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An object named by an S3 event notification.
+ *
+ * @param bucket bucket name
+ * @param key the decoded key
+ * @param etag the event's ETag, or null
+ * @param versionId the event's version id, or null
+ */
+public record S3ObjectRef(String bucket, String key, String etag, String versionId) {
+
+  /**
+   * Decodes a key as S3 event notifications encode it: URL form encoding, where {@code +} is a
+   * space and {@code %xx} a UTF-8 byte (so {@code %2B} is a literal plus).
+   */
+  public static String decodeKey(String encoded) {
+    return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+  }
+}

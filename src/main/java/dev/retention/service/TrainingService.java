@@ -1,0 +1,226 @@
+package dev.retention.service;
+
+import dev.retention.data.ExportException;
+import dev.retention.data.ExportFormat;
+import dev.retention.data.FeatureExportReader;
+import dev.retention.data.ReadResult;
+import dev.retention.model.RetentionModel;
+import dev.retention.storage.ModelStore;
+import dev.retention.storage.ObjectInfo;
+import dev.retention.training.Trainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Trains and publishes a model for each export named by an S3 event.
+ *
+ * <p>Idempotent: the model version derives from the source object's identity (bucket, key, ETag,
+ * version id) and its last-modified day, so a redelivered event (S3 delivers at least once) finds
+ * the published version and returns it without training again. A redelivery does not move {@code
+ * latest.json} back to an older model; it only creates the pointer if none exists.
+ *
+ * <p>Failures: a key outside the export prefix or with an unsupported suffix is skipped (logged,
+ * not an error). An export that cannot be trained on throws after every record of the event was
+ * handled, so the invocation fails visibly (retry policy and on-failure destination apply) and
+ * nothing is published for it.
+ */
+public final class TrainingService {
+
+  private static final Logger LOG = Logger.getLogger(TrainingService.class);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+  private final ModelStore store;
+  private final TrainSettings settings;
+  private final Clock clock;
+
+  public TrainingService(ModelStore store, TrainSettings settings, Clock clock) {
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /**
+   * Handles every object of one event.
+   *
+   * @throws TrainingFailedException naming each failed object, after all were handled
+   */
+  public List<TrainSummary> handle(List<S3ObjectRef> objects) {
+    List<TrainSummary> results = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (S3ObjectRef object : objects) {
+      try {
+        results.add(handle(object));
+      } catch (ExportException | IllegalArgumentException e) {
+        String source = "s3://" + object.bucket() + "/" + object.key();
+        Log.event(
+            LOG, Logger.Level.ERROR, "train.failed", "source", source, "reason", e.getMessage());
+        failures.add(source + ": " + e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new TrainingFailedException(
+          "training failed, nothing published for: " + String.join("; ", failures));
+    }
+    return results;
+  }
+
+  TrainSummary handle(S3ObjectRef object) {
+    long start = System.nanoTime();
+    String source = "s3://" + object.bucket() + "/" + object.key();
+    if (!object.bucket().equals(store.bucket())) {
+      return skip(source, "bucket is not the configured bucket " + store.bucket());
+    }
+    if (!object.key().startsWith(settings.exportPrefix())) {
+      return skip(source, "key is outside the export prefix " + settings.exportPrefix());
+    }
+    Optional<ExportFormat> format = ExportFormat.of(object.key());
+    if (format.isEmpty()) {
+      return skip(source, "unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
+    }
+    ObjectInfo info = store.head(object.key());
+    String version = version(info);
+    Optional<RetentionModel> existing = store.find(version);
+    if (existing.isPresent()) {
+      if (!store.hasLatest()) {
+        store.pointLatestAt(existing.get());
+      }
+      Log.event(LOG, Logger.Level.INFO, "train.redelivered", "source", source, "version", version);
+      return summary(TrainSummary.Status.ALREADY_PUBLISHED, source, existing.get(), start);
+    }
+
+    ReadResult data;
+    try (InputStream in = store.open(info)) {
+      data = FeatureExportReader.read(in, format.get(), settings.schema());
+    } catch (IOException e) {
+      throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+    long readMs = (System.nanoTime() - start) / 1_000_000;
+    if (data.rowsRejected() > 0) {
+      // Row, column and problem only: logs never carry customer values.
+      Log.event(
+          LOG,
+          Logger.Level.WARN,
+          "train.rows-rejected",
+          "source",
+          source,
+          "rejected",
+          data.rowsRejected(),
+          "read",
+          data.rowsRead());
+    }
+    RetentionModel model =
+        Trainer.train(
+            new Trainer.Input(
+                data.features(),
+                data.labels(),
+                settings.schema().labelColumn(),
+                data.rowsRead(),
+                data.rejections(),
+                source + " etag " + info.etag()),
+            settings.options(),
+            new Trainer.Identity(store.modelName(), version, clock.instant()));
+    model = withReadTime(model, readMs);
+    String key = store.publish(model);
+    TrainSummary summary = summary(TrainSummary.Status.TRAINED, source, model, start);
+    Log.event(
+        LOG,
+        Logger.Level.INFO,
+        "train.published",
+        "source",
+        source,
+        "modelKey",
+        key,
+        "rowsUsed",
+        summary.rowsUsed(),
+        "rowsRejected",
+        summary.rowsRejected(),
+        "k",
+        summary.k(),
+        "auc",
+        summary.auc(),
+        "durationMs",
+        summary.durationMs(),
+        "timingsMs",
+        model.provenance().timingsMs());
+    return summary;
+  }
+
+  private static RetentionModel withReadTime(RetentionModel model, long readMs) {
+    java.util.LinkedHashMap<String, Long> timings = new java.util.LinkedHashMap<>();
+    timings.put("readAndParse", readMs);
+    timings.putAll(model.provenance().timingsMs());
+    RetentionModel.Provenance p = model.provenance();
+    return new RetentionModel(
+        model.schemaVersion(),
+        model.modelName(),
+        model.version(),
+        model.createdAt(),
+        model.labelColumn(),
+        model.features(),
+        model.segmentation(),
+        model.classifier(),
+        model.evaluation(),
+        model.segments(),
+        new RetentionModel.Provenance(
+            p.library(),
+            p.libraryVersion(),
+            p.seed(),
+            p.parameters(),
+            p.rowsRead(),
+            p.rowsUsed(),
+            p.rowsRejected(),
+            p.rejections(),
+            p.source(),
+            timings,
+            p.warnings()));
+  }
+
+  private TrainSummary skip(String source, String reason) {
+    Log.event(LOG, Logger.Level.INFO, "train.skipped", "source", source, "reason", reason);
+    return TrainSummary.skipped(source, reason);
+  }
+
+  private TrainSummary summary(
+      TrainSummary.Status status, String source, RetentionModel model, long start) {
+    return new TrainSummary(
+        status,
+        source,
+        store.versionKey(model.version()),
+        model.version(),
+        model.provenance().rowsRead(),
+        model.provenance().rowsUsed(),
+        model.provenance().rowsRejected(),
+        model.segmentation().k(),
+        model.evaluation().rocAuc(),
+        (System.nanoTime() - start) / 1_000_000,
+        null);
+  }
+
+  /**
+   * {@code <last-modified day>-<16 hex of SHA-256(bucket, key, etag, version id)>}: sortable by day
+   * and the same for the same object version, whoever delivers its event how often.
+   */
+  static String version(ObjectInfo info) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      String identity =
+          info.bucket() + "\n" + info.key() + "\n" + info.etag() + "\n" + info.versionId();
+      byte[] digest = sha.digest(identity.getBytes(StandardCharsets.UTF_8));
+      return DAY.format(info.lastModified()) + "-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

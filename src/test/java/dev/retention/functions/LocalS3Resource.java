@@ -1,0 +1,44 @@
+package dev.retention.functions;
+
+import dev.retention.testing.S3ProxyServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+
+/** Starts s3proxy for a @QuarkusTest and points the functions at it. */
+public class LocalS3Resource implements QuarkusTestResourceLifecycleManager {
+
+  /** The bucket the sample events in events/ name. */
+  public static final String BUCKET = "retention-data";
+
+  static S3ProxyServer server;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      server = S3ProxyServer.start(Files.createTempDirectory("s3proxy-data"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createBucket(BUCKET);
+    return Map.of(
+        "retention.s3.endpoint-override",
+        server.endpoint().toString(),
+        "retention.s3.path-style",
+        "true",
+        "retention.s3.bucket",
+        BUCKET,
+        "retention.s3.region",
+        "us-east-1");
+  }
+
+  @Override
+  public void stop() {
+    if (server != null) {
+      server.close();
+      server = null;
+    }
+  }
+}

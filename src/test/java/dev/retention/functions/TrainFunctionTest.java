@@ -1,0 +1,198 @@
+package dev.retention.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import dev.retention.model.ModelJson;
+import dev.retention.model.RetentionModel;
+import dev.retention.testing.Events;
+import dev.retention.testing.ReferenceData;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The train function through the real Lambda path: the event JSON is posted to Quarkus' mock Lambda
+ * event server, Funqy binds it and calls the function, which reads and writes a real S3-compatible
+ * server.
+ */
+@QuarkusTest
+@TestProfile(TrainProfile.class)
+@QuarkusTestResource(value = LocalS3Resource.class, restrictToAnnotatedClass = true)
+class TrainFunctionTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String BUCKET = LocalS3Resource.BUCKET;
+
+  private static S3Client s3() {
+    return LocalS3Resource.server.client();
+  }
+
+  private static void upload(String key, byte[] bytes) {
+    try (S3Client s3 = s3()) {
+      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+    }
+  }
+
+  private static byte[] download(String key) {
+    try (S3Client s3 = s3()) {
+      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+    }
+  }
+
+  private static Response invoke(String event) {
+    return given().contentType("application/json").body(event).when().post();
+  }
+
+  @Test
+  void csvExportTrainsAndPublishesAVersionedModelThenARedeliveryReusesIt() throws Exception {
+    upload("exports/features/customers.csv", ReferenceData.csvBytes());
+    Response first = invoke(Events.text("s3-put-csv.json"));
+    first.then().statusCode(200).body("results[0].status", equalTo("TRAINED"));
+    JsonNode summary = MAPPER.readTree(first.asString()).get("results").get(0);
+    assertEquals(6000, summary.get("rowsUsed").asLong());
+    assertEquals(0, summary.get("rowsRejected").asLong());
+    assertTrue(summary.get("auc").asDouble() > 0.85, summary.toString());
+    String modelKey = summary.get("modelKey").asText();
+    String version = summary.get("version").asText();
+    assertEquals("models/default/" + version + ".json", modelKey);
+
+    byte[] json = download(modelKey);
+    var schema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(ModelJson.schema());
+    assertTrue(schema.validate(MAPPER.readTree(json)).isEmpty());
+    RetentionModel model = ModelJson.read(json);
+    assertEquals(summary.get("k").asInt(), model.segmentation().k());
+    assertTrue(model.provenance().timingsMs().containsKey("readAndParse"));
+    JsonNode latest = MAPPER.readTree(download("models/default/latest.json"));
+    assertEquals(modelKey, latest.get("key").asText());
+
+    // S3 delivers at least once: the same event again finds the published version.
+    invoke(Events.text("s3-put-csv.json"))
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("ALREADY_PUBLISHED"))
+        .body("results[0].version", equalTo(version));
+  }
+
+  @Test
+  void gzipJsonLinesExportWithAnEncodedKeyIsDecodedAndTrained() throws IOException {
+    // events/s3-put-jsonl-gz.json names "spring+sale+%C3%A9t%C3%A9.jsonl.gz": spaces and UTF-8.
+    upload("exports/features/spring sale été.jsonl.gz", gzip(jsonLines(ReferenceData.load())));
+    invoke(Events.text("s3-put-jsonl-gz.json"))
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("TRAINED"))
+        .body(
+            "results[0].source",
+            equalTo("s3://retention-data/exports/features/spring sale été.jsonl.gz"))
+        .body("results[0].rowsUsed", equalTo(6000));
+  }
+
+  @Test
+  void someBadRowsArePublishedWithTheirRejectionsRecorded() throws IOException {
+    String csv = new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8);
+    String[] lines = csv.split("\n");
+    lines[10] = lines[10].replaceFirst(",[0-9.]+,", ",n/a,"); // line 11: recency_days
+    lines[500] = lines[500].substring(0, lines[500].lastIndexOf(',')) + ",maybe"; // line 501: label
+    upload("exports/features/dirty.csv", String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+    Response response = invoke(Events.s3WithKey("s3-put-csv.json", "exports/features/dirty.csv"));
+    response.then().statusCode(200).body("results[0].rowsRejected", equalTo(2));
+    RetentionModel model =
+        ModelJson.read(download(response.jsonPath().getString("results[0].modelKey")));
+    assertEquals(2, model.provenance().rowsRejected());
+    assertEquals(5998, model.provenance().rowsUsed());
+    assertEquals(
+        List.of(
+            "line 11, column 'recency_days', value 'n/a': not a number",
+            "line 501, column 'repurchased', value 'maybe': label must be 1/0, true/false or yes/no"),
+        model.provenance().rejections());
+  }
+
+  @Test
+  void tooManyBadRowsFailTheInvocationAndPublishNothing() {
+    StringBuilder csv = new StringBuilder("customer_id,recency_days,frequency,repurchased\n");
+    for (int i = 0; i < 100; i++) {
+      csv.append("C")
+          .append(i)
+          .append(',')
+          .append(i % 7 == 0 ? "?" : String.valueOf(i))
+          .append(",2,")
+          .append(i % 2)
+          .append('\n');
+    }
+    upload("exports/features/broken.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] latestBefore = latestOrEmpty();
+    Response response = invoke(Events.s3WithKey("s3-put-csv.json", "exports/features/broken.csv"));
+    assertFalse(response.statusCode() == 200, "a failed training must fail the invocation");
+    assertTrue(
+        response.asString().contains("15 of 100 rows (15.00%) were rejected"), response.asString());
+    assertFalse(response.asString().contains("at dev.retention"), "no stack trace in the error");
+    assertEquals(
+        new String(latestBefore, StandardCharsets.UTF_8),
+        new String(latestOrEmpty(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void keysOutsideThePrefixOrWithOtherSuffixesAreSkipped() {
+    invoke(Events.s3WithKey("s3-put-csv.json", "reports/customers.csv"))
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("SKIPPED"))
+        .body("results[0].reason", containsString("outside the export prefix"));
+    invoke(Events.s3WithKey("s3-put-csv.json", "exports/features/customers.parquet"))
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("SKIPPED"))
+        .body("results[0].reason", containsString("unsupported suffix"));
+  }
+
+  private static byte[] latestOrEmpty() {
+    try {
+      return download("models/default/latest.json");
+    } catch (NoSuchKeyException e) {
+      return new byte[0];
+    }
+  }
+
+  static String jsonLines(ReferenceData data) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < data.features.rows(); i++) {
+      var row = MAPPER.createObjectNode();
+      row.put("customer_id", "C" + (100000 + i));
+      for (int c = 0; c < ReferenceData.FEATURES.size(); c++) {
+        row.put(ReferenceData.FEATURES.get(c), data.features.get(i, c));
+      }
+      row.put("repurchased", data.labels[i] == 1);
+      out.append(row).append('\n');
+    }
+    return out.toString();
+  }
+
+  static byte[] gzip(String text) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+}
