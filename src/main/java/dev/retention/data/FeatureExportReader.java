@@ -228,12 +228,13 @@ public final class FeatureExportReader {
         String cell = cells[featureIndex[f]];
         double value;
         if (cell == null || cell.isBlank()) {
-          reject(
+          String reason =
               "line "
                   + source.line()
                   + ", column '"
                   + columns.get(featureIndex[f])
-                  + "': missing value");
+                  + "': missing value";
+          reject(reason, reason);
           return;
         }
         try {
