@@ -10,7 +10,7 @@ import java.util.List;
  * commas, line breaks and doubled quotes; CRLF or LF line ends; a leading byte-order mark is
  * dropped. Streams: holds one record at a time.
  */
-final class CsvTokenizer {
+public final class CsvTokenizer {
 
   private final Reader in;
   private final char[] buffer = new char[64 * 1024];
@@ -20,17 +20,17 @@ final class CsvTokenizer {
   private long recordLine;
   private boolean first = true;
 
-  CsvTokenizer(Reader in) {
+  public CsvTokenizer(Reader in) {
     this.in = in;
   }
 
   /** The physical line on which the last returned record started (1-based). */
-  long recordLine() {
+  public long recordLine() {
     return recordLine;
   }
 
   /** The next record's fields, or null at the end of input. Blank lines are skipped. */
-  String[] next() throws IOException {
+  public String[] next() throws IOException {
     while (true) {
       int c = read();
       if (c < 0) {

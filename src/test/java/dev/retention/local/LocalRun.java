@@ -1,0 +1,481 @@
+package dev.retention.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.retention.data.CsvTokenizer;
+import dev.retention.testing.S3ProxyServer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The README's first command: runs the product locally with no AWS account and no Docker.
+ *
+ * <ol>
+ *   <li>starts a real S3-compatible server (s3proxy) on a free loopback port, data in {@code
+ *       .local/s3};
+ *   <li>uploads an export (the bundled sample, or {@code -Dlocal.export=FILE});
+ *   <li>runs the packaged {@code target/function.zip} as the train function, the way the Lambda
+ *       Java runtime does, with the S3 event of {@code events/s3-put-csv.json} (its key replaced
+ *       for a user's file);
+ *   <li>runs it as the score function with the API Gateway events of {@code events/}, and with a
+ *       CSV of customers to score ({@code -Dlocal.score=FILE}) written to {@code -Dlocal.out}
+ *       (default {@code .local/scored.csv});
+ *   <li>prints the model summary and the scores, and stops everything it started.
+ * </ol>
+ */
+public final class LocalRun {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String BUCKET = "retention-data";
+  private static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+  private static final int BATCH = 1000;
+
+  private final Path work = Path.of(".local");
+  private S3ProxyServer s3;
+
+  private LocalRun() {}
+
+  public static void main(String[] args) throws Exception {
+    String export = System.getProperty("local.export", "");
+    String score = System.getProperty("local.score", "");
+    String out = System.getProperty("local.out", "");
+    LocalRun run = new LocalRun();
+    Runtime.getRuntime().addShutdownHook(new Thread(run::stop));
+    try {
+      run.run(
+          export.isBlank()
+              ? Path.of("src/test/resources/reference/customers.csv")
+              : Path.of(export),
+          score.isBlank() ? null : Path.of(score),
+          out.isBlank() ? Path.of(".local/scored.csv") : Path.of(out));
+    } catch (LocalRunException e) {
+      System.out.println();
+      System.out.println("FAILED: " + e.getMessage());
+      run.stop();
+      System.exit(1);
+    } finally {
+      run.stop();
+    }
+  }
+
+  private void run(Path export, Path scoreFile, Path scoredOut) throws Exception {
+    Path zip = Path.of("target/function.zip");
+    if (!Files.isRegularFile(zip)) {
+      throw new LocalRunException("target/function.zip is missing: run the build first");
+    }
+    if (!Files.isRegularFile(export)) {
+      throw new LocalRunException("export file not found: " + export.toAbsolutePath());
+    }
+    deleteTree(work.resolve("s3"));
+    deleteTree(work.resolve("function"));
+    Files.createDirectories(work.resolve("events"));
+    unzip(zip, work.resolve("function"));
+
+    System.out.println("retention-functions local run");
+    s3 = S3ProxyServer.start(work.resolve("s3"));
+    s3.createBucket(BUCKET);
+    System.out.printf(
+        "  local S3 (s3proxy) at %s, bucket %s, objects under %s%n",
+        s3.endpoint(), BUCKET, work.resolve("s3"));
+    String key = "exports/features/" + export.getFileName();
+    try (S3Client client = s3.client()) {
+      client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromFile(export));
+    }
+    System.out.printf("  uploaded %s -> s3://%s/%s%n%n", export, BUCKET, key);
+
+    // The train function, with the sample S3 event (key encoded as S3 encodes it).
+    ObjectNode s3Event = (ObjectNode) MAPPER.readTree(Path.of("events/s3-put-csv.json").toFile());
+    ((ObjectNode) s3Event.withArray("Records").get(0).get("s3").get("object"))
+        .put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
+        .put("size", Files.size(export));
+    Path trainEvent = work.resolve("events/train.json");
+    MAPPER.writerWithDefaultPrettyPrinter().writeValue(trainEvent.toFile(), s3Event);
+    System.out.println(
+        "train function (QUARKUS_FUNQY_EXPORT=train), event events/s3-put-csv.json:");
+    List<JsonNode> trained = invoke("train", List.of(trainEvent));
+    JsonNode train = trained.get(0);
+    if (train.has("errorMessage")) {
+      throw new LocalRunException("training failed: " + train.get("errorMessage").asText());
+    }
+    JsonNode summary = train.get("results").get(0);
+    if (!"TRAINED".equals(summary.get("status").asText())
+        && !"ALREADY_PUBLISHED".equals(summary.get("status").asText())) {
+      throw new LocalRunException("the export was not trained: " + summary);
+    }
+    JsonNode model;
+    try (S3Client client = s3.client()) {
+      model =
+          MAPPER.readTree(
+              client
+                  .getObjectAsBytes(b -> b.bucket(BUCKET).key(summary.get("modelKey").asText()))
+                  .asByteArray());
+    }
+    printModel(summary, model);
+
+    // The score function with the sample API Gateway events, then the user's customers.
+    List<Path> events =
+        new ArrayList<>(
+            List.of(
+                Path.of("events/score-single.json"),
+                Path.of("events/score-batch.json"),
+                Path.of("events/score-bad-request.json"),
+                Path.of("events/get-model.json")));
+    List<List<String>> ids = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    if (scoreFile != null) {
+      events.addAll(scoringEvents(scoreFile, model, ids, skipped));
+    } else if (!"customers.csv".equals(export.getFileName().toString())) {
+      // A user's export but no score file: nothing else to score.
+    }
+    System.out.println();
+    System.out.println("score function (QUARKUS_FUNQY_EXPORT=score):");
+    List<JsonNode> responses = invoke("score", events);
+    for (int i = 0; i < 4; i++) {
+      printScoreResponse(events.get(i), responses.get(i));
+    }
+    if (scoreFile != null) {
+      writeScored(responses.subList(4, responses.size()), ids, scoredOut);
+      System.out.printf(
+          "  scored %d customers from %s -> %s%n",
+          ids.stream().mapToInt(List::size).sum(), scoreFile, scoredOut);
+      if (!skipped.isEmpty()) {
+        System.out.printf(
+            "  skipped %d rows with bad values, first: %s%n",
+            skipped.size(), skipped.subList(0, Math.min(5, skipped.size())));
+      }
+    }
+    System.out.println();
+    System.out.println("done; model files and the local S3 data are under " + work.resolve("s3"));
+  }
+
+  private void printModel(JsonNode summary, JsonNode model) {
+    System.out.printf(
+        "  %s: %s%n  rows used %d, rejected %d; segments K=%d; held-out ROC AUC %.3f, PR AUC %.3f, log loss %.3f%n",
+        summary.get("status").asText(),
+        summary.get("modelKey").asText(),
+        summary.get("rowsUsed").asLong(),
+        summary.get("rowsRejected").asLong(),
+        summary.get("k").asInt(),
+        model.get("evaluation").get("rocAuc").asDouble(),
+        model.get("evaluation").get("prAuc").asDouble(),
+        model.get("evaluation").get("logLoss").asDouble());
+    JsonNode search = model.get("segmentation").get("kSearch");
+    if (search != null && !search.isNull()) {
+      System.out.printf("  K chosen by %s%n", search.get("rule").asText());
+    }
+    System.out.println("  segment  size    share  repurchase  predicted  name");
+    for (JsonNode s : model.get("segments")) {
+      System.out.printf(
+          Locale.ROOT,
+          "  %7d  %6d  %5.1f%%  %9.1f%%  %8.1f%%  %s%n",
+          s.get("id").asInt(),
+          s.get("size").asLong(),
+          100 * s.get("share").asDouble(),
+          100 * s.get("repurchaseRate").asDouble(),
+          100 * s.get("meanProbability").asDouble(),
+          s.get("name").asText());
+    }
+    JsonNode rejections = model.get("provenance").get("rejections");
+    if (rejections.size() > 0) {
+      System.out.println("  first rejected rows: " + rejections);
+    }
+  }
+
+  private static void printScoreResponse(Path event, JsonNode response) throws IOException {
+    if (response.has("errorMessage")) {
+      System.out.printf(
+          "  %s -> invocation error: %s%n", event, response.get("errorMessage").asText());
+      return;
+    }
+    int status = response.get("statusCode").asInt();
+    JsonNode body = MAPPER.readTree(response.get("body").asText());
+    String shown;
+    if (body.has("error")) {
+      shown =
+          body.get("error").path("field").asText("")
+              + ": "
+              + body.get("error").get("message").asText();
+    } else if (body.has("results")) {
+      StringBuilder sb = new StringBuilder(body.get("count").asInt() + " customers");
+      for (JsonNode r : body.get("results")) {
+        sb.append("\n      ").append(describe(r));
+      }
+      shown = sb.toString();
+    } else if (body.has("segmentation")) {
+      shown =
+          "model "
+              + body.get("version").asText()
+              + ", K="
+              + body.get("segmentation").get("k").asInt();
+    } else {
+      shown = describe(body);
+    }
+    System.out.printf("  %s -> %d %s%n", event, status, shown);
+  }
+
+  private static String describe(JsonNode r) {
+    StringBuilder top = new StringBuilder();
+    for (JsonNode c : r.get("topContributions")) {
+      top.append(top.length() == 0 ? "" : ", ")
+          .append(c.get("feature").asText())
+          .append(String.format(Locale.ROOT, " %+.2f", c.get("contribution").asDouble()));
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s: segment %d (%s), repurchase probability %.3f, churn risk %s; top: %s",
+        r.path("customerId").asText("-"),
+        r.get("segment").asInt(),
+        r.get("segmentName").asText(),
+        r.get("probability").asDouble(),
+        r.get("churnRiskBand").asText(),
+        top);
+  }
+
+  /** Batches of API Gateway events built from a CSV of id + feature columns. */
+  private List<Path> scoringEvents(
+      Path file, JsonNode model, List<List<String>> ids, List<String> skipped) throws IOException {
+    List<String> features = new ArrayList<>();
+    model.get("features").forEach(f -> features.add(f.get("name").asText()));
+    List<Path> events = new ArrayList<>();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      CsvTokenizer csv = new CsvTokenizer(reader);
+      String[] header = csv.next();
+      if (header == null) {
+        throw new LocalRunException(file + " is empty");
+      }
+      List<String> columns = new ArrayList<>();
+      for (String h : header) {
+        columns.add(h.trim());
+      }
+      int idColumn = columns.indexOf("customer_id");
+      if (idColumn < 0) {
+        throw new LocalRunException(file + " has no customer_id column: " + columns);
+      }
+      int[] featureColumns = new int[features.size()];
+      for (int f = 0; f < features.size(); f++) {
+        featureColumns[f] = columns.indexOf(features.get(f));
+        if (featureColumns[f] < 0) {
+          throw new LocalRunException(
+              file + " lacks the model's feature column '" + features.get(f) + "'");
+        }
+      }
+      ArrayNode batch = MAPPER.createArrayNode();
+      List<String> batchIds = new ArrayList<>();
+      for (String[] row = csv.next(); row != null; row = csv.next()) {
+        if (row.length != columns.size()) {
+          skipped.add(
+              "line "
+                  + csv.recordLine()
+                  + ": "
+                  + row.length
+                  + " fields, header has "
+                  + columns.size());
+          continue;
+        }
+        ObjectNode customer = MAPPER.createObjectNode();
+        customer.put("customerId", row[idColumn]);
+        ObjectNode values = customer.putObject("features");
+        String problem = null;
+        for (int f = 0; f < features.size() && problem == null; f++) {
+          try {
+            double v = Double.parseDouble(row[featureColumns[f]].trim());
+            if (!Double.isFinite(v)) {
+              problem = "not a finite number";
+            }
+            values.put(features.get(f), v);
+          } catch (NumberFormatException e) {
+            problem = "not a number";
+          }
+          if (problem != null) {
+            skipped.add(
+                "line " + csv.recordLine() + ", column '" + features.get(f) + "': " + problem);
+          }
+        }
+        if (problem != null) {
+          continue;
+        }
+        batch.add(customer);
+        batchIds.add(row[idColumn]);
+        if (batch.size() == BATCH) {
+          events.add(batchEvent(events.size(), batch));
+          ids.add(batchIds);
+          batch = MAPPER.createArrayNode();
+          batchIds = new ArrayList<>();
+        }
+      }
+      if (!batch.isEmpty()) {
+        events.add(batchEvent(events.size(), batch));
+        ids.add(batchIds);
+      }
+    }
+    return events;
+  }
+
+  private Path batchEvent(int index, ArrayNode customers) throws IOException {
+    ObjectNode event = (ObjectNode) MAPPER.readTree(Path.of("events/score-batch.json").toFile());
+    ObjectNode body = MAPPER.createObjectNode();
+    body.set("customers", customers);
+    event.put("body", body.toString());
+    Path path = work.resolve("events/score-file-" + index + ".json");
+    MAPPER.writeValue(path.toFile(), event);
+    return path;
+  }
+
+  private static void writeScored(List<JsonNode> responses, List<List<String>> ids, Path out)
+      throws IOException {
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      writer.write("customer_id,segment,segment_name,probability,churn_risk_band\n");
+      for (int b = 0; b < responses.size(); b++) {
+        JsonNode response = responses.get(b);
+        if (response.has("errorMessage") || response.get("statusCode").asInt() != 200) {
+          throw new LocalRunException("scoring batch " + b + " failed: " + response);
+        }
+        JsonNode results = MAPPER.readTree(response.get("body").asText()).get("results");
+        for (int i = 0; i < results.size(); i++) {
+          JsonNode r = results.get(i);
+          writer.write(
+              csv(ids.get(b).get(i))
+                  + ","
+                  + r.get("segment").asInt()
+                  + ","
+                  + csv(r.get("segmentName").asText())
+                  + ","
+                  + r.get("probability").asDouble()
+                  + ","
+                  + r.get("churnRiskBand").asText()
+                  + "\n");
+        }
+      }
+    }
+  }
+
+  private static String csv(String value) {
+    return value.contains(",") || value.contains("\"") || value.contains("\n")
+        ? "\"" + value.replace("\"", "\"\"") + "\""
+        : value;
+  }
+
+  /** Runs the packaged function in a fresh JVM, as Lambda would, once per event in order. */
+  private List<JsonNode> invoke(String function, List<Path> events) throws Exception {
+    Path root = work.resolve("function").toAbsolutePath();
+    String classPath =
+        String.join(
+            java.io.File.pathSeparator,
+            root.toString(),
+            root.resolve("lib").toString() + java.io.File.separator + "*",
+            Path.of("target/test-classes").toAbsolutePath().toString());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+TieredCompilation");
+    command.add("-XX:TieredStopAtLevel=1"); // what AWS sets for Java functions by default
+    command.add("-cp");
+    command.add(classPath);
+    command.add(LambdaJavaRuntime.class.getName());
+    command.add(HANDLER);
+    List<Path> responses = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      Path response = work.resolve("events/response-" + function + "-" + i + ".json");
+      command.add(events.get(i).toAbsolutePath().toString());
+      command.add(response.toAbsolutePath().toString());
+      responses.add(response);
+    }
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("QUARKUS_FUNQY_EXPORT", function);
+    env.put("RETENTION_S3_BUCKET", BUCKET);
+    env.put("RETENTION_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString());
+    env.put("RETENTION_S3_PATH_STYLE", "true");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+    env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+    env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+    Process process = builder.start();
+    Path log = work.resolve("function-" + function + ".log");
+    try (InputStream in = process.getInputStream()) {
+      Files.copy(in, log, StandardCopyOption.REPLACE_EXISTING);
+    }
+    int exit = process.waitFor();
+    for (String line : Files.readAllLines(log)) {
+      if (line.startsWith("timing ")) {
+        System.out.println("  " + line);
+      }
+    }
+    if (exit != 0) {
+      throw new LocalRunException(
+          "the " + function + " function's JVM exited with " + exit + "; see " + log);
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (Path response : responses) {
+      out.add(MAPPER.readTree(response.toFile()));
+    }
+    return out;
+  }
+
+  private static void unzip(Path zip, Path into) throws IOException {
+    Files.createDirectories(into);
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        Path target = into.resolve(entry.getName()).normalize();
+        if (!target.startsWith(into)) {
+          throw new IOException("zip entry outside the target: " + entry.getName());
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private synchronized void stop() {
+    if (s3 != null) {
+      s3.close();
+      s3 = null;
+      System.out.println("stopped the local S3 server");
+    }
+  }
+
+  /** A failure explained to the user, without a stack trace. */
+  private static final class LocalRunException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LocalRunException(String message) {
+      super(message);
+    }
+  }
+}
