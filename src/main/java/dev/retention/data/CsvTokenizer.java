@@ -2,8 +2,7 @@ package dev.retention.data;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * RFC 4180 records from a character stream: comma-separated fields, double-quoted fields may hold
@@ -19,6 +18,10 @@ public final class CsvTokenizer {
   private long line = 1;
   private long recordLine;
   private boolean first = true;
+  // Reused across records: one row's fields and the field being read.
+  private String[] fields = new String[16];
+  private int count;
+  private final StringBuilder field = new StringBuilder(32);
 
   public CsvTokenizer(Reader in) {
     this.in = in;
@@ -54,8 +57,8 @@ public final class CsvTokenizer {
   }
 
   private String[] record(int firstChar) throws IOException {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
+    count = 0;
+    field.setLength(0);
     boolean quoted = false;
     boolean wasQuoted = false;
     int c = firstChar;
@@ -83,20 +86,27 @@ public final class CsvTokenizer {
         quoted = true;
         wasQuoted = true;
       } else if (c == ',') {
-        fields.add(field.toString());
+        add(field.toString());
         field.setLength(0);
         wasQuoted = false;
       } else if (c == '\n' || c < 0) {
         if (c == '\n') {
           line++;
         }
-        fields.add(field.toString());
-        return fields.toArray(new String[0]);
+        add(field.toString());
+        return Arrays.copyOf(fields, count);
       } else if (c != '\r') {
         field.append((char) c);
       }
       c = read();
     }
+  }
+
+  private void add(String value) {
+    if (count == fields.length) {
+      fields = Arrays.copyOf(fields, count * 2);
+    }
+    fields[count++] = value;
   }
 
   private int read() throws IOException {

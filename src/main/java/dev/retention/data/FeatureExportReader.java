@@ -238,7 +238,7 @@ public final class FeatureExportReader {
           return;
         }
         try {
-          value = Double.parseDouble(cell.trim());
+          value = Numbers.parse(cell);
         } catch (NumberFormatException e) {
           reject(source.line(), featureIndex[f], cell, "not a number");
           return;

@@ -65,13 +65,28 @@ public final class LambdaJavaRuntime {
       Files.write(response, bytes);
       if (i == 1) {
         System.out.printf(
-            "timing %s invoke_ms=%.1f since_jvm_start_ms=%d%n",
-            event.getFileName(), ms, System.currentTimeMillis() - jvmStartMs);
+            "timing %s invoke_ms=%.1f since_jvm_start_ms=%d%s%n",
+            event.getFileName(), ms, System.currentTimeMillis() - jvmStartMs, peakRss());
       } else {
-        System.out.printf("timing %s invoke_ms=%.1f%n", event.getFileName(), ms);
+        System.out.printf("timing %s invoke_ms=%.1f%s%n", event.getFileName(), ms, peakRss());
       }
     }
     System.exit(0); // Quarkus keeps non-daemon threads; Lambda freezes the process instead
+  }
+
+  /** Peak resident set size of this JVM so far (Linux), as " peak_rss_mb=N", else "". */
+  static String peakRss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          return " peak_rss_mb=" + (kb >> 10);
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: no RSS figure
+    }
+    return "";
   }
 
   private static String quote(String text) {

@@ -8,21 +8,16 @@ import dev.retention.data.CsvTokenizer;
 import dev.retention.testing.S3ProxyServer;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -46,11 +41,11 @@ public final class LocalRun {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String BUCKET = "retention-data";
-  private static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
   private static final int BATCH = 1000;
 
   private final Path work = Path.of(".local");
   private S3ProxyServer s3;
+  private PackagedFunction packaged;
 
   private LocalRun() {}
 
@@ -78,17 +73,13 @@ public final class LocalRun {
   }
 
   private void run(Path export, Path scoreFile, Path scoredOut) throws Exception {
-    Path zip = Path.of("target/function.zip");
-    if (!Files.isRegularFile(zip)) {
-      throw new LocalRunException("target/function.zip is missing: run the build first");
-    }
     if (!Files.isRegularFile(export)) {
       throw new LocalRunException("export file not found: " + export.toAbsolutePath());
     }
     deleteTree(work.resolve("s3"));
     deleteTree(work.resolve("function"));
     Files.createDirectories(work.resolve("events"));
-    unzip(zip, work.resolve("function"));
+    packaged = PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
 
     System.out.println("retention-functions local run");
     s3 = S3ProxyServer.start(work.resolve("s3"));
@@ -379,44 +370,25 @@ public final class LocalRun {
 
   /** Runs the packaged function in a fresh JVM, as Lambda would, once per event in order. */
   private List<JsonNode> invoke(String function, List<Path> events) throws Exception {
-    Path root = work.resolve("function").toAbsolutePath();
-    String classPath =
-        String.join(
-            java.io.File.pathSeparator,
-            root.toString(),
-            root.resolve("lib").toString() + java.io.File.separator + "*",
-            Path.of("target/test-classes").toAbsolutePath().toString());
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:+TieredCompilation");
-    command.add("-XX:TieredStopAtLevel=1"); // what AWS sets for Java functions by default
-    command.add("-cp");
-    command.add(classPath);
-    command.add(LambdaJavaRuntime.class.getName());
-    command.add(HANDLER);
+    List<String> args = new ArrayList<>();
+    args.add(PackagedFunction.HANDLER);
     List<Path> responses = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       Path response = work.resolve("events/response-" + function + "-" + i + ".json");
-      command.add(events.get(i).toAbsolutePath().toString());
-      command.add(response.toAbsolutePath().toString());
+      args.add(events.get(i).toAbsolutePath().toString());
+      args.add(response.toAbsolutePath().toString());
       responses.add(response);
     }
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.put("QUARKUS_FUNQY_EXPORT", function);
-    env.put("RETENTION_S3_BUCKET", BUCKET);
-    env.put("RETENTION_S3_ENDPOINT_OVERRIDE", s3.endpoint().toString());
-    env.put("RETENTION_S3_PATH_STYLE", "true");
-    env.put("AWS_REGION", "us-east-1");
-    env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
-    env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
-    env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-    Process process = builder.start();
     Path log = work.resolve("function-" + function + ".log");
-    try (InputStream in = process.getInputStream()) {
-      Files.copy(in, log, StandardCopyOption.REPLACE_EXISTING);
-    }
-    int exit = process.waitFor();
+    int exit =
+        packaged.run(
+            function,
+            s3.endpoint(),
+            BUCKET,
+            List.of(),
+            LambdaJavaRuntime.class.getName(),
+            args,
+            log);
     for (String line : Files.readAllLines(log)) {
       if (line.startsWith("timing ")) {
         System.out.println("  " + line);
@@ -431,24 +403,6 @@ public final class LocalRun {
       out.add(MAPPER.readTree(response.toFile()));
     }
     return out;
-  }
-
-  private static void unzip(Path zip, Path into) throws IOException {
-    Files.createDirectories(into);
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-        Path target = into.resolve(entry.getName()).normalize();
-        if (!target.startsWith(into)) {
-          throw new IOException("zip entry outside the target: " + entry.getName());
-        }
-        if (entry.isDirectory()) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 
   private static void deleteTree(Path path) throws IOException {

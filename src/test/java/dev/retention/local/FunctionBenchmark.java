@@ -1,0 +1,187 @@
+package dev.retention.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.retention.testing.S3ProxyServer;
+import dev.retention.testing.Synthetic;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Benchmarks of the packaged functions, run as Lambda runs them (target/function.zip in a fresh JVM
+ * through the Funqy stream handler) against the local S3 server:
+ *
+ * <ol>
+ *   <li>train: a seeded 1,000,000 x 8 CSV export, one cold then one warm invocation (a second copy
+ *       of the export, so the warm one really trains), heap capped at {@code -Xmx} as in a 1 GB
+ *       Lambda; wall time, stage timings and peak RSS;
+ *   <li>score: the handler in-process, event bytes to response bytes, single customer and a batch
+ *       of 1,000, p50/p99;
+ *   <li>cold start: JVM start to the first score response, three fresh JVMs.
+ * </ol>
+ *
+ * Run: {@code ./mvnw -B -Pbench -DskipTests package exec:exec
+ * -Dbench.main=dev.retention.local.FunctionBenchmark} ({@code -Dbench.args="rows=200000"} for a
+ * quicker run).
+ */
+public final class FunctionBenchmark {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String BUCKET = "retention-data";
+
+  private FunctionBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = 1_000_000;
+    for (String arg : args) {
+      if (arg.startsWith("rows=")) {
+        rows = Integer.parseInt(arg.substring(5));
+      }
+    }
+    Path work = Path.of("target/function-bench");
+    deleteTree(
+        work); // a fresh S3 store: otherwise the exports' models exist and training is skipped
+    Files.createDirectories(work);
+    PackagedFunction function =
+        PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
+    try (S3ProxyServer s3 = S3ProxyServer.start(work.resolve("s3"))) {
+      s3.createBucket(BUCKET);
+      Path csv = work.resolve("export.csv");
+      long t = System.nanoTime();
+      writeCsv(csv, rows);
+      System.out.printf(
+          "export: %d rows x 8 features, %d MB CSV (written in %.1f s)%n",
+          rows, Files.size(csv) >> 20, (System.nanoTime() - t) / 1e9);
+      try (S3Client client = s3.client()) {
+        for (String key : List.of("exports/features/bench-a.csv", "exports/features/bench-b.csv")) {
+          client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromFile(csv));
+        }
+      }
+      List<String> trainArgs = new ArrayList<>(List.of(PackagedFunction.HANDLER));
+      for (String name : List.of("bench-a", "bench-b")) {
+        Path event = work.resolve(name + ".json");
+        ObjectNode e = (ObjectNode) MAPPER.readTree(Path.of("events/s3-put-csv.json").toFile());
+        ((ObjectNode) e.withArray("Records").get(0).get("s3").get("object"))
+            .put("key", "exports/features/" + name + ".csv");
+        MAPPER.writeValue(event.toFile(), e);
+        trainArgs.add(event.toAbsolutePath().toString());
+        trainArgs.add(work.resolve(name + "-response.json").toAbsolutePath().toString());
+      }
+      Path trainLog = work.resolve("train.log");
+      int exit =
+          function.run(
+              "train",
+              s3.endpoint(),
+              BUCKET,
+              List.of("-Xmx850m"),
+              LambdaJavaRuntime.class.getName(),
+              trainArgs,
+              trainLog);
+      print(trainLog, "timing", "train.published");
+      System.out.println(
+          "  (first line cold, second warm; -Xmx850m as in a 1 GB Lambda, C2 enabled)");
+      if (exit != 0) {
+        throw new IllegalStateException("train JVM exited " + exit + ", see " + trainLog);
+      }
+
+      // Score events over the benchmark model's features (f0..f7).
+      Path singleEvent = work.resolve("score-single-f.json");
+      Path batch = work.resolve("score-batch-1000.json");
+      ObjectNode customer = MAPPER.createObjectNode();
+      customer.put("customerId", "C-1");
+      ObjectNode features = customer.putObject("features");
+      for (int c = 0; c < 8; c++) {
+        features.put("f" + c, 0.25 * c - 0.5);
+      }
+      ObjectNode single =
+          (ObjectNode) MAPPER.readTree(Path.of("events/score-single.json").toFile());
+      single.put("body", customer.toString());
+      MAPPER.writeValue(singleEvent.toFile(), single);
+      ObjectNode event = (ObjectNode) MAPPER.readTree(Path.of("events/score-batch.json").toFile());
+      ObjectNode body = MAPPER.createObjectNode();
+      ArrayNode customers = body.putArray("customers");
+      for (int i = 0; i < 1000; i++) {
+        ObjectNode c = customer.deepCopy();
+        c.put("customerId", "C-" + i);
+        ((ObjectNode) c.get("features")).put("f0", (i % 100) / 25.0 - 2);
+        customers.add(c);
+      }
+      event.put("body", body.toString());
+      MAPPER.writeValue(batch.toFile(), event);
+      Path scoreLog = work.resolve("score-bench.log");
+      function.run(
+          "score",
+          s3.endpoint(),
+          BUCKET,
+          List.of(),
+          ScoreHandlerBenchmark.class.getName(),
+          List.of(
+              singleEvent.toAbsolutePath().toString(), batch.toAbsolutePath().toString(), "3000"),
+          scoreLog);
+      print(scoreLog, "score-handler");
+
+      for (int run = 0; run < 3; run++) {
+        Path log = work.resolve("cold-" + run + ".log");
+        function.run(
+            "score",
+            s3.endpoint(),
+            BUCKET,
+            List.of(),
+            LambdaJavaRuntime.class.getName(),
+            List.of(
+                PackagedFunction.HANDLER,
+                singleEvent.toAbsolutePath().toString(),
+                work.resolve("cold-response.json").toAbsolutePath().toString()),
+            log);
+        print(log, "timing");
+      }
+      System.out.println(
+          "  (cold start: since_jvm_start_ms = process start to first score response)");
+    }
+  }
+
+  private static void deleteTree(Path path) throws java.io.IOException {
+    if (Files.exists(path)) {
+      try (var walk = Files.walk(path)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  private static void print(Path log, String... prefixes) throws Exception {
+    for (String line : Files.readAllLines(log)) {
+      for (String prefix : prefixes) {
+        int at = line.indexOf(prefix);
+        if (at >= 0) {
+          System.out.println("  " + line.substring(at));
+        }
+      }
+    }
+  }
+
+  private static void writeCsv(Path csv, int rows) throws Exception {
+    Synthetic data = Synthetic.blobs(rows, 8, 5, 1.2, 2026);
+    try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+      out.write("customer_id,f0,f1,f2,f3,f4,f5,f6,f7,repurchased\n");
+      StringBuilder line = new StringBuilder(128);
+      for (int i = 0; i < rows; i++) {
+        line.setLength(0);
+        line.append('C').append(i);
+        for (int c = 0; c < 8; c++) {
+          line.append(',').append((float) data.features.get(i, c));
+        }
+        line.append(',').append(data.labels[i]).append('\n');
+        out.append(line);
+      }
+    }
+  }
+}

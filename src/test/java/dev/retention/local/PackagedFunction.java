@@ -1,0 +1,99 @@
+package dev.retention.local;
+
+import dev.retention.testing.S3ProxyServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * target/function.zip unpacked as the Lambda Java runtime unpacks it, and run in fresh JVMs whose
+ * class path is its root and {@code lib/*} (plus the test classes that hold the runtime emulator),
+ * with the environment a deployed function gets.
+ */
+final class PackagedFunction {
+
+  static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+
+  private final Path root;
+
+  private PackagedFunction(Path root) {
+    this.root = root.toAbsolutePath();
+  }
+
+  static PackagedFunction unpack(Path zip, Path into) throws IOException {
+    if (!Files.isRegularFile(zip)) {
+      throw new IllegalStateException(zip + " is missing: run the build first");
+    }
+    Files.createDirectories(into);
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        Path target = into.resolve(entry.getName()).normalize();
+        if (!target.startsWith(into)) {
+          throw new IOException("zip entry outside the target: " + entry.getName());
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return new PackagedFunction(into);
+  }
+
+  /**
+   * Runs {@code mainClass} with {@code args} as the given function; the JVM's output goes to {@code
+   * log}. Returns the exit code.
+   */
+  int run(
+      String function,
+      URI s3Endpoint,
+      String bucket,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path log)
+      throws IOException, InterruptedException {
+    String classPath =
+        String.join(
+            File.pathSeparator,
+            root.toString(),
+            root.resolve("lib") + File.separator + "*",
+            Path.of("target/test-classes").toAbsolutePath().toString());
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // What AWS sets for Java functions by default: fast start over peak throughput.
+    command.add("-XX:+TieredCompilation");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(classPath);
+    command.add(mainClass);
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("QUARKUS_FUNQY_EXPORT", function);
+    env.put("RETENTION_S3_BUCKET", bucket);
+    env.put("RETENTION_S3_ENDPOINT_OVERRIDE", s3Endpoint.toString());
+    env.put("RETENTION_S3_PATH_STYLE", "true");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+    env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+    env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+    Process process = builder.start();
+    try (InputStream in = process.getInputStream()) {
+      Files.copy(in, log, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return process.waitFor();
+  }
+}
