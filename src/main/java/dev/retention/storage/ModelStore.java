@@ -218,7 +218,8 @@ public final class ModelStore {
     } else if (object.etag() != null) {
       request.ifMatch("\"" + object.etag() + "\"");
     }
-    return s3.getObject(request.build());
+    // A large buffer between the HTTP stream and the decoder: the reader then pulls big chunks.
+    return new java.io.BufferedInputStream(s3.getObject(request.build()), 1 << 20);
   }
 
   static String unquote(String etag) {
