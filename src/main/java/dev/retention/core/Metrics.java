@@ -100,10 +100,7 @@ public final class Metrics {
   /** Computes every metric. */
   public static Evaluation evaluate(double[] probability, int[] labels, double threshold) {
     check(probability, labels);
-    long positives = 0;
-    for (int label : labels) {
-      positives += label;
-    }
+    long positives = positives(labels);
     int[] order = descending(probability);
     return new Evaluation(
         labels.length,
@@ -130,10 +127,7 @@ public final class Metrics {
    * negative below its group and ties (counts half) with the negatives in it.
    */
   private static double rocAuc(double[] score, int[] labels, int[] order) {
-    long totalPositives = 0;
-    for (int label : labels) {
-      totalPositives += label;
-    }
+    long totalPositives = positives(labels);
     long totalNegatives = labels.length - totalPositives;
     if (totalPositives == 0 || totalNegatives == 0) {
       return Double.NaN;
@@ -169,10 +163,7 @@ public final class Metrics {
   }
 
   private static double averagePrecision(double[] score, int[] labels, int[] order) {
-    long totalPositives = 0;
-    for (int label : labels) {
-      totalPositives += label;
-    }
+    long totalPositives = positives(labels);
     if (totalPositives == 0) {
       return Double.NaN;
     }
@@ -271,10 +262,7 @@ public final class Metrics {
 
   private static List<LiftBin> lift(double[] probability, int[] labels, int[] order) {
     int n = labels.length;
-    long totalPositives = 0;
-    for (int label : labels) {
-      totalPositives += label;
-    }
+    long totalPositives = positives(labels);
     double overall = ratio(totalPositives, n);
     List<LiftBin> out = new ArrayList<>(10);
     long cumulative = 0;
@@ -315,10 +303,7 @@ public final class Metrics {
   }
 
   private static List<CurvePoint> curve(double[] score, int[] labels, int[] order, boolean roc) {
-    long totalPositives = 0;
-    for (int label : labels) {
-      totalPositives += label;
-    }
+    long totalPositives = positives(labels);
     long totalNegatives = labels.length - totalPositives;
     // Cumulative counts per distinct threshold in primitive arrays; objects only for kept points.
     int offset = roc ? 1 : 0; // the ROC curve starts at its (0, 0) corner
@@ -398,6 +383,15 @@ public final class Metrics {
       }
     }
     return order;
+  }
+
+  /** Number of label-1 rows. */
+  static long positives(int[] labels) {
+    long count = 0;
+    for (int label : labels) {
+      count += label;
+    }
+    return count;
   }
 
   private static void check(double[] values, int[] labels) {
