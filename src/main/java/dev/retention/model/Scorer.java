@@ -96,6 +96,14 @@ public final class Scorer {
     return model;
   }
 
+  /**
+   * Index of a feature in the order {@link #score(double[])} expects, or -1 if the model has none.
+   */
+  public int featureIndex(String name) {
+    Integer index = this.index.get(name);
+    return index == null ? -1 : index;
+  }
+
   /** Feature names in the order {@link #score(double[])} expects. */
   public List<String> featureNames() {
     return List.of(names);

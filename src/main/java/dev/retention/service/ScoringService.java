@@ -1,16 +1,19 @@
 package dev.retention.service;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.model.FeatureValueException;
 import dev.retention.model.ModelJson;
 import dev.retention.model.Scorer;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -34,6 +37,7 @@ public final class ScoringService {
 
   private static final Logger LOG = Logger.getLogger(ScoringService.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory JSON = MAPPER.getFactory();
   private static final Map<String, String> ROUTES = Map.of("/score", "POST", "/model", "GET");
 
   private final ModelCache cache;
@@ -97,146 +101,310 @@ public final class ScoringService {
           null,
           null);
     }
-    if (body.getBytes(StandardCharsets.UTF_8).length > settings.maxBodyBytes()) {
+    if (tooLarge(body, settings.maxBodyBytes())) {
       throw new BadRequest(
           "body_too_large",
           "the request body is larger than " + settings.maxBodyBytes() + " bytes",
           null,
           null);
     }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(body);
+    Scorer scorer = cache.current();
+    Request request;
+    try (JsonParser parser = JSON.createParser(body)) {
+      request = new RequestReader(parser, scorer, settings.maxBatch()).read();
     } catch (JsonProcessingException e) {
       throw new BadRequest(
           "malformed_json",
           "the request body is not valid JSON: " + e.getOriginalMessage(),
           null,
           null);
+    } catch (IOException e) {
+      throw new BadRequest("malformed_json", "the request body cannot be read", null, null);
     }
-    if (root == null || !root.isObject()) {
-      throw new BadRequest("malformed_json", "the request body must be a JSON object", null, null);
-    }
-    boolean batch = root.has("customers");
-    List<JsonNode> customers = new ArrayList<>();
-    if (batch) {
-      JsonNode list = root.get("customers");
-      if (!list.isArray()) {
-        throw new BadRequest("invalid_field", "'customers' must be an array", "customers", null);
+    String version = scorer.model().version();
+    StringWriter out = new StringWriter(request.batch ? 256 * request.customers.size() : 256);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      if (request.batch) {
+        json.writeStartObject();
+        json.writeStringField("modelVersion", version);
+        json.writeNumberField("count", request.customers.size());
+        json.writeArrayFieldStart("results");
       }
-      if (list.isEmpty()) {
-        throw new BadRequest("empty_batch", "'customers' is empty", "customers", null);
+      for (int i = 0; i < request.customers.size(); i++) {
+        Customer customer = request.customers.get(i);
+        Scorer.Score score;
+        try {
+          score = scorer.score(customer.features);
+        } catch (FeatureValueException e) {
+          String prefix = request.batch ? "customers[" + i + "]." : "";
+          throw new BadRequest(
+              "invalid_feature",
+              e.getMessage(),
+              prefix + "features." + e.feature(),
+              request.batch ? i : null);
+        }
+        writeResult(json, customer.id, score, version);
       }
-      if (list.size() > settings.maxBatch()) {
-        throw new BadRequest(
-            "batch_too_large",
-            "'customers' has "
-                + list.size()
-                + " entries; at most "
-                + settings.maxBatch()
-                + " per request",
-            "customers",
-            null);
+      if (request.batch) {
+        json.writeEndArray();
+        json.writeEndObject();
       }
-      list.forEach(customers::add);
-    } else if (root.has("features")) {
-      customers.add(root);
-    } else {
-      throw new BadRequest(
-          "invalid_field",
-          "the body needs 'features' (one customer) or 'customers' (a batch)",
-          null,
-          null);
-    }
-
-    Scorer scorer = cache.current();
-    List<ObjectNode> results = new ArrayList<>(customers.size());
-    for (int i = 0; i < customers.size(); i++) {
-      Integer index = batch ? i : null;
-      String prefix = batch ? "customers[" + i + "]." : "";
-      JsonNode customer = customers.get(i);
-      if (!customer.isObject()) {
-        throw new BadRequest(
-            "invalid_field",
-            "each customer must be a JSON object",
-            prefix.isEmpty() ? null : "customers[" + i + "]",
-            index);
-      }
-      JsonNode id = customer.get("customerId");
-      if (id != null && !id.isTextual() && !id.isNumber()) {
-        throw new BadRequest(
-            "invalid_field", "'customerId' must be a string", prefix + "customerId", index);
-      }
-      Map<String, Double> features = features(customer.get("features"), prefix, index);
-      Scorer.Score score;
-      try {
-        score = scorer.score(features);
-      } catch (FeatureValueException e) {
-        throw new BadRequest(
-            "invalid_feature", e.getMessage(), prefix + "features." + e.feature(), index);
-      }
-      results.add(result(id == null ? null : id.asText(), score, scorer.model().version()));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the response", e);
     }
     Log.event(
         LOG,
         Logger.Level.DEBUG,
         "score.done",
         "customers",
-        results.size(),
+        request.customers.size(),
         "version",
-        scorer.model().version());
-    if (!batch) {
-      return ok(results.get(0));
-    }
-    ObjectNode out = MAPPER.createObjectNode();
-    out.put("modelVersion", scorer.model().version());
-    out.put("count", results.size());
-    ArrayNode array = out.putArray("results");
-    results.forEach(array::add);
-    return ok(out);
+        version);
+    return new HttpResult(200, out.toString(), Map.of());
   }
 
-  private static Map<String, Double> features(JsonNode node, String prefix, Integer index) {
-    if (node == null || !node.isObject()) {
-      throw new BadRequest(
-          "invalid_field", "'features' must be an object of numbers", prefix + "features", index);
-    }
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      if (!field.getValue().isNumber()) {
-        throw new BadRequest(
-            "invalid_feature",
-            "feature '"
-                + field.getKey()
-                + "' must be a number, got "
-                + field.getValue().getNodeType().name().toLowerCase(java.util.Locale.ROOT),
-            prefix + "features." + field.getKey(),
-            index);
-      }
-      out.put(field.getKey(), field.getValue().asDouble());
-    }
-    return out;
-  }
-
-  private ObjectNode result(String customerId, Scorer.Score score, String version) {
-    ObjectNode out = MAPPER.createObjectNode();
+  private void writeResult(
+      JsonGenerator json, String customerId, Scorer.Score score, String version)
+      throws IOException {
+    json.writeStartObject();
     if (customerId != null) {
-      out.put("customerId", customerId);
+      json.writeStringField("customerId", customerId);
     }
-    out.put("segment", score.segment());
-    out.put("segmentName", score.segmentName());
-    out.put("probability", score.probability());
-    out.put("churnRiskBand", settings.band(score.probability()));
-    ArrayNode top = out.putArray("topContributions");
+    json.writeNumberField("segment", score.segment());
+    json.writeStringField("segmentName", score.segmentName());
+    json.writeNumberField("probability", score.probability());
+    json.writeStringField("churnRiskBand", settings.band(score.probability()));
+    json.writeArrayFieldStart("topContributions");
     for (Scorer.Contribution c : score.topContributions()) {
-      top.addObject().put("feature", c.feature()).put("contribution", c.value());
+      json.writeStartObject();
+      json.writeStringField("feature", c.feature());
+      json.writeNumberField("contribution", c.value());
+      json.writeEndObject();
     }
-    out.put("modelVersion", version);
-    return out;
+    json.writeEndArray();
+    json.writeStringField("modelVersion", version);
+    json.writeEndObject();
   }
 
-  private static HttpResult ok(JsonNode body) {
-    return new HttpResult(200, body.toString(), Map.of());
+  /**
+   * Whether {@code text} encodes to more than {@code limit} UTF-8 bytes. A UTF-16 char is 1 to 3
+   * UTF-8 bytes (a surrogate pair 4 for 2 chars), so only lengths between {@code limit / 3} and
+   * {@code limit} chars need counting.
+   */
+  static boolean tooLarge(String text, int limit) {
+    if (text.length() <= limit / 3) {
+      return false;
+    }
+    return text.length() > limit || utf8Length(text) > limit;
+  }
+
+  /** UTF-8 length of {@code text} without encoding it. */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  /** One customer of a request: id (or null) and raw features in the model's order. */
+  private record Customer(String id, double[] features) {}
+
+  /** A parsed request: one customer, or a batch. */
+  private record Request(boolean batch, List<Customer> customers) {}
+
+  /**
+   * Streams the request body straight into primitive feature vectors (no JSON tree, no boxed maps),
+   * checking each field as it goes and naming the first problem by field and customer index.
+   */
+  private static final class RequestReader {
+    private final JsonParser parser;
+    private final Scorer scorer;
+    private final int maxBatch;
+
+    RequestReader(JsonParser parser, Scorer scorer, int maxBatch) {
+      this.parser = parser;
+      this.scorer = scorer;
+      this.maxBatch = maxBatch;
+    }
+
+    Request read() throws IOException {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new BadRequest(
+            "malformed_json", "the request body must be a JSON object", null, null);
+      }
+      List<Customer> batch = null;
+      String id = null;
+      boolean idSeen = false;
+      double[] features = null;
+      JsonToken idToken = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "customers" -> batch = readBatch(value);
+          case "customerId" -> {
+            idSeen = true;
+            idToken = value;
+            id = value == JsonToken.VALUE_STRING || value.isNumeric() ? parser.getText() : null;
+            parser.skipChildren();
+          }
+          case "features" -> features = readFeatures(value, "", null);
+          default -> parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw new BadRequest(
+            "malformed_json", "the request body has content after its JSON object", null, null);
+      }
+      if (batch != null) {
+        return new Request(true, batch);
+      }
+      if (features == null) {
+        throw new BadRequest(
+            "invalid_field",
+            "the body needs 'features' (one customer) or 'customers' (a batch)",
+            null,
+            null);
+      }
+      checkId(idSeen, idToken, "", null);
+      return new Request(false, List.of(new Customer(id, features)));
+    }
+
+    private List<Customer> readBatch(JsonToken start) throws IOException {
+      if (start != JsonToken.START_ARRAY) {
+        throw new BadRequest("invalid_field", "'customers' must be an array", "customers", null);
+      }
+      List<Customer> customers = new ArrayList<>();
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_ARRAY;
+          token = parser.nextToken()) {
+        int index = customers.size();
+        if (index == maxBatch) {
+          throw new BadRequest(
+              "batch_too_large",
+              "'customers' has more than "
+                  + maxBatch
+                  + " entries; at most "
+                  + maxBatch
+                  + " per request",
+              "customers",
+              null);
+        }
+        String prefix = "customers[" + index + "].";
+        if (token != JsonToken.START_OBJECT) {
+          throw new BadRequest(
+              "invalid_field",
+              "each customer must be a JSON object",
+              "customers[" + index + "]",
+              index);
+        }
+        String id = null;
+        boolean idSeen = false;
+        JsonToken idToken = null;
+        double[] features = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (field.equals("customerId")) {
+            idSeen = true;
+            idToken = value;
+            id = value == JsonToken.VALUE_STRING || value.isNumeric() ? parser.getText() : null;
+            parser.skipChildren();
+          } else if (field.equals("features")) {
+            features = readFeatures(value, prefix, index);
+          } else {
+            parser.skipChildren();
+          }
+        }
+        checkId(idSeen, idToken, prefix, index);
+        if (features == null) {
+          throw new BadRequest(
+              "invalid_field",
+              "'features' must be an object of numbers",
+              prefix + "features",
+              index);
+        }
+        customers.add(new Customer(id, features));
+      }
+      if (customers.isEmpty()) {
+        throw new BadRequest("empty_batch", "'customers' is empty", "customers", null);
+      }
+      return customers;
+    }
+
+    private static void checkId(boolean seen, JsonToken token, String prefix, Integer index) {
+      if (seen
+          && token != JsonToken.VALUE_STRING
+          && !token.isNumeric()
+          && token != JsonToken.VALUE_NULL) {
+        throw new BadRequest(
+            "invalid_field", "'customerId' must be a string", prefix + "customerId", index);
+      }
+    }
+
+    private double[] readFeatures(JsonToken start, String prefix, Integer index)
+        throws IOException {
+      if (start != JsonToken.START_OBJECT) {
+        throw new BadRequest(
+            "invalid_field", "'features' must be an object of numbers", prefix + "features", index);
+      }
+      List<String> names = scorer.featureNames();
+      double[] raw = new double[names.size()];
+      boolean[] seen = new boolean[names.size()];
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        int c = scorer.featureIndex(name);
+        if (c < 0) {
+          throw new BadRequest(
+              "invalid_feature",
+              "unknown feature '" + name + "'; the model expects " + names,
+              prefix + "features." + name,
+              index);
+        }
+        if (!value.isNumeric()) {
+          throw new BadRequest(
+              "invalid_feature",
+              "feature '" + name + "' must be a number, got " + typeName(value),
+              prefix + "features." + name,
+              index);
+        }
+        raw[c] = parser.getDoubleValue();
+        seen[c] = true;
+      }
+      for (int c = 0; c < seen.length; c++) {
+        if (!seen[c]) {
+          throw new BadRequest(
+              "invalid_feature",
+              "missing feature '" + names.get(c) + "'",
+              prefix + "features." + names.get(c),
+              index);
+        }
+      }
+      return raw;
+    }
+
+    private static String typeName(JsonToken token) {
+      return switch (token) {
+        case VALUE_STRING -> "string";
+        case VALUE_NULL -> "null";
+        case VALUE_TRUE, VALUE_FALSE -> "boolean";
+        case START_OBJECT -> "object";
+        case START_ARRAY -> "array";
+        default -> token.name().toLowerCase(java.util.Locale.ROOT);
+      };
+    }
   }
 
   static HttpResult error(
