@@ -368,45 +368,38 @@ public final class KMeans {
       workers.forEachBlock(
           n,
           (b, from, to) -> {
-            long changed = 0;
             long evaluated = 0;
+            // Points whose bounds cannot rule out a closer centre, recomputed exactly below.
+            int[] pending = new int[to - from];
+            int count = 0;
             for (int i = from; i < to; i++) {
-              int assigned = labels[i];
-              int offset = i * d;
               if (useBounds) {
+                int assigned = labels[i];
                 double bound = Math.max(halfGap[assigned], lower[i]);
                 if (upper[i] <= bound) {
                   continue;
                 }
                 double tight =
-                    Math.sqrt(Centroids.squaredDistance(x, offset, centres, assigned * d, d));
+                    Math.sqrt(Centroids.squaredDistance(x, i * d, centres, assigned * d, d));
                 evaluated++;
                 upper[i] = tight;
                 if (tight <= bound) {
                   continue;
                 }
               }
-              int best = 0;
-              double bestDistance = Double.POSITIVE_INFINITY;
-              double secondDistance = Double.POSITIVE_INFINITY;
-              for (int j = 0; j < k; j++) {
-                double dist = Centroids.squaredDistance(x, offset, centres, j * d, d);
-                if (dist < bestDistance) {
-                  secondDistance = bestDistance;
-                  bestDistance = dist;
-                  best = j;
-                } else if (dist < secondDistance) {
-                  secondDistance = dist;
-                }
-              }
-              evaluated += k;
-              if (best != assigned || full) {
-                changed += best != assigned ? 1 : 0;
-                labels[i] = best;
-              }
-              upper[i] = Math.sqrt(bestDistance);
-              lower[i] = Math.sqrt(secondDistance);
+              pending[count++] = i;
             }
+            long changed = 0;
+            int p = 0;
+            // Two points per pass over the centres: two independent chains of adds keep the FPU
+            // busy (each point's sum is accumulated in the same order, so results are unchanged).
+            for (; p + 1 < count; p += 2) {
+              changed += nearestPair(centres, pending[p], pending[p + 1], full);
+            }
+            if (p < count) {
+              changed += nearestOne(centres, pending[p], full);
+            }
+            evaluated += (long) count * k;
             blockChanges[b] = changed;
             blockEvaluations[b] = evaluated;
           });
@@ -416,6 +409,75 @@ public final class KMeans {
         evaluations += blockEvaluations[b];
       }
       return evaluations;
+    }
+
+    /** Exact nearest and second-nearest centre of point i; returns 1 if its label changed. */
+    private int nearestOne(double[] centres, int i, boolean full) {
+      int offset = i * d;
+      int best = 0;
+      double bestDistance = Double.POSITIVE_INFINITY;
+      double secondDistance = Double.POSITIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        double dist = Centroids.squaredDistance(x, offset, centres, j * d, d);
+        if (dist < bestDistance) {
+          secondDistance = bestDistance;
+          bestDistance = dist;
+          best = j;
+        } else if (dist < secondDistance) {
+          secondDistance = dist;
+        }
+      }
+      return settle(i, best, bestDistance, secondDistance, full);
+    }
+
+    /** {@link #nearestOne} for two points at once; returns how many labels changed. */
+    private int nearestPair(double[] centres, int i1, int i2, boolean full) {
+      int o1 = i1 * d;
+      int o2 = i2 * d;
+      int best1 = 0;
+      int best2 = 0;
+      double bestDistance1 = Double.POSITIVE_INFINITY;
+      double secondDistance1 = Double.POSITIVE_INFINITY;
+      double bestDistance2 = Double.POSITIVE_INFINITY;
+      double secondDistance2 = Double.POSITIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        int co = j * d;
+        double s1 = 0;
+        double s2 = 0;
+        for (int c = 0; c < d; c++) {
+          double centre = centres[co + c];
+          double e1 = x[o1 + c] - centre;
+          double e2 = x[o2 + c] - centre;
+          s1 += e1 * e1;
+          s2 += e2 * e2;
+        }
+        if (s1 < bestDistance1) {
+          secondDistance1 = bestDistance1;
+          bestDistance1 = s1;
+          best1 = j;
+        } else if (s1 < secondDistance1) {
+          secondDistance1 = s1;
+        }
+        if (s2 < bestDistance2) {
+          secondDistance2 = bestDistance2;
+          bestDistance2 = s2;
+          best2 = j;
+        } else if (s2 < secondDistance2) {
+          secondDistance2 = s2;
+        }
+      }
+      return settle(i1, best1, bestDistance1, secondDistance1, full)
+          + settle(i2, best2, bestDistance2, secondDistance2, full);
+    }
+
+    private int settle(int i, int best, double bestDistance, double secondDistance, boolean full) {
+      int changed = best != labels[i] ? 1 : 0;
+      if (changed == 1 || full) {
+        labels[i] = best;
+      }
+      upper[i] = Math.sqrt(bestDistance);
+      lower[i] = Math.sqrt(secondDistance);
+      return changed;
     }
 
     /** Half the distance from each centre to its nearest other centre (Hamerly's s(j)). */

@@ -41,6 +41,16 @@ public final class LogisticRegression {
    *     class
    */
   public static LogisticFit fit(Design design, int[] labels, LogisticOptions options) {
+    return fit(design, labels, options, null);
+  }
+
+  /**
+   * Fits the model starting from {@code start} (a fit over the same terms, e.g. on a subset of the
+   * rows): the objective is strictly convex, so the optimum is the same and only the number of
+   * Newton passes changes. {@code start} may be null.
+   */
+  public static LogisticFit fit(
+      Design design, int[] labels, LogisticOptions options, LogisticFit start) {
     int n = design.size();
     int d = design.terms();
     if (labels.length != design.base().rows()) {
@@ -69,6 +79,14 @@ public final class LogisticRegression {
 
     int p = d + 1; // coefficients then intercept
     double[] theta = new double[p];
+    if (start != null) {
+      if (start.coefficients().length != d) {
+        throw new IllegalArgumentException(
+            "warm start has " + start.coefficients().length + " coefficients for " + d + " terms");
+      }
+      System.arraycopy(start.coefficients(), 0, theta, 0, d);
+      theta[d] = start.intercept();
+    }
     try (Workers workers = Workers.open(options.threads())) {
       Evaluation current = evaluate(design, labels, classWeight, options.c(), theta, workers);
       int iterations = 0;

@@ -77,4 +77,34 @@ class LogisticProperties {
     assertEquals(
         Double.doubleToLongBits(one.intercept()), Double.doubleToLongBits(two.intercept()));
   }
+
+  @Property(tries = 10)
+  void aWarmStartReachesTheSameOptimumInNoMorePasses(
+      @ForAll @IntRange(min = 200, max = 5000) int rows,
+      @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+    Synthetic data = Synthetic.blobs(rows, 5, 3, 1.0, seed);
+    int positives = java.util.Arrays.stream(data.labels).sum();
+    if (positives == 0 || positives == rows) {
+      return;
+    }
+    LogisticRegression.Design all =
+        new LogisticRegression.Design(data.features, null, FeatureExpansion.NONE);
+    int[] half = new int[rows / 2];
+    for (int i = 0; i < half.length; i++) {
+      half[i] = 2 * i;
+    }
+    LogisticFit cold = LogisticRegression.fit(all, data.labels, LogisticOptions.defaults());
+    LogisticFit start =
+        LogisticRegression.fit(
+            new LogisticRegression.Design(data.features, half, FeatureExpansion.NONE),
+            data.labels,
+            LogisticOptions.defaults());
+    LogisticFit warm = LogisticRegression.fit(all, data.labels, LogisticOptions.defaults(), start);
+    assertTrue(warm.converged());
+    assertTrue(
+        warm.iterations() <= cold.iterations(), warm.iterations() + " > " + cold.iterations());
+    for (int a = 0; a < 5; a++) {
+      assertEquals(cold.coefficients()[a], warm.coefficients()[a], 1e-7);
+    }
+  }
 }
