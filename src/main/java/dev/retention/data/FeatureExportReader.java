@@ -104,6 +104,7 @@ public final class FeatureExportReader {
         acc.read,
         acc.rejected,
         List.copyOf(acc.reasons),
+        List.copyOf(acc.reasonsWithoutValues),
         List.copyOf(ignored));
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
  * @param rowsRead data rows seen (accepted + rejected)
  * @param rowsRejected rows skipped for a bad value
  * @param rejections the first {@link FeatureExportReader#MAX_REASONS} reasons (line, column, value)
+ * @param rejectionsWithoutValues the same reasons without the offending values, for logs
  * @param ignoredColumns columns left out as non-numeric or excluded
  */
 public record ReadResult(
@@ -19,4 +20,5 @@ public record ReadResult(
     long rowsRead,
     long rowsRejected,
     List<String> rejections,
+    List<String> rejectionsWithoutValues,
     List<String> ignoredColumns) {}

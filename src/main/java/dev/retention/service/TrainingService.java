@@ -118,7 +118,9 @@ public final class TrainingService {
           "rejected",
           data.rowsRejected(),
           "read",
-          data.rowsRead());
+          data.rowsRead(),
+          "firstReasons",
+          data.rejectionsWithoutValues());
     }
     RetentionModel model =
         Trainer.train(

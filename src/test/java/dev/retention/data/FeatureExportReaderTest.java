@@ -87,6 +87,13 @@ class FeatureExportReaderTest {
             "line 303, column 'b': missing value",
             "line 304, column 'repurchased', value 'maybe': label must be 1/0, true/false or yes/no"),
         r.rejections());
+    // What logs get: the same reasons without the customer's values.
+    assertEquals(
+        List.of(
+            "line 302, column 'a': not a number",
+            "line 303, column 'b': missing value",
+            "line 304, column 'repurchased': label must be 1/0, true/false or yes/no"),
+        r.rejectionsWithoutValues());
   }
 
   @Test
