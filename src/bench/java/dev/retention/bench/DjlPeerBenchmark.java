@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -47,7 +46,8 @@ public final class DjlPeerBenchmark {
 
     // Ours: one full assignment pass and the Newton fit.
     int[] ours =
-        time("ours: assignment pass (1M x 8, k=5)", 5, () -> KMeans.assign(z, fit.centroids(), 0));
+        CoreBenchmark.report(
+            "ours: assignment pass (1M x 8, k=5)", 5, () -> KMeans.assign(z, fit.centroids(), 0));
     LogisticFit ourFit =
         time(
             "ours: logistic regression Newton, C=1",
@@ -65,7 +65,7 @@ public final class DjlPeerBenchmark {
       NDArray y =
           manager.create(Arrays.stream(data.labels).asDoubleStream().toArray(), new Shape(n, 1));
       int[] theirs =
-          time(
+          CoreBenchmark.report(
               "DJL/PyTorch: assignment pass (1M x 8, k=5)",
               5,
               () -> {
@@ -89,7 +89,7 @@ public final class DjlPeerBenchmark {
       System.out.printf("    same nearest centre for %.4f%% of rows%n", 100.0 * same / n);
 
       double[] djlTheta =
-          time(
+          CoreBenchmark.report(
               "DJL/PyTorch: logistic regression Newton, C=1",
               3,
               () -> {
@@ -164,20 +164,5 @@ public final class DjlPeerBenchmark {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
-  }
-
-  private static <T> T time(String name, int repeats, Supplier<T> work) {
-    T result = work.get();
-    long[] ns = new long[repeats];
-    for (int r = 0; r < repeats; r++) {
-      long t = System.nanoTime();
-      result = work.get();
-      ns[r] = System.nanoTime() - t;
-    }
-    Arrays.sort(ns);
-    System.out.printf(
-        "%-52s median %7.3f s  min %7.3f s (%d runs)%n",
-        name, ns[repeats / 2] / 1e9, ns[0] / 1e9, repeats);
-    return result;
   }
 }

@@ -192,11 +192,6 @@ public final class LogisticRegression {
     public void fill(int r, double[] out) {
       expansion.expandRow(base.data(), row(r) * base.cols(), base.cols(), out, 0);
     }
-
-    /** Labels of the design rows. */
-    public int[] labelsOf(int[] labels) {
-      return subset == null ? labels.clone() : StratifiedSplit.pick(labels, subset);
-    }
   }
 
   /** Probabilities of every design row under {@code fit}. */

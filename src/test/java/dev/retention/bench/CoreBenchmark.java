@@ -219,7 +219,8 @@ public final class CoreBenchmark {
         });
   }
 
-  private static <T> T report(String name, int repeats, Supplier<T> work) {
+  /** Runs {@code work} once to warm up, then {@code repeats} times; prints median and minimum. */
+  static <T> T report(String name, int repeats, Supplier<T> work) {
     T result = work.get(); // warm-up
     long[] times = new long[repeats];
     for (int r = 0; r < repeats; r++) {
