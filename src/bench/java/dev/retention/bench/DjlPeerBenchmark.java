@@ -49,7 +49,7 @@ public final class DjlPeerBenchmark {
         CoreBenchmark.report(
             "ours: assignment pass (1M x 8, k=5)", 5, () -> KMeans.assign(z, fit.centroids(), 0));
     LogisticFit ourFit =
-        time(
+        CoreBenchmark.report(
             "ours: logistic regression Newton, C=1",
             5,
             () -> LogisticRegression.fit(z, data.labels, LogisticOptions.defaults()));
