@@ -21,6 +21,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Trains and publishes a model for each export named by an S3 event.
@@ -89,7 +91,17 @@ public final class TrainingService {
     if (format.isEmpty()) {
       return skip(source, "unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
     }
-    ObjectInfo info = store.head(object.key());
+    ObjectInfo info;
+    try {
+      info = store.head(object.key());
+    } catch (NoSuchKeyException e) {
+      return skip(source, "the object no longer exists");
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return skip(source, "the object no longer exists");
+      }
+      throw e;
+    }
     String version = version(info);
     Optional<RetentionModel> existing = store.find(version);
     if (existing.isPresent()) {

@@ -166,6 +166,15 @@ class TrainFunctionTest {
         .body("results[0].reason", containsString("unsupported suffix"));
   }
 
+  @Test
+  void anObjectDeletedBeforeTheEventIsHandledIsSkippedNotAnError() {
+    invoke(Events.s3WithKey("s3-put-csv.json", "exports/features/already-deleted.csv"))
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("SKIPPED"))
+        .body("results[0].reason", equalTo("the object no longer exists"));
+  }
+
   private static byte[] latestOrEmpty() {
     try {
       return download("models/default/latest.json");
