@@ -45,30 +45,73 @@ public final class KMeans {
     }
     double tolerance = options.tol() * meanColumnVariance(data);
     SplittableRandom seeds = new SplittableRandom(options.seed());
+    long[] restartSeeds = new long[options.nInit()];
+    for (int init = 0; init < restartSeeds.length; init++) {
+      restartSeeds[init] = seeds.nextLong();
+    }
+    KMeansFit[] fits = new KMeansFit[options.nInit()];
     try (Workers workers = Workers.open(options.threads())) {
-      Run run = new Run(data, options, tolerance, workers);
-      KMeansFit best = null;
-      long evaluations = 0;
-      for (int init = 0; init < options.nInit(); init++) {
-        double[] centres = seedPlusPlus(data, k, new SplittableRandom(seeds.nextLong()), workers);
-        evaluations += (long) n * (1 + (k - 1L) * (2 + (int) Math.log(k)));
-        KMeansFit fit = run.iterate(centres, init);
-        evaluations += fit.distanceEvaluations();
-        if (best == null || fit.inertia() < best.inertia()) {
-          best = fit;
+      if (workers.threads() > 1 && options.nInit() > 1 && n <= PARALLEL_RESTART_ROWS) {
+        // Small inputs: whole restarts in parallel, one thread each. Row blocks do not depend on
+        // the thread count, so each restart's result is the same bits either way.
+        workers.forEachBlock(
+            options.nInit(),
+            1,
+            (b, from, to) -> {
+              try (Workers single = Workers.open(1)) {
+                fits[b] = restart(data, options, tolerance, single, restartSeeds[b], b);
+              }
+            });
+      } else {
+        for (int init = 0; init < fits.length; init++) {
+          fits[init] = restart(data, options, tolerance, workers, restartSeeds[init], init);
         }
       }
-      return new KMeansFit(
-          best.centroids(),
-          best.labels(),
-          best.sizes(),
-          best.inertia(),
-          best.iterations(),
-          best.converged(),
-          best.bestInit(),
-          best.inertiaTrace(),
-          evaluations);
     }
+    KMeansFit best = fits[0];
+    long evaluations = 0;
+    for (KMeansFit fit : fits) {
+      evaluations += fit.distanceEvaluations();
+      if (fit.inertia() < best.inertia()) {
+        best = fit;
+      }
+    }
+    return new KMeansFit(
+        best.centroids(),
+        best.labels(),
+        best.sizes(),
+        best.inertia(),
+        best.iterations(),
+        best.converged(),
+        best.bestInit(),
+        best.inertiaTrace(),
+        evaluations);
+  }
+
+  /** Up to this many rows, restarts run in parallel rather than each pass being split. */
+  static final int PARALLEL_RESTART_ROWS = 32 * Workers.BLOCK_ROWS;
+
+  private static KMeansFit restart(
+      FeatureMatrix data,
+      KMeansOptions options,
+      double tolerance,
+      Workers workers,
+      long seed,
+      int init) {
+    int k = options.k();
+    double[] centres = seedPlusPlus(data, k, new SplittableRandom(seed), workers);
+    KMeansFit fit = new Run(data, options, tolerance, workers).iterate(centres, init);
+    long seeding = (long) data.rows() * (1 + (k - 1L) * (2 + (int) Math.log(k)));
+    return new KMeansFit(
+        fit.centroids(),
+        fit.labels(),
+        fit.sizes(),
+        fit.inertia(),
+        fit.iterations(),
+        fit.converged(),
+        fit.bestInit(),
+        fit.inertiaTrace(),
+        fit.distanceEvaluations() + seeding);
   }
 
   /**
