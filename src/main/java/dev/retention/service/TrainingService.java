@@ -112,13 +112,15 @@ public final class TrainingService {
       return summary(TrainSummary.Status.ALREADY_PUBLISHED, source, existing.get(), start);
     }
 
+    long lookupMs = (System.nanoTime() - start) / 1_000_000;
+    long readStart = System.nanoTime();
     ReadResult data;
     try (InputStream in = store.open(info)) {
       data = FeatureExportReader.read(in, format.get(), settings.schema());
     } catch (IOException e) {
       throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
     }
-    long readMs = (System.nanoTime() - start) / 1_000_000;
+    long readMs = (System.nanoTime() - readStart) / 1_000_000;
     if (data.rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
       Log.event(
@@ -145,7 +147,7 @@ public final class TrainingService {
                 source + " etag " + info.etag()),
             settings.options(),
             new Trainer.Identity(store.modelName(), version, clock.instant()));
-    model = withReadTime(model, readMs);
+    model = withReadTime(model, lookupMs, readMs);
     String key = store.publish(model);
     TrainSummary summary = summary(TrainSummary.Status.TRAINED, source, model, start);
     Log.event(
@@ -171,8 +173,9 @@ public final class TrainingService {
     return summary;
   }
 
-  private static RetentionModel withReadTime(RetentionModel model, long readMs) {
+  private static RetentionModel withReadTime(RetentionModel model, long lookupMs, long readMs) {
     java.util.LinkedHashMap<String, Long> timings = new java.util.LinkedHashMap<>();
+    timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
     timings.putAll(model.provenance().timingsMs());
     RetentionModel.Provenance p = model.provenance();
