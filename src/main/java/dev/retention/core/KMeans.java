@@ -305,6 +305,15 @@ public final class KMeans {
     private final long[] blockChanges;
     private final long[] blockEvaluations;
     private final double[] blockInertia;
+    // Cluster sums kept up to date incrementally (Hamerly 2010): after the first full assignment,
+    // only points that change cluster move their coordinates between sums, as block-local deltas
+    // combined in block order (deterministic for any thread count).
+    private final double[] sums;
+    private final long[] sumCounts;
+    private boolean sumsValid;
+    private final double[] blockDeltaSums;
+    private final long[] blockDeltaCounts;
+    private final boolean[] blockTouched;
 
     Run(FeatureMatrix data, KMeansOptions options, double tolerance, Workers workers) {
       this.x = data.data();
@@ -326,6 +335,11 @@ public final class KMeans {
       this.blockChanges = new long[blocks];
       this.blockEvaluations = new long[blocks];
       this.blockInertia = new double[blocks];
+      this.sums = new double[k * d];
+      this.sumCounts = new long[k];
+      this.blockDeltaSums = new double[blocks * k * d];
+      this.blockDeltaCounts = new long[blocks * k];
+      this.blockTouched = new boolean[blocks];
     }
 
     KMeansFit iterate(double[] initialCentres, int init) {
@@ -339,6 +353,7 @@ public final class KMeans {
       Arrays.fill(upper, Double.POSITIVE_INFINITY);
       Arrays.fill(lower, 0.0);
       Arrays.fill(labels, 0);
+      sumsValid = false;
       evaluations += assignStep(centres, true);
       if (options.traceInertia()) {
         trace[traced++] = exactInertia(centres);
@@ -437,10 +452,10 @@ public final class KMeans {
             // Two points per pass over the centres: two independent chains of adds keep the FPU
             // busy (each point's sum is accumulated in the same order, so results are unchanged).
             for (; p + 1 < count; p += 2) {
-              changed += nearestPair(centres, pending[p], pending[p + 1], full);
+              changed += nearestPair(centres, pending[p], pending[p + 1], full, b);
             }
             if (p < count) {
-              changed += nearestOne(centres, pending[p], full);
+              changed += nearestOne(centres, pending[p], full, b);
             }
             evaluated += (long) count * k;
             blockChanges[b] = changed;
@@ -451,11 +466,16 @@ public final class KMeans {
         changes[0] += blockChanges[b];
         evaluations += blockEvaluations[b];
       }
+      if (full) {
+        sumsValid = false; // a full assignment rewrites every label: recount from scratch
+      } else {
+        applyDeltas();
+      }
       return evaluations;
     }
 
     /** Exact nearest and second-nearest centre of point i; returns 1 if its label changed. */
-    private int nearestOne(double[] centres, int i, boolean full) {
+    private int nearestOne(double[] centres, int i, boolean full, int block) {
       int offset = i * d;
       int best = 0;
       double bestDistance = Double.POSITIVE_INFINITY;
@@ -470,11 +490,11 @@ public final class KMeans {
           secondDistance = dist;
         }
       }
-      return settle(i, best, bestDistance, secondDistance, full);
+      return settle(i, best, bestDistance, secondDistance, full, block);
     }
 
     /** {@link #nearestOne} for two points at once; returns how many labels changed. */
-    private int nearestPair(double[] centres, int i1, int i2, boolean full) {
+    private int nearestPair(double[] centres, int i1, int i2, boolean full, int block) {
       int o1 = i1 * d;
       int o2 = i2 * d;
       int best1 = 0;
@@ -509,12 +529,28 @@ public final class KMeans {
           secondDistance2 = s2;
         }
       }
-      return settle(i1, best1, bestDistance1, secondDistance1, full)
-          + settle(i2, best2, bestDistance2, secondDistance2, full);
+      return settle(i1, best1, bestDistance1, secondDistance1, full, block)
+          + settle(i2, best2, bestDistance2, secondDistance2, full, block);
     }
 
-    private int settle(int i, int best, double bestDistance, double secondDistance, boolean full) {
-      int changed = best != labels[i] ? 1 : 0;
+    private int settle(
+        int i, int best, double bestDistance, double secondDistance, boolean full, int block) {
+      int previous = labels[i];
+      int changed = best != previous ? 1 : 0;
+      if (changed == 1 && !full) {
+        // Move the point's coordinates between the two clusters' sums (block-local delta).
+        int kd = k * d;
+        int base = block * kd;
+        int offset = i * d;
+        for (int c = 0; c < d; c++) {
+          double value = x[offset + c];
+          blockDeltaSums[base + previous * d + c] -= value;
+          blockDeltaSums[base + best * d + c] += value;
+        }
+        blockDeltaCounts[block * k + previous]--;
+        blockDeltaCounts[block * k + best]++;
+        blockTouched[block] = true;
+      }
       if (changed == 1 || full) {
         labels[i] = best;
       }
@@ -564,18 +600,34 @@ public final class KMeans {
           });
     }
 
-    /**
-     * Means of the assigned points into {@code next}; returns whether an empty cluster was
-     * re-seeded.
-     */
-    private boolean updateStep(double[] centres, double[] next, long[] counts) {
+    /** Adds the blocks' sum deltas to the cluster sums, in block order, and clears them. */
+    private void applyDeltas() {
+      int kd = k * d;
+      for (int b = 0; b < blocks; b++) {
+        if (!blockTouched[b]) {
+          continue;
+        }
+        for (int v = 0; v < kd; v++) {
+          sums[v] += blockDeltaSums[b * kd + v];
+        }
+        for (int j = 0; j < k; j++) {
+          sumCounts[j] += blockDeltaCounts[b * k + j];
+        }
+        Arrays.fill(blockDeltaSums, b * kd, (b + 1) * kd, 0.0);
+        Arrays.fill(blockDeltaCounts, b * k, (b + 1) * k, 0L);
+        blockTouched[b] = false;
+      }
+    }
+
+    /** Recomputes the cluster sums from the labels (one pass over the data). */
+    private void recountSums() {
       int kd = k * d;
       workers.forEachBlock(
           n,
           (b, from, to) -> {
             // Accumulate in block-local arrays and publish once: neighbouring blocks' slots share
             // cache lines, and updating them per row from two threads would false-share.
-            double[] sums = new double[kd];
+            double[] local = new double[kd];
             long[] members = new long[k];
             for (int i = from; i < to; i++) {
               int j = labels[i];
@@ -583,62 +635,75 @@ public final class KMeans {
               int target = j * d;
               int offset = i * d;
               for (int c = 0; c < d; c++) {
-                sums[target + c] += x[offset + c];
+                local[target + c] += x[offset + c];
               }
             }
-            System.arraycopy(sums, 0, blockSums, b * kd, kd);
+            System.arraycopy(local, 0, blockSums, b * kd, kd);
             System.arraycopy(members, 0, blockCounts, b * k, k);
           });
-      Arrays.fill(next, 0.0);
-      Arrays.fill(counts, 0L);
+      Arrays.fill(sums, 0.0);
+      Arrays.fill(sumCounts, 0L);
       for (int b = 0; b < blocks; b++) {
         for (int v = 0; v < kd; v++) {
-          next[v] += blockSums[b * kd + v];
+          sums[v] += blockSums[b * kd + v];
         }
         for (int j = 0; j < k; j++) {
-          counts[j] += blockCounts[b * k + j];
+          sumCounts[j] += blockCounts[b * k + j];
         }
+      }
+      sumsValid = true;
+    }
+
+    /**
+     * Means of the assigned points into {@code next}; returns whether an empty cluster was
+     * re-seeded.
+     */
+    private boolean updateStep(double[] centres, double[] next, long[] counts) {
+      if (!sumsValid) {
+        recountSums();
       }
       boolean empty = false;
       for (int j = 0; j < k; j++) {
-        if (counts[j] == 0) {
+        if (sumCounts[j] == 0) {
           empty = true;
-          continue;
-        }
-        for (int c = 0; c < d; c++) {
-          next[j * d + c] /= counts[j];
         }
       }
       if (empty) {
-        reseedEmpty(centres, next, counts);
+        reseedEmpty(centres);
+      }
+      System.arraycopy(sumCounts, 0, counts, 0, k);
+      for (int j = 0; j < k; j++) {
+        for (int c = 0; c < d; c++) {
+          next[j * d + c] = sums[j * d + c] / counts[j];
+        }
       }
       return empty;
     }
 
     /** Moves the farthest points (from their current centre) into the empty clusters. */
-    private void reseedEmpty(double[] centres, double[] next, long[] counts) {
+    private void reseedEmpty(double[] centres) {
       double[] distance = new double[n];
       for (int i = 0; i < n; i++) {
         distance[i] = Centroids.squaredDistance(x, i * d, centres, labels[i] * d, d);
       }
       for (int j = 0; j < k; j++) {
-        if (counts[j] != 0) {
+        if (sumCounts[j] != 0) {
           continue;
         }
         int farthest = -1;
         for (int i = 0; i < n; i++) {
-          if (counts[labels[i]] > 1 && (farthest < 0 || distance[i] > distance[farthest])) {
+          if (sumCounts[labels[i]] > 1 && (farthest < 0 || distance[i] > distance[farthest])) {
             farthest = i;
           }
         }
         int from = labels[farthest];
         for (int c = 0; c < d; c++) {
           double value = x[farthest * d + c];
-          next[from * d + c] = (next[from * d + c] * counts[from] - value) / (counts[from] - 1);
-          next[j * d + c] = value;
+          sums[from * d + c] -= value;
+          sums[j * d + c] = value;
         }
-        counts[from]--;
-        counts[j] = 1;
+        sumCounts[from]--;
+        sumCounts[j] = 1;
         labels[farthest] = j;
         distance[farthest] = 0;
       }
