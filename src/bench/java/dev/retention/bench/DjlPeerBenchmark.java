@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * same iterations: DJL computes probabilities, gradient and Hessian; the 9 x 9 solve is ours). Also
  * reports what the engine's native libraries occupy on disk.
  *
- * <p>Run: {@code ./mvnw -B -Pbench test-compile exec:exec
+ * <p>Run: {@code ./mvnw -B -Pbench,djl test-compile exec:exec
  * -Dbench.main=dev.retention.bench.DjlPeerBenchmark} (offline: the natives come from the
  * pytorch-native-cpu jar on the class path).
  */
