@@ -1,0 +1,86 @@
+package dev.retention.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, checked in the build: runs {@link LocalRun} as its own process (as
+ * {@code ./mvnw -Plocal} does) on the packaged function.zip, with a user's export and a CSV to
+ * score, and checks what the user would see and get.
+ */
+class LocalRunIT {
+
+  @Test
+  void localRunTrainsScoresAndLeavesNothingRunning() throws Exception {
+    Path work = Files.createTempDirectory("local-run-it");
+    Path export = work.resolve("my export.csv");
+    List<String> reference =
+        Files.readAllLines(Path.of("src/test/resources/reference/customers.csv"));
+    Files.write(export, reference.subList(0, 3001));
+    Path toScore = work.resolve("to-score.csv");
+    StringBuilder score = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      String line = reference.get(i == 0 ? 0 : 3000 + i);
+      score.append(line, 0, line.lastIndexOf(',')).append('\n'); // drop the label column
+    }
+    score.append("C999999,12,abc,40,300,20,1,0.1\n"); // a bad row: frequency is not a number
+    Files.writeString(toScore, score.toString());
+    Path scored = work.resolve("scored.csv");
+
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-Dlocal.export=" + export,
+                "-Dlocal.score=" + toScore,
+                "-Dlocal.out=" + scored,
+                "-Ds3proxy.jar=" + System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar"),
+                "-Daws.accessKeyId=local",
+                "-Daws.secretAccessKey=local-secret",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LocalRun.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the local run did not finish");
+    assertEquals(0, process.exitValue(), output);
+
+    assertTrue(output.contains("TRAINED: models/default/"), output);
+    assertTrue(output.contains("rows used 3000, rejected 0; segments K="), output);
+    assertTrue(output.contains("events/score-single.json -> 200"), output);
+    assertTrue(
+        output.contains(
+            "events/score-bad-request.json -> 400 customers[1].features.monetary: feature 'monetary'"
+                + " must be a number, got string"),
+        output);
+    assertTrue(output.contains("scored 11 customers"), output);
+    assertTrue(
+        output.contains(
+            "skipped 1 rows with bad values, first: [line 13, column 'frequency': not a number]"),
+        output);
+    assertTrue(output.contains("stopped the local S3 server"), output);
+
+    List<String> rows = Files.readAllLines(scored);
+    assertEquals("customer_id,segment,segment_name,probability,churn_risk_band", rows.get(0));
+    assertEquals(12, rows.size());
+    assertTrue(rows.get(1).startsWith("C103000,"), rows.get(1));
+    for (String row : rows.subList(1, rows.size())) {
+      String band = row.substring(row.lastIndexOf(',') + 1);
+      assertTrue(List.of("high", "medium", "low").contains(band), row);
+    }
+    assertTrue(
+        ProcessHandle.allProcesses().noneMatch(LocalRunIT::isS3Proxy), "s3proxy left running");
+  }
+
+  private static boolean isS3Proxy(ProcessHandle process) {
+    return process.info().commandLine().map(c -> c.contains("s3proxy.jar")).orElse(false);
+  }
+}
