@@ -232,12 +232,8 @@ public final class KSelection {
     int s = sample.rows();
     int d = sample.cols();
     int sets = labelSets.length;
-    int width = 0;
-    for (int k : ks) {
-      width = Math.max(width, k);
-    }
+    int width = java.util.Arrays.stream(ks).max().orElse(0); // slots per point: the largest K
     double[] x = sample.data();
-    int stride = width;
     double[] perPoint = new double[sets * s];
     long[][] clusterSizes = new long[sets][];
     for (int t = 0; t < sets; t++) {
@@ -251,7 +247,7 @@ public final class KSelection {
           s,
           64,
           (b, from, to) -> {
-            double[] sums = new double[sets * stride];
+            double[] sums = new double[sets * width];
             for (int i = from; i < to; i++) {
               java.util.Arrays.fill(sums, 0.0);
               for (int j = 0; j < s; j++) {
@@ -260,7 +256,7 @@ public final class KSelection {
                 }
                 double dist = Math.sqrt(Centroids.squaredDistance(x, i * d, x, j * d, d));
                 for (int t = 0; t < sets; t++) {
-                  sums[t * stride + labelSets[t][j]] += dist;
+                  sums[t * width + labelSets[t][j]] += dist;
                 }
               }
               for (int t = 0; t < sets; t++) {
@@ -270,11 +266,11 @@ public final class KSelection {
                   perPoint[t * s + i] = 0;
                   continue;
                 }
-                double a = sums[t * stride + own] / (ownSize - 1);
+                double a = sums[t * width + own] / (ownSize - 1);
                 double bMin = Double.POSITIVE_INFINITY;
                 for (int c = 0; c < ks[t]; c++) {
                   if (c != own && clusterSizes[t][c] > 0) {
-                    bMin = Math.min(bMin, sums[t * stride + c] / clusterSizes[t][c]);
+                    bMin = Math.min(bMin, sums[t * width + c] / clusterSizes[t][c]);
                   }
                 }
                 double denominator = Math.max(a, bMin);

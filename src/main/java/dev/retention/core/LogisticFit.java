@@ -29,11 +29,7 @@ public record LogisticFit(
 
   /** Probabilities for every row of a design matrix with this fit's columns. */
   public double[] probabilities(FeatureMatrix design) {
-    double[] out = new double[design.rows()];
-    int d = design.cols();
-    for (int i = 0; i < out.length; i++) {
-      out[i] = LogisticRegression.sigmoid(linear(design.data(), i * d));
-    }
-    return out;
+    return LogisticRegression.probabilities(
+        new LogisticRegression.Design(design, null, FeatureExpansion.NONE), this);
   }
 }

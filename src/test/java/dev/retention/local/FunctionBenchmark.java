@@ -147,16 +147,6 @@ public final class FunctionBenchmark {
     }
   }
 
-  private static void deleteTree(Path path) throws java.io.IOException {
-    if (Files.exists(path)) {
-      try (var walk = Files.walk(path)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-  }
-
   private static void print(Path log, String... prefixes) throws Exception {
     for (String line : Files.readAllLines(log)) {
       for (String prefix : prefixes) {

@@ -14,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -76,8 +74,8 @@ public final class LocalRun {
     if (!Files.isRegularFile(export)) {
       throw new LocalRunException("export file not found: " + export.toAbsolutePath());
     }
-    deleteTree(work.resolve("s3"));
-    deleteTree(work.resolve("function"));
+    PackagedFunction.deleteTree(work.resolve("s3"));
+    PackagedFunction.deleteTree(work.resolve("function"));
     Files.createDirectories(work.resolve("events"));
     packaged = PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
 
@@ -134,8 +132,6 @@ public final class LocalRun {
     List<String> skipped = new ArrayList<>();
     if (scoreFile != null) {
       events.addAll(scoringEvents(scoreFile, model, ids, skipped));
-    } else if (!"customers.csv".equals(export.getFileName().toString())) {
-      // A user's export but no score file: nothing else to score.
     }
     System.out.println();
     System.out.println("score function (QUARKUS_FUNQY_EXPORT=score):");
@@ -403,17 +399,6 @@ public final class LocalRun {
       out.add(MAPPER.readTree(response.toFile()));
     }
     return out;
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private synchronized void stop() {
