@@ -46,8 +46,8 @@ public final class FunctionBenchmark {
       }
     }
     Path work = Path.of("target/function-bench");
-    deleteTree(
-        work); // a fresh S3 store: otherwise the exports' models exist and training is skipped
+    // A fresh S3 store: otherwise the exports' models exist and training is skipped.
+    PackagedFunction.deleteTree(work);
     Files.createDirectories(work);
     PackagedFunction function =
         PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
