@@ -18,7 +18,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -144,10 +146,10 @@ public final class TrainingService {
                 settings.schema().labelColumn(),
                 data.rowsRead(),
                 data.rejections(),
-                source + " etag " + info.etag()),
+                source + " etag " + info.etag(),
+                readTimings(lookupMs, readMs)),
             settings.options(),
             new Trainer.Identity(store.modelName(), version, clock.instant()));
-    model = withReadTime(model, lookupMs, readMs);
     String key = store.publish(model);
     TrainSummary summary = summary(TrainSummary.Status.TRAINED, source, model, start);
     Log.event(
@@ -173,35 +175,11 @@ public final class TrainingService {
     return summary;
   }
 
-  private static RetentionModel withReadTime(RetentionModel model, long lookupMs, long readMs) {
-    java.util.LinkedHashMap<String, Long> timings = new java.util.LinkedHashMap<>();
+  private static Map<String, Long> readTimings(long lookupMs, long readMs) {
+    Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
-    timings.putAll(model.provenance().timingsMs());
-    RetentionModel.Provenance p = model.provenance();
-    return new RetentionModel(
-        model.schemaVersion(),
-        model.modelName(),
-        model.version(),
-        model.createdAt(),
-        model.labelColumn(),
-        model.features(),
-        model.segmentation(),
-        model.classifier(),
-        model.evaluation(),
-        model.segments(),
-        new RetentionModel.Provenance(
-            p.library(),
-            p.libraryVersion(),
-            p.seed(),
-            p.parameters(),
-            p.rowsRead(),
-            p.rowsUsed(),
-            p.rowsRejected(),
-            p.rejections(),
-            p.source(),
-            timings,
-            p.warnings()));
+    return timings;
   }
 
   private TrainSummary skip(String source, String reason) {

@@ -51,6 +51,7 @@ public final class Trainer {
    * @param rowsRead data rows read from the source (used + rejected)
    * @param rejections the first rejection reasons
    * @param source where the rows came from, or null
+   * @param timingsMs stages measured before training (e.g. reading), recorded first in provenance
    */
   public record Input(
       FeatureMatrix features,
@@ -58,10 +59,12 @@ public final class Trainer {
       String labelColumn,
       long rowsRead,
       List<String> rejections,
-      String source) {
+      String source,
+      Map<String, Long> timingsMs) {
 
     public Input {
       rejections = List.copyOf(rejections);
+      timingsMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
       if (labels.length != features.rows()) {
         throw new IllegalArgumentException(
             labels.length + " labels for " + features.rows() + " feature rows");
@@ -70,7 +73,7 @@ public final class Trainer {
 
     /** An input with no rejected rows. */
     public static Input of(FeatureMatrix features, int[] labels, String labelColumn) {
-      return new Input(features, labels, labelColumn, features.rows(), List.of(), null);
+      return new Input(features, labels, labelColumn, features.rows(), List.of(), null, Map.of());
     }
   }
 
@@ -90,7 +93,7 @@ public final class Trainer {
     if (n == 0) {
       throw new IllegalArgumentException("no usable rows to train on");
     }
-    Map<String, Long> timings = new LinkedHashMap<>();
+    Map<String, Long> timings = new LinkedHashMap<>(input.timingsMs());
     List<String> warnings = new ArrayList<>();
     Stopwatch watch = new Stopwatch();
 
