@@ -44,6 +44,7 @@ public final class Scorer {
   private final int d;
   private final int k;
   private final String[] names;
+  private final List<String> nameList;
   private final Map<String, Integer> index;
   private final boolean[] log1p;
   private final double[] mean;
@@ -72,6 +73,7 @@ public final class Scorer {
       mean[c] = f.mean();
       std[c] = f.std();
     }
+    this.nameList = List.of(names);
     this.centres = new double[k * d];
     for (int j = 0; j < k; j++) {
       System.arraycopy(model.segmentation().centresStandardized()[j], 0, centres, j * d, d);
@@ -106,7 +108,7 @@ public final class Scorer {
 
   /** Feature names in the order {@link #score(double[])} expects. */
   public List<String> featureNames() {
-    return List.of(names);
+    return nameList;
   }
 
   /**
