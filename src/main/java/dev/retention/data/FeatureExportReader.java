@@ -3,15 +3,10 @@ package dev.retention.data;
 import dev.retention.core.FeatureMatrix;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Streams a customer feature export into a {@link ReadResult}: memory grows with accepted rows x
@@ -35,8 +30,6 @@ public final class FeatureExportReader {
   /** Rejection reasons kept. */
   public static final int MAX_REASONS = 20;
 
-  private static final int MAX_VALUE_CHARS = 40;
-
   private FeatureExportReader() {}
 
   /**
@@ -47,13 +40,8 @@ public final class FeatureExportReader {
    */
   public static ReadResult read(InputStream raw, ExportFormat format, ExportSchema schema)
       throws IOException {
-    Reader text = new InputStreamReader(format.decode(raw), StandardCharsets.UTF_8.newDecoder());
-    RowSource source =
-        format.kind() == ExportFormat.Kind.CSV
-            ? RowSource.csv(text)
-            : RowSource.jsonLines(text, SAMPLE_ROWS);
+    RowSource source = RowSource.open(raw, format, SAMPLE_ROWS);
     List<String> columns = source.columns();
-    checkHeader(columns);
     int labelIndex = columns.indexOf(schema.labelColumn());
     if (labelIndex < 0) {
       throw new ExportException(
@@ -84,40 +72,16 @@ public final class FeatureExportReader {
     for (RowSource.Row row = source.next(); row != null; row = source.next()) {
       acc.accept(row);
     }
-    double share = (double) acc.rejected / acc.read;
-    if (acc.rejected == acc.read || share > schema.maxRejectedShare()) {
-      throw new ExportException(
-          String.format(
-              Locale.ROOT,
-              "%d of %d rows (%.2f%%) were rejected, more than the allowed %.2f%%; nothing was"
-                  + " trained. First reasons: %s",
-              acc.rejected,
-              acc.read,
-              100 * share,
-              100 * schema.maxRejectedShare(),
-              acc.reasonsWithoutValues));
-    }
+    acc.rejections.checkShare(schema.maxRejectedShare(), "nothing was trained");
     return new ReadResult(
         new FeatureMatrix(
             featureNames, Arrays.copyOf(acc.values, acc.accepted * featureIndex.length)),
         Arrays.copyOf(acc.labels, acc.accepted),
-        acc.read,
-        acc.rejected,
-        List.copyOf(acc.reasons),
-        List.copyOf(acc.reasonsWithoutValues),
+        acc.rejections.read(),
+        acc.rejections.rejected(),
+        acc.rejections.reasons(),
+        acc.rejections.reasonsWithoutValues(),
         List.copyOf(ignored));
-  }
-
-  private static void checkHeader(List<String> columns) {
-    Set<String> seen = new HashSet<>();
-    for (String column : columns) {
-      if (column.isEmpty()) {
-        throw new ExportException("the header has an empty column name: " + columns);
-      }
-      if (!seen.add(column)) {
-        throw new ExportException("the header names column '" + column + "' twice");
-      }
-    }
   }
 
   private static int[] chooseFeatures(
@@ -185,40 +149,33 @@ public final class FeatureExportReader {
 
   /** Growable primitive storage for accepted rows, plus rejection bookkeeping. */
   private static final class Accumulator {
-    private final List<String> columns;
     private final int[] featureIndex;
     private final int labelIndex;
     private final double[] row;
+    private final Rejections rejections;
     private double[] values;
     private int[] labels;
     private int accepted;
-    private long read;
-    private long rejected;
-    private final List<String> reasons = new ArrayList<>();
-    // The same reasons without the offending values: for error messages, which end up in logs,
-    // and logs never carry customer values.
-    private final List<String> reasonsWithoutValues = new ArrayList<>();
 
     Accumulator(List<String> columns, int[] featureIndex, int labelIndex) {
-      this.columns = columns;
       this.featureIndex = featureIndex;
       this.labelIndex = labelIndex;
       this.row = new double[featureIndex.length];
+      this.rejections = new Rejections(columns);
       this.values = new double[1024 * featureIndex.length];
       this.labels = new int[1024];
     }
 
     void accept(RowSource.Row source) {
-      read++;
+      rejections.countRead();
       if (source.problem() != null) {
-        String reason = "line " + source.line() + ": " + source.problem();
-        reject(reason, reason);
+        rejections.rejectRow(source.line(), source.problem());
         return;
       }
       String[] cells = source.cells();
       int label = parseLabel(cells[labelIndex]);
       if (label < 0) {
-        reject(
+        rejections.reject(
             source.line(),
             labelIndex,
             cells[labelIndex],
@@ -229,23 +186,17 @@ public final class FeatureExportReader {
         String cell = cells[featureIndex[f]];
         double value;
         if (cell == null || cell.isBlank()) {
-          String reason =
-              "line "
-                  + source.line()
-                  + ", column '"
-                  + columns.get(featureIndex[f])
-                  + "': missing value";
-          reject(reason, reason);
+          rejections.rejectMissing(source.line(), featureIndex[f]);
           return;
         }
         try {
           value = Numbers.parse(cell);
         } catch (NumberFormatException e) {
-          reject(source.line(), featureIndex[f], cell, "not a number");
+          rejections.reject(source.line(), featureIndex[f], cell, "not a number");
           return;
         }
         if (!Double.isFinite(value)) {
-          reject(source.line(), featureIndex[f], cell, "not a finite number");
+          rejections.reject(source.line(), featureIndex[f], cell, "not a finite number");
           return;
         }
         row[f] = value;
@@ -256,23 +207,6 @@ public final class FeatureExportReader {
       }
       System.arraycopy(row, 0, values, accepted * featureIndex.length, featureIndex.length);
       labels[accepted++] = label;
-    }
-
-    private void reject(long line, int column, String value, String problem) {
-      String shown = value == null ? "null" : value;
-      if (shown.length() > MAX_VALUE_CHARS) {
-        shown = shown.substring(0, MAX_VALUE_CHARS) + "...";
-      }
-      String where = "line " + line + ", column '" + columns.get(column) + "'";
-      reject(where + ", value '" + shown + "': " + problem, where + ": " + problem);
-    }
-
-    private void reject(String reason, String reasonWithoutValue) {
-      rejected++;
-      if (reasons.size() < MAX_REASONS) {
-        reasons.add(reason);
-        reasonsWithoutValues.add(reasonWithoutValue);
-      }
     }
 
     private static int parseLabel(String cell) {

@@ -29,7 +29,7 @@ final class Numbers {
   /**
    * @throws NumberFormatException if {@code text} is not a number
    */
-  static double parse(String text) {
+  static double parse(CharSequence text) {
     int n = text.length();
     int i = 0;
     while (i < n && text.charAt(i) <= ' ') {
@@ -97,7 +97,7 @@ final class Numbers {
       }
     }
     if (!any || i != n || digits > 15 || exponent < -22 || exponent > 22) {
-      return Double.parseDouble(text.substring(start, n));
+      return Double.parseDouble(text.subSequence(start, n).toString());
     }
     double value = exponent >= 0 ? mantissa * POWERS[exponent] : mantissa / POWERS[-exponent];
     return negative ? -value : value;

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +33,27 @@ abstract class RowSource {
 
   /** The next row, or null at the end. */
   abstract Row next() throws IOException;
+
+  /** Rows of an export, decoded (gzip) and split by its format. */
+  static RowSource open(InputStream raw, ExportFormat format, int sampleRows) throws IOException {
+    Reader text = new InputStreamReader(format.decode(raw), StandardCharsets.UTF_8.newDecoder());
+    RowSource source =
+        format.kind() == ExportFormat.Kind.CSV ? csv(text) : jsonLines(text, sampleRows);
+    checkHeader(source.columns());
+    return source;
+  }
+
+  static void checkHeader(List<String> columns) {
+    Set<String> seen = new HashSet<>();
+    for (String column : columns) {
+      if (column.isEmpty()) {
+        throw new ExportException("the header has an empty column name: " + columns);
+      }
+      if (!seen.add(column)) {
+        throw new ExportException("the header names column '" + column + "' twice");
+      }
+    }
+  }
 
   static RowSource csv(Reader reader) throws IOException {
     return new Csv(reader);

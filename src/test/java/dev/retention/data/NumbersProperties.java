@@ -39,6 +39,13 @@ class NumbersProperties {
         Double.doubleToLongBits(Double.parseDouble(text)),
         Double.doubleToLongBits(Numbers.parse(text)),
         text);
+    // The orders reader parses byte windows in a larger buffer.
+    byte[] padded = ("9," + text + ",9").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertEquals(
+        Double.doubleToLongBits(Double.parseDouble(text)),
+        Double.doubleToLongBits(
+            Numbers.parse(new dev.retention.features.Utf8Slice().set(padded, 2, text.length()))),
+        text);
   }
 
   @Test

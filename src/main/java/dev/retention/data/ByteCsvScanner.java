@@ -1,0 +1,205 @@
+package dev.retention.data;
+
+import dev.retention.features.Utf8Slice;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * RFC 4180 records straight from UTF-8 bytes, for the large orders exports: the same grammar as
+ * {@link CsvTokenizer} (quoted fields with commas, line breaks and doubled quotes; CRLF or LF; a
+ * leading byte-order mark dropped; blank lines skipped), but cells are {@link Utf8Slice} windows on
+ * a reused buffer instead of new strings. Quoted cells are unescaped in place. The separators are
+ * ASCII and never occur inside a multi-byte UTF-8 sequence, so splitting bytes is exact.
+ */
+final class ByteCsvScanner {
+
+  private static final int START = 0;
+  private static final int UNQUOTED = 1;
+  private static final int QUOTED = 2;
+  private static final int QUOTE_IN_QUOTED = 3;
+
+  private final InputStream in;
+  private byte[] buffer = new byte[1 << 16];
+  private int position;
+  private int limit;
+  private boolean ended;
+  private boolean first = true;
+  private long line = 1;
+  private long recordLine;
+  private int count;
+  private Utf8Slice[] cells = new Utf8Slice[16];
+
+  ByteCsvScanner(InputStream in) {
+    this.in = in;
+    for (int i = 0; i < cells.length; i++) {
+      cells[i] = new Utf8Slice();
+    }
+  }
+
+  /** The physical line on which the current record started (1-based). */
+  long recordLine() {
+    return recordLine;
+  }
+
+  /** Cells of the current record. */
+  int count() {
+    return count;
+  }
+
+  /** The current record's cells; valid until the next call to {@link #next}. */
+  Utf8Slice[] cells() {
+    return cells;
+  }
+
+  /** Moves to the next record; false at the end of input. */
+  boolean next() throws IOException {
+    while (true) {
+      if (position == limit && !fill()) {
+        return false;
+      }
+      if (first) {
+        first = false;
+        if (limit - position < 3) {
+          fill();
+        }
+        if (limit - position >= 3
+            && buffer[position] == (byte) 0xEF
+            && buffer[position + 1] == (byte) 0xBB
+            && buffer[position + 2] == (byte) 0xBF) {
+          position += 3;
+        }
+        continue;
+      }
+      byte b = buffer[position];
+      if (b == '\n') {
+        line++;
+        position++;
+      } else if (b == '\r') {
+        position++;
+      } else {
+        break;
+      }
+    }
+    recordLine = line;
+    int scan = position;
+    int state = START;
+    long breaks = 0;
+    while (true) {
+      if (scan == limit) {
+        int before = position;
+        boolean more = fill();
+        scan -= before - position; // fill() moves the unread bytes to the front
+        if (!more) {
+          break;
+        }
+        continue;
+      }
+      byte b = buffer[scan];
+      if (state == QUOTED) {
+        if (b == '"') {
+          state = QUOTE_IN_QUOTED;
+        } else if (b == '\n') {
+          breaks++;
+        }
+      } else if (b == '\n') {
+        break;
+      } else if (b == ',') {
+        state = START;
+      } else if (b == '"' && (state == START || state == QUOTE_IN_QUOTED)) {
+        state = QUOTED;
+      } else {
+        state = UNQUOTED;
+      }
+      scan++;
+    }
+    if (state == QUOTED) {
+      throw new ExportException("line " + recordLine + ": a quoted field is not closed");
+    }
+    int end = scan;
+    boolean newline = end < limit;
+    if (end > position && buffer[end - 1] == '\r') {
+      end--;
+    }
+    split(position, end);
+    position = newline ? scan + 1 : scan;
+    line += breaks + (newline ? 1 : 0);
+    return true;
+  }
+
+  private void split(int from, int end) {
+    count = 0;
+    int p = from;
+    while (true) {
+      int start = p;
+      int stop;
+      if (p < end && buffer[p] == '"') {
+        int write = start;
+        p++;
+        while (p < end) {
+          byte b = buffer[p];
+          if (b == '"') {
+            if (p + 1 < end && buffer[p + 1] == '"') {
+              buffer[write++] = '"';
+              p += 2;
+            } else {
+              p++;
+              break;
+            }
+          } else {
+            buffer[write++] = b;
+            p++;
+          }
+        }
+        // Text after the closing quote joins the cell, as in CsvTokenizer.
+        while (p < end && buffer[p] != ',') {
+          buffer[write++] = buffer[p++];
+        }
+        stop = write;
+      } else {
+        while (p < end && buffer[p] != ',') {
+          p++;
+        }
+        stop = p;
+      }
+      add(start, stop);
+      if (p < end) {
+        p++; // the comma
+        continue;
+      }
+      return;
+    }
+  }
+
+  private void add(int start, int stop) {
+    if (count == cells.length) {
+      cells = Arrays.copyOf(cells, count * 2);
+      for (int i = count; i < cells.length; i++) {
+        cells[i] = new Utf8Slice();
+      }
+    }
+    cells[count++].set(buffer, start, stop - start);
+  }
+
+  /** Keeps the unread bytes, reads more; false when nothing more could be read. */
+  private boolean fill() throws IOException {
+    if (ended) {
+      return false;
+    }
+    if (position > 0) {
+      System.arraycopy(buffer, position, buffer, 0, limit - position);
+      limit -= position;
+      position = 0;
+    }
+    if (limit == buffer.length) {
+      buffer = Arrays.copyOf(buffer, buffer.length * 2);
+    }
+    int read = in.read(buffer, limit, buffer.length - limit);
+    if (read < 0) {
+      ended = true;
+      return false;
+    }
+    limit += read;
+    return true;
+  }
+}

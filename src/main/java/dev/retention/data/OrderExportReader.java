@@ -1,0 +1,329 @@
+package dev.retention.data;
+
+import dev.retention.features.OrderBook;
+import dev.retention.features.RfmFeatures;
+import dev.retention.features.Utf8Slice;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams an orders export (CSV or JSON Lines, optionally gzip) into an {@link OrderBook}: one
+ * pass, one row at a time; memory grows with customers and their distinct orders, never with the
+ * export's text or its line count.
+ *
+ * <p>A row is rejected and counted, with line, column and value, when the customer or order id is
+ * missing, the date is not {@code yyyy-MM-dd[...]}, the date is after {@code latestAllowed} (a
+ * future date), the amount is not a finite number, or the items are not a non-negative number. As
+ * for feature exports, more than {@code maxRejectedShare} rejected rows fail the read.
+ */
+public final class OrderExportReader {
+
+  /**
+   * The orders and what was rejected.
+   *
+   * @param book the accepted orders
+   * @param columns which optional columns the export has
+   */
+  public record Result(
+      OrderBook book,
+      RfmFeatures.Columns columns,
+      long rowsRead,
+      long rowsRejected,
+      List<String> rejections,
+      List<String> rejectionsWithoutValues) {}
+
+  private OrderExportReader() {}
+
+  /**
+   * Reads an orders export.
+   *
+   * @param latestAllowed rows dated after this day are rejected as future dates; null = no check
+   * @throws ExportException on a missing required column or too many rejected rows
+   */
+  public static Result read(
+      InputStream raw, ExportFormat format, OrdersSchema schema, LocalDate latestAllowed)
+      throws IOException {
+    if (format.kind() != ExportFormat.Kind.CSV) {
+      RowSource source = RowSource.open(raw, format, FeatureExportReader.SAMPLE_ROWS);
+      Rows rows = new Rows(source.columns(), schema, latestAllowed);
+      for (RowSource.Row row = source.next(); row != null; row = source.next()) {
+        rows.accept(row.line(), row.problem(), row.cells());
+      }
+      return rows.result(schema);
+    }
+    // CSV, the common and the largest exports: cells are read as bytes, without a string each.
+    ByteCsvScanner scanner = new ByteCsvScanner(new BufferedInputStream(format.decode(raw)));
+    if (!scanner.next()) {
+      throw new ExportException("the export is empty: no header line");
+    }
+    List<String> columns = new ArrayList<>();
+    for (int c = 0; c < scanner.count(); c++) {
+      columns.add(scanner.cells()[c].toString().trim());
+    }
+    RowSource.checkHeader(columns);
+    Rows rows = new Rows(columns, schema, latestAllowed);
+    while (scanner.next()) {
+      String problem =
+          scanner.count() == columns.size()
+              ? null
+              : scanner.count() + " fields where the header has " + columns.size();
+      rows.accept(scanner.recordLine(), problem, scanner.cells());
+    }
+    return rows.result(schema);
+  }
+
+  /** Checks one row after another and adds the good ones to the book. */
+  private static final class Rows {
+    private final int customer;
+    private final int order;
+    private final int date;
+    private final int amount;
+    private final int items;
+    private final int status;
+    private final int channel;
+    private final int latest;
+    private final LocalDate latestAllowed;
+    private final RefundRule refunds;
+    private final OrderBook book;
+    private final Rejections rejections;
+    private final DateParser dates = new DateParser();
+
+    Rows(List<String> columns, OrdersSchema schema, LocalDate latestAllowed) {
+      customer = required(columns, schema.customerIdColumn(), "customer id");
+      order = required(columns, schema.orderIdColumn(), "order id");
+      date = required(columns, schema.orderDateColumn(), "order date");
+      amount = required(columns, schema.amountColumn(), "amount");
+      items = columns.indexOf(schema.itemsColumn());
+      status = columns.indexOf(schema.statusColumn());
+      channel = columns.indexOf(schema.channelColumn());
+      this.latestAllowed = latestAllowed;
+      latest = latestAllowed == null ? Integer.MAX_VALUE : (int) latestAllowed.toEpochDay();
+      refunds = new RefundRule(schema.refundStatuses());
+      book = new OrderBook(schema.grain());
+      rejections = new Rejections(columns);
+    }
+
+    void accept(long line, String problem, CharSequence[] cells) {
+      rejections.countRead();
+      if (problem != null) {
+        rejections.rejectRow(line, problem);
+        return;
+      }
+      CharSequence customerId = trim(cells[customer]);
+      if (customerId.length() == 0) {
+        rejections.rejectMissing(line, customer);
+        return;
+      }
+      CharSequence orderId = trim(cells[order]);
+      if (orderId.length() == 0) {
+        rejections.rejectMissing(line, order);
+        return;
+      }
+      CharSequence dateText = trim(cells[date]);
+      if (dateText.length() == 0) {
+        rejections.rejectMissing(line, date);
+        return;
+      }
+      int day = dates.epochDay(dateText);
+      if (day == DateParser.INVALID) {
+        rejections.reject(line, date, dateText.toString(), "not a date (yyyy-MM-dd)");
+        return;
+      }
+      if (day > latest) {
+        rejections.reject(line, date, dateText.toString(), "a future date, after " + latestAllowed);
+        return;
+      }
+      double value = number(cells[amount]);
+      if (Double.isNaN(value)) {
+        rejections.reject(line, amount, text(cells[amount]), "not a finite number");
+        return;
+      }
+      float itemCount = Float.NaN;
+      if (items >= 0 && !blank(cells[items])) {
+        double n = number(cells[items]);
+        if (!(n >= 0)) {
+          rejections.reject(line, items, text(cells[items]), "not a non-negative number");
+          return;
+        }
+        itemCount = (float) n;
+      }
+      boolean refund = status >= 0 && refunds.test(cells[status]);
+      book.add(
+          customerId,
+          orderId,
+          day,
+          value,
+          itemCount,
+          refund,
+          channel >= 0 && !blank(cells[channel]) ? trim(cells[channel]) : null);
+    }
+
+    Result result(OrdersSchema schema) {
+      rejections.checkShare(schema.maxRejectedShare(), "nothing was derived");
+      return new Result(
+          book,
+          new RfmFeatures.Columns(items >= 0, status >= 0, channel >= 0),
+          rejections.read(),
+          rejections.rejected(),
+          rejections.reasons(),
+          rejections.reasonsWithoutValues());
+    }
+  }
+
+  private static CharSequence trim(CharSequence cell) {
+    if (cell == null) {
+      return "";
+    }
+    return cell instanceof Utf8Slice slice ? slice.trim() : cell.toString().trim();
+  }
+
+  private static String text(CharSequence cell) {
+    return cell == null ? null : cell.toString();
+  }
+
+  private static int required(List<String> columns, String name, String what) {
+    int c = columns.indexOf(name);
+    if (c < 0) {
+      throw new ExportException(
+          "the orders export has no " + what + " column '" + name + "'; columns: " + columns);
+    }
+    return c;
+  }
+
+  private static boolean blank(CharSequence cell) {
+    if (cell == null) {
+      return true;
+    }
+    for (int i = 0; i < cell.length(); i++) {
+      if (cell.charAt(i) > ' ') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The finite number in {@code cell}, or NaN. */
+  private static double number(CharSequence cell) {
+    if (blank(cell)) {
+      return Double.NaN;
+    }
+    try {
+      double value = Numbers.parse(cell);
+      return Double.isFinite(value) ? value : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Status values that mark a refund, compared without case and without a string per row. */
+  private static final class RefundRule {
+    private final List<String> values = new ArrayList<>();
+
+    RefundRule(java.util.Set<String> statuses) {
+      values.addAll(statuses);
+      values.addAll(List.of("true", "1", "yes"));
+    }
+
+    boolean test(CharSequence cell) {
+      if (cell == null) {
+        return false;
+      }
+      CharSequence value = trim(cell);
+      for (String candidate : values) {
+        if (equalsIgnoreAsciiCase(value, candidate)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean equalsIgnoreAsciiCase(CharSequence a, String b) {
+      if (a.length() != b.length()) {
+        return false;
+      }
+      for (int i = 0; i < b.length(); i++) {
+        char x = a.charAt(i);
+        if (x >= 'A' && x <= 'Z') {
+          x = (char) (x + ('a' - 'A'));
+        }
+        if (x != b.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * {@code yyyy-MM-dd}, optionally followed by {@code T} or a space and a time, which is ignored:
+   * the date is taken as written. Remembers the last date: exports repeat dates row after row.
+   */
+  static final class DateParser {
+    static final int INVALID = Integer.MIN_VALUE;
+    private final char[] last = new char[10];
+    private int lastDay = INVALID;
+
+    int epochDay(CharSequence text) {
+      int n = text.length();
+      if (n > 10) {
+        char separator = text.charAt(10);
+        if (separator != 'T' && separator != ' ') {
+          return INVALID;
+        }
+        n = 10;
+      }
+      if (n != 10) {
+        return INVALID;
+      }
+      if (lastDay != INVALID && same(text)) {
+        return lastDay;
+      }
+      if (text.charAt(4) != '-' || text.charAt(7) != '-') {
+        return INVALID;
+      }
+      int year = digits(text, 0, 4);
+      int month = digits(text, 5, 7);
+      int dayOfMonth = digits(text, 8, 10);
+      if (year < 0 || month < 0 || dayOfMonth < 0) {
+        return INVALID;
+      }
+      int day;
+      try {
+        day = (int) LocalDate.of(year, month, dayOfMonth).toEpochDay();
+      } catch (DateTimeException e) {
+        return INVALID;
+      }
+      for (int i = 0; i < 10; i++) {
+        last[i] = text.charAt(i);
+      }
+      lastDay = day;
+      return day;
+    }
+
+    private boolean same(CharSequence text) {
+      for (int i = 9; i >= 0; i--) {
+        if (text.charAt(i) != last[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static int digits(CharSequence t, int from, int to) {
+      int v = 0;
+      for (int i = from; i < to; i++) {
+        char c = t.charAt(i);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        v = v * 10 + (c - '0');
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.retention.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Bad-row bookkeeping shared by the export readers: counts every row read and rejected, keeps the
+ * first {@link FeatureExportReader#MAX_REASONS} reasons twice (with the offending value for the
+ * model's provenance, without it for error messages and logs, which never carry customer values),
+ * and applies the rejected-share limit.
+ */
+final class Rejections {
+
+  private static final int MAX_VALUE_CHARS = 40;
+
+  private final List<String> columns;
+  private final List<String> reasons = new ArrayList<>();
+  private final List<String> reasonsWithoutValues = new ArrayList<>();
+  private long read;
+  private long rejected;
+
+  Rejections(List<String> columns) {
+    this.columns = columns;
+  }
+
+  void countRead() {
+    read++;
+  }
+
+  long read() {
+    return read;
+  }
+
+  long rejected() {
+    return rejected;
+  }
+
+  List<String> reasons() {
+    return List.copyOf(reasons);
+  }
+
+  List<String> reasonsWithoutValues() {
+    return List.copyOf(reasonsWithoutValues);
+  }
+
+  /** A row that could not be split into cells. */
+  void rejectRow(long line, String problem) {
+    String reason = "line " + line + ": " + problem;
+    reject(reason, reason);
+  }
+
+  /** A cell without a value. */
+  void rejectMissing(long line, int column) {
+    String reason = "line " + line + ", column '" + columns.get(column) + "': missing value";
+    reject(reason, reason);
+  }
+
+  /** A cell with a bad value. */
+  void reject(long line, int column, String value, String problem) {
+    String shown = value == null ? "null" : value;
+    if (shown.length() > MAX_VALUE_CHARS) {
+      shown = shown.substring(0, MAX_VALUE_CHARS) + "...";
+    }
+    String where = "line " + line + ", column '" + columns.get(column) + "'";
+    reject(where + ", value '" + shown + "': " + problem, where + ": " + problem);
+  }
+
+  private void reject(String reason, String reasonWithoutValue) {
+    rejected++;
+    if (reasons.size() < FeatureExportReader.MAX_REASONS) {
+      reasons.add(reason);
+      reasonsWithoutValues.add(reasonWithoutValue);
+    }
+  }
+
+  /**
+   * Fails the whole read when every row, or more than {@code maxShare} of rows, was rejected: such
+   * an export is more likely broken than dirty.
+   *
+   * @param outcome what did not happen, e.g. "nothing was trained"
+   */
+  void checkShare(double maxShare, String outcome) {
+    if (read == 0) {
+      throw new ExportException("the export has a header but no data rows");
+    }
+    double share = (double) rejected / read;
+    if (rejected == read || share > maxShare) {
+      throw new ExportException(
+          String.format(
+              Locale.ROOT,
+              "%d of %d rows (%.2f%%) were rejected, more than the allowed %.2f%%; %s. First"
+                  + " reasons: %s",
+              rejected,
+              read,
+              100 * share,
+              100 * maxShare,
+              outcome,
+              reasonsWithoutValues));
+    }
+  }
+}
