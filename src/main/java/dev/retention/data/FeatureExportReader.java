@@ -183,20 +183,8 @@ public final class FeatureExportReader {
         return;
       }
       for (int f = 0; f < featureIndex.length; f++) {
-        String cell = cells[featureIndex[f]];
-        double value;
-        if (cell == null || cell.isBlank()) {
-          rejections.rejectMissing(source.line(), featureIndex[f]);
-          return;
-        }
-        try {
-          value = Numbers.parse(cell);
-        } catch (NumberFormatException e) {
-          rejections.reject(source.line(), featureIndex[f], cell, "not a number");
-          return;
-        }
-        if (!Double.isFinite(value)) {
-          rejections.reject(source.line(), featureIndex[f], cell, "not a finite number");
+        double value = rejections.number(source.line(), featureIndex[f], cells[featureIndex[f]]);
+        if (Double.isNaN(value)) {
           return;
         }
         row[f] = value;

@@ -56,6 +56,29 @@ final class Rejections {
     reject(reason, reason);
   }
 
+  /**
+   * The finite number in a feature cell, or NaN after rejecting the row with the reason (missing,
+   * not a number, not finite).
+   */
+  double number(long line, int column, String cell) {
+    if (cell == null || cell.isBlank()) {
+      rejectMissing(line, column);
+      return Double.NaN;
+    }
+    double value;
+    try {
+      value = Numbers.parse(cell);
+    } catch (NumberFormatException e) {
+      reject(line, column, cell, "not a number");
+      return Double.NaN;
+    }
+    if (!Double.isFinite(value)) {
+      reject(line, column, cell, "not a finite number");
+      return Double.NaN;
+    }
+    return value;
+  }
+
   /** A cell with a bad value. */
   void reject(long line, int column, String value, String problem) {
     String shown = value == null ? "null" : value;

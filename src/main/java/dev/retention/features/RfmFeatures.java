@@ -61,6 +61,23 @@ public final class RfmFeatures {
   /** Which optional columns the export has. */
   public record Columns(boolean items, boolean status, boolean channel) {}
 
+  /** The edge rules, as recorded in each model derived from orders. */
+  public static final List<String> RULES =
+      List.of(
+          "features read only orders dated on or before the cutoff; the label reads only purchases"
+              + " in (cutoff, cutoff + window]; later orders are ignored",
+          "a purchase is an order that is not refunded or cancelled and has a positive amount",
+          "an order is a refund when its status is a refund status or its amount is negative",
+          "zero-amount orders are ignored",
+          "customers with refunds only, zero-amount orders only, or a first purchase after the"
+              + " cutoff are left out and counted",
+          "grain ORDER: a repeated (customer, order id) row is a duplicate, ignored and counted;"
+              + " grain LINE: rows of one order add up, a line with another date keeps the"
+              + " order's first date and is counted",
+          "rows dated after the export was written (future dates) are rejected as bad rows",
+          "frequency counts distinct purchase days; the mean gap of a single purchase day is its"
+              + " recency");
+
   private static final int RECENT_SHORT = 30;
   private static final int RECENT_LONG = 90;
 

@@ -2,7 +2,9 @@ package dev.retention.functions;
 
 import dev.retention.core.KSelection;
 import dev.retention.core.Metrics;
+import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
+import dev.retention.service.BatchSummary;
 import dev.retention.service.TrainSummary;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -10,8 +12,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * Every type Jackson reads or writes by reflection, registered for GraalVM native images (the JVM
  * needs nothing of this). Records are (de)serialized through their canonical constructors and
  * accessors, which a native image only keeps when registered. The S3Event, HttpApiRequest,
- * HttpApiResponse and TrainResponse types are registered by Funqy itself as function input/output,
- * and listed here too so that their nested records are covered.
+ * HttpApiResponse, TrainResponse and BatchScoreResponse types are registered by Funqy itself as
+ * function input/output, and listed here too so that their nested records are covered.
  */
 @RegisterForReflection(
     targets = {
@@ -26,6 +28,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
       HttpApiResponse.class,
       TrainResponse.class,
       TrainSummary.class,
+      BatchScoreResponse.class,
+      BatchSummary.class,
       RetentionModel.class,
       RetentionModel.Feature.class,
       RetentionModel.Segmentation.class,
@@ -35,6 +39,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
       RetentionModel.Confusion.class,
       RetentionModel.Segment.class,
       RetentionModel.Provenance.class,
+      RetentionModel.Derivation.class,
+      RetentionModel.FeatureDefinition.class,
+      Playbook.class,
+      Playbook.Rule.class,
       KSelection.Result.class,
       Metrics.CalibrationBin.class,
       Metrics.LiftBin.class,

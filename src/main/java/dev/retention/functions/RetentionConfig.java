@@ -3,6 +3,7 @@ package dev.retention.functions;
 import io.smallrye.config.ConfigMapping;
 import java.net.URI;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,11 +19,19 @@ public interface RetentionConfig {
 
   Export export();
 
+  Orders orders();
+
   Model model();
 
   Train train();
 
+  Segments segments();
+
+  Playbook playbook();
+
   Score score();
+
+  Batch batch();
 
   /** S3 access. */
   interface S3 {
@@ -48,6 +57,64 @@ public interface RetentionConfig {
     Optional<List<String>> excludeColumns();
 
     double maxRejectedShare();
+  }
+
+  /** Orders exports: turned into customer features and labels (RFM) before training. */
+  interface Orders {
+    String prefix();
+
+    String customerIdColumn();
+
+    String orderIdColumn();
+
+    String orderDateColumn();
+
+    String amountColumn();
+
+    String itemsColumn();
+
+    String statusColumn();
+
+    String channelColumn();
+
+    List<String> refundStatuses();
+
+    String grain();
+
+    int labelWindowDays();
+
+    Optional<LocalDate> cutoff();
+  }
+
+  /** Segment naming and privacy. */
+  interface Segments {
+    int minSize();
+
+    String recencyFeature();
+
+    String frequencyFeature();
+
+    String monetaryFeature();
+  }
+
+  /** Suggested actions per segment kind and churn-risk band. */
+  interface Playbook {
+    double highRiskBelow();
+
+    double mediumRiskBelow();
+
+    /** {@code kind/band=action} entries separated by semicolons, in front of the defaults. */
+    Optional<String> overrides();
+  }
+
+  /** Batch scoring of exports dropped under a prefix. */
+  interface Batch {
+    String prefix();
+
+    String outputPrefix();
+
+    /** Day the features of an orders export describe; default its latest order day. */
+    Optional<LocalDate> asOf();
   }
 
   /** Where models go. */
@@ -103,9 +170,5 @@ public interface RetentionConfig {
     int maxBatch();
 
     int maxBodyBytes();
-
-    double highRiskBelow();
-
-    double mediumRiskBelow();
   }
 }

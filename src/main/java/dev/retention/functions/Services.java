@@ -2,6 +2,12 @@ package dev.retention.functions;
 
 import dev.retention.core.LogisticOptions;
 import dev.retention.data.ExportSchema;
+import dev.retention.data.OrdersSchema;
+import dev.retention.features.OrderBook;
+import dev.retention.features.RfmOptions;
+import dev.retention.model.Playbook;
+import dev.retention.service.BatchScoringService;
+import dev.retention.service.BatchSettings;
 import dev.retention.service.ModelCache;
 import dev.retention.service.ScoreSettings;
 import dev.retention.service.ScoringService;
@@ -10,6 +16,7 @@ import dev.retention.service.TrainingService;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.S3Clients;
 import dev.retention.storage.S3Settings;
+import dev.retention.training.SegmentOptions;
 import dev.retention.training.TrainingOptions;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -17,6 +24,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -57,6 +65,22 @@ public class Services {
         new ModelCache(store, settings.cacheTtl(), System::nanoTime), settings);
   }
 
+  @Produces
+  @Singleton
+  BatchScoringService batchScoring(ModelStore store, RetentionConfig config) {
+    return new BatchScoringService(store, batchSettings(config));
+  }
+
+  static BatchSettings batchSettings(RetentionConfig config) {
+    TrainSettings train = trainSettings(config);
+    return new BatchSettings(
+        config.batch().prefix(),
+        config.batch().outputPrefix(),
+        train.schema(),
+        train.ordersSchema(),
+        new RfmOptions(train.rfm().labelWindowDays(), config.batch().asOf().orElse(null)));
+  }
+
   static TrainSettings trainSettings(RetentionConfig config) {
     RetentionConfig.Export export = config.export();
     RetentionConfig.Train t = config.train();
@@ -89,12 +113,44 @@ public class Services {
             .seed(t.seed())
             .threads(t.threads())
             .build();
-    return new TrainSettings(export.prefix(), schema, options);
+    RetentionConfig.Orders orders = config.orders();
+    OrdersSchema ordersSchema =
+        new OrdersSchema(
+            orders.customerIdColumn(),
+            orders.orderIdColumn(),
+            orders.orderDateColumn(),
+            orders.amountColumn(),
+            orders.itemsColumn(),
+            orders.statusColumn(),
+            orders.channelColumn(),
+            Set.copyOf(orders.refundStatuses()),
+            OrderBook.Grain.valueOf(orders.grain().toUpperCase(Locale.ROOT)),
+            export.maxRejectedShare());
+    RetentionConfig.Segments segments = config.segments();
+    return new TrainSettings(
+        export.prefix(),
+        schema,
+        options,
+        orders.prefix(),
+        ordersSchema,
+        new RfmOptions(orders.labelWindowDays(), orders.cutoff().orElse(null)),
+        new SegmentOptions(
+            segments.minSize(),
+            segments.recencyFeature(),
+            segments.frequencyFeature(),
+            segments.monetaryFeature()),
+        playbook(config));
+  }
+
+  static Playbook playbook(RetentionConfig config) {
+    return Playbook.of(
+        config.playbook().highRiskBelow(),
+        config.playbook().mediumRiskBelow(),
+        config.playbook().overrides().orElse(null));
   }
 
   static ScoreSettings scoreSettings(RetentionConfig config) {
     RetentionConfig.Score s = config.score();
-    return new ScoreSettings(
-        s.cacheTtl(), s.maxBatch(), s.maxBodyBytes(), s.highRiskBelow(), s.mediumRiskBelow());
+    return new ScoreSettings(s.cacheTtl(), s.maxBatch(), s.maxBodyBytes());
   }
 }

@@ -23,8 +23,10 @@ import java.util.Map;
  * @param segmentation K-means centres and how K was chosen
  * @param classifier logistic-regression terms and weights
  * @param evaluation held-out metrics of the classifier
- * @param segments per-segment profiles
+ * @param segments per-segment profiles, names and suggested actions
  * @param provenance parameters, counts, durations, warnings
+ * @param derivation how the features were derived from orders, or null for a feature export
+ * @param playbook risk bands and the suggested action per segment and band (null in 1.0 files)
  */
 public record RetentionModel(
     String schemaVersion,
@@ -37,10 +39,12 @@ public record RetentionModel(
     Classifier classifier,
     Evaluation evaluation,
     List<Segment> segments,
-    Provenance provenance) {
+    Provenance provenance,
+    Derivation derivation,
+    Playbook playbook) {
 
-  /** The schema version this code writes. */
-  public static final String SCHEMA_VERSION = "1.0";
+  /** The schema version this code writes: 1.1 added derivation, playbook and segment privacy. */
+  public static final String SCHEMA_VERSION = "1.1";
 
   /**
    * One input feature and its standardization: {@code z = (t(x) - mean) / std}, {@code t = log1p}
@@ -144,24 +148,61 @@ public record RetentionModel(
       long truePositives, long falsePositives, long trueNegatives, long falseNegatives) {}
 
   /**
-   * One segment's profile over the training rows.
+   * One segment: its name, the profile operators see, and the suggested action per risk band.
+   *
+   * <p>Privacy: a segment with fewer customers than the minimum size never gets its own profile. It
+   * is reported together with its nearest large segment (nearest centre), and both show the profile
+   * of their union; {@code profileCovers} lists the segments a profile covers. The size and every
+   * mean below are the profile's.
    *
    * @param id index of its centre
-   * @param name descriptive name
-   * @param size training rows in it
-   * @param share size over all rows
+   * @param name unique display name
+   * @param kind the playbook key: an RFM class (champions, loyal, promising, needs attention, at
+   *     risk, hibernating), or "descriptive" when the RFM roles are unknown
+   * @param profileCovers ids of the segments whose customers this profile aggregates
+   * @param size customers in the profile
+   * @param share size over all customers
    * @param repurchaseRate observed share of label 1
    * @param meanProbability mean predicted repurchase probability (published model, in-sample)
    * @param featureMeans mean raw value of each feature, in feature order
+   * @param actions suggested action by churn-risk band (high, medium, low)
    */
   public record Segment(
       int id,
       String name,
+      String kind,
+      List<Integer> profileCovers,
       long size,
       double share,
       double repurchaseRate,
       double meanProbability,
-      Map<String, Double> featureMeans) {}
+      Map<String, Double> featureMeans,
+      Map<String, String> actions) {}
+
+  /**
+   * How customer features were derived from an orders export (see {@code RfmFeatures}).
+   *
+   * @param source "orders"
+   * @param cutoff last order day the features see (ISO date)
+   * @param labelWindowDays the label is a purchase within this many days after the cutoff
+   * @param grain ORDER or LINE: what one export row was
+   * @param features every feature and what it means
+   * @param rules the edge rules applied
+   * @param counts customers and orders each rule touched
+   * @param scoring how to compute the same features for scoring today's customers
+   */
+  public record Derivation(
+      String source,
+      String cutoff,
+      int labelWindowDays,
+      String grain,
+      List<FeatureDefinition> features,
+      List<String> rules,
+      Map<String, Long> counts,
+      String scoring) {}
+
+  /** A derived feature and its meaning. */
+  public record FeatureDefinition(String name, String meaning) {}
 
   /**
    * How the model was made.
@@ -170,9 +211,9 @@ public record RetentionModel(
    * @param libraryVersion its version
    * @param seed the training seed
    * @param parameters every hyper-parameter, by name
-   * @param rowsRead data rows read from the input
-   * @param rowsUsed rows that entered the fit
-   * @param rowsRejected bad rows skipped
+   * @param rowsRead data rows read from the input (order rows for an orders export)
+   * @param rowsUsed rows (customers) that entered the fit
+   * @param rowsRejected bad input rows skipped
    * @param rejections the first reasons for rejection (row number, column, value)
    * @param source where the data came from (e.g. an S3 URI and ETag), or null
    * @param timingsMs wall-clock milliseconds per training stage

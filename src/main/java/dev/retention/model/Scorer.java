@@ -28,6 +28,8 @@ public final class Scorer {
    * @param segmentName that segment's name
    * @param distance Euclidean distance to that centre, in standardized units
    * @param probability repurchase probability
+   * @param churnRiskBand high, medium or low, by the model's playbook
+   * @param suggestedAction the playbook's action for the segment and band, or null
    * @param topContributions the largest contributions by absolute value, largest first
    */
   public record Score(
@@ -35,6 +37,8 @@ public final class Scorer {
       String segmentName,
       double distance,
       double probability,
+      String churnRiskBand,
+      String suggestedAction,
       List<Contribution> topContributions) {}
 
   /** Contributions returned per customer. */
@@ -51,6 +55,8 @@ public final class Scorer {
   private final double[] std;
   private final double[] centres;
   private final String[] segmentNames;
+  private final String[] segmentKinds;
+  private final Playbook playbook;
   private final double intercept;
   private final double[] coefficients;
   private final FeatureExpansion expansion;
@@ -79,9 +85,17 @@ public final class Scorer {
       System.arraycopy(model.segmentation().centresStandardized()[j], 0, centres, j * d, d);
     }
     this.segmentNames = new String[k];
+    this.segmentKinds = new String[k];
     for (RetentionModel.Segment s : model.segments()) {
       segmentNames[s.id()] = s.name();
+      segmentKinds[s.id()] = s.kind() == null ? "*" : s.kind();
     }
+    // Models of schema 1.0 carry no playbook: they get the default bands and actions.
+    this.playbook =
+        model.playbook() != null
+            ? model.playbook()
+            : Playbook.of(
+                Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null);
     RetentionModel.Classifier cls = model.classifier();
     this.intercept = cls.intercept();
     this.coefficients = cls.coefficients().clone();
@@ -185,11 +199,15 @@ public final class Scorer {
     for (double v : contribution) {
       eta += v;
     }
+    double probability = LogisticRegression.sigmoid(eta);
+    String band = playbook.band(probability);
     return new Score(
         segment,
         segmentNames[segment],
         Math.sqrt(best),
-        LogisticRegression.sigmoid(eta),
+        probability,
+        band,
+        playbook.action(segmentKinds[segment], band),
         top(contribution));
   }
 

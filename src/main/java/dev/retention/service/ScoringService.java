@@ -173,7 +173,10 @@ public final class ScoringService {
     json.writeNumberField("segment", score.segment());
     json.writeStringField("segmentName", score.segmentName());
     json.writeNumberField("probability", score.probability());
-    json.writeStringField("churnRiskBand", settings.band(score.probability()));
+    json.writeStringField("churnRiskBand", score.churnRiskBand());
+    if (score.suggestedAction() != null) {
+      json.writeStringField("suggestedAction", score.suggestedAction());
+    }
     json.writeArrayFieldStart("topContributions");
     for (Scorer.Contribution c : score.topContributions()) {
       json.writeStartObject();

@@ -3,8 +3,12 @@ package dev.retention.service;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureExportReader;
+import dev.retention.data.OrderExportReader;
 import dev.retention.data.ReadResult;
+import dev.retention.features.OrderBook;
+import dev.retention.features.RfmFeatures;
 import dev.retention.model.RetentionModel;
+import dev.retention.report.ReportHtml;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.training.Trainer;
@@ -14,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -86,8 +91,14 @@ public final class TrainingService {
     if (!object.bucket().equals(store.bucket())) {
       return skip(source, "bucket is not the configured bucket " + store.bucket());
     }
-    if (!object.key().startsWith(settings.exportPrefix())) {
-      return skip(source, "key is outside the export prefix " + settings.exportPrefix());
+    boolean orders = object.key().startsWith(settings.ordersPrefix());
+    if (!orders && !object.key().startsWith(settings.exportPrefix())) {
+      return skip(
+          source,
+          "key is outside the export prefixes "
+              + settings.exportPrefix()
+              + " and "
+              + settings.ordersPrefix());
     }
     Optional<ExportFormat> format = ExportFormat.of(object.key());
     if (format.isEmpty()) {
@@ -115,15 +126,13 @@ public final class TrainingService {
     }
 
     long lookupMs = (System.nanoTime() - start) / 1_000_000;
-    long readStart = System.nanoTime();
-    ReadResult data;
-    try (InputStream in = store.open(info)) {
-      data = FeatureExportReader.read(in, format.get(), settings.schema());
-    } catch (IOException e) {
-      throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
-    }
-    long readMs = (System.nanoTime() - readStart) / 1_000_000;
-    if (data.rowsRejected() > 0) {
+    String described = source + " etag " + info.etag();
+    Loaded loaded =
+        orders
+            ? readOrders(info, format.get(), described, lookupMs)
+            : readFeatures(info, format.get(), described, lookupMs);
+    Trainer.Input input = loaded.input();
+    if (input.rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
       Log.event(
           LOG,
@@ -132,25 +141,20 @@ public final class TrainingService {
           "source",
           source,
           "rejected",
-          data.rowsRejected(),
+          input.rowsRejected(),
           "read",
-          data.rowsRead(),
+          input.rowsRead(),
           "firstReasons",
-          data.rejectionsWithoutValues());
+          loaded.reasonsWithoutValues());
     }
     RetentionModel model =
         Trainer.train(
-            new Trainer.Input(
-                data.features(),
-                data.labels(),
-                settings.schema().labelColumn(),
-                data.rowsRead(),
-                data.rejections(),
-                source + " etag " + info.etag(),
-                readTimings(lookupMs, readMs)),
+            input,
             settings.options(),
+            settings.segments(),
+            settings.playbook(),
             new Trainer.Identity(store.modelName(), version, clock.instant()));
-    String key = store.publish(model);
+    String key = store.publish(model, ReportHtml.render(model));
     TrainSummary summary = summary(TrainSummary.Status.TRAINED, source, model, start);
     Log.event(
         LOG,
@@ -175,11 +179,86 @@ public final class TrainingService {
     return summary;
   }
 
-  private static Map<String, Long> readTimings(long lookupMs, long readMs) {
+  /** Training input and its rejection reasons without values (for logs). */
+  private record Loaded(Trainer.Input input, List<String> reasonsWithoutValues) {}
+
+  private Loaded readFeatures(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+    long readStart = System.nanoTime();
+    ReadResult data;
+    try (InputStream in = store.open(info)) {
+      data = FeatureExportReader.read(in, format, settings.schema());
+    } catch (IOException e) {
+      throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+    Map<String, Long> timings = new LinkedHashMap<>();
+    timings.put("lookup", lookupMs);
+    timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
+    return new Loaded(
+        new Trainer.Input(
+            data.features(),
+            data.labels(),
+            settings.schema().labelColumn(),
+            data.rowsRead(),
+            data.rowsRejected(),
+            data.rejections(),
+            source,
+            timings,
+            null),
+        data.rejectionsWithoutValues());
+  }
+
+  private Loaded readOrders(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+    long readStart = System.nanoTime();
+    OrderExportReader.Result read;
+    // An order dated after the export was written is a future date.
+    LocalDate written = info.lastModified().atZone(ZoneOffset.UTC).toLocalDate();
+    try (InputStream in = store.open(info)) {
+      read = OrderExportReader.read(in, format, settings.ordersSchema(), written);
+    } catch (IOException e) {
+      throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
+    }
+    long readMs = (System.nanoTime() - readStart) / 1_000_000;
+    long deriveStart = System.nanoTime();
+    RfmFeatures.Derived derived =
+        RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm());
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
-    return timings;
+    timings.put("deriveFeatures", (System.nanoTime() - deriveStart) / 1_000_000);
+    return new Loaded(
+        new Trainer.Input(
+            derived.features(),
+            derived.labels(),
+            labelName(derived.labelWindowDays()),
+            read.rowsRead(),
+            read.rowsRejected(),
+            read.rejections(),
+            source,
+            timings,
+            derivation(derived, settings.ordersSchema().grain())),
+        read.rejectionsWithoutValues());
+  }
+
+  /** The label's name in a model derived from orders. */
+  public static String labelName(int windowDays) {
+    return "bought_again_within_" + windowDays + "_days";
+  }
+
+  static RetentionModel.Derivation derivation(RfmFeatures.Derived derived, OrderBook.Grain grain) {
+    List<RetentionModel.FeatureDefinition> features = new ArrayList<>();
+    for (RfmFeatures.Definition definition : derived.definitions()) {
+      features.add(new RetentionModel.FeatureDefinition(definition.name(), definition.meaning()));
+    }
+    return new RetentionModel.Derivation(
+        "orders",
+        derived.cutoff().toString(),
+        derived.labelWindowDays(),
+        grain.name(),
+        features,
+        RfmFeatures.RULES,
+        derived.counts(),
+        "batch scoring (exports/score/) derives the same features from an orders export as of its"
+            + " latest order day, or retention.orders.cutoff when set; no label is needed");
   }
 
   private TrainSummary skip(String source, String reason) {

@@ -9,6 +9,7 @@ import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -73,10 +74,22 @@ public final class ModelStore {
     }
   }
 
-  /** Writes the model under its version, then points latest.json at it. Returns the model key. */
-  public String publish(RetentionModel model) {
+  /** Key of the operator report of a model version: next to the model. */
+  public String reportKey(String version) {
+    return prefix + modelName + "/" + version + "/report.html";
+  }
+
+  /**
+   * Writes the report, then the model under its version, then points latest.json at it: whoever
+   * sees a version in latest.json also finds its report. Returns the model key.
+   */
+  public String publish(RetentionModel model, String reportHtml) {
+    put(
+        reportKey(model.version()),
+        reportHtml.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "text/html; charset=utf-8");
     String key = versionKey(model.version());
-    put(key, ModelJson.write(model));
+    put(key, ModelJson.write(model), "application/json");
     pointLatestAt(model);
     return key;
   }
@@ -90,7 +103,10 @@ public final class ModelStore {
     pointer.put("key", versionKey(model.version()));
     pointer.put("createdAt", model.createdAt());
     try {
-      put(latestKey(), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(pointer));
+      put(
+          latestKey(),
+          MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(pointer),
+          "application/json");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -190,10 +206,23 @@ public final class ModelStore {
     }
   }
 
-  private void put(String key, byte[] bytes) {
+  private void put(String key, byte[] bytes, String contentType) {
     s3.putObject(
-        PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json").build(),
+        PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
         RequestBody.fromBytes(bytes));
+  }
+
+  /** Uploads a file with user metadata to any key of the bucket (batch scores). */
+  public void upload(
+      String key, java.nio.file.Path file, String contentType, Map<String, String> metadata) {
+    s3.putObject(
+        PutObjectRequest.builder()
+            .bucket(bucket)
+            .key(key)
+            .contentType(contentType)
+            .metadata(metadata)
+            .build(),
+        RequestBody.fromFile(file));
   }
 
   /** HEAD of any object in the bucket. */

@@ -12,6 +12,7 @@ import dev.retention.core.LogisticRegression.Design;
 import dev.retention.core.Metrics;
 import dev.retention.core.Standardization;
 import dev.retention.core.StratifiedSplit;
+import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,19 +49,23 @@ public final class Trainer {
    * @param features raw feature matrix (rows = customers)
    * @param labels 0/1 per row
    * @param labelColumn the label's column name
-   * @param rowsRead data rows read from the source (used + rejected)
+   * @param rowsRead data rows read from the source (order rows for an orders export)
+   * @param rowsRejected of those, rows rejected for a bad value
    * @param rejections the first rejection reasons
    * @param source where the rows came from, or null
    * @param timingsMs stages measured before training (e.g. reading), recorded first in provenance
+   * @param derivation how the features were derived from orders, or null
    */
   public record Input(
       FeatureMatrix features,
       int[] labels,
       String labelColumn,
       long rowsRead,
+      long rowsRejected,
       List<String> rejections,
       String source,
-      Map<String, Long> timingsMs) {
+      Map<String, Long> timingsMs,
+      RetentionModel.Derivation derivation) {
 
     public Input {
       rejections = List.copyOf(rejections);
@@ -73,19 +78,35 @@ public final class Trainer {
 
     /** An input with no rejected rows. */
     public static Input of(FeatureMatrix features, int[] labels, String labelColumn) {
-      return new Input(features, labels, labelColumn, features.rows(), List.of(), null, Map.of());
+      return new Input(
+          features, labels, labelColumn, features.rows(), 0, List.of(), null, Map.of(), null);
     }
   }
 
   /** Name, version and time of the model being made. */
   public record Identity(String modelName, String version, Instant createdAt) {}
 
+  /** Trains a model with the default segment options and playbook. */
+  public static RetentionModel train(Input input, TrainingOptions options, Identity identity) {
+    return train(
+        input,
+        options,
+        SegmentOptions.defaults(),
+        Playbook.of(Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null),
+        identity);
+  }
+
   /**
    * Trains a model.
    *
    * @throws IllegalArgumentException with a clear message for data that cannot be trained on
    */
-  public static RetentionModel train(Input input, TrainingOptions options, Identity identity) {
+  public static RetentionModel train(
+      Input input,
+      TrainingOptions options,
+      SegmentOptions segmentOptions,
+      Playbook playbook,
+      Identity identity) {
     FeatureMatrix raw = input.features();
     int[] labels = input.labels();
     int n = raw.rows();
@@ -148,7 +169,17 @@ public final class Trainer {
     timings.put("refit", watch.lap());
 
     double[] probability = LogisticRegression.probabilities(all, fit);
-    List<RetentionModel.Segment> profiles = profiles(raw, labels, segments, probability);
+    RetentionModel.Segmentation segmentation = segmentation(segments, search, standardization);
+    List<RetentionModel.Segment> profiles =
+        SegmentProfiles.build(
+            raw,
+            labels,
+            segments.labels(),
+            probability,
+            segments.centroids(),
+            segmentation.centresOriginal(),
+            segmentOptions,
+            playbook);
     timings.put("profile", watch.lap());
 
     RetentionModel.Classifier classifier =
@@ -194,10 +225,10 @@ public final class Trainer {
             "retention-functions",
             LibraryVersion.get(),
             options.seed(),
-            options.asMap(),
+            parameters(options, segmentOptions),
             input.rowsRead(),
             n,
-            input.rowsRead() - n,
+            input.rowsRejected(),
             input.rejections(),
             input.source(),
             timings,
@@ -209,11 +240,22 @@ public final class Trainer {
         identity.createdAt().toString(),
         input.labelColumn(),
         features(raw, standardization),
-        segmentation(segments, search, standardization),
+        segmentation,
         classifier,
         published,
         profiles,
-        provenance);
+        provenance,
+        input.derivation(),
+        playbook);
+  }
+
+  private static Map<String, Object> parameters(TrainingOptions options, SegmentOptions segments) {
+    Map<String, Object> parameters = new LinkedHashMap<>(options.asMap());
+    parameters.put("segmentMinSize", segments.minSize());
+    parameters.put("recencyFeature", segments.recencyFeature());
+    parameters.put("frequencyFeature", segments.frequencyFeature());
+    parameters.put("monetaryFeature", segments.monetaryFeature());
+    return parameters;
   }
 
   private record Classification(
@@ -350,45 +392,6 @@ public final class Trainer {
     }
     return new RetentionModel.Segmentation(
         k, standardized, original, fit.inertia(), fit.iterations(), fit.converged(), search);
-  }
-
-  private static List<RetentionModel.Segment> profiles(
-      FeatureMatrix raw, int[] labels, KMeansFit fit, double[] probability) {
-    int k = fit.centroids().k();
-    int d = raw.cols();
-    long[] size = new long[k];
-    long[] positives = new long[k];
-    double[] probabilitySum = new double[k];
-    double[] featureSum = new double[k * d];
-    double[] x = raw.data();
-    int[] segment = fit.labels();
-    for (int i = 0; i < raw.rows(); i++) {
-      int j = segment[i];
-      size[j]++;
-      positives[j] += labels[i];
-      probabilitySum[j] += probability[i];
-      for (int c = 0; c < d; c++) {
-        featureSum[j * d + c] += x[i * d + c];
-      }
-    }
-    String[] names = SegmentNames.describe(fit.centroids(), raw.columns());
-    List<RetentionModel.Segment> out = new ArrayList<>(k);
-    for (int j = 0; j < k; j++) {
-      Map<String, Double> means = new LinkedHashMap<>();
-      for (int c = 0; c < d; c++) {
-        means.put(raw.columns().get(c), size[j] == 0 ? 0.0 : featureSum[j * d + c] / size[j]);
-      }
-      out.add(
-          new RetentionModel.Segment(
-              j,
-              names[j],
-              size[j],
-              (double) size[j] / raw.rows(),
-              size[j] == 0 ? 0 : (double) positives[j] / size[j],
-              size[j] == 0 ? 0 : probabilitySum[j] / size[j],
-              means));
-    }
-    return out;
   }
 
   /** Wall-clock laps in milliseconds. */

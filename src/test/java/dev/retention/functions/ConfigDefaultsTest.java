@@ -40,7 +40,7 @@ class ConfigDefaultsTest {
   @Test
   void scoreSettingsAreTheDocumentedOnes() throws IOException {
     assertEquals(
-        new ScoreSettings(Duration.ofSeconds(60), 1000, 1_048_576, 0.33, 0.66),
+        new ScoreSettings(Duration.ofSeconds(60), 1000, 1_048_576),
         Services.scoreSettings(shipped()));
   }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.report.ReportHtml;
 import dev.retention.storage.ModelStore;
 import dev.retention.testing.Events;
 import dev.retention.testing.ReferenceData;
@@ -59,7 +60,8 @@ class ScoreFunctionTest {
             options,
             new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
     try (S3Client s3 = LocalS3Resource.server.client()) {
-      new ModelStore(s3, LocalS3Resource.BUCKET, "models/", "default").publish(model);
+      new ModelStore(s3, LocalS3Resource.BUCKET, "models/", "default")
+          .publish(model, ReportHtml.render(model));
     }
     return model;
   }

@@ -1,0 +1,282 @@
+package dev.retention.service;
+
+import dev.retention.core.FeatureMatrix;
+import dev.retention.data.ExportException;
+import dev.retention.data.ExportFormat;
+import dev.retention.data.FeatureRows;
+import dev.retention.data.OrderExportReader;
+import dev.retention.features.RfmFeatures;
+import dev.retention.model.RetentionModel;
+import dev.retention.model.Scorer;
+import dev.retention.storage.ModelStore;
+import dev.retention.storage.ObjectInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Scores whole exports with the current model and writes {@code scores/<model version>/<export
+ * name>.csv}: customer id, segment, segment name, probability, churn-risk band and suggested
+ * action, one row per customer.
+ *
+ * <p>The export's kind follows the model: a model derived from orders scores an orders export,
+ * whose features are derived as of its latest order day (today's behaviour; see {@link
+ * RfmFeatures}); any other model scores a feature export with its id column and the model's
+ * features. Rows are streamed; bad rows follow the training rules (rejected and counted, too many
+ * fail the export). Scores go to a temporary file and are uploaded only when the whole export was
+ * read, so a failed export leaves no partial output; the same export and model always produce the
+ * same key.
+ */
+public final class BatchScoringService {
+
+  private static final Logger LOG = Logger.getLogger(BatchScoringService.class);
+  static final String HEADER =
+      "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action";
+
+  private final ModelStore store;
+  private final BatchSettings settings;
+
+  public BatchScoringService(ModelStore store, BatchSettings settings) {
+    this.store = store;
+    this.settings = settings;
+  }
+
+  /**
+   * Scores every object of one event.
+   *
+   * @throws NoModelException when no model has been published yet
+   * @throws BatchScoringFailedException naming each failed export, after all were handled
+   */
+  public List<BatchSummary> handle(List<S3ObjectRef> objects) {
+    List<BatchSummary> results = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (S3ObjectRef object : objects) {
+      String source = "s3://" + object.bucket() + "/" + object.key();
+      try {
+        results.add(handle(object, source));
+      } catch (ExportException | IllegalArgumentException e) {
+        Log.event(
+            LOG, Logger.Level.ERROR, "batch.failed", "source", source, "reason", e.getMessage());
+        failures.add(source + ": " + e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new BatchScoringFailedException(
+          "batch scoring failed, nothing written for: " + String.join("; ", failures));
+    }
+    return results;
+  }
+
+  private BatchSummary handle(S3ObjectRef object, String source) {
+    long start = System.nanoTime();
+    if (!object.bucket().equals(store.bucket())) {
+      return skip(source, "bucket is not the configured bucket " + store.bucket());
+    }
+    if (!object.key().startsWith(settings.prefix())) {
+      return skip(source, "key is outside the scoring prefix " + settings.prefix());
+    }
+    Optional<ExportFormat> format = ExportFormat.of(object.key());
+    if (format.isEmpty()) {
+      return skip(source, "unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
+    }
+    ObjectInfo info;
+    try {
+      info = store.head(object.key());
+    } catch (NoSuchKeyException e) {
+      return skip(source, "the object no longer exists");
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return skip(source, "the object no longer exists");
+      }
+      throw e;
+    }
+    ModelStore.Latest latest = store.fetchLatest(null);
+    if (latest.model() == null) {
+      throw new NoModelException("no model has been published yet; train one first");
+    }
+    RetentionModel model = latest.model();
+    Scorer scorer = Scorer.of(model);
+    String outputKey =
+        settings.outputPrefix() + model.version() + "/" + exportName(object.key()) + ".csv";
+    Path file = null;
+    try {
+      file = Files.createTempFile("scores-", ".csv");
+      Outcome outcome;
+      try (InputStream in = store.open(info);
+          Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        out.write(HEADER);
+        out.write('\n');
+        outcome =
+            model.derivation() != null
+                ? scoreOrders(in, format.get(), info, scorer, out)
+                : scoreFeatures(in, format.get(), scorer, out);
+      }
+      store.upload(
+          outputKey,
+          file,
+          "text/csv; charset=utf-8",
+          outcome.asOf == null
+              ? Map.of("model-version", model.version())
+              : Map.of("model-version", model.version(), "features-as-of", outcome.asOf));
+      BatchSummary summary =
+          new BatchSummary(
+              BatchSummary.Status.SCORED,
+              source,
+              outputKey,
+              model.version(),
+              outcome.rowsRead,
+              outcome.rowsRejected,
+              outcome.scored,
+              outcome.asOf,
+              (System.nanoTime() - start) / 1_000_000,
+              null);
+      Log.event(
+          LOG,
+          Logger.Level.INFO,
+          "batch.scored",
+          "source",
+          source,
+          "outputKey",
+          outputKey,
+          "modelVersion",
+          model.version(),
+          "customersScored",
+          summary.customersScored(),
+          "rowsRejected",
+          summary.rowsRejected(),
+          "firstReasons",
+          outcome.reasonsWithoutValues,
+          "durationMs",
+          summary.durationMs());
+      return summary;
+    } catch (IOException e) {
+      throw new ExportException("cannot score " + source + ": " + e.getMessage(), e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          LOG.debug("temporary scores file not deleted", e);
+        }
+      }
+    }
+  }
+
+  private record Outcome(
+      long rowsRead,
+      long rowsRejected,
+      long scored,
+      String asOf,
+      List<String> reasonsWithoutValues) {}
+
+  private Outcome scoreFeatures(InputStream in, ExportFormat format, Scorer scorer, Writer out)
+      throws IOException {
+    long[] scored = {0};
+    FeatureRows.Result read =
+        FeatureRows.read(
+            in,
+            format,
+            settings.features().idColumn(),
+            scorer.featureNames(),
+            settings.features().maxRejectedShare(),
+            (id, values) -> {
+              write(out, id, scorer.score(values));
+              scored[0]++;
+            });
+    return new Outcome(
+        read.rowsRead(), read.rowsRejected(), scored[0], null, read.rejectionsWithoutValues());
+  }
+
+  private Outcome scoreOrders(
+      InputStream in, ExportFormat format, ObjectInfo info, Scorer scorer, Writer out)
+      throws IOException {
+    LocalDate written = info.lastModified().atZone(ZoneOffset.UTC).toLocalDate();
+    OrderExportReader.Result read = OrderExportReader.read(in, format, settings.orders(), written);
+    RfmFeatures.Derived now = RfmFeatures.forScoring(read.book(), read.columns(), settings.rfm());
+    FeatureMatrix features = now.features();
+    List<String> needed = scorer.featureNames();
+    int[] column = new int[needed.size()];
+    for (int f = 0; f < column.length; f++) {
+      column[f] = features.columns().indexOf(needed.get(f));
+      if (column[f] < 0) {
+        throw new ExportException(
+            "the model needs feature '"
+                + needed.get(f)
+                + "', which this orders export cannot give (derived: "
+                + features.columns()
+                + "); export the same optional columns as for training");
+      }
+    }
+    double[] x = features.data();
+    int d = features.cols();
+    double[] values = new double[column.length];
+    for (int i = 0; i < features.rows(); i++) {
+      for (int f = 0; f < column.length; f++) {
+        values[f] = x[i * d + column[f]];
+      }
+      write(out, now.customerIds().get(i), scorer.score(values));
+    }
+    return new Outcome(
+        read.rowsRead(),
+        read.rowsRejected(),
+        features.rows(),
+        now.cutoff().toString(),
+        read.rejectionsWithoutValues());
+  }
+
+  private static void write(Writer out, String id, Scorer.Score score) throws IOException {
+    out.write(csv(id));
+    out.write(',');
+    out.write(Integer.toString(score.segment()));
+    out.write(',');
+    out.write(csv(score.segmentName()));
+    out.write(',');
+    out.write(String.format(Locale.ROOT, "%.6f", score.probability()));
+    out.write(',');
+    out.write(score.churnRiskBand());
+    out.write(',');
+    out.write(csv(score.suggestedAction() == null ? "" : score.suggestedAction()));
+    out.write('\n');
+  }
+
+  /** RFC 4180 quoting when a value holds a comma, quote or line break. */
+  static String csv(String value) {
+    if (value.indexOf(',') < 0
+        && value.indexOf('"') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
+      return value;
+    }
+    return '"' + value.replace("\"", "\"\"") + '"';
+  }
+
+  /** The export's file name without its directory and format suffix. */
+  static String exportName(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String suffix : ExportFormat.SUFFIXES) {
+      if (lower.endsWith(suffix) && name.length() > suffix.length()) {
+        return name.substring(0, name.length() - suffix.length());
+      }
+    }
+    return name;
+  }
+
+  private BatchSummary skip(String source, String reason) {
+    Log.event(LOG, Logger.Level.INFO, "batch.skipped", "source", source, "reason", reason);
+    return BatchSummary.skipped(source, reason);
+  }
+}

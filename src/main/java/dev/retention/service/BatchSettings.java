@@ -1,0 +1,21 @@
+package dev.retention.service;
+
+import dev.retention.data.ExportSchema;
+import dev.retention.data.OrdersSchema;
+import dev.retention.features.RfmOptions;
+
+/**
+ * What the batch-score function does with an export.
+ *
+ * @param prefix exports under this prefix are scored
+ * @param outputPrefix scores go to {@code <outputPrefix><model version>/<export name>.csv}
+ * @param features id column and rejection limit of feature exports
+ * @param orders columns of orders exports (for models derived from orders)
+ * @param rfm the cutoff for scoring ({@code null} = the export's latest order day)
+ */
+public record BatchSettings(
+    String prefix,
+    String outputPrefix,
+    ExportSchema features,
+    OrdersSchema orders,
+    RfmOptions rfm) {}

@@ -1,0 +1,38 @@
+package dev.retention.service;
+
+/**
+ * The outcome of scoring one export.
+ *
+ * @param status SCORED or SKIPPED
+ * @param source {@code s3://bucket/key}
+ * @param outputKey key of the scores CSV
+ * @param modelVersion the model that scored it
+ * @param rowsRead data rows read (order rows for an orders export)
+ * @param rowsRejected rows rejected
+ * @param customersScored rows written
+ * @param featuresAsOf for orders exports, the day the features describe; else null
+ * @param durationMs wall time
+ * @param reason why it was skipped, else null
+ */
+public record BatchSummary(
+    Status status,
+    String source,
+    String outputKey,
+    String modelVersion,
+    long rowsRead,
+    long rowsRejected,
+    long customersScored,
+    String featuresAsOf,
+    long durationMs,
+    String reason) {
+
+  /** What happened to the export. */
+  public enum Status {
+    SCORED,
+    SKIPPED
+  }
+
+  static BatchSummary skipped(String source, String reason) {
+    return new BatchSummary(Status.SKIPPED, source, null, null, 0, 0, 0, null, 0, reason);
+  }
+}
