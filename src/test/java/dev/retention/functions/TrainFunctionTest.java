@@ -11,18 +11,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.retention.data.ExportFormat;
+import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersSchema;
+import dev.retention.features.RfmFeatures;
+import dev.retention.features.RfmOptions;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.testing.Events;
 import dev.retention.testing.ReferenceData;
+import dev.retention.testing.SyntheticOrders;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -92,6 +102,66 @@ class TrainFunctionTest {
         .statusCode(200)
         .body("results[0].status", equalTo("ALREADY_PUBLISHED"))
         .body("results[0].version", equalTo(version));
+  }
+
+  @Test
+  void ordersExportTrainsAModelThatRecordsItsDerivationNextToItsReport() throws Exception {
+    StringWriter orders = new StringWriter();
+    long rows = SyntheticOrders.write(orders, 40_000, 4_000, LocalDate.of(2026, 11, 1), 11L);
+    byte[] csv = orders.toString().getBytes(StandardCharsets.UTF_8);
+    upload("exports/orders/orders-2026-11.csv.gz", gzip(orders.toString()));
+    Response response = invoke(Events.text("s3-put-orders-csv-gz.json"));
+    response.then().statusCode(200).body("results[0].status", equalTo("TRAINED"));
+    JsonNode summary = MAPPER.readTree(response.asString()).get("results").get(0);
+    assertEquals(rows, summary.get("rowsRead").asLong());
+
+    byte[] json = download(summary.get("modelKey").asText());
+    var schema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(ModelJson.schema());
+    assertEquals(Set.of(), schema.validate(MAPPER.readTree(json)));
+    RetentionModel model = ModelJson.read(json);
+    // The same derivation, computed here from the same bytes, fixes what the model must record.
+    OrderExportReader.Result read =
+        OrderExportReader.read(
+            new ByteArrayInputStream(csv),
+            ExportFormat.of("o.csv").orElseThrow(),
+            OrdersSchema.defaults(),
+            null);
+    RfmFeatures.Derived expected =
+        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
+    assertEquals(expected.cutoff().toString(), model.derivation().cutoff());
+    assertEquals(expected.features().columns(), model.featureNames());
+    assertEquals(expected.features().rows(), model.provenance().rowsUsed());
+    assertEquals(expected.counts(), model.derivation().counts());
+    assertEquals("bought_again_within_90_days", model.labelColumn());
+    assertTrue(model.evaluation().rocAuc() > 0.7, "AUC " + model.evaluation().rocAuc());
+    Set<String> rfm =
+        Set.of("champions", "loyal", "promising", "needs attention", "at risk", "hibernating");
+    for (RetentionModel.Segment segment : model.segments()) {
+      assertTrue(rfm.contains(segment.kind()), segment.kind());
+      assertTrue(segment.size() >= 50, "a profile never describes fewer than 50 customers");
+      assertEquals(3, segment.actions().size());
+    }
+
+    String report =
+        new String(
+            download("models/default/" + model.version() + "/report.html"), StandardCharsets.UTF_8);
+    for (String chart :
+        List.of(
+            "elbow",
+            "silhouette",
+            "segment-sizes",
+            "segment-repurchase",
+            "roc",
+            "precision-recall",
+            "calibration",
+            "lift",
+            "coefficients")) {
+      assertTrue(report.contains("data-chart=\"" + chart + "\""), chart);
+    }
+    assertFalse(report.contains("<script"), "no script in the report");
+    assertFalse(report.contains("src="), "nothing loaded from elsewhere");
   }
 
   @Test

@@ -1,0 +1,210 @@
+package dev.retention.functions;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.retention.data.ExportFormat;
+import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersSchema;
+import dev.retention.features.RfmFeatures;
+import dev.retention.features.RfmOptions;
+import dev.retention.model.ModelJson;
+import dev.retention.model.RetentionModel;
+import dev.retention.model.Scorer;
+import dev.retention.service.S3ObjectRef;
+import dev.retention.service.TrainSummary;
+import dev.retention.service.TrainingService;
+import dev.retention.testing.Events;
+import dev.retention.testing.ReferenceData;
+import dev.retention.testing.SyntheticOrders;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The batch-score function through the real Lambda path, against a real S3-compatible server. The
+ * model it uses is trained by the real training service of the same artifact.
+ */
+@QuarkusTest
+@TestProfile(BatchProfile.class)
+@QuarkusTestResource(value = LocalS3Resource.class, restrictToAnnotatedClass = true)
+class BatchScoreFunctionTest {
+
+  private static final String BUCKET = LocalS3Resource.BUCKET;
+
+  @Inject TrainingService training;
+
+  private static void upload(String key, byte[] bytes) {
+    try (S3Client s3 = LocalS3Resource.server.client()) {
+      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+    }
+  }
+
+  private static byte[] download(String key) {
+    try (S3Client s3 = LocalS3Resource.server.client()) {
+      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+    }
+  }
+
+  private static HeadObjectResponse head(String key) {
+    try (S3Client s3 = LocalS3Resource.server.client()) {
+      return s3.headObject(b -> b.bucket(BUCKET).key(key));
+    }
+  }
+
+  private static Response invoke(String event) {
+    return given().contentType("application/json").body(event).when().post();
+  }
+
+  private RetentionModel train(String key, byte[] export) {
+    upload(key, export);
+    TrainSummary summary =
+        training.handle(List.of(new S3ObjectRef(BUCKET, key, null, null))).get(0);
+    assertEquals(TrainSummary.Status.TRAINED, summary.status(), summary.toString());
+    return ModelJson.read(download(summary.modelKey()));
+  }
+
+  private static String orders(long rows, int customers, LocalDate last, long seed)
+      throws IOException {
+    StringWriter out = new StringWriter();
+    SyntheticOrders.write(out, rows, customers, last, seed);
+    return out.toString();
+  }
+
+  @Test
+  void anOrdersExportIsScoredAsOfItsLatestOrderWithTheModelDerivedFromOrders() throws Exception {
+    RetentionModel model =
+        train(
+            "exports/orders/history.csv",
+            orders(30_000, 3_000, LocalDate.of(2026, 9, 30), 5L).getBytes(StandardCharsets.UTF_8));
+    String today = orders(20_000, 2_000, LocalDate.of(2026, 11, 20), 6L);
+    upload("exports/score/customers-today.csv", today.getBytes(StandardCharsets.UTF_8));
+
+    // The expected scores: the same features derived here, scored by the same model.
+    OrderExportReader.Result read =
+        OrderExportReader.read(
+            new ByteArrayInputStream(today.getBytes(StandardCharsets.UTF_8)),
+            ExportFormat.of("x.csv").orElseThrow(),
+            OrdersSchema.defaults(),
+            null);
+    RfmFeatures.Derived now =
+        RfmFeatures.forScoring(read.book(), read.columns(), RfmOptions.defaults());
+    String asOf = now.cutoff().toString();
+
+    Response response = invoke(Events.text("s3-put-score-csv.json"));
+    response
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("SCORED"))
+        .body("results[0].modelVersion", equalTo(model.version()))
+        .body("results[0].featuresAsOf", equalTo(asOf));
+    String outputKey = response.jsonPath().getString("results[0].outputKey");
+    assertEquals("scores/" + model.version() + "/customers-today.csv", outputKey);
+    assertEquals(asOf, head(outputKey).metadata().get("features-as-of"));
+    Scorer scorer = Scorer.of(model);
+    List<String> lines = new String(download(outputKey), StandardCharsets.UTF_8).lines().toList();
+    assertEquals(
+        "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action",
+        lines.get(0));
+    assertEquals(now.features().rows() + 1, lines.size());
+    Map<String, String[]> byId = new HashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+      byId.put(cells[0], cells);
+    }
+    int d = now.features().cols();
+    for (int i = 0; i < now.features().rows(); i += 97) {
+      double[] row = new double[d];
+      System.arraycopy(now.features().data(), i * d, row, 0, d);
+      Scorer.Score expected = scorer.score(row);
+      String[] cells = byId.get(now.customerIds().get(i));
+      assertNotNull(cells, now.customerIds().get(i));
+      assertEquals(expected.segment(), Integer.parseInt(cells[1]));
+      assertEquals(expected.probability(), Double.parseDouble(cells[3]), 1e-6);
+      assertEquals(model.playbook().band(expected.probability()), cells[4]);
+      assertEquals(expected.suggestedAction(), cells[5].replace("\"", ""));
+    }
+  }
+
+  @Test
+  void aFeatureExportIsScoredWithAFeatureModelAndBadRowsAreCounted() {
+    RetentionModel model =
+        train("exports/features/customers-for-scoring.csv", ReferenceData.csvBytes());
+    String[] lines = new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8).split("\n");
+    lines[3] = lines[3].replaceFirst(",[0-9.]+,", ",oops,"); // line 4
+    upload(
+        "exports/score/customers-today.csv",
+        String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+    Response response = invoke(Events.text("s3-put-score-csv.json"));
+    response
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("SCORED"))
+        .body("results[0].rowsRead", equalTo(6000))
+        .body("results[0].rowsRejected", equalTo(1))
+        .body("results[0].customersScored", equalTo(5999));
+    List<String> out =
+        new String(
+                download("scores/" + model.version() + "/customers-today.csv"),
+                StandardCharsets.UTF_8)
+            .lines()
+            .toList();
+    assertEquals(6000, out.size());
+    double[] first = new double[ReferenceData.FEATURES.size()];
+    ReferenceData data = ReferenceData.load();
+    for (int c = 0; c < first.length; c++) {
+      first[c] = data.features.get(0, c);
+    }
+    double expected = Scorer.of(model).score(first).probability();
+    String[] row = out.get(1).split(",");
+    assertEquals(expected, Double.parseDouble(row[3]), 1e-6);
+  }
+
+  @Test
+  void anExportTheModelCannotScoreWritesNothingAndKeysOutsideThePrefixAreSkipped()
+      throws IOException {
+    // Its own key, so that this model is trained now and becomes the latest.
+    train("exports/features/customers-for-errors.csv", ReferenceData.csvBytes());
+    upload(
+        "exports/score/broken.csv",
+        "customer_id,recency_days\nC1,?\nC2,3\n".getBytes(StandardCharsets.UTF_8));
+    Response response =
+        invoke(Events.s3WithKey("s3-put-score-csv.json", "exports/score/broken.csv"));
+    assertFalse(response.statusCode() == 200, "a failed export must fail the invocation");
+    assertTrue(response.asString().contains("the model needs feature"), response.asString());
+    String version =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(download("models/default/latest.json"))
+            .get("version")
+            .asText();
+    assertTrue(version.matches("[0-9]{8}-[0-9a-f]{16}"), version);
+    assertThrows(NoSuchKeyException.class, () -> head("scores/" + version + "/broken.csv"));
+
+    invoke(Events.s3WithKey("s3-put-score-csv.json", "exports/features/customers.csv"))
+        .then()
+        .statusCode(200)
+        .body("results[0].status", equalTo("SKIPPED"))
+        .body("results[0].reason", containsString("outside the scoring prefix"));
+  }
+}
