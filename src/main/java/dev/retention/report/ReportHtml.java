@@ -36,7 +36,8 @@ public final class ReportHtml {
       .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
       .card{border:1px solid #ddd;border-radius:6px;padding:8px}
       .card b{display:block;font-size:1.3rem}
-      .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
+      .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr));gap:12px}
+      .wide{max-width:760px;margin:12px auto}
       figure.chart{margin:0;border:1px solid #eee;border-radius:6px;padding:4px}
       figure.chart svg{width:100%;height:auto;display:block}
       figcaption{font-size:.85rem;color:#555;text-align:center}
@@ -177,15 +178,13 @@ public final class ReportHtml {
                 Math.min(1, max * 1.1),
                 true))
         .append("</div>");
-    List<String> features = model.featureNames();
     out.append("<div class=\"table\"><table><thead><tr><th class=\"text\">Segment</th>")
-        .append("<th>Segments</th><th>Customers</th><th>Share</th><th>Repurchase rate</th>")
+        .append("<th>Covers</th><th>Customers</th><th>Share</th><th>Repurchase rate</th>")
         .append("<th>Mean predicted</th>");
-    for (String f : features) {
-      out.append("<th>").append(Html.escape(f)).append("</th>");
+    for (String band : Playbook.BANDS) {
+      out.append("<th class=\"text\">Action, ").append(band).append(" churn risk</th>");
     }
-    out.append(
-        "<th class=\"text\">Action (high / medium / low churn risk)</th></tr></thead><tbody>");
+    out.append("</tr></thead><tbody>");
     for (RetentionModel.Segment s : profiles) {
       out.append("<tr><td>")
           .append(Html.escape(s.name()))
@@ -199,15 +198,36 @@ public final class ReportHtml {
           .append(Svg.percent(s.repurchaseRate()))
           .append("</td><td>")
           .append(Svg.percent(s.meanProbability()));
-      for (String f : features) {
-        Double mean = s.featureMeans().get(f);
-        out.append("</td><td>").append(mean == null ? "" : Svg.number(mean));
-      }
-      out.append("</td><td class=\"text\">");
-      if (s.actions() != null) {
-        out.append(Html.escape(String.join(" / ", s.actions().values())));
+      for (String band : Playbook.BANDS) {
+        String action = s.actions() == null ? null : s.actions().get(band);
+        out.append("</td><td class=\"text\">").append(Html.escape(action));
       }
       out.append("</td></tr>");
+    }
+    out.append("</tbody></table></div>");
+    // Profiles in original units: one row per feature, one column per reported profile.
+    out.append("<h3>Profiles: mean of each feature</h3>")
+        .append("<div class=\"table\"><table><thead><tr><th class=\"text\">Feature</th>");
+    for (RetentionModel.Segment s : profiles) {
+      out.append("<th>").append(Html.escape(s.name())).append("</th>");
+    }
+    out.append("<th>All customers</th></tr></thead><tbody>");
+    for (RetentionModel.Feature f : model.features()) {
+      out.append("<tr><td>").append(Html.escape(f.name()));
+      for (RetentionModel.Segment s : profiles) {
+        Double mean = s.featureMeans().get(f.name());
+        out.append("</td><td>").append(mean == null ? "" : Svg.number(mean));
+      }
+      double sum = 0;
+      long n = 0;
+      for (RetentionModel.Segment s : profiles) {
+        Double mean = s.featureMeans().get(f.name());
+        if (mean != null) {
+          sum += mean * s.size();
+          n += s.size();
+        }
+      }
+      out.append("</td><td>").append(n == 0 ? "" : Svg.number(sum / n)).append("</td></tr>");
     }
     out.append("</tbody></table></div></section>\n");
   }
@@ -354,6 +374,7 @@ public final class ReportHtml {
       labels.add(c.terms().get(order[i]));
       values[i] = c.coefficients()[order[i]];
     }
+    out.append("<div class=\"wide\">");
     out.append(
         Svg.diverging(
             "coefficients",
@@ -362,7 +383,7 @@ public final class ReportHtml {
                 + ": right raises the repurchase probability",
             labels,
             values));
-    out.append("<p class=\"meta\">")
+    out.append("</div><p class=\"meta\">")
         .append(Html.escape(c.nonLinear().rule()))
         .append(".</p></section>\n");
   }
@@ -398,26 +419,28 @@ public final class ReportHtml {
       }
     }
     out.append("<div class=\"table\"><table><thead><tr><th class=\"text\">Feature</th>")
-        .append("<th class=\"text\">Meaning</th><th>Mean</th><th>Std</th><th>Min</th>")
-        .append("<th>Max</th><th>log1p</th></tr></thead><tbody>");
+        .append("<th class=\"text\">Meaning</th><th>Min</th><th>Max</th><th>log1p</th>")
+        .append("<th>Scaling mean</th><th>Scaling std</th></tr></thead><tbody>");
     for (RetentionModel.Feature f : model.features()) {
       out.append("<tr><td>")
           .append(Html.escape(f.name()))
           .append("</td><td class=\"text\">")
           .append(Html.escape(meanings.getOrDefault(f.name(), "")))
           .append("</td><td>")
-          .append(Svg.number(f.mean()))
-          .append("</td><td>")
-          .append(Svg.number(f.std()))
-          .append("</td><td>")
           .append(Svg.number(f.min()))
           .append("</td><td>")
           .append(Svg.number(f.max()))
           .append("</td><td>")
           .append(f.log1p() ? "yes" : "")
+          .append("</td><td>")
+          .append(Svg.number(f.mean()))
+          .append("</td><td>")
+          .append(Svg.number(f.std()))
           .append("</td></tr>");
     }
-    out.append("</tbody></table></div>");
+    out.append(
+        "</tbody></table></div><p class=\"meta\">Scaling mean and std are those of the"
+            + " standardization, after log1p where marked.</p>");
     if (model.derivation() != null) {
       out.append("<h3>Derived from orders</h3><ul>");
       for (String rule : model.derivation().rules()) {

@@ -244,7 +244,9 @@ public final class TrainingService {
     return "bought_again_within_" + windowDays + "_days";
   }
 
-  static RetentionModel.Derivation derivation(RfmFeatures.Derived derived, OrderBook.Grain grain) {
+  /** What a model derived from orders records about its features. */
+  public static RetentionModel.Derivation derivation(
+      RfmFeatures.Derived derived, OrderBook.Grain grain) {
     List<RetentionModel.FeatureDefinition> features = new ArrayList<>();
     for (RfmFeatures.Definition definition : derived.definitions()) {
       features.add(new RetentionModel.FeatureDefinition(definition.name(), definition.meaning()));
