@@ -52,14 +52,17 @@ public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> 
 
   /** The suggested action, or null when no rule matches. */
   public String action(String kind, String band) {
-    for (String[] key : new String[][] {{kind, band}, {kind, "*"}, {"*", band}, {"*", "*"}}) {
-      for (Rule rule : rules) {
-        if (rule.kind().equals(key[0]) && rule.band().equals(key[1])) {
-          return rule.action();
-        }
+    for (Rule rule : rules) {
+      if ((rule.kind().equals(kind) || rule.kind().equals("*"))
+          && (rule.band().equals(band) || rule.band().equals("*"))) {
+        return rule.action();
       }
     }
     return null;
+  }
+
+  private static int specificity(Rule rule) {
+    return (rule.kind().equals("*") ? 0 : 2) + (rule.band().equals("*") ? 0 : 1);
   }
 
   /** The action for each band, in band order. */
@@ -80,6 +83,8 @@ public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> 
    */
   public static Playbook of(double highRiskBelow, double mediumRiskBelow, String overrides) {
     List<Rule> rules = new ArrayList<>(parse(overrides));
+    // Stable: among equally specific overrides, the first written wins.
+    rules.sort(java.util.Comparator.comparingInt(Playbook::specificity).reversed());
     rules.addAll(DEFAULTS);
     return new Playbook(highRiskBelow, mediumRiskBelow, rules);
   }
