@@ -10,6 +10,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.retention.data.ExportFormat;
+import dev.retention.functions.BatchScoreFunction;
 import dev.retention.functions.ScoreFunction;
 import dev.retention.functions.TrainFunction;
 import dev.retention.service.ScoringService;
@@ -155,7 +156,8 @@ class InfraTemplateTest {
   @Test
   void eachFunctionExportsAFunctionThatExistsInTheCode() {
     Set<String> inCode = new TreeSet<>();
-    for (Class<?> type : List.of(TrainFunction.class, ScoreFunction.class)) {
+    for (Class<?> type :
+        List.of(TrainFunction.class, ScoreFunction.class, BatchScoreFunction.class)) {
       for (Method method : type.getMethods()) {
         Funq funq = method.getAnnotation(Funq.class);
         if (funq != null) {
@@ -173,34 +175,50 @@ class InfraTemplateTest {
                         .get("Variables")
                         .get("QUARKUS_FUNQY_EXPORT")
                         .asText()));
-    assertEquals(Set.of("train", "score"), inCode);
+    assertEquals(Set.of("train", "score", "batch-score"), inCode);
     assertEquals(inCode, exported);
   }
 
   @Test
-  void s3NotificationsMatchTheTrainFunctionsPrefixAndSuffixesAndDoNotOverlap() {
-    JsonNode events =
-        template.get("Resources").get("TrainFunction").get("Properties").get("Events");
+  void s3NotificationsMatchTheConfiguredPrefixesAndSuffixesAndDoNotOverlap() {
+    Map<String, Set<String>> expected =
+        Map.of(
+            "TrainFunction",
+            Set.of(
+                config.getProperty("retention.export.prefix"),
+                config.getProperty("retention.orders.prefix")),
+            "BatchScoreFunction",
+            Set.of(config.getProperty("retention.batch.prefix")));
+    // Filters of every function on the bucket: S3 rejects overlaps across functions too.
     List<String[]> filters = new ArrayList<>();
-    Set<String> suffixes = new TreeSet<>();
-    events.forEach(
-        event -> {
-          assertEquals("S3", event.get("Type").asText());
-          assertEquals("DataBucket", event.get("Properties").get("Bucket").get("Ref").asText());
-          String prefix = null;
-          String suffix = null;
-          for (JsonNode rule : event.get("Properties").get("Filter").get("S3Key").get("Rules")) {
-            if (rule.get("Name").asText().equals("prefix")) {
-              prefix = rule.get("Value").asText();
-            } else {
-              suffix = rule.get("Value").asText();
-            }
-          }
-          assertEquals(config.getProperty("retention.export.prefix"), prefix);
-          suffixes.add(suffix);
-          filters.add(new String[] {prefix, suffix});
+    expected.forEach(
+        (function, prefixes) -> {
+          JsonNode events = template.get("Resources").get(function).get("Properties").get("Events");
+          Map<String, Set<String>> suffixesByPrefix = new java.util.TreeMap<>();
+          events.forEach(
+              event -> {
+                assertEquals("S3", event.get("Type").asText());
+                assertEquals(
+                    "DataBucket", event.get("Properties").get("Bucket").get("Ref").asText());
+                String prefix = null;
+                String suffix = null;
+                for (JsonNode rule :
+                    event.get("Properties").get("Filter").get("S3Key").get("Rules")) {
+                  if (rule.get("Name").asText().equals("prefix")) {
+                    prefix = rule.get("Value").asText();
+                  } else {
+                    suffix = rule.get("Value").asText();
+                  }
+                }
+                suffixesByPrefix.computeIfAbsent(prefix, k -> new TreeSet<>()).add(suffix);
+                filters.add(new String[] {prefix, suffix});
+              });
+          assertEquals(prefixes, suffixesByPrefix.keySet(), function);
+          suffixesByPrefix.forEach(
+              (prefix, suffixes) ->
+                  assertEquals(new TreeSet<>(ExportFormat.SUFFIXES), suffixes, function + prefix));
         });
-    assertEquals(new TreeSet<>(ExportFormat.SUFFIXES), suffixes);
+    assertEquals(18, filters.size());
     for (int i = 0; i < filters.size(); i++) {
       for (int j = i + 1; j < filters.size(); j++) {
         assertFalse(
@@ -263,16 +281,20 @@ class InfraTemplateTest {
                     assertTrue(
                         action.asText().startsWith("s3:"), name + ": unexpected action " + action);
                   }
-                  String resource = statement.get("Resource").get("Fn::Sub").asText();
-                  assertTrue(
-                      resource.equals(BUCKET_ARN)
-                          || resource.equals(BUCKET_ARN + "/exports/features/*")
-                          || resource.equals(BUCKET_ARN + "/models/*"),
-                      name + ": resource beyond the bucket prefixes: " + resource);
-                  for (JsonNode action : statement.get("Action")) {
-                    grants
-                        .computeIfAbsent(name, k -> new TreeSet<>())
-                        .add(action.asText() + " " + resource.substring(BUCKET_ARN.length()));
+                  JsonNode resources = statement.get("Resource");
+                  for (JsonNode node : resources.isArray() ? resources : List.of(resources)) {
+                    String resource = node.get("Fn::Sub").asText();
+                    assertTrue(
+                        resource.equals(BUCKET_ARN)
+                            || resource.startsWith(BUCKET_ARN + "/")
+                                && resource.endsWith("/*")
+                                && !resource.equals(BUCKET_ARN + "/*"),
+                        name + ": resource beyond the bucket prefixes: " + resource);
+                    for (JsonNode action : statement.get("Action")) {
+                      grants
+                          .computeIfAbsent(name, k -> new TreeSet<>())
+                          .add(action.asText() + " " + resource.substring(BUCKET_ARN.length()));
+                    }
                   }
                 }
               }
@@ -281,10 +303,21 @@ class InfraTemplateTest {
         Set.of(
             "s3:GetObject /exports/features/*",
             "s3:GetObjectVersion /exports/features/*",
+            "s3:GetObject /exports/orders/*",
+            "s3:GetObjectVersion /exports/orders/*",
             "s3:GetObject /models/*",
             "s3:PutObject /models/*",
             "s3:ListBucket "),
         grants.get("TrainFunction"));
+    assertEquals(
+        Set.of(
+            "s3:GetObject /exports/score/*",
+            "s3:GetObjectVersion /exports/score/*",
+            "s3:GetObject /models/*",
+            "s3:PutObject /scores/*",
+            "s3:ListBucket "),
+        grants.get("BatchScoreFunction"));
+    assertEquals("scores/", config.getProperty("retention.batch.output-prefix"));
     assertEquals(Set.of("s3:GetObject /models/*", "s3:ListBucket "), grants.get("ScoreFunction"));
     assertEquals(config.getProperty("retention.model.prefix"), "models/");
   }
