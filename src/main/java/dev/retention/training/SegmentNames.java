@@ -28,7 +28,8 @@ import java.util.Map;
  * standardized coordinates of largest absolute value, e.g. {@code "low recency_days, high
  * frequency"}; "average customers" when no coordinate is beyond 0.25 standard deviations.
  *
- * <p>Names are made unique with a {@code #id} suffix when two segments share one.
+ * <p>When two segments share an RFM class, each name adds its most distinctive feature (e.g. {@code
+ * "needs attention: high orders_90d"}); names still shared get a {@code #id} suffix.
  */
 final class SegmentNames {
 
@@ -93,6 +94,22 @@ final class SegmentNames {
       name.append(centre[c] > 0 ? "high " : "low ").append(features.get(c));
     }
     return name.length() == 0 ? "average customers" : name.toString();
+  }
+
+  /** Adds each centre's most distinctive feature to RFM names used more than once. */
+  static void distinguish(
+      String[] names, String[] kinds, double[][] centres, List<String> features) {
+    Map<String, Integer> uses = new HashMap<>();
+    for (String name : names) {
+      uses.merge(name, 1, Integer::sum);
+    }
+    for (int i = 0; i < names.length; i++) {
+      if (uses.get(names[i]) > 1 && !kinds[i].equals(DESCRIPTIVE)) {
+        String detail = describe(centres[i], features);
+        int comma = detail.indexOf(", ");
+        names[i] = names[i] + ": " + (comma < 0 ? detail : detail.substring(0, comma));
+      }
+    }
   }
 
   /** Appends {@code #id} to names used by more than one of {@code ids}. */

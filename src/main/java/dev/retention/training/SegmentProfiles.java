@@ -83,6 +83,11 @@ final class SegmentProfiles {
         ownerNames[i] = SegmentNames.describe(centre, raw.columns());
       }
     }
+    double[][] ownerCentres = new double[owners.size()][];
+    for (int i = 0; i < owners.size(); i++) {
+      ownerCentres[i] = centroids.centre(owners.get(i));
+    }
+    SegmentNames.distinguish(ownerNames, ownerKinds, ownerCentres, raw.columns());
     SegmentNames.makeUnique(ownerNames, ownerIds);
 
     List<RetentionModel.Segment> out = new ArrayList<>(k);

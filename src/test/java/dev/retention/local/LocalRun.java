@@ -6,13 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.data.CsvTokenizer;
 import dev.retention.testing.S3ProxyServer;
+import dev.retention.testing.SyntheticOrders;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.Writer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +36,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   <li>runs it as the score function with the API Gateway events of {@code events/}, and with a
  *       CSV of customers to score ({@code -Dlocal.score=FILE}) written to {@code -Dlocal.out}
  *       (default {@code .local/scored.csv});
- *   <li>prints the model summary and the scores, and stops everything it started.
+ *   <li>uploads an orders export (a seeded synthetic one, or {@code -Dlocal.orders=FILE}) under
+ *       {@code exports/orders/}, trains on it with {@code events/s3-put-orders-csv-gz.json}, and
+ *       copies the operator report to {@code .local/report.html};
+ *   <li>drops today's orders (synthetic, or {@code -Dlocal.orders-today=FILE}) under {@code
+ *       exports/score/}, runs the batch-score function with {@code events/s3-put-score-csv.json},
+ *       and copies the scores to {@code .local/scores.csv};
+ *   <li>prints the model summaries and the scores, and stops everything it started.
  * </ol>
  */
 public final class LocalRun {
@@ -51,6 +61,8 @@ public final class LocalRun {
     String export = System.getProperty("local.export", "");
     String score = System.getProperty("local.score", "");
     String out = System.getProperty("local.out", "");
+    String orders = System.getProperty("local.orders", "");
+    String ordersToday = System.getProperty("local.orders-today", "");
     LocalRun run = new LocalRun();
     Runtime.getRuntime().addShutdownHook(new Thread(run::stop));
     try {
@@ -60,6 +72,11 @@ public final class LocalRun {
               : Path.of(export),
           score.isBlank() ? null : Path.of(score),
           out.isBlank() ? Path.of(".local/scored.csv") : Path.of(out));
+      run.runOrders(
+          orders.isBlank() ? null : Path.of(orders),
+          ordersToday.isBlank() ? null : Path.of(ordersToday));
+      System.out.println();
+      System.out.println("done; models, reports, scores and the local S3 data are under .local/s3");
     } catch (LocalRunException e) {
       System.out.println();
       System.out.println("FAILED: " + e.getMessage());
@@ -92,12 +109,7 @@ public final class LocalRun {
     System.out.printf("  uploaded %s -> s3://%s/%s%n%n", export, BUCKET, key);
 
     // The train function, with the sample S3 event (key encoded as S3 encodes it).
-    ObjectNode s3Event = (ObjectNode) MAPPER.readTree(Path.of("events/s3-put-csv.json").toFile());
-    ((ObjectNode) s3Event.withArray("Records").get(0).get("s3").get("object"))
-        .put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
-        .put("size", Files.size(export));
-    Path trainEvent = work.resolve("events/train.json");
-    MAPPER.writerWithDefaultPrettyPrinter().writeValue(trainEvent.toFile(), s3Event);
+    Path trainEvent = s3Event("s3-put-csv.json", key, export, "train.json");
     System.out.println(
         "train function (QUARKUS_FUNQY_EXPORT=train), event events/s3-put-csv.json:");
     List<JsonNode> trained = invoke("train", List.of(trainEvent));
@@ -150,8 +162,107 @@ public final class LocalRun {
             skipped.size(), skipped.subList(0, Math.min(5, skipped.size())));
       }
     }
+  }
+
+  /** The sample S3 event {@code template} naming {@code key}, encoded as S3 encodes it. */
+  private Path s3Event(String template, String key, Path file, String name) throws IOException {
+    ObjectNode event = (ObjectNode) MAPPER.readTree(Path.of("events", template).toFile());
+    ((ObjectNode) event.withArray("Records").get(0).get("s3").get("object"))
+        .put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
+        .put("size", Files.size(file));
+    Path path = work.resolve("events").resolve(name);
+    MAPPER.writerWithDefaultPrettyPrinter().writeValue(path.toFile(), event);
+    return path;
+  }
+
+  private void upload(String key, Path file) {
+    try (S3Client client = s3.client()) {
+      client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromFile(file));
+    }
+  }
+
+  private void download(String key, Path file) throws IOException {
+    try (S3Client client = s3.client()) {
+      Files.write(file, client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+    }
+  }
+
+  /** Orders in, model and report out, then today's orders scored in batch. */
+  private void runOrders(Path history, Path today) throws Exception {
+    LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    if (history == null) {
+      history = work.resolve("orders-history.csv");
+      try (Writer out = Files.newBufferedWriter(history, StandardCharsets.UTF_8)) {
+        SyntheticOrders.write(out, 60_000, 6_000, yesterday.minusDays(60), 20261128L);
+      }
+    }
+    if (today == null) {
+      today = work.resolve("orders-today.csv");
+      try (Writer out = Files.newBufferedWriter(today, StandardCharsets.UTF_8)) {
+        SyntheticOrders.write(out, 30_000, 3_000, yesterday, 20261129L);
+      }
+    }
+    for (Path file : List.of(history, today)) {
+      if (!Files.isRegularFile(file)) {
+        throw new LocalRunException("orders file not found: " + file.toAbsolutePath());
+      }
+    }
+    String ordersKey = "exports/orders/" + history.getFileName();
+    upload(ordersKey, history);
     System.out.println();
-    System.out.println("done; model files and the local S3 data are under " + work.resolve("s3"));
+    System.out.printf("  uploaded %s -> s3://%s/%s%n", history, BUCKET, ordersKey);
+    System.out.println(
+        "train function on orders, event events/s3-put-orders-csv-gz.json (key replaced):");
+    JsonNode train =
+        invoke("train", List.of(s3Event("s3-put-orders-csv-gz.json", ordersKey, history, "o.json")))
+            .get(0);
+    if (train.has("errorMessage")) {
+      throw new LocalRunException("training on orders failed: " + train.get("errorMessage"));
+    }
+    JsonNode summary = train.get("results").get(0);
+    Path modelFile = work.resolve("orders-model.json");
+    download(summary.get("modelKey").asText(), modelFile);
+    JsonNode model = MAPPER.readTree(modelFile.toFile());
+    printModel(summary, model);
+    JsonNode derivation = model.get("derivation");
+    System.out.printf(
+        "  features as of %s, label: bought again within %d days; %s%n",
+        derivation.get("cutoff").asText(),
+        derivation.get("labelWindowDays").asInt(),
+        derivation.get("counts"));
+    Path report = work.resolve("report.html");
+    download("models/default/" + summary.get("version").asText() + "/report.html", report);
+    System.out.println("  report: " + report.toAbsolutePath());
+
+    String scoreKey = "exports/score/" + today.getFileName();
+    upload(scoreKey, today);
+    System.out.println();
+    System.out.printf("  uploaded %s -> s3://%s/%s%n", today, BUCKET, scoreKey);
+    System.out.println(
+        "batch-score function (QUARKUS_FUNQY_EXPORT=batch-score), event"
+            + " events/s3-put-score-csv.json (key replaced):");
+    JsonNode batch =
+        invoke("batch-score", List.of(s3Event("s3-put-score-csv.json", scoreKey, today, "b.json")))
+            .get(0);
+    if (batch.has("errorMessage")) {
+      throw new LocalRunException("batch scoring failed: " + batch.get("errorMessage"));
+    }
+    JsonNode scored = batch.get("results").get(0);
+    Path scores = work.resolve("scores.csv");
+    download(scored.get("outputKey").asText(), scores);
+    System.out.printf(
+        "  %s: %d customers scored as of %s (%d rows rejected) -> s3://%s/%s, copied to %s%n",
+        scored.get("status").asText(),
+        scored.get("customersScored").asLong(),
+        scored.get("featuresAsOf").asText(),
+        scored.get("rowsRejected").asLong(),
+        BUCKET,
+        scored.get("outputKey").asText(),
+        scores.toAbsolutePath());
+    List<String> lines = Files.readAllLines(scores);
+    for (String line : lines.subList(0, Math.min(6, lines.size()))) {
+      System.out.println("    " + line);
+    }
   }
 
   private void printModel(JsonNode summary, JsonNode model) {
@@ -169,17 +280,22 @@ public final class LocalRun {
     if (search != null && !search.isNull()) {
       System.out.printf("  K chosen by %s%n", search.get("rule").asText());
     }
-    System.out.println("  segment  size    share  repurchase  predicted  name");
+    System.out.println(
+        "  segment  size    share  repurchase  predicted  name (action at high churn risk)");
     for (JsonNode s : model.get("segments")) {
       System.out.printf(
           Locale.ROOT,
-          "  %7d  %6d  %5.1f%%  %9.1f%%  %8.1f%%  %s%n",
+          "  %7d  %6d  %5.1f%%  %9.1f%%  %8.1f%%  %s (%s)%s%n",
           s.get("id").asInt(),
           s.get("size").asLong(),
           100 * s.get("share").asDouble(),
           100 * s.get("repurchaseRate").asDouble(),
           100 * s.get("meanProbability").asDouble(),
-          s.get("name").asText());
+          s.get("name").asText(),
+          s.get("actions").path("high").asText("-"),
+          s.get("profileCovers").size() > 1
+              ? ", reported with segments " + s.get("profileCovers")
+              : "");
     }
     JsonNode rejections = model.get("provenance").get("rejections");
     if (rejections.size() > 0) {

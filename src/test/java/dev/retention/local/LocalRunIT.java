@@ -67,6 +67,18 @@ class LocalRunIT {
             "skipped 1 rows with bad values, first: [line 13, column 'frequency': not a number]"),
         output);
     assertTrue(output.contains("stopped the local S3 server"), output);
+    // Orders: a model with its report, then today's orders scored in batch.
+    assertTrue(output.contains("TRAINED: models/default/"), output);
+    assertTrue(output.contains("features as of "), output);
+    String report = Files.readString(Path.of(".local/report.html"));
+    assertTrue(report.contains("data-chart=\"roc\""), "the report has its charts");
+    List<String> scores = Files.readAllLines(Path.of(".local/scores.csv"));
+    assertEquals(
+        "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action",
+        scores.get(0));
+    assertTrue(scores.size() > 1000, "today's customers scored: " + scores.size());
+    assertTrue(
+        output.contains("SCORED: " + (scores.size() - 1) + " customers scored as of"), output);
 
     List<String> rows = Files.readAllLines(scored);
     assertEquals("customer_id,segment,segment_name,probability,churn_risk_band", rows.get(0));
