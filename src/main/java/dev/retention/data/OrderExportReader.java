@@ -1,5 +1,6 @@
 package dev.retention.data;
 
+import dev.retention.features.IdTable;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.Utf8Slice;
@@ -10,6 +11,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Streams an orders export (CSV or JSON Lines, optionally gzip) into an {@link OrderBook}: one
@@ -220,9 +222,15 @@ public final class OrderExportReader {
     }
   }
 
-  /** Status values that mark a refund, compared without case and without a string per row. */
+  /**
+   * Status values that mark a refund, compared without case. Exports use a handful of statuses, so
+   * each distinct spelling is decided once and remembered by its index.
+   */
   private static final class RefundRule {
-    private final List<String> values = new ArrayList<>();
+    private final java.util.Set<String> values = new java.util.HashSet<>();
+    private static final int MAX_REMEMBERED = 1024;
+    private final IdTable seen = new IdTable();
+    private boolean[] decided = new boolean[8];
 
     RefundRule(java.util.Set<String> statuses) {
       values.addAll(statuses);
@@ -234,28 +242,19 @@ public final class OrderExportReader {
         return false;
       }
       CharSequence value = trim(cell);
-      for (String candidate : values) {
-        if (equalsIgnoreAsciiCase(value, candidate)) {
-          return true;
-        }
+      int known = seen.size();
+      if (known >= MAX_REMEMBERED) {
+        // Not a categorical status: decide each row on its own.
+        return values.contains(value.toString().toLowerCase(Locale.ROOT));
       }
-      return false;
-    }
-
-    private static boolean equalsIgnoreAsciiCase(CharSequence a, String b) {
-      if (a.length() != b.length()) {
-        return false;
-      }
-      for (int i = 0; i < b.length(); i++) {
-        char x = a.charAt(i);
-        if (x >= 'A' && x <= 'Z') {
-          x = (char) (x + ('a' - 'A'));
+      int i = seen.index(value);
+      if (i == known) {
+        if (i == decided.length) {
+          decided = java.util.Arrays.copyOf(decided, i * 2);
         }
-        if (x != b.charAt(i)) {
-          return false;
-        }
+        decided[i] = values.contains(value.toString().toLowerCase(Locale.ROOT));
       }
-      return true;
+      return decided[i];
     }
   }
 

@@ -56,6 +56,21 @@ public final class OrdersBenchmark {
           derived.features().rows(), sum(derived.labels()), derived.cutoff());
       retained(file, written);
 
+      Path gz = dir.resolve("orders.csv.gz");
+      try (InputStream in = Files.newInputStream(file);
+          java.io.OutputStream out =
+              new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz), 1 << 16)) {
+        in.transferTo(out);
+      }
+      System.out.printf("gzip export: %.0f MB%n", Files.size(gz) / 1e6);
+      CoreBenchmark.report(
+          "read + derive features, gzip CSV",
+          3,
+          () -> {
+            OrderExportReader.Result read = read(gz);
+            return RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
+          });
+
       Path half = dir.resolve("half.csv");
       try (Writer out = Files.newBufferedWriter(half, StandardCharsets.UTF_8)) {
         long n =

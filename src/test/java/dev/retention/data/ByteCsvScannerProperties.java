@@ -50,6 +50,26 @@ class ByteCsvScannerProperties {
   }
 
   @Test
+  void quoteFreeRecordsAcrossBufferRefillsTakeTheFastPath() throws IOException {
+    StringBuilder text = new StringBuilder("id,a,b\n");
+    SplittableRandom random = new SplittableRandom(2);
+    for (int i = 0; i < 20_000; i++) {
+      int width = random.nextInt(i % 4000 == 0 ? 100_000 : 12);
+      text.append(i)
+          .append(',')
+          .append("é".repeat(width))
+          .append(',')
+          .append(random.nextInt(3) == 0 ? "" : "x")
+          .append(random.nextBoolean() ? "\r\n" : "\n");
+      if (i % 1000 == 0) {
+        text.append("\n\r\n"); // blank lines
+      }
+    }
+    text.append("last,record,without newline");
+    compare(text.toString());
+  }
+
+  @Test
   void anUnclosedQuoteNamesItsLine() {
     ExportException e =
         assertThrows(
