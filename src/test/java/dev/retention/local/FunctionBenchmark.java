@@ -80,7 +80,7 @@ public final class FunctionBenchmark {
               "train",
               s3.endpoint(),
               BUCKET,
-              List.of("-Xmx850m"),
+              List.of("-Xmx850m", "-XX:TieredStopAtLevel=4"),
               LambdaJavaRuntime.class.getName(),
               trainArgs,
               trainLog);
@@ -147,7 +147,7 @@ public final class FunctionBenchmark {
     }
   }
 
-  private static void print(Path log, String... prefixes) throws Exception {
+  static void print(Path log, String... prefixes) throws Exception {
     for (String line : Files.readAllLines(log)) {
       for (String prefix : prefixes) {
         int at = line.indexOf(prefix);
