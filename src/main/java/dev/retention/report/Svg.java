@@ -172,18 +172,7 @@ final class Svg {
     for (double v : values) {
       max = Math.max(max, Math.abs(v));
     }
-    StringBuilder out = new StringBuilder();
-    out.append("<figure class=\"chart\" data-chart=\"")
-        .append(id)
-        .append("\"><svg viewBox=\"0 0 ")
-        .append(WIDTH)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"")
-        .append(Html.escape(title))
-        .append("\" xmlns=\"http://www.w3.org/2000/svg\"><title>")
-        .append(Html.escape(title))
-        .append("</title>");
+    StringBuilder out = open(id, title, height);
     int labelWidth = 200;
     double mid = labelWidth + (WIDTH - labelWidth - RIGHT) / 2.0;
     double half = (WIDTH - labelWidth - RIGHT) / 2.0 - 40;
@@ -227,18 +216,21 @@ final class Svg {
               v >= 0 ? "start" : "end",
               number(v)));
     }
-    out.append("</svg><figcaption>").append(Html.escape(title)).append("</figcaption></figure>\n");
-    return out.toString();
+    return close(out);
   }
 
   private static StringBuilder open(String id, String title) {
+    return open(id, title, HEIGHT);
+  }
+
+  private static StringBuilder open(String id, String title, int height) {
     StringBuilder out = new StringBuilder();
     out.append("<figure class=\"chart\" data-chart=\"")
         .append(id)
         .append("\"><svg viewBox=\"0 0 ")
         .append(WIDTH)
         .append(' ')
-        .append(HEIGHT)
+        .append(height)
         .append("\" role=\"img\" aria-label=\"")
         .append(Html.escape(title))
         .append("\" xmlns=\"http://www.w3.org/2000/svg\"><title>")

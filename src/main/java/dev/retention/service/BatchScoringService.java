@@ -18,14 +18,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Scores whole exports with the current model and writes {@code scores/<model version>/<export
@@ -61,27 +58,19 @@ public final class BatchScoringService {
    * @throws BatchScoringFailedException naming each failed export, after all were handled
    */
   public List<BatchSummary> handle(List<S3ObjectRef> objects) {
-    List<BatchSummary> results = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    for (S3ObjectRef object : objects) {
-      String source = "s3://" + object.bucket() + "/" + object.key();
-      try {
-        results.add(handle(object, source));
-      } catch (ExportException | IllegalArgumentException e) {
-        Log.event(
-            LOG, Logger.Level.ERROR, "batch.failed", "source", source, "reason", e.getMessage());
-        failures.add(source + ": " + e.getMessage());
-      }
-    }
-    if (!failures.isEmpty()) {
-      throw new BatchScoringFailedException(
-          "batch scoring failed, nothing written for: " + String.join("; ", failures));
-    }
-    return results;
+    return ExportObjects.each(
+        objects,
+        LOG,
+        "batch.failed",
+        this::handle,
+        failures ->
+            new BatchScoringFailedException(
+                "batch scoring failed, nothing written for: " + failures));
   }
 
-  private BatchSummary handle(S3ObjectRef object, String source) {
+  private BatchSummary handle(S3ObjectRef object) {
     long start = System.nanoTime();
+    String source = ExportObjects.source(object);
     if (!object.bucket().equals(store.bucket())) {
       return skip(source, "bucket is not the configured bucket " + store.bucket());
     }
@@ -92,17 +81,11 @@ public final class BatchScoringService {
     if (format.isEmpty()) {
       return skip(source, "unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
     }
-    ObjectInfo info;
-    try {
-      info = store.head(object.key());
-    } catch (NoSuchKeyException e) {
+    Optional<ObjectInfo> found = ExportObjects.head(store, object.key());
+    if (found.isEmpty()) {
       return skip(source, "the object no longer exists");
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return skip(source, "the object no longer exists");
-      }
-      throw e;
     }
+    ObjectInfo info = found.get();
     ModelStore.Latest latest = store.fetchLatest(null);
     if (latest.model() == null) {
       throw new NoModelException("no model has been published yet; train one first");

@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Trains and publishes a model for each export named by an S3 event.
@@ -66,28 +64,18 @@ public final class TrainingService {
    * @throws TrainingFailedException naming each failed object, after all were handled
    */
   public List<TrainSummary> handle(List<S3ObjectRef> objects) {
-    List<TrainSummary> results = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    for (S3ObjectRef object : objects) {
-      try {
-        results.add(handle(object));
-      } catch (ExportException | IllegalArgumentException e) {
-        String source = "s3://" + object.bucket() + "/" + object.key();
-        Log.event(
-            LOG, Logger.Level.ERROR, "train.failed", "source", source, "reason", e.getMessage());
-        failures.add(source + ": " + e.getMessage());
-      }
-    }
-    if (!failures.isEmpty()) {
-      throw new TrainingFailedException(
-          "training failed, nothing published for: " + String.join("; ", failures));
-    }
-    return results;
+    return ExportObjects.each(
+        objects,
+        LOG,
+        "train.failed",
+        this::handle,
+        failures ->
+            new TrainingFailedException("training failed, nothing published for: " + failures));
   }
 
   TrainSummary handle(S3ObjectRef object) {
     long start = System.nanoTime();
-    String source = "s3://" + object.bucket() + "/" + object.key();
+    String source = ExportObjects.source(object);
     if (!object.bucket().equals(store.bucket())) {
       return skip(source, "bucket is not the configured bucket " + store.bucket());
     }
@@ -104,17 +92,11 @@ public final class TrainingService {
     if (format.isEmpty()) {
       return skip(source, "unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
     }
-    ObjectInfo info;
-    try {
-      info = store.head(object.key());
-    } catch (NoSuchKeyException e) {
+    Optional<ObjectInfo> found = ExportObjects.head(store, object.key());
+    if (found.isEmpty()) {
       return skip(source, "the object no longer exists");
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return skip(source, "the object no longer exists");
-      }
-      throw e;
     }
+    ObjectInfo info = found.get();
     String version = version(info);
     Optional<RetentionModel> existing = store.find(version);
     if (existing.isPresent()) {

@@ -258,7 +258,7 @@ public final class CoreBenchmark {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static long sum(int[] labels) {
+  static long sum(int[] labels) {
     long s = 0;
     for (int l : labels) {
       s += l;

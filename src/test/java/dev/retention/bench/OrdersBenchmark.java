@@ -53,7 +53,7 @@ public final class OrdersBenchmark {
               });
       System.out.printf(
           "customers with features: %,d, positives %,d, cutoff %s%n",
-          derived.features().rows(), sum(derived.labels()), derived.cutoff());
+          derived.features().rows(), CoreBenchmark.sum(derived.labels()), derived.cutoff());
       retained(file, written);
 
       Path gz = dir.resolve("orders.csv.gz");
@@ -117,13 +117,5 @@ public final class OrdersBenchmark {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private static long sum(int[] labels) {
-    long s = 0;
-    for (int l : labels) {
-      s += l;
-    }
-    return s;
   }
 }

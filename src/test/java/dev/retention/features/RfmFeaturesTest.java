@@ -47,6 +47,11 @@ class RfmFeaturesTest {
     }
   }
 
+  private static OrderExportReader.Result read(String csv, OrdersSchema schema) throws IOException {
+    return OrderExportReader.read(
+        new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), CSV, schema, null);
+  }
+
   private static double[] row(RfmFeatures.Derived derived, String id) {
     int i = derived.customerIds().indexOf(id);
     int d = derived.features().cols();
@@ -137,12 +142,7 @@ class RfmFeaturesTest {
             + "a,2,2026-01-05,30,1\n"
             + "b,3,2026-01-03,8,1\n"
             + "a,9,2026-05-20,1,1\n";
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
-            CSV,
-            schema(OrderBook.Grain.LINE, 0),
-            null);
+    OrderExportReader.Result read = read(csv, schema(OrderBook.Grain.LINE, 0));
     RfmFeatures.Derived derived =
         RfmFeatures.forTraining(
             read.book(), read.columns(), new RfmOptions(90, LocalDate.of(2026, 1, 31)));
@@ -162,12 +162,7 @@ class RfmFeaturesTest {
   @Test
   void tooShortAHistoryIsAClearError() throws IOException {
     String csv = "customer_id,order_id,order_date,amount\na,1,2026-01-01,10\na,2,2026-02-01,10\n";
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
-            CSV,
-            OrdersSchema.defaults(),
-            null);
+    OrderExportReader.Result read = read(csv, OrdersSchema.defaults());
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
@@ -223,12 +218,7 @@ class RfmFeaturesTest {
 
   private static RfmFeatures.Derived derive(String rows, LocalDate cutoff) throws IOException {
     String csv = "customer_id,order_id,order_date,amount,items,status,channel\n" + rows;
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
-            CSV,
-            OrdersSchema.defaults(),
-            null);
+    OrderExportReader.Result read = read(csv, OrdersSchema.defaults());
     return RfmFeatures.forTraining(read.book(), read.columns(), new RfmOptions(90, cutoff));
   }
 }

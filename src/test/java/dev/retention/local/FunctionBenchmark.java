@@ -39,18 +39,9 @@ public final class FunctionBenchmark {
   private FunctionBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int rows = 1_000_000;
-    for (String arg : args) {
-      if (arg.startsWith("rows=")) {
-        rows = Integer.parseInt(arg.substring(5));
-      }
-    }
+    int rows = (int) rows(args, 1_000_000);
     Path work = Path.of("target/function-bench");
-    // A fresh S3 store: otherwise the exports' models exist and training is skipped.
-    PackagedFunction.deleteTree(work);
-    Files.createDirectories(work);
-    PackagedFunction function =
-        PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
+    PackagedFunction function = freshFunction(work);
     try (S3ProxyServer s3 = S3ProxyServer.start(work.resolve("s3"))) {
       s3.createBucket(BUCKET);
       Path csv = work.resolve("export.csv");
@@ -75,15 +66,7 @@ public final class FunctionBenchmark {
         trainArgs.add(work.resolve(name + "-response.json").toAbsolutePath().toString());
       }
       Path trainLog = work.resolve("train.log");
-      int exit =
-          function.run(
-              "train",
-              s3.endpoint(),
-              BUCKET,
-              List.of("-Xmx850m", "-XX:TieredStopAtLevel=4"),
-              LambdaJavaRuntime.class.getName(),
-              trainArgs,
-              trainLog);
+      int exit = runWithC2(function, "train", s3, "-Xmx850m", trainArgs, trainLog);
       print(trainLog, "timing", "train.published");
       System.out.println(
           "  (first line cold, second warm; -Xmx850m as in a 1 GB Lambda, C2 enabled)");
@@ -145,6 +128,48 @@ public final class FunctionBenchmark {
       System.out.println(
           "  (cold start: since_jvm_start_ms = process start to first score response)");
     }
+  }
+
+  /**
+   * Runs the function through the Lambda runtime emulator with C2 on, as the template's {@code
+   * JAVA_TOOL_OPTIONS} sets for the S3-triggered functions, and the given heap cap.
+   */
+  static int runWithC2(
+      PackagedFunction function,
+      String name,
+      S3ProxyServer s3,
+      String heap,
+      List<String> handlerArgs,
+      Path log)
+      throws Exception {
+    return function.run(
+        name,
+        s3.endpoint(),
+        BUCKET,
+        List.of(heap, "-XX:TieredStopAtLevel=4"),
+        LambdaJavaRuntime.class.getName(),
+        handlerArgs,
+        log);
+  }
+
+  /** The {@code rows=N} argument, or {@code fallback}. */
+  static long rows(String[] args, long fallback) {
+    for (String arg : args) {
+      if (arg.startsWith("rows=")) {
+        return Long.parseLong(arg.substring(5));
+      }
+    }
+    return fallback;
+  }
+
+  /**
+   * An empty work directory with the unpacked function.zip. A fresh S3 store: otherwise the
+   * exports' models exist and training is skipped.
+   */
+  static PackagedFunction freshFunction(Path work) throws Exception {
+    PackagedFunction.deleteTree(work);
+    Files.createDirectories(work);
+    return PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
   }
 
   static void print(Path log, String... prefixes) throws Exception {

@@ -31,17 +31,9 @@ public final class OrdersFunctionBenchmark {
   private OrdersFunctionBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long rows = 5_000_000;
-    for (String arg : args) {
-      if (arg.startsWith("rows=")) {
-        rows = Long.parseLong(arg.substring(5));
-      }
-    }
+    long rows = FunctionBenchmark.rows(args, 5_000_000);
     Path work = Path.of("target/orders-function-bench");
-    PackagedFunction.deleteTree(work);
-    Files.createDirectories(work);
-    PackagedFunction function =
-        PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
+    PackagedFunction function = FunctionBenchmark.freshFunction(work);
     try (S3ProxyServer s3 = S3ProxyServer.start(work.resolve("s3"))) {
       s3.createBucket(BUCKET);
       Path csv = work.resolve("orders.csv");
@@ -70,14 +62,7 @@ public final class OrdersFunctionBenchmark {
       }
       Path trainLog = work.resolve("train.log");
       int exit =
-          function.run(
-              "train",
-              s3.endpoint(),
-              BUCKET,
-              List.of("-Xmx850m", "-XX:TieredStopAtLevel=4"),
-              LambdaJavaRuntime.class.getName(),
-              trainArgs,
-              trainLog);
+          FunctionBenchmark.runWithC2(function, "train", s3, "-Xmx850m", trainArgs, trainLog);
       FunctionBenchmark.print(trainLog, "timing", "train.published");
       System.out.println(
           "  (train: first line cold, second warm; -Xmx850m as in a 1 GB Lambda; C2 on, as the"
@@ -89,12 +74,11 @@ public final class OrdersFunctionBenchmark {
       Files.writeString(event, Events.s3WithKey("s3-put-score-csv.json", keys.get(2)));
       Path batchLog = work.resolve("batch.log");
       exit =
-          function.run(
+          FunctionBenchmark.runWithC2(
+              function,
               "batch-score",
-              s3.endpoint(),
-              BUCKET,
-              List.of("-Xmx1200m", "-XX:TieredStopAtLevel=4"),
-              LambdaJavaRuntime.class.getName(),
+              s3,
+              "-Xmx1200m",
               List.of(
                   PackagedFunction.HANDLER,
                   event.toAbsolutePath().toString(),
