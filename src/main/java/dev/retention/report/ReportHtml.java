@@ -110,7 +110,7 @@ public final class ReportHtml {
   private static double positiveRate(RetentionModel model) {
     double sum = 0;
     for (RetentionModel.Segment s : model.segments()) {
-      if (s.profileCovers().get(0) == s.id()) {
+      if (covers(s).get(0) == s.id()) {
         sum += s.repurchaseRate() * s.size();
       }
     }
@@ -130,7 +130,7 @@ public final class ReportHtml {
     List<RetentionModel.Segment> out = new ArrayList<>();
     Set<List<Integer>> seen = new LinkedHashSet<>();
     for (RetentionModel.Segment s : model.segments()) {
-      if (seen.add(s.profileCovers())) {
+      if (seen.add(covers(s))) {
         out.add(s);
       }
     }
@@ -141,7 +141,7 @@ public final class ReportHtml {
   private static void segments(StringBuilder out, RetentionModel model) {
     List<RetentionModel.Segment> profiles = profiles(model);
     out.append("<section id=\"segments\"><h2>Segments</h2>");
-    boolean pooled = profiles.stream().anyMatch(s -> s.profileCovers().size() > 1);
+    boolean pooled = profiles.stream().anyMatch(s -> covers(s).size() > 1);
     if (pooled) {
       out.append(
           "<p class=\"note\">Segments below the minimum size are reported only together with"
@@ -189,7 +189,7 @@ public final class ReportHtml {
       out.append("<tr><td>")
           .append(Html.escape(s.name()))
           .append("</td><td>")
-          .append(Html.escape(ids(s.profileCovers())))
+          .append(Html.escape(ids(covers(s))))
           .append("</td><td>")
           .append(String.format(Locale.ROOT, "%,d", s.size()))
           .append("</td><td>")
@@ -230,6 +230,11 @@ public final class ReportHtml {
       out.append("</td><td>").append(n == 0 ? "" : Svg.number(sum / n)).append("</td></tr>");
     }
     out.append("</tbody></table></div></section>\n");
+  }
+
+  /** The segments a profile covers; a 1.0 model file has no such list: its segments stand alone. */
+  private static List<Integer> covers(RetentionModel.Segment s) {
+    return s.profileCovers() == null ? List.of(s.id()) : s.profileCovers();
   }
 
   private static String ids(List<Integer> ids) {

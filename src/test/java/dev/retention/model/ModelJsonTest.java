@@ -2,6 +2,7 @@ package dev.retention.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,26 @@ class ModelJsonTest {
     assertTrue(errors.isEmpty(), errors.toString());
     assertTrue(!new String(json, StandardCharsets.UTF_8).contains("Infinity"));
     assertTrue(!new String(json, StandardCharsets.UTF_8).contains("NaN"));
+  }
+
+  @Test
+  void aSchema10FileStillReadsScoresAndReportsWithTheDefaultPlaybook() throws Exception {
+    ObjectNode old = (ObjectNode) MAPPER.readTree(json);
+    old.put("schemaVersion", "1.0");
+    old.remove("playbook");
+    old.remove("derivation");
+    for (var segment : old.withArray("segments")) {
+      ((ObjectNode) segment).remove(List.of("kind", "profileCovers", "actions"));
+    }
+    assertTrue(schema.validate(old).isEmpty(), schema.validate(old).toString());
+    RetentionModel read = ModelJson.read(MAPPER.writeValueAsBytes(old));
+    assertNull(read.playbook());
+    double[] row = new double[read.features().size()];
+    Scorer.Score score = Scorer.of(read).score(row);
+    Playbook defaults = Playbook.of(0.33, 0.66, null);
+    assertEquals(defaults.band(score.probability()), score.churnRiskBand());
+    assertEquals(defaults.action("*", score.churnRiskBand()), score.suggestedAction());
+    assertTrue(dev.retention.report.ReportHtml.render(read).contains("data-chart=\"roc\""));
   }
 
   @Test
