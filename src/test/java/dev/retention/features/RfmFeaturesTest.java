@@ -119,6 +119,53 @@ class RfmFeaturesTest {
   }
 
   @Test
+  void jsonLinesOrdersGiveTheSameFeaturesAsCsv() throws IOException {
+    String csv;
+    try (InputStream in = RfmFeaturesTest.class.getResourceAsStream("/orders/fixture.csv")) {
+      csv = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    List<String> lines = csv.lines().toList();
+    String[] header = lines.get(0).split(",");
+    StringBuilder jsonl = new StringBuilder();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",", -1);
+      StringBuilder object = new StringBuilder("{");
+      for (int c = 0; c < header.length; c++) {
+        if (cells[c].isEmpty()) {
+          continue; // an absent key, as JSON exports leave out empty values
+        }
+        boolean number = (c == 3 || c == 4) && cells[c].matches("-?[0-9.]+");
+        object.append(object.length() > 1 ? "," : "").append('"').append(header[c]).append("\":");
+        object.append(number ? cells[c] : "\"" + cells[c] + "\"");
+      }
+      jsonl.append(object).append("}\n");
+    }
+    OrderExportReader.Result fromJson =
+        OrderExportReader.read(
+            new ByteArrayInputStream(jsonl.toString().getBytes(StandardCharsets.UTF_8)),
+            ExportFormat.of("x.jsonl").orElseThrow(),
+            schema(OrderBook.Grain.ORDER, 0.5),
+            AS_OF);
+    OrderExportReader.Result fromCsv = fixture();
+    // The same rows rejected for the same reasons; JSON Lines has no header line.
+    assertEquals(
+        List.of(
+            "line 15, column 'order_date', value '2027-01-01': a future date, after 2026-11-28",
+            "line 16, column 'order_date', value '2026-13-01': not a date (yyyy-MM-dd)",
+            "line 17, column 'amount', value 'ten': not a finite number"),
+        fromJson.rejections());
+    assertEquals(fromCsv.rowsRead(), fromJson.rowsRead());
+    RfmFeatures.Derived a =
+        RfmFeatures.forTraining(fromCsv.book(), fromCsv.columns(), RfmOptions.defaults());
+    RfmFeatures.Derived b =
+        RfmFeatures.forTraining(fromJson.book(), fromJson.columns(), RfmOptions.defaults());
+    assertEquals(a.customerIds(), b.customerIds());
+    assertArrayEquals(a.features().data(), b.features().data(), 0.0);
+    assertArrayEquals(a.labels(), b.labels());
+    assertEquals(a.counts(), b.counts());
+  }
+
+  @Test
   void scoringUsesEveryOrderUpToTheLatestDay() throws IOException {
     OrderExportReader.Result read = fixture();
     RfmFeatures.Derived now =

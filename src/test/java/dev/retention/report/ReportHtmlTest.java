@@ -1,0 +1,40 @@
+package dev.retention.report;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.retention.core.FeatureMatrix;
+import dev.retention.model.RetentionModel;
+import dev.retention.testing.ReferenceData;
+import dev.retention.training.Trainer;
+import dev.retention.training.TrainingOptions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the report must never contain, whatever the export's column names are. */
+class ReportHtmlTest {
+
+  @Test
+  void columnNamesFromTheExportAreEscaped() {
+    ReferenceData reference = ReferenceData.load();
+    List<String> names = new ArrayList<>(reference.features.columns());
+    names.set(0, "<img src=x onerror=alert(1)>");
+    names.set(1, "a&b \"quoted\"");
+    RetentionModel model =
+        Trainer.train(
+            Trainer.Input.of(
+                new FeatureMatrix(names, reference.features.data()),
+                reference.labels,
+                "<script>label</script>"),
+            TrainingOptions.builder().k(3).build(),
+            new Trainer.Identity("default", "v<1>", Instant.parse("2026-11-28T00:00:00Z")));
+    String html = ReportHtml.render(model);
+    assertFalse(html.contains("<img"), "a column name became markup");
+    assertFalse(html.contains("<script"), "a label name became markup");
+    assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assertTrue(html.contains("a&amp;b &quot;quoted&quot;"));
+    assertTrue(html.contains("v&lt;1&gt;"));
+  }
+}
