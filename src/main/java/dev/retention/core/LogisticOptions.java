@@ -11,20 +11,9 @@ package dev.retention.core;
  *     weight_i}, is at most this (default 1e-9)
  * @param maxIter maximum Newton iterations (default 100; it usually needs fewer than 10)
  * @param threads worker threads, 0 = all cores; the result does not depend on it
- * @param hessianSampleRows above this many rows the Hessian is estimated on an evenly spaced subset
- *     of about this many rows (gradient and stopping rule stay exact, so the optimum is the same);
- *     0 = always all rows (default 65,536)
  */
 public record LogisticOptions(
-    double c,
-    ClassWeight classWeight,
-    double tol,
-    int maxIter,
-    int threads,
-    int hessianSampleRows) {
-
-  /** Default {@link #hessianSampleRows}. */
-  public static final int DEFAULT_HESSIAN_SAMPLE_ROWS = 65_536;
+    double c, ClassWeight classWeight, double tol, int maxIter, int threads) {
 
   /** How rows of each class are weighted in the loss. */
   public enum ClassWeight {
@@ -48,33 +37,25 @@ public record LogisticOptions(
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
     }
-    if (hessianSampleRows < 0) {
-      throw new IllegalArgumentException(
-          "hessianSampleRows must be >= 0 (0 = all rows), got " + hessianSampleRows);
-    }
   }
 
   public static LogisticOptions defaults() {
-    return new LogisticOptions(1.0, ClassWeight.NONE, 1e-9, 100, 0, DEFAULT_HESSIAN_SAMPLE_ROWS);
+    return new LogisticOptions(1.0, ClassWeight.NONE, 1e-9, 100, 0);
   }
 
   public LogisticOptions withC(double newC) {
-    return new LogisticOptions(newC, classWeight, tol, maxIter, threads, hessianSampleRows);
+    return new LogisticOptions(newC, classWeight, tol, maxIter, threads);
   }
 
   public LogisticOptions withClassWeight(ClassWeight weight) {
-    return new LogisticOptions(c, weight, tol, maxIter, threads, hessianSampleRows);
+    return new LogisticOptions(c, weight, tol, maxIter, threads);
   }
 
   public LogisticOptions withThreads(int newThreads) {
-    return new LogisticOptions(c, classWeight, tol, maxIter, newThreads, hessianSampleRows);
+    return new LogisticOptions(c, classWeight, tol, maxIter, newThreads);
   }
 
   public LogisticOptions withTol(double newTol) {
-    return new LogisticOptions(c, classWeight, newTol, maxIter, threads, hessianSampleRows);
-  }
-
-  public LogisticOptions withHessianSampleRows(int rows) {
-    return new LogisticOptions(c, classWeight, tol, maxIter, threads, rows);
+    return new LogisticOptions(c, classWeight, newTol, maxIter, threads);
   }
 }

@@ -16,14 +16,6 @@ package dev.retention.core;
  * separable data. Each iteration is one parallel pass over the rows, in fixed blocks, so results do
  * not depend on the thread count. Quadratic convergence reaches the tight tolerance (default 1e-9)
  * in a handful of passes, where fixed-step gradient descent would need thousands.
- *
- * <p>On many rows the Hessian, which costs {@code p^2/2} per row against {@code p} for the
- * gradient, is estimated on an evenly spaced subset of about {@code hessianSampleRows} rows and
- * scaled up: sub-sampled Newton (Byrd, Chin, Neveitt and Nocedal, "On the use of stochastic Hessian
- * information in optimization methods for machine learning", SIAM J. Optim. 2011; Roosta-Khorasani
- * and Mahoney, "Sub-sampled Newton methods", Math. Program. 2019). The gradient, the objective of
- * the line search and the stopping rule stay exact, so the fit stops at the same optimum; the
- * estimate only changes the path (convergence becomes fast-linear near the optimum).
  */
 public final class LogisticRegression {
 
@@ -95,13 +87,8 @@ public final class LogisticRegression {
       System.arraycopy(start.coefficients(), 0, theta, 0, d);
       theta[d] = start.intercept();
     }
-    int hessianStride =
-        options.hessianSampleRows() == 0 || n <= options.hessianSampleRows()
-            ? 1
-            : (n + options.hessianSampleRows() - 1) / options.hessianSampleRows();
     try (Workers workers = Workers.open(options.threads())) {
-      Evaluation current =
-          evaluate(design, labels, classWeight, options.c(), theta, hessianStride, workers);
+      Evaluation current = evaluate(design, labels, classWeight, options.c(), theta, workers);
       int iterations = 0;
       double gradientNorm = maxAbs(current.gradient) * gradientScale;
       while (gradientNorm > options.tol() && iterations < options.maxIter()) {
@@ -122,8 +109,7 @@ public final class LogisticRegression {
           for (int a = 0; a < p; a++) {
             candidate[a] = theta[a] + t * step[a];
           }
-          trial =
-              evaluate(design, labels, classWeight, options.c(), candidate, hessianStride, workers);
+          trial = evaluate(design, labels, classWeight, options.c(), candidate, workers);
           accepted =
               trial.objective <= current.objective + 1e-4 * t * slope
                   || (noiseFloor && maxAbs(trial.gradient) < maxAbs(current.gradient));
@@ -221,17 +207,13 @@ public final class LogisticRegression {
 
   private record Evaluation(double objective, double[] gradient, double[] hessian) {}
 
-  /**
-   * Objective, gradient and Hessian (row-major p*p) at {@code theta}; the Hessian's data term from
-   * the rows {@code r} with {@code r % hessianStride == 0}, scaled to all rows.
-   */
+  /** Objective, gradient and Hessian (upper triangle, row-major p*p) at {@code theta}. */
   private static Evaluation evaluate(
       Design design,
       int[] labels,
       double[] classWeight,
       double c,
       double[] theta,
-      int hessianStride,
       Workers workers) {
     int n = design.size();
     int d = design.terms();
@@ -260,12 +242,6 @@ public final class LogisticRegression {
             loss += weight * (Math.max(eta, 0) + log1pSmall(e) - labels[i] * eta);
             double prob = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
             double residual = weight * (prob - labels[i]);
-            if (r % hessianStride != 0) {
-              for (int a = 0; a < p; a++) {
-                local[1 + a] += residual * row[a];
-              }
-              continue;
-            }
             double curvature = weight * prob * (1 - prob);
             for (int a = 0; a < p; a++) {
               local[1 + a] += residual * row[a];
@@ -293,12 +269,10 @@ public final class LogisticRegression {
       }
     }
     double penalty = 0;
-    int sampled = (n + hessianStride - 1) / hessianStride;
-    double hessianScale = c * n / sampled;
     for (int a = 0; a < p; a++) {
       gradient[a] *= c;
       for (int bb = a; bb < p; bb++) {
-        hessian[a * p + bb] *= hessianScale;
+        hessian[a * p + bb] *= c;
         hessian[bb * p + a] = hessian[a * p + bb];
       }
     }
@@ -387,7 +361,7 @@ public final class LogisticRegression {
     double[] weights = classWeights(design.size(), positives, options.classWeight());
     double weightSum = weights[1] * positives + weights[0] * (design.size() - positives);
     try (Workers workers = Workers.open(options.threads())) {
-      Evaluation e = evaluate(design, labels, weights, options.c(), theta, 1, workers);
+      Evaluation e = evaluate(design, labels, weights, options.c(), theta, workers);
       return maxAbs(e.gradient) / (options.c() * weightSum);
     }
   }

@@ -163,7 +163,6 @@ public record TrainingOptions(
     map.put("c", c);
     map.put("classWeight", classWeight.name());
     map.put("logisticTol", logistic().tol());
-    map.put("logisticHessianSampleRows", logistic().hessianSampleRows());
     map.put("nonLinear", nonLinear.name());
     map.put("nonLinearSampleRows", nonLinearSampleRows);
     map.put("nonLinearMinImprovement", nonLinearMinImprovement);
