@@ -90,7 +90,7 @@ public final class OrderBook {
         return;
       }
       amount[last] += orderAmount;
-      items[last] += itemCount;
+      items[last] = addItems(items[last], itemCount);
       flags[last] |= refund ? REFUND : 0;
       adjacentMerged++;
       if (day[last] != epochDay) {
@@ -112,6 +112,11 @@ public final class OrderBook {
     newest[c] = o;
     minDay = Math.min(minDay, epochDay);
     maxDay = Math.max(maxDay, epochDay);
+  }
+
+  /** Items of two lines of one order; NaN (not given) only when neither line gives a count. */
+  static float addItems(float a, float b) {
+    return Float.isNaN(a) ? b : Float.isNaN(b) ? a : a + b;
   }
 
   private int channel(CharSequence name) {
@@ -208,7 +213,7 @@ public final class OrderBook {
         into.duplicates++;
       } else {
         into.amount[existing] += amount[o];
-        into.items[existing] += items[o];
+        into.items[existing] = addItems(into.items[existing], items[o]);
         into.refund[existing] |= (flags[o] & REFUND) != 0;
         into.merged++;
         if (into.day[existing] != day[o]) {

@@ -74,7 +74,8 @@ public final class RfmFeatures {
           "grain ORDER: a repeated (customer, order id) row is a duplicate, ignored and counted;"
               + " grain LINE: rows of one order add up, a line with another date keeps the"
               + " order's first date and is counted",
-          "rows dated after the export was written (future dates) are rejected as bad rows",
+          "rows dated more than a day after the export was written (future dates; the day of"
+              + " slack covers shop time zones) are rejected as bad rows",
           "frequency counts distinct purchase days; the mean gap of a single purchase day is its"
               + " recency");
 

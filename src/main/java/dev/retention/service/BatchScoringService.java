@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -186,7 +185,7 @@ public final class BatchScoringService {
   private Outcome scoreOrders(
       InputStream in, ExportFormat format, ObjectInfo info, Scorer scorer, Writer out)
       throws IOException {
-    LocalDate written = info.lastModified().atZone(ZoneOffset.UTC).toLocalDate();
+    LocalDate written = ExportObjects.latestOrderDay(info);
     OrderExportReader.Result read = OrderExportReader.read(in, format, settings.orders(), written);
     RfmFeatures.Derived now = RfmFeatures.forScoring(read.book(), read.columns(), settings.rfm());
     FeatureMatrix features = now.features();

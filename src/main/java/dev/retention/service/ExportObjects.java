@@ -3,6 +3,8 @@ package dev.retention.service;
 import dev.retention.data.ExportException;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,14 @@ final class ExportObjects {
       throw failure.apply(String.join("; ", failures));
     }
     return results;
+  }
+
+  /**
+   * The latest order date an export may hold: the day it was written (UTC) plus one day, since
+   * order dates are written in the shop's own time zone. Later rows are future dates.
+   */
+  static LocalDate latestOrderDay(ObjectInfo info) {
+    return info.lastModified().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
   }
 
   static String source(S3ObjectRef object) {

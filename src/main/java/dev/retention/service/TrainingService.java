@@ -193,7 +193,7 @@ public final class TrainingService {
     long readStart = System.nanoTime();
     OrderExportReader.Result read;
     // An order dated after the export was written is a future date.
-    LocalDate written = info.lastModified().atZone(ZoneOffset.UTC).toLocalDate();
+    LocalDate written = ExportObjects.latestOrderDay(info);
     try (InputStream in = store.open(info)) {
       read = OrderExportReader.read(in, format, settings.ordersSchema(), written);
     } catch (IOException e) {

@@ -185,6 +185,7 @@ class RfmFeaturesTest {
         "customer_id,order_id,order_date,amount,items\n"
             + "a,1,2026-01-01,10,1\n"
             + "a,1,2026-01-01,15,2\n"
+            + "a,1,2026-01-01,0,\n"
             + "a,1,2026-01-02,5,1\n"
             + "a,2,2026-01-05,30,1\n"
             + "b,3,2026-01-03,8,1\n"
@@ -199,8 +200,8 @@ class RfmFeaturesTest {
     assertEquals(2, a[1]);
     assertEquals(30, a[2]);
     assertEquals(60, a[3]);
-    assertEquals(5, a[9]); // items
-    assertEquals(2, derived.counts().get("orderLinesMerged"));
+    assertEquals(5, a[9]); // items; a line without a count adds none
+    assertEquals(3, derived.counts().get("orderLinesMerged"));
     assertEquals(1, derived.counts().get("orderLinesWithAnotherDate"));
     assertEquals(1, derived.counts().get("ordersAfterLabelWindow"));
     assertArrayEquals(new int[] {0, 0}, derived.labels());
