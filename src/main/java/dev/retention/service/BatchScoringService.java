@@ -20,7 +20,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -70,21 +69,16 @@ public final class BatchScoringService {
   private BatchSummary handle(S3ObjectRef object) {
     long start = System.nanoTime();
     String source = ExportObjects.source(object);
-    if (!object.bucket().equals(store.bucket())) {
-      return skip(source, "bucket is not the configured bucket " + store.bucket());
+    ExportObjects.Target target =
+        ExportObjects.target(
+            store,
+            object,
+            object.key().startsWith(settings.prefix()),
+            "scoring prefix " + settings.prefix());
+    if (target.skipReason() != null) {
+      return skip(source, target.skipReason());
     }
-    if (!object.key().startsWith(settings.prefix())) {
-      return skip(source, "key is outside the scoring prefix " + settings.prefix());
-    }
-    Optional<ExportFormat> format = ExportFormat.of(object.key());
-    if (format.isEmpty()) {
-      return skip(source, "unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
-    }
-    Optional<ObjectInfo> found = ExportObjects.head(store, object.key());
-    if (found.isEmpty()) {
-      return skip(source, "the object no longer exists");
-    }
-    ObjectInfo info = found.get();
+    ObjectInfo info = target.info();
     ModelStore.Latest latest = store.fetchLatest(null);
     if (latest.model() == null) {
       throw new NoModelException("no model has been published yet; train one first");
@@ -103,8 +97,8 @@ public final class BatchScoringService {
         out.write('\n');
         outcome =
             model.derivation() != null
-                ? scoreOrders(in, format.get(), info, scorer, out)
-                : scoreFeatures(in, format.get(), scorer, out);
+                ? scoreOrders(in, target.format(), info, scorer, out)
+                : scoreFeatures(in, target.format(), scorer, out);
       }
       store.upload(
           outputKey,

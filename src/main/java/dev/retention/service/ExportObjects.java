@@ -1,6 +1,7 @@
 package dev.retention.service;
 
 import dev.retention.data.ExportException;
+import dev.retention.data.ExportFormat;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import java.time.LocalDate;
@@ -58,8 +59,44 @@ final class ExportObjects {
     return "s3://" + object.bucket() + "/" + object.key();
   }
 
+  /**
+   * An object of an event that is to be handled (its metadata and format), or why it is skipped.
+   *
+   * @param skipReason null when the object is to be handled
+   */
+  record Target(ObjectInfo info, ExportFormat format, String skipReason) {
+    static Target skip(String reason) {
+      return new Target(null, null, reason);
+    }
+  }
+
+  /**
+   * Checks what both S3-triggered functions check before reading an export: the configured bucket,
+   * a key under their prefix, a supported suffix, and that the object still exists.
+   *
+   * @param underPrefix whether the key is under the function's prefix(es)
+   * @param prefixes how to name those prefixes in the skip reason
+   */
+  static Target target(ModelStore store, S3ObjectRef object, boolean underPrefix, String prefixes) {
+    if (!object.bucket().equals(store.bucket())) {
+      return Target.skip("bucket is not the configured bucket " + store.bucket());
+    }
+    if (!underPrefix) {
+      return Target.skip("key is outside the " + prefixes);
+    }
+    Optional<ExportFormat> format = ExportFormat.of(object.key());
+    if (format.isEmpty()) {
+      return Target.skip("unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
+    }
+    Optional<ObjectInfo> found = head(store, object.key());
+    if (found.isEmpty()) {
+      return Target.skip("the object no longer exists");
+    }
+    return new Target(found.get(), format.get(), null);
+  }
+
   /** The object's metadata, or empty when it was deleted before its event was handled. */
-  static Optional<ObjectInfo> head(ModelStore store, String key) {
+  private static Optional<ObjectInfo> head(ModelStore store, String key) {
     try {
       return Optional.of(store.head(key));
     } catch (NoSuchKeyException e) {

@@ -76,27 +76,17 @@ public final class TrainingService {
   TrainSummary handle(S3ObjectRef object) {
     long start = System.nanoTime();
     String source = ExportObjects.source(object);
-    if (!object.bucket().equals(store.bucket())) {
-      return skip(source, "bucket is not the configured bucket " + store.bucket());
-    }
     boolean orders = object.key().startsWith(settings.ordersPrefix());
-    if (!orders && !object.key().startsWith(settings.exportPrefix())) {
-      return skip(
-          source,
-          "key is outside the export prefixes "
-              + settings.exportPrefix()
-              + " and "
-              + settings.ordersPrefix());
+    ExportObjects.Target target =
+        ExportObjects.target(
+            store,
+            object,
+            orders || object.key().startsWith(settings.exportPrefix()),
+            "export prefixes " + settings.exportPrefix() + " and " + settings.ordersPrefix());
+    if (target.skipReason() != null) {
+      return skip(source, target.skipReason());
     }
-    Optional<ExportFormat> format = ExportFormat.of(object.key());
-    if (format.isEmpty()) {
-      return skip(source, "unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
-    }
-    Optional<ObjectInfo> found = ExportObjects.head(store, object.key());
-    if (found.isEmpty()) {
-      return skip(source, "the object no longer exists");
-    }
-    ObjectInfo info = found.get();
+    ObjectInfo info = target.info();
     String version = version(info);
     Optional<RetentionModel> existing = store.find(version);
     if (existing.isPresent()) {
@@ -111,8 +101,8 @@ public final class TrainingService {
     String described = source + " etag " + info.etag();
     Loaded loaded =
         orders
-            ? readOrders(info, format.get(), described, lookupMs)
-            : readFeatures(info, format.get(), described, lookupMs);
+            ? readOrders(info, target.format(), described, lookupMs)
+            : readFeatures(info, target.format(), described, lookupMs);
     Trainer.Input input = loaded.input();
     if (input.rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
