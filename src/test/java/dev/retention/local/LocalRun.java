@@ -102,22 +102,10 @@ public final class LocalRun {
     System.out.printf(
         "  local S3 (s3proxy) at %s, bucket %s, objects under %s%n",
         s3.endpoint(), BUCKET, work.resolve("s3"));
-    String key = "exports/features/" + export.getFileName();
-    try (S3Client client = s3.client()) {
-      client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromFile(export));
-    }
-    System.out.printf("  uploaded %s -> s3://%s/%s%n%n", export, BUCKET, key);
-
-    // The train function, with the sample S3 event (key encoded as S3 encodes it).
-    Path trainEvent = s3Event("s3-put-csv.json", key, export, "train.json");
-    System.out.println(
-        "train function (QUARKUS_FUNQY_EXPORT=train), event events/s3-put-csv.json:");
-    List<JsonNode> trained = invoke("train", List.of(trainEvent));
-    JsonNode train = trained.get(0);
-    if (train.has("errorMessage")) {
-      throw new LocalRunException("training failed: " + train.get("errorMessage").asText());
-    }
-    JsonNode summary = train.get("results").get(0);
+    System.out.println();
+    JsonNode summary =
+        uploadAndRun(
+            "train", "s3-put-csv.json", "exports/features/" + export.getFileName(), export);
     if (!"TRAINED".equals(summary.get("status").asText())
         && !"ALREADY_PUBLISHED".equals(summary.get("status").asText())) {
       throw new LocalRunException("the export was not trained: " + summary);
@@ -175,10 +163,26 @@ public final class LocalRun {
     return path;
   }
 
-  private void upload(String key, Path file) {
+  /**
+   * Uploads {@code file} under {@code key} and runs the packaged {@code function} with the sample
+   * S3 event {@code eventTemplate} naming it, as S3 would; returns the summary of that object.
+   */
+  private JsonNode uploadAndRun(String function, String eventTemplate, String key, Path file)
+      throws Exception {
     try (S3Client client = s3.client()) {
       client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromFile(file));
     }
+    System.out.printf("  uploaded %s -> s3://%s/%s%n", file, BUCKET, key);
+    System.out.printf(
+        "%s function (QUARKUS_FUNQY_EXPORT=%s), event events/%s (key replaced):%n",
+        function, function, eventTemplate);
+    Path event = s3Event(eventTemplate, key, file, function + "-" + file.getFileName() + ".json");
+    JsonNode response = invoke(function, List.of(event)).get(0);
+    if (response.has("errorMessage")) {
+      throw new LocalRunException(
+          function + " failed on " + file + ": " + response.get("errorMessage").asText());
+    }
+    return response.get("results").get(0);
   }
 
   private void download(String key, Path file) throws IOException {
@@ -207,19 +211,13 @@ public final class LocalRun {
         throw new LocalRunException("orders file not found: " + file.toAbsolutePath());
       }
     }
-    String ordersKey = "exports/orders/" + history.getFileName();
-    upload(ordersKey, history);
     System.out.println();
-    System.out.printf("  uploaded %s -> s3://%s/%s%n", history, BUCKET, ordersKey);
-    System.out.println(
-        "train function on orders, event events/s3-put-orders-csv-gz.json (key replaced):");
-    JsonNode train =
-        invoke("train", List.of(s3Event("s3-put-orders-csv-gz.json", ordersKey, history, "o.json")))
-            .get(0);
-    if (train.has("errorMessage")) {
-      throw new LocalRunException("training on orders failed: " + train.get("errorMessage"));
-    }
-    JsonNode summary = train.get("results").get(0);
+    JsonNode summary =
+        uploadAndRun(
+            "train",
+            "s3-put-orders-csv-gz.json",
+            "exports/orders/" + history.getFileName(),
+            history);
     Path modelFile = work.resolve("orders-model.json");
     download(summary.get("modelKey").asText(), modelFile);
     JsonNode model = MAPPER.readTree(modelFile.toFile());
@@ -234,20 +232,10 @@ public final class LocalRun {
     download("models/default/" + summary.get("version").asText() + "/report.html", report);
     System.out.println("  report: " + report.toAbsolutePath());
 
-    String scoreKey = "exports/score/" + today.getFileName();
-    upload(scoreKey, today);
     System.out.println();
-    System.out.printf("  uploaded %s -> s3://%s/%s%n", today, BUCKET, scoreKey);
-    System.out.println(
-        "batch-score function (QUARKUS_FUNQY_EXPORT=batch-score), event"
-            + " events/s3-put-score-csv.json (key replaced):");
-    JsonNode batch =
-        invoke("batch-score", List.of(s3Event("s3-put-score-csv.json", scoreKey, today, "b.json")))
-            .get(0);
-    if (batch.has("errorMessage")) {
-      throw new LocalRunException("batch scoring failed: " + batch.get("errorMessage"));
-    }
-    JsonNode scored = batch.get("results").get(0);
+    JsonNode scored =
+        uploadAndRun(
+            "batch-score", "s3-put-score-csv.json", "exports/score/" + today.getFileName(), today);
     Path scores = work.resolve("scores.csv");
     download(scored.get("outputKey").asText(), scores);
     System.out.printf(
