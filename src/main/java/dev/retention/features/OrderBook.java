@@ -1,8 +1,6 @@
 package dev.retention.features;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The orders of an export in primitive arrays, appended row by row in one pass.
@@ -35,7 +33,6 @@ public final class OrderBook {
   private final Grain grain;
   private final IdTable customers = new IdTable();
   private final IdTable channels = new IdTable();
-  private final List<String> channelNames = new ArrayList<>();
   private int[] newest = new int[1024];
 
   private int orders;
@@ -123,11 +120,7 @@ public final class OrderBook {
     if (name == null || name.length() == 0) {
       return NO_CHANNEL;
     }
-    int index = channels.index(name);
-    if (index == channelNames.size()) {
-      channelNames.add(channels.get(index));
-    }
-    return index;
+    return channels.index(name);
   }
 
   private void grow() {
@@ -175,11 +168,6 @@ public final class OrderBook {
   /** Earliest order day, or {@link Integer#MAX_VALUE} when empty. */
   public int minDay() {
     return minDay;
-  }
-
-  /** Distinct channel names seen, in first-seen order. */
-  public List<String> channels() {
-    return List.copyOf(channelNames);
   }
 
   long adjacentDuplicates() {

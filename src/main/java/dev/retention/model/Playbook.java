@@ -44,10 +44,15 @@ public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> 
 
   /** Churn-risk band of a repurchase probability. */
   public String band(double repurchaseProbability) {
+    return BANDS.get(bandIndex(repurchaseProbability));
+  }
+
+  /** Index in {@link #BANDS} of the churn-risk band of a repurchase probability. */
+  public int bandIndex(double repurchaseProbability) {
     if (repurchaseProbability < highRiskBelow) {
-      return "high";
+      return 0;
     }
-    return repurchaseProbability < mediumRiskBelow ? "medium" : "low";
+    return repurchaseProbability < mediumRiskBelow ? 1 : 2;
   }
 
   /** The suggested action, or null when no rule matches. */

@@ -55,8 +55,9 @@ public final class Scorer {
   private final double[] std;
   private final double[] centres;
   private final String[] segmentNames;
-  private final String[] segmentKinds;
   private final Playbook playbook;
+  // The playbook's action per segment and band (Playbook.BANDS order), resolved once per model.
+  private final String[][] actions;
   private final double intercept;
   private final double[] coefficients;
   private final FeatureExpansion expansion;
@@ -85,17 +86,21 @@ public final class Scorer {
       System.arraycopy(model.segmentation().centresStandardized()[j], 0, centres, j * d, d);
     }
     this.segmentNames = new String[k];
-    this.segmentKinds = new String[k];
-    for (RetentionModel.Segment s : model.segments()) {
-      segmentNames[s.id()] = s.name();
-      segmentKinds[s.id()] = s.kind() == null ? "*" : s.kind();
-    }
     // Models of schema 1.0 carry no playbook: they get the default bands and actions.
     this.playbook =
         model.playbook() != null
             ? model.playbook()
             : Playbook.of(
                 Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null);
+    this.actions = new String[k][];
+    for (RetentionModel.Segment s : model.segments()) {
+      segmentNames[s.id()] = s.name();
+      String kind = s.kind() == null ? "*" : s.kind();
+      actions[s.id()] = new String[Playbook.BANDS.size()];
+      for (int b = 0; b < Playbook.BANDS.size(); b++) {
+        actions[s.id()][b] = playbook.action(kind, Playbook.BANDS.get(b));
+      }
+    }
     RetentionModel.Classifier cls = model.classifier();
     this.intercept = cls.intercept();
     this.coefficients = cls.coefficients().clone();
@@ -200,14 +205,14 @@ public final class Scorer {
       eta += v;
     }
     double probability = LogisticRegression.sigmoid(eta);
-    String band = playbook.band(probability);
+    int band = playbook.bandIndex(probability);
     return new Score(
         segment,
         segmentNames[segment],
         Math.sqrt(best),
         probability,
-        band,
-        playbook.action(segmentKinds[segment], band),
+        Playbook.BANDS.get(band),
+        actions[segment][band],
         top(contribution));
   }
 
