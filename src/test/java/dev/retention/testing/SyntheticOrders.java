@@ -58,7 +58,7 @@ public final class SyntheticOrders {
         if (written == rows) {
           break;
         }
-        double amount = Math.exp(3.5 + 0.8 * gaussian(random));
+        double amount = Math.exp(3.5 + 0.8 * Synthetic.gaussian(random));
         text.append('c')
             .append(o[1])
             .append(",o")
@@ -80,11 +80,5 @@ public final class SyntheticOrders {
       text.setLength(0);
     }
     return written;
-  }
-
-  private static double gaussian(SplittableRandom random) {
-    double u = 1 - random.nextDouble();
-    double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 }
