@@ -27,6 +27,20 @@ public final class CsvTokenizer {
     this.in = in;
   }
 
+  /**
+   * The other direction, for writing CSV: {@code value} as one RFC 4180 field, quoted (inner quotes
+   * doubled) when it holds a comma, quote or line break.
+   */
+  public static String quote(String value) {
+    if (value.indexOf(',') < 0
+        && value.indexOf('"') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
+      return value;
+    }
+    return '"' + value.replace("\"", "\"\"") + '"';
+  }
+
   /** The physical line on which the last returned record started (1-based). */
   public long recordLine() {
     return recordLine;

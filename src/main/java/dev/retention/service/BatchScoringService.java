@@ -1,6 +1,7 @@
 package dev.retention.service;
 
 import dev.retention.core.FeatureMatrix;
+import dev.retention.data.CsvTokenizer;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureRows;
@@ -214,29 +215,18 @@ public final class BatchScoringService {
   }
 
   private static void write(Writer out, String id, Scorer.Score score) throws IOException {
-    out.write(csv(id));
+    out.write(CsvTokenizer.quote(id));
     out.write(',');
     out.write(Integer.toString(score.segment()));
     out.write(',');
-    out.write(csv(score.segmentName()));
+    out.write(CsvTokenizer.quote(score.segmentName()));
     out.write(',');
     out.write(String.format(Locale.ROOT, "%.6f", score.probability()));
     out.write(',');
     out.write(score.churnRiskBand());
     out.write(',');
-    out.write(csv(score.suggestedAction() == null ? "" : score.suggestedAction()));
+    out.write(CsvTokenizer.quote(score.suggestedAction() == null ? "" : score.suggestedAction()));
     out.write('\n');
-  }
-
-  /** RFC 4180 quoting when a value holds a comma, quote or line break. */
-  static String csv(String value) {
-    if (value.indexOf(',') < 0
-        && value.indexOf('"') < 0
-        && value.indexOf('\n') < 0
-        && value.indexOf('\r') < 0) {
-      return value;
-    }
-    return '"' + value.replace("\"", "\"\"") + '"';
   }
 
   /** The export's file name without its directory and format suffix. */

@@ -212,7 +212,7 @@ public final class TrainingService {
   }
 
   /** The label's name in a model derived from orders. */
-  public static String labelName(int windowDays) {
+  private static String labelName(int windowDays) {
     return "bought_again_within_" + windowDays + "_days";
   }
 

@@ -447,11 +447,11 @@ public final class LocalRun {
         for (int i = 0; i < results.size(); i++) {
           JsonNode r = results.get(i);
           writer.write(
-              csv(ids.get(b).get(i))
+              CsvTokenizer.quote(ids.get(b).get(i))
                   + ","
                   + r.get("segment").asInt()
                   + ","
-                  + csv(r.get("segmentName").asText())
+                  + CsvTokenizer.quote(r.get("segmentName").asText())
                   + ","
                   + r.get("probability").asDouble()
                   + ","
@@ -460,12 +460,6 @@ public final class LocalRun {
         }
       }
     }
-  }
-
-  private static String csv(String value) {
-    return value.contains(",") || value.contains("\"") || value.contains("\n")
-        ? "\"" + value.replace("\"", "\"\"") + "\""
-        : value;
   }
 
   /** Runs the packaged function in a fresh JVM, as Lambda would, once per event in order. */
