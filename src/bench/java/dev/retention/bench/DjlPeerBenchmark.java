@@ -40,7 +40,7 @@ public final class DjlPeerBenchmark {
     int d = 8;
     Synthetic data = Synthetic.blobs(n, d, 5, 1.2, 2026);
     FeatureMatrix z = Standardization.fit(data.features, List.of()).transform(data.features);
-    KMeansFit fit = KMeans.fit(z, KMeansOptions.of(5).withNInit(1).withMaxIter(100));
+    KMeansFit fit = KMeans.fit(z, 5, KMeansOptions.defaults().withNInit(1).withMaxIter(100));
     double[] centres = fit.centroids().centres();
     int k = 5;
 

@@ -22,6 +22,11 @@ public record Centroids(int k, int d, double[] centres) {
     return squaredDistance(x, row * d, centres, j * d, d);
   }
 
+  /** Squared Euclidean distance between {@code x[offset .. offset + d)} and centre j. */
+  public double distanceSquaredAt(double[] x, int offset, int j) {
+    return squaredDistance(x, offset, centres, j * d, d);
+  }
+
   /** Index of the centre nearest to {@code x[offset .. offset + d)}; ties go to the lower index. */
   public int nearest(double[] x, int offset) {
     int best = 0;

@@ -32,13 +32,15 @@ public final class KMeans {
   private KMeans() {}
 
   /**
-   * Clusters the rows of {@code data}.
+   * Clusters the rows of {@code data} into {@code k} clusters.
    *
-   * @throws IllegalArgumentException if there are fewer rows than clusters
+   * @throws IllegalArgumentException if {@code k < 1} or there are fewer rows than clusters
    */
-  public static KMeansFit fit(FeatureMatrix data, KMeansOptions options) {
+  public static KMeansFit fit(FeatureMatrix data, int k, KMeansOptions options) {
     int n = data.rows();
-    int k = options.k();
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
     if (n < k) {
       throw new IllegalArgumentException(
           "K-means with k = " + k + " needs at least " + k + " rows, got " + n);
@@ -59,12 +61,12 @@ public final class KMeans {
             1,
             (b, from, to) -> {
               try (Workers single = Workers.open(1)) {
-                fits[b] = restart(data, options, tolerance, single, restartSeeds[b], b);
+                fits[b] = restart(data, k, options, tolerance, single, restartSeeds[b], b);
               }
             });
       } else {
         for (int init = 0; init < fits.length; init++) {
-          fits[init] = restart(data, options, tolerance, workers, restartSeeds[init], init);
+          fits[init] = restart(data, k, options, tolerance, workers, restartSeeds[init], init);
         }
       }
     }
@@ -93,14 +95,14 @@ public final class KMeans {
 
   private static KMeansFit restart(
       FeatureMatrix data,
+      int k,
       KMeansOptions options,
       double tolerance,
       Workers workers,
       long seed,
       int init) {
-    int k = options.k();
     double[] centres = seedPlusPlus(data, k, new SplittableRandom(seed), workers);
-    KMeansFit fit = new Run(data, options, tolerance, workers).iterate(centres, init);
+    KMeansFit fit = new Run(data, k, options, tolerance, workers).iterate(centres, init);
     long seeding = (long) data.rows() * (1 + (k - 1L) * (2 + (int) Math.log(k)));
     return new KMeansFit(
         fit.centroids(),
@@ -119,32 +121,22 @@ public final class KMeans {
    * the best centres a search found on a sample: a warm start that needs a few passes over the full
    * data instead of {@code nInit} fresh restarts.
    *
-   * @throws IllegalArgumentException if the centres do not match the data or the options' k
+   * @throws IllegalArgumentException if the centres' dimension is not the data's, or there are
+   *     fewer rows than centres
    */
   public static KMeansFit refine(FeatureMatrix data, Centroids initial, KMeansOptions options) {
-    if (initial.d() != data.cols() || initial.k() != options.k()) {
+    int k = initial.k();
+    if (initial.d() != data.cols()) {
       throw new IllegalArgumentException(
-          "initial centres are "
-              + initial.k()
-              + " x "
-              + initial.d()
-              + ", expected "
-              + options.k()
-              + " x "
-              + data.cols());
+          "initial centres have " + initial.d() + " coordinates, the data " + data.cols());
     }
-    if (data.rows() < options.k()) {
+    if (data.rows() < k) {
       throw new IllegalArgumentException(
-          "K-means with k = "
-              + options.k()
-              + " needs at least "
-              + options.k()
-              + " rows, got "
-              + data.rows());
+          "K-means with k = " + k + " needs at least " + k + " rows, got " + data.rows());
     }
     double tolerance = options.tol() * meanColumnVariance(data);
     try (Workers workers = Workers.open(options.threads())) {
-      return new Run(data, options, tolerance, workers).iterate(initial.centres(), 0);
+      return new Run(data, k, options, tolerance, workers).iterate(initial.centres(), 0);
     }
   }
 
@@ -315,11 +307,11 @@ public final class KMeans {
     private final long[] blockDeltaCounts;
     private final boolean[] blockTouched;
 
-    Run(FeatureMatrix data, KMeansOptions options, double tolerance, Workers workers) {
+    Run(FeatureMatrix data, int k, KMeansOptions options, double tolerance, Workers workers) {
       this.x = data.data();
       this.n = data.rows();
       this.d = data.cols();
-      this.k = options.k();
+      this.k = k;
       this.options = options;
       this.tolerance = tolerance;
       this.workers = workers;

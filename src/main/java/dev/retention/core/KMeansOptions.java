@@ -1,9 +1,12 @@
 package dev.retention.core;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * Hyper-parameters of {@link KMeans#fit}. Defaults follow scikit-learn 1.2's {@code KMeans}.
+ * Hyper-parameters of {@link KMeans#fit}, without the number of clusters (an argument of the fit,
+ * as in Smile's {@code KMeans.fit(data, k)}). Defaults follow scikit-learn 1.2's {@code KMeans}.
  *
- * @param k number of clusters (>= 1)
  * @param nInit independent k-means++ restarts; the lowest-inertia run wins (default 10)
  * @param maxIter maximum Lloyd iterations per restart (default 300)
  * @param tol relative tolerance: a run stops when the summed squared centre shift falls to {@code
@@ -16,14 +19,14 @@ package dev.retention.core;
  *     costs one extra pass per iteration)
  */
 public record KMeansOptions(
-    int k,
     int nInit,
     int maxIter,
     double tol,
     long seed,
     int threads,
     Algorithm algorithm,
-    boolean traceInertia) {
+    boolean traceInertia)
+    implements Described {
 
   /** How the assignment step finds each point's nearest centre. */
   public enum Algorithm {
@@ -36,15 +39,7 @@ public record KMeansOptions(
     HAMERLY
   }
 
-  public static final int DEFAULT_N_INIT = 10;
-  public static final int DEFAULT_MAX_ITER = 300;
-  public static final double DEFAULT_TOL = 1e-4;
-  public static final long DEFAULT_SEED = 42L;
-
   public KMeansOptions {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, got " + k);
-    }
     if (nInit < 1) {
       throw new IllegalArgumentException("nInit must be >= 1, got " + nInit);
     }
@@ -62,48 +57,50 @@ public record KMeansOptions(
     }
   }
 
-  /** Defaults for {@code k} clusters. */
-  public static KMeansOptions of(int k) {
-    return new KMeansOptions(
-        k,
-        DEFAULT_N_INIT,
-        DEFAULT_MAX_ITER,
-        DEFAULT_TOL,
-        DEFAULT_SEED,
-        0,
-        Algorithm.HAMERLY,
-        false);
+  /** scikit-learn's defaults: 10 restarts of at most 300 iterations, tolerance 1e-4, seed 42. */
+  public static KMeansOptions defaults() {
+    return new KMeansOptions(10, 300, 1e-4, 42L, 0, Algorithm.HAMERLY, false);
   }
 
-  public KMeansOptions withK(int newK) {
-    return new KMeansOptions(newK, nInit, maxIter, tol, seed, threads, algorithm, traceInertia);
+  /**
+   * The settings that shape the result, by name, for a model's provenance. Seed and threads are
+   * described by whoever sets them (a training run sets both once for all its fits).
+   */
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("nInit", nInit);
+    out.put("maxIter", maxIter);
+    out.put("tol", tol);
+    out.put("algorithm", algorithm.name());
+    return out;
   }
 
   public KMeansOptions withNInit(int newNInit) {
-    return new KMeansOptions(k, newNInit, maxIter, tol, seed, threads, algorithm, traceInertia);
+    return new KMeansOptions(newNInit, maxIter, tol, seed, threads, algorithm, traceInertia);
   }
 
   public KMeansOptions withMaxIter(int newMaxIter) {
-    return new KMeansOptions(k, nInit, newMaxIter, tol, seed, threads, algorithm, traceInertia);
+    return new KMeansOptions(nInit, newMaxIter, tol, seed, threads, algorithm, traceInertia);
   }
 
   public KMeansOptions withTol(double newTol) {
-    return new KMeansOptions(k, nInit, maxIter, newTol, seed, threads, algorithm, traceInertia);
+    return new KMeansOptions(nInit, maxIter, newTol, seed, threads, algorithm, traceInertia);
   }
 
   public KMeansOptions withSeed(long newSeed) {
-    return new KMeansOptions(k, nInit, maxIter, tol, newSeed, threads, algorithm, traceInertia);
+    return new KMeansOptions(nInit, maxIter, tol, newSeed, threads, algorithm, traceInertia);
   }
 
   public KMeansOptions withThreads(int newThreads) {
-    return new KMeansOptions(k, nInit, maxIter, tol, seed, newThreads, algorithm, traceInertia);
+    return new KMeansOptions(nInit, maxIter, tol, seed, newThreads, algorithm, traceInertia);
   }
 
   public KMeansOptions withAlgorithm(Algorithm newAlgorithm) {
-    return new KMeansOptions(k, nInit, maxIter, tol, seed, threads, newAlgorithm, traceInertia);
+    return new KMeansOptions(nInit, maxIter, tol, seed, threads, newAlgorithm, traceInertia);
   }
 
   public KMeansOptions withTraceInertia(boolean trace) {
-    return new KMeansOptions(k, nInit, maxIter, tol, seed, threads, algorithm, trace);
+    return new KMeansOptions(nInit, maxIter, tol, seed, threads, algorithm, trace);
   }
 }

@@ -47,7 +47,8 @@ public final class KSelection {
       int silhouetteSampleRows,
       int searchSampleRows,
       double tieTolerance,
-      int searchNInit) {
+      int searchNInit)
+      implements Described {
 
     public Options {
       if (kMin < 2 || kMax < kMin) {
@@ -67,6 +68,19 @@ public final class KSelection {
 
     public static Options defaults() {
       return new Options(2, 10, 5_000, 50_000, 0.02, 3);
+    }
+
+    /** Every setting by name, for a model's provenance. */
+    @Override
+    public java.util.Map<String, Object> describe() {
+      java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("kMin", kMin);
+      out.put("kMax", kMax);
+      out.put("silhouetteSampleRows", silhouetteSampleRows);
+      out.put("searchSampleRows", searchSampleRows);
+      out.put("tieTolerance", tieTolerance);
+      out.put("searchNInit", searchNInit);
+      return out;
     }
   }
 
@@ -98,7 +112,8 @@ public final class KSelection {
   /**
    * Runs the search on {@code data} (already standardized).
    *
-   * @param kmeans settings for every fit; its {@code k} is replaced by each K of the range
+   * @param kmeans settings for every fit; the search fits use {@link Options#searchNInit()}
+   *     restarts, the chosen K's refit {@code kmeans.nInit()}
    */
   public static Search search(FeatureMatrix data, Options options, KMeansOptions kmeans) {
     int n = data.rows();
@@ -142,8 +157,7 @@ public final class KSelection {
           (b, from, to) -> {
             int i = count - 1 - b;
             fits[i] =
-                KMeans.fit(
-                    rows, kmeans.withK(ks[i]).withNInit(options.searchNInit()).withThreads(1));
+                KMeans.fit(rows, ks[i], kmeans.withNInit(options.searchNInit()).withThreads(1));
           });
     }
     for (int i = 0; i < count; i++) {
@@ -177,7 +191,7 @@ public final class KSelection {
     // The published segmentation gets the full number of restarts.
     KMeansFit chosenFit =
         kmeans.nInit() > options.searchNInit()
-            ? KMeans.fit(searchRows, kmeans.withK(ks[chosen]))
+            ? KMeans.fit(searchRows, ks[chosen], kmeans)
             : fits[chosen];
     return new Search(result, chosenFit, all);
   }

@@ -13,7 +13,7 @@ package dev.retention.core;
  * @param threads worker threads, 0 = all cores; the result does not depend on it
  */
 public record LogisticOptions(
-    double c, ClassWeight classWeight, double tol, int maxIter, int threads) {
+    double c, ClassWeight classWeight, double tol, int maxIter, int threads) implements Described {
 
   /** How rows of each class are weighted in the loss. */
   public enum ClassWeight {
@@ -41,6 +41,24 @@ public record LogisticOptions(
 
   public static LogisticOptions defaults() {
     return new LogisticOptions(1.0, ClassWeight.NONE, 1e-9, 100, 0);
+  }
+
+  /**
+   * The settings that shape the result, by name, for a model's provenance (threads do not change
+   * the result).
+   */
+  @Override
+  public java.util.Map<String, Object> describe() {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("c", c);
+    out.put("classWeight", classWeight.name());
+    out.put("tol", tol);
+    out.put("maxIter", maxIter);
+    return out;
+  }
+
+  public LogisticOptions withMaxIter(int newMaxIter) {
+    return new LogisticOptions(c, classWeight, tol, newMaxIter, threads);
   }
 
   public LogisticOptions withC(double newC) {

@@ -56,9 +56,10 @@ public record Standardization(
     }
     double[] x = matrix.data();
     double[] mean = new double[d];
+    checkDomain(matrix, log1p);
     for (int r = 0; r < n; r++) {
       for (int c = 0; c < d; c++) {
-        mean[c] += transformed(x[r * d + c], log1p[c], r, matrix.columns().get(c));
+        mean[c] += log1p[c] ? Math.log1p(x[r * d + c]) : x[r * d + c];
       }
     }
     for (int c = 0; c < d; c++) {
@@ -85,19 +86,49 @@ public record Standardization(
     return new Standardization(matrix.columns(), log1p, mean, std, warnings);
   }
 
-  private static double transformed(double value, boolean log1p, int row, String column) {
-    if (!log1p) {
+  /**
+   * Every value of a log1p column must be {@code > -1} (a matrix holds only finite values).
+   *
+   * @throws InvalidValueException naming the first row and column that is not, never the value
+   */
+  private static void checkDomain(FeatureMatrix matrix, boolean[] log1p) {
+    int d = matrix.cols();
+    double[] x = matrix.data();
+    for (int c = 0; c < d; c++) {
+      if (!log1p[c]) {
+        continue;
+      }
+      for (int r = 0; r < matrix.rows(); r++) {
+        if (!(x[r * d + c] > -1.0)) {
+          throw new InvalidValueException(
+              c,
+              "row "
+                  + r
+                  + ", column '"
+                  + matrix.columns().get(c)
+                  + "' cannot be log1p-transformed: values must be > -1");
+        }
+      }
+    }
+  }
+
+  /**
+   * The value column {@code c} of one raw row is centred on: {@code log1p(value)} or the value
+   * itself.
+   *
+   * @throws InvalidValueException for a value that is not finite, or {@code <= -1} in a log1p
+   *     column; the message names the feature, never the value
+   */
+  private double transformed(double value, int c) {
+    if (!Double.isFinite(value)) {
+      throw new InvalidValueException(c, featureName(c) + " must be a finite number");
+    }
+    if (!log1p[c]) {
       return value;
     }
     if (!(value > -1.0)) {
-      throw new IllegalArgumentException(
-          "value "
-              + value
-              + " at row "
-              + row
-              + ", column '"
-              + column
-              + "' cannot be log1p-transformed (needs > -1)");
+      throw new InvalidValueException(
+          c, featureName(c) + " must be > -1 (it is log1p-transformed)");
     }
     return Math.log1p(value);
   }
@@ -115,20 +146,34 @@ public record Standardization(
     int d = dimension();
     double[] in = matrix.data();
     double[] out = new double[in.length];
+    checkDomain(matrix, log1p);
     for (int r = 0; r < matrix.rows(); r++) {
       for (int c = 0; c < d; c++) {
-        out[r * d + c] =
-            (transformed(in[r * d + c], log1p[c], r, columns.get(c)) - mean[c]) / std[c];
+        double v = in[r * d + c];
+        out[r * d + c] = ((log1p[c] ? Math.log1p(v) : v) - mean[c]) / std[c];
       }
     }
     return new FeatureMatrix(columns, out);
   }
 
-  /** Standardizes one raw row into {@code out} (both of length {@link #dimension()}). */
+  /**
+   * Standardizes one raw row (a customer being scored) into {@code out}, both of length {@link
+   * #dimension()}.
+   *
+   * @throws InvalidValueException naming the first value outside the transform's domain
+   */
   public void transformRow(double[] raw, double[] out) {
-    for (int c = 0; c < raw.length; c++) {
-      out[c] = (transformed(raw[c], log1p[c], 0, columns.get(c)) - mean[c]) / std[c];
+    if (raw.length != mean.length || out.length != mean.length) {
+      throw new IllegalArgumentException(
+          "expected " + mean.length + " features, got " + raw.length);
     }
+    for (int c = 0; c < raw.length; c++) {
+      out[c] = (transformed(raw[c], c) - mean[c]) / std[c];
+    }
+  }
+
+  private String featureName(int c) {
+    return "feature '" + columns.get(c) + "'";
   }
 
   /** Maps one standardized value of column {@code c} back to original units. */

@@ -18,17 +18,15 @@ import java.util.Locale;
  * exclude}.
  *
  * <p>A row with a missing, non-numeric or non-finite feature, a bad label, or the wrong number of
- * fields is rejected and counted; the first {@value #MAX_REASONS} reasons name the line, column and
- * value. Good rows are never lost because of bad ones, but if more than {@code maxRejectedShare} of
- * rows is rejected the whole read fails: such an export is more likely broken than dirty.
+ * fields is rejected and counted; the first {@value Rejections#MAX_REASONS} reasons name the line,
+ * column and value. Good rows are never lost because of bad ones, but if more than {@code
+ * maxRejectedShare} of rows is rejected the whole read fails: such an export is more likely broken
+ * than dirty.
  */
 public final class FeatureExportReader {
 
   /** Rows used to tell numeric from text columns. */
   public static final int SAMPLE_ROWS = 100;
-
-  /** Rejection reasons kept. */
-  public static final int MAX_REASONS = 20;
 
   private FeatureExportReader() {}
 

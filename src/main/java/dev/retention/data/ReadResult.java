@@ -10,7 +10,7 @@ import java.util.List;
  * @param labels 0/1 per accepted row
  * @param rowsRead data rows seen (accepted + rejected)
  * @param rowsRejected rows skipped for a bad value
- * @param rejections the first {@link FeatureExportReader#MAX_REASONS} reasons (line, column, value)
+ * @param rejections the first {@link Rejections#MAX_REASONS} reasons (line, column, value)
  * @param rejectionsWithoutValues the same reasons without the offending values, for logs
  * @param ignoredColumns columns left out as non-numeric or excluded
  */

@@ -6,11 +6,14 @@ import java.util.Locale;
 
 /**
  * Bad-row bookkeeping shared by the export readers: counts every row read and rejected, keeps the
- * first {@link FeatureExportReader#MAX_REASONS} reasons twice (with the offending value for the
- * model's provenance, without it for error messages and logs, which never carry customer values),
- * and applies the rejected-share limit.
+ * first {@link #MAX_REASONS} reasons twice (with the offending value for the model's provenance,
+ * without it for error messages and logs, which never carry customer values), and applies the
+ * rejected-share limit.
  */
 final class Rejections {
+
+  /** Rejection reasons kept. */
+  public static final int MAX_REASONS = 20;
 
   private static final int MAX_VALUE_CHARS = 40;
 
@@ -91,7 +94,7 @@ final class Rejections {
 
   private void reject(String reason, String reasonWithoutValue) {
     rejected++;
-    if (reasons.size() < FeatureExportReader.MAX_REASONS) {
+    if (reasons.size() < MAX_REASONS) {
       reasons.add(reason);
       reasonsWithoutValues.add(reasonWithoutValue);
     }

@@ -56,7 +56,59 @@ public final class RfmFeatures {
       LocalDate cutoff,
       int labelWindowDays,
       List<Definition> definitions,
-      Map<String, Long> counts) {}
+      Counts counts) {}
+
+  /**
+   * How many customers and orders each rule touched.
+   *
+   * @param customersInExport distinct customers in the export
+   * @param customersUsed customers with a purchase on or before the cutoff: the table's rows
+   * @param customersRefundsOnly left out: only refunds on or before the cutoff
+   * @param customersZeroAmountOnly left out: only zero-amount orders on or before the cutoff
+   * @param customersFirstBuyingAfterCutoff left out: first purchase after the cutoff
+   * @param orders distinct orders (repeats merged or ignored by the grain's rule)
+   * @param ordersRefunded refunds on or before the cutoff
+   * @param ordersZeroAmount zero-amount orders on or before the cutoff
+   * @param ordersAfterCutoff orders after the cutoff (only the label reads them)
+   * @param ordersAfterLabelWindow orders after the label window (read by nothing)
+   * @param duplicateOrderRowsIgnored grain ORDER: repeated (customer, order id) rows
+   * @param orderLinesMerged grain LINE: lines added to their order
+   * @param orderLinesWithAnotherDate grain LINE: lines dated differently from their order
+   */
+  public record Counts(
+      long customersInExport,
+      long customersUsed,
+      long customersRefundsOnly,
+      long customersZeroAmountOnly,
+      long customersFirstBuyingAfterCutoff,
+      long orders,
+      long ordersRefunded,
+      long ordersZeroAmount,
+      long ordersAfterCutoff,
+      long ordersAfterLabelWindow,
+      long duplicateOrderRowsIgnored,
+      long orderLinesMerged,
+      long orderLinesWithAnotherDate) {
+
+    /** The counts by name, in declaration order (the model's {@code derivation.counts}). */
+    public Map<String, Long> asMap() {
+      Map<String, Long> out = new LinkedHashMap<>();
+      out.put("customersInExport", customersInExport);
+      out.put("customersUsed", customersUsed);
+      out.put("customersRefundsOnly", customersRefundsOnly);
+      out.put("customersZeroAmountOnly", customersZeroAmountOnly);
+      out.put("customersFirstBuyingAfterCutoff", customersFirstBuyingAfterCutoff);
+      out.put("orders", orders);
+      out.put("ordersRefunded", ordersRefunded);
+      out.put("ordersZeroAmount", ordersZeroAmount);
+      out.put("ordersAfterCutoff", ordersAfterCutoff);
+      out.put("ordersAfterLabelWindow", ordersAfterLabelWindow);
+      out.put("duplicateOrderRowsIgnored", duplicateOrderRowsIgnored);
+      out.put("orderLinesMerged", orderLinesMerged);
+      out.put("orderLinesWithAnotherDate", orderLinesWithAnotherDate);
+      return out;
+    }
+  }
 
   /** Which optional columns the export has. */
   public record Columns(boolean items, boolean status, boolean channel) {}
@@ -78,9 +130,6 @@ public final class RfmFeatures {
               + " slack covers shop time zones) are rejected as bad rows",
           "frequency counts distinct purchase days; the mean gap of a single purchase day is its"
               + " recency");
-
-  private static final int RECENT_SHORT = 30;
-  private static final int RECENT_LONG = 90;
 
   private RfmFeatures() {}
 
@@ -120,50 +169,21 @@ public final class RfmFeatures {
 
   /** Feature definitions for an export with these optional columns, in column order. */
   public static List<Definition> definitions(Columns columns) {
-    List<Definition> out = new ArrayList<>();
-    out.add(new Definition("recency_days", "days from the last purchase to the cutoff"));
-    out.add(new Definition("frequency", "distinct purchase days up to the cutoff"));
-    out.add(new Definition("monetary", "mean purchase amount per order"));
-    out.add(new Definition("total_spend", "sum of purchase amounts"));
-    out.add(new Definition("tenure_days", "days from the first purchase to the cutoff"));
-    out.add(
-        new Definition(
-            "mean_days_between",
-            "mean days between consecutive purchase days; the recency for a single purchase day"));
-    out.add(
-        new Definition(
-            "std_days_between",
-            "standard deviation (population) of days between purchase days; 0 below two gaps"));
-    out.add(
-        new Definition(
-            "orders_30d", "purchase orders in the " + RECENT_SHORT + " days up to the cutoff"));
-    out.add(
-        new Definition(
-            "orders_90d", "purchase orders in the " + RECENT_LONG + " days up to the cutoff"));
-    if (columns.items()) {
-      out.add(new Definition("items", "items bought in purchases"));
-    }
-    if (columns.status()) {
-      out.add(new Definition("refund_share", "refunded or cancelled orders over all orders"));
-    }
-    if (columns.channel()) {
-      out.add(new Definition("channels", "distinct sales channels of purchases"));
-    }
-    return List.copyOf(out);
+    return RfmFeature.available(columns).stream()
+        .map(f -> new Definition(f.column(), f.meaning()))
+        .toList();
   }
 
   private static Derived derive(
       OrderBook book, Columns columns, int cutoff, int window, boolean withLabels) {
-    List<Definition> definitions = definitions(columns);
-    int d = definitions.size();
+    List<RfmFeature> table = RfmFeature.available(columns);
+    RfmFeature[] features = table.toArray(RfmFeature[]::new);
+    int d = features.length;
     int customers = book.customers();
     double[] values = new double[customers * d];
     int[] labels = withLabels ? new int[customers] : null;
     List<String> ids = new ArrayList<>();
-    int[] days = new int[64];
-    long refundOnly = 0;
-    long zeroOnly = 0;
-    long newAfterCutoff = 0;
+    long[] standing = new long[CustomerHistory.Standing.values().length];
     long refundOrders = 0;
     long zeroAmountOrders = 0;
     long laterOrders = 0;
@@ -173,124 +193,34 @@ public final class RfmFeatures {
     long conflicts = book.adjacentConflicts();
     long distinctOrders = 0;
     OrderBook.CustomerOrders scratch = new OrderBook.CustomerOrders();
+    CustomerHistory history = new CustomerHistory();
     int rows = 0;
     for (int c = 0; c < customers; c++) {
-      int purchases = 0;
-      int refunds = 0;
-      int zeros = 0;
-      int first = Integer.MAX_VALUE;
-      int last = Integer.MIN_VALUE;
-      int recentShort = 0;
-      int recentLong = 0;
-      double spend = 0;
-      double items = 0;
-      long channels = 0;
-      boolean laterPurchase = false;
-      boolean repurchased = false;
       OrderBook.CustomerOrders orders = book.collect(c, scratch);
       duplicates += orders.duplicates;
       merged += orders.merged;
       conflicts += orders.conflicts;
+      history.reset(cutoff, window);
       for (int o = 0; o < orders.count; o++) {
-        int day = orders.day[o];
-        double amount = orders.amount[o];
-        boolean refund = orders.refund[o] || amount < 0;
-        boolean purchase = !refund && amount > 0;
-        if (day > cutoff) {
-          laterOrders++;
-          if (day > cutoff + window) {
-            afterWindowOrders++;
-          } else if (purchase) {
-            repurchased = true;
-          }
-          laterPurchase |= purchase;
-          continue;
-        }
-        if (refund) {
-          refunds++;
-          continue;
-        }
-        if (!purchase) {
-          zeros++;
-          continue;
-        }
-        if (purchases == days.length) {
-          days = Arrays.copyOf(days, purchases * 2);
-        }
-        days[purchases++] = day;
-        spend += amount;
-        float n = orders.items[o];
-        if (!Float.isNaN(n)) {
-          items += n;
-        }
-        first = Math.min(first, day);
-        last = Math.max(last, day);
-        if (day > cutoff - RECENT_SHORT) {
-          recentShort++;
-        }
-        if (day > cutoff - RECENT_LONG) {
-          recentLong++;
-        }
-        int ch = orders.channel[o];
-        if (ch != OrderBook.NO_CHANNEL) {
-          channels |= 1L << (ch & 63);
-        }
+        history.add(
+            orders.day[o], orders.amount[o], orders.items[o], orders.refund[o], orders.channel[o]);
       }
       distinctOrders += orders.count;
-      refundOrders += refunds;
-      zeroAmountOrders += zeros;
-      if (purchases == 0) {
-        if (laterPurchase) {
-          newAfterCutoff++;
-        } else if (refunds > 0) {
-          refundOnly++;
-        } else if (zeros > 0) {
-          zeroOnly++;
-        }
+      refundOrders += history.refunds;
+      zeroAmountOrders += history.zeros;
+      laterOrders += history.ordersAfterCutoff;
+      afterWindowOrders += history.ordersAfterWindow;
+      CustomerHistory.Standing outcome = history.finish();
+      standing[outcome.ordinal()]++;
+      if (outcome != CustomerHistory.Standing.USED) {
         continue;
       }
-      Arrays.sort(days, 0, purchases);
-      int distinct = 0;
-      double gapSum = 0;
-      double gapSquares = 0;
-      for (int i = 0; i < purchases; i++) {
-        if (i == 0 || days[i] != days[i - 1]) {
-          if (distinct > 0) {
-            double gap = days[i] - days[distinct - 1];
-            gapSum += gap;
-            gapSquares += gap * gap;
-          }
-          days[distinct++] = days[i];
-        }
-      }
-      int gaps = distinct - 1;
-      double recency = cutoff - last;
-      double meanGap = gaps == 0 ? recency : gapSum / gaps;
-      double stdGap =
-          gaps < 2
-              ? 0
-              : Math.sqrt(Math.max(0, gapSquares / gaps - (gapSum / gaps) * (gapSum / gaps)));
       int at = rows * d;
-      values[at++] = recency;
-      values[at++] = distinct;
-      values[at++] = spend / purchases;
-      values[at++] = spend;
-      values[at++] = cutoff - first;
-      values[at++] = meanGap;
-      values[at++] = stdGap;
-      values[at++] = recentShort;
-      values[at++] = recentLong;
-      if (columns.items()) {
-        values[at++] = items;
-      }
-      if (columns.status()) {
-        values[at++] = (double) refunds / (purchases + refunds);
-      }
-      if (columns.channel()) {
-        values[at++] = Long.bitCount(channels);
+      for (RfmFeature feature : features) {
+        values[at++] = feature.of(history);
       }
       if (withLabels) {
-        labels[rows] = repurchased ? 1 : 0;
+        labels[rows] = history.repurchased() ? 1 : 0;
       }
       ids.add(book.customerId(c));
       rows++;
@@ -299,24 +229,26 @@ public final class RfmFeatures {
       throw new IllegalArgumentException(
           "no customer has a purchase on or before the cutoff " + LocalDate.ofEpochDay(cutoff));
     }
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("customersInExport", (long) customers);
-    counts.put("customersUsed", (long) rows);
-    counts.put("customersRefundsOnly", refundOnly);
-    counts.put("customersZeroAmountOnly", zeroOnly);
-    counts.put("customersFirstBuyingAfterCutoff", newAfterCutoff);
-    counts.put("orders", distinctOrders);
-    counts.put("ordersRefunded", refundOrders);
-    counts.put("ordersZeroAmount", zeroAmountOrders);
-    counts.put("ordersAfterCutoff", laterOrders);
-    counts.put("ordersAfterLabelWindow", withLabels ? afterWindowOrders : 0);
-    counts.put("duplicateOrderRowsIgnored", duplicates);
-    counts.put("orderLinesMerged", merged);
-    counts.put("orderLinesWithAnotherDate", conflicts);
-    List<String> names = definitions.stream().map(Definition::name).toList();
+    Counts counts =
+        new Counts(
+            customers,
+            rows,
+            standing[CustomerHistory.Standing.REFUNDS_ONLY.ordinal()],
+            standing[CustomerHistory.Standing.ZERO_AMOUNT_ONLY.ordinal()],
+            standing[CustomerHistory.Standing.FIRST_BUYING_AFTER_CUTOFF.ordinal()],
+            distinctOrders,
+            refundOrders,
+            zeroAmountOrders,
+            laterOrders,
+            withLabels ? afterWindowOrders : 0,
+            duplicates,
+            merged,
+            conflicts);
+    List<Definition> definitions = definitions(columns);
     return new Derived(
         List.copyOf(ids),
-        new FeatureMatrix(names, Arrays.copyOf(values, rows * d)),
+        new FeatureMatrix(
+            table.stream().map(RfmFeature::column).toList(), Arrays.copyOf(values, rows * d)),
         withLabels ? Arrays.copyOf(labels, rows) : null,
         LocalDate.ofEpochDay(cutoff),
         window,

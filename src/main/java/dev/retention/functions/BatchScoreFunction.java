@@ -1,6 +1,6 @@
 package dev.retention.functions;
 
-import dev.retention.service.BatchScoringService;
+import dev.retention.service.batch.BatchScoringService;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.retention.functions;
 
-import dev.retention.service.BatchSummary;
+import dev.retention.service.batch.BatchSummary;
 import java.util.List;
 
 /**

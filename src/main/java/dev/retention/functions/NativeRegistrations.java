@@ -1,19 +1,24 @@
 package dev.retention.functions;
 
+import dev.retention.core.KMeansOptions;
 import dev.retention.core.KSelection;
-import dev.retention.core.Metrics;
+import dev.retention.core.LogisticOptions;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
-import dev.retention.service.BatchSummary;
-import dev.retention.service.TrainSummary;
+import dev.retention.service.batch.BatchSummary;
+import dev.retention.service.train.TrainSummary;
+import dev.retention.training.EvaluationOptions;
+import dev.retention.training.NonLinearOptions;
+import dev.retention.training.TrainingOptions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Every type Jackson reads or writes by reflection, registered for GraalVM native images (the JVM
- * needs nothing of this). Records are (de)serialized through their canonical constructors and
- * accessors, which a native image only keeps when registered. The S3Event, HttpApiRequest,
- * HttpApiResponse, TrainResponse and BatchScoreResponse types are registered by Funqy itself as
- * function input/output, and listed here too so that their nested records are covered.
+ * Every type Jackson or {@link SettingsBinder} reads or writes by reflection, registered for
+ * GraalVM native images (the JVM needs nothing of this). Records are (de)serialized through their
+ * canonical constructors and accessors, which a native image only keeps when registered. The
+ * S3Event, HttpApiRequest, HttpApiResponse, TrainResponse and BatchScoreResponse types are
+ * registered by Funqy itself as function input/output, and listed here too so that their nested
+ * records are covered.
  */
 @RegisterForReflection(
     targets = {
@@ -43,10 +48,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
       RetentionModel.FeatureDefinition.class,
       Playbook.class,
       Playbook.Rule.class,
-      KSelection.Result.class,
-      Metrics.CalibrationBin.class,
-      Metrics.LiftBin.class,
-      Metrics.CurvePoint.class
+      RetentionModel.KSearch.class,
+      RetentionModel.CalibrationBin.class,
+      RetentionModel.LiftBin.class,
+      RetentionModel.CurvePoint.class,
+      // Bound from configuration by SettingsBinder (record components and canonical constructors).
+      TrainingOptions.class,
+      KSelection.Options.class,
+      KMeansOptions.class,
+      LogisticOptions.class,
+      NonLinearOptions.class,
+      EvaluationOptions.class
     })
 public final class NativeRegistrations {
 

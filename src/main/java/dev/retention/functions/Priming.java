@@ -4,8 +4,10 @@ import dev.retention.core.FeatureMatrix;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
-import dev.retention.service.ScoringService;
-import dev.retention.service.TrainingService;
+import dev.retention.service.batch.BatchScoringService;
+import dev.retention.service.score.ScoreApi;
+import dev.retention.service.train.TrainingService;
+import dev.retention.training.NonLinearOptions;
 import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
 import io.quarkus.runtime.StartupEvent;
@@ -14,8 +16,8 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -31,14 +33,25 @@ public class Priming {
   void onStart(
       @Observes StartupEvent event,
       @ConfigProperty(name = "quarkus.funqy.export") Optional<String> export,
-      Instance<ScoringService> scoring,
-      Instance<TrainingService> training) {
-    String function = export.orElse("");
-    if (function.equals("score")) {
-      scoring.get();
-      exerciseModelPath();
-    } else if (function.equals("train")) {
-      training.get();
+      Instance<ScoreApi> scoring,
+      Instance<TrainingService> training,
+      Instance<BatchScoringService> batch,
+      Config config) {
+    // A misspelt setting fails the init phase, with the known ones listed, before any event.
+    KnownSettings.check(config, System.getenv());
+    switch (export.orElse("")) {
+      case "score" -> {
+        scoring.get();
+        exerciseModelPath();
+      }
+      case "train" -> training.get();
+      case "batch-score" -> {
+        batch.get();
+        exerciseModelPath();
+      }
+      default -> {
+        // no function exported (tests of single beans): nothing to warm
+      }
     }
   }
 
@@ -58,13 +71,12 @@ public class Priming {
     RetentionModel model =
         Trainer.train(
             Trainer.Input.of(new FeatureMatrix(List.of("a", "b"), data), labels, "label"),
-            TrainingOptions.builder()
-                .k(2)
-                .nInit(1)
-                .nonLinear(TrainingOptions.NonLinearMode.OFF)
-                .build(),
+            TrainingOptions.defaults()
+                .withK(2)
+                .withKMeans(k -> k.withNInit(1))
+                .withNonLinear(o -> o.withMode(NonLinearOptions.Mode.OFF)),
             new Trainer.Identity("priming", "priming", Instant.EPOCH));
     Scorer scorer = Scorer.of(ModelJson.read(ModelJson.write(model)));
-    scorer.score(Map.of("a", 1.0, "b", 2.0));
+    scorer.score(new double[] {1.0, 2.0});
   }
 }

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of both functions, under {@code retention.*} in application.properties (which holds
- * the defaults; each is documented in README.md). Environment variables override them by the usual
- * mapping, e.g. {@code RETENTION_S3_BUCKET}, {@code RETENTION_TRAIN_K}.
+ * The functions' settings under {@code retention.*} in application.properties (which holds the
+ * defaults; each is documented in README.md), except the training hyper-parameters under {@code
+ * retention.train.*}, which {@link SettingsBinder} binds straight into {@code TrainingOptions}.
+ * Environment variables override any of them by the usual mapping, e.g. {@code
+ * RETENTION_S3_BUCKET}, {@code RETENTION_TRAIN_KMEANS_N_INIT}.
  */
 @ConfigMapping(prefix = "retention")
 public interface RetentionConfig {
@@ -22,8 +24,6 @@ public interface RetentionConfig {
   Orders orders();
 
   Model model();
-
-  Train train();
 
   Segments segments();
 
@@ -122,45 +122,6 @@ public interface RetentionConfig {
     String prefix();
 
     String name();
-  }
-
-  /** Training hyper-parameters (see TrainingOptions). */
-  interface Train {
-    int k();
-
-    int kMin();
-
-    int kMax();
-
-    int silhouetteSampleRows();
-
-    int searchSampleRows();
-
-    int searchNInit();
-
-    int nInit();
-
-    int maxIter();
-
-    double kmeansTol();
-
-    double c();
-
-    String classWeight();
-
-    String nonLinear();
-
-    int nonLinearSampleRows();
-
-    double validationFraction();
-
-    double threshold();
-
-    Optional<List<String>> log1pColumns();
-
-    long seed();
-
-    int threads();
   }
 
   /** The score API. */

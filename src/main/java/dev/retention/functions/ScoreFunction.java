@@ -1,7 +1,7 @@
 package dev.retention.functions;
 
-import dev.retention.service.HttpResult;
-import dev.retention.service.ScoringService;
+import dev.retention.service.score.HttpResult;
+import dev.retention.service.score.ScoreApi;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import java.util.Map;
 /** Lambda adapter: API Gateway HTTP API (payload 2.0) events in, HTTP responses out. */
 public class ScoreFunction {
 
-  @Inject ScoringService scoring;
+  @Inject ScoreApi scoring;
 
   @Funq("score")
   public HttpApiResponse score(HttpApiRequest request) {

@@ -1,18 +1,18 @@
 package dev.retention.functions;
 
-import dev.retention.core.LogisticOptions;
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
-import dev.retention.service.BatchScoringService;
-import dev.retention.service.BatchSettings;
-import dev.retention.service.ModelCache;
-import dev.retention.service.ScoreSettings;
-import dev.retention.service.ScoringService;
-import dev.retention.service.TrainSettings;
-import dev.retention.service.TrainingService;
+import dev.retention.service.batch.BatchScoringService;
+import dev.retention.service.batch.BatchSettings;
+import dev.retention.service.score.ModelCache;
+import dev.retention.service.score.ScoreApi;
+import dev.retention.service.score.ScoreSettings;
+import dev.retention.service.train.TrainSettings;
+import dev.retention.service.train.TrainingService;
+import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.S3Clients;
 import dev.retention.storage.S3Settings;
@@ -25,65 +25,68 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.eclipse.microprofile.config.Config;
 
 /**
- * Builds the plain services from configuration. Beans are created on first use, so the score
- * function never builds the training side and vice versa.
+ * The composition root: builds the storage, the plain services and their settings from
+ * configuration. Beans are created on first use, so the score function never builds the training
+ * side and vice versa.
  */
 @Singleton
 public class Services {
 
-  @Produces
-  @Singleton
-  S3Client s3(RetentionConfig config) {
-    RetentionConfig.S3 s3 = config.s3();
-    return S3Clients.create(new S3Settings(s3.region(), s3.endpointOverride(), s3.pathStyle()));
-  }
-
-  void close(@Disposes S3Client s3) {
-    s3.close();
-  }
+  /** Where the training hyper-parameters are configured. */
+  static final String TRAIN_PREFIX = "retention.train.";
 
   @Produces
   @Singleton
-  ModelStore modelStore(S3Client s3, RetentionConfig config) {
-    return new ModelStore(s3, config.s3().bucket(), config.model().prefix(), config.model().name());
+  Bucket bucket(RetentionConfig mapping) {
+    RetentionConfig.S3 s3 = mapping.s3();
+    return S3Clients.open(
+        new S3Settings(s3.bucket(), s3.region(), s3.endpointOverride(), s3.pathStyle()));
   }
 
-  @Produces
-  @Singleton
-  TrainingService training(ModelStore store, RetentionConfig config) {
-    return new TrainingService(store, trainSettings(config), Clock.systemUTC());
+  void close(@Disposes Bucket bucket) {
+    bucket.close();
   }
 
   @Produces
   @Singleton
-  ScoringService scoring(ModelStore store, RetentionConfig config) {
-    ScoreSettings settings = scoreSettings(config);
-    return new ScoringService(
-        new ModelCache(store, settings.cacheTtl(), System::nanoTime), settings);
+  ModelStore modelStore(Bucket bucket, RetentionConfig mapping) {
+    return new ModelStore(bucket, mapping.model().prefix(), mapping.model().name());
   }
 
   @Produces
   @Singleton
-  BatchScoringService batchScoring(ModelStore store, RetentionConfig config) {
-    return new BatchScoringService(store, batchSettings(config));
+  TrainingService training(ModelStore store, RetentionConfig mapping, Config config) {
+    return new TrainingService(store, trainSettings(mapping, config), Clock.systemUTC());
   }
 
-  static BatchSettings batchSettings(RetentionConfig config) {
-    TrainSettings train = trainSettings(config);
+  @Produces
+  @Singleton
+  ScoreApi scoring(ModelStore store, RetentionConfig mapping) {
+    ScoreSettings settings = scoreSettings(mapping);
+    return new ScoreApi(new ModelCache(store, settings.cacheTtl(), System::nanoTime), settings);
+  }
+
+  @Produces
+  @Singleton
+  BatchScoringService batchScoring(ModelStore store, RetentionConfig mapping, Config config) {
+    return new BatchScoringService(store, batchSettings(mapping, config));
+  }
+
+  static BatchSettings batchSettings(RetentionConfig mapping, Config config) {
+    TrainSettings train = trainSettings(mapping, config);
     return new BatchSettings(
-        config.batch().prefix(),
-        config.batch().outputPrefix(),
+        mapping.batch().prefix(),
+        mapping.batch().outputPrefix(),
         train.schema(),
         train.ordersSchema(),
-        new RfmOptions(train.rfm().labelWindowDays(), config.batch().asOf().orElse(null)));
+        new RfmOptions(train.rfm().labelWindowDays(), mapping.batch().asOf().orElse(null)));
   }
 
-  static TrainSettings trainSettings(RetentionConfig config) {
-    RetentionConfig.Export export = config.export();
-    RetentionConfig.Train t = config.train();
+  static TrainSettings trainSettings(RetentionConfig mapping, Config config) {
+    RetentionConfig.Export export = mapping.export();
     ExportSchema schema =
         new ExportSchema(
             export.idColumn(),
@@ -91,29 +94,8 @@ public class Services {
             export.includeColumns().orElse(List.of()),
             export.excludeColumns().orElse(List.of()),
             export.maxRejectedShare());
-    TrainingOptions options =
-        TrainingOptions.builder()
-            .k(t.k())
-            .kRange(t.kMin(), t.kMax())
-            .silhouetteSampleRows(t.silhouetteSampleRows())
-            .searchSampleRows(t.searchSampleRows())
-            .searchNInit(t.searchNInit())
-            .nInit(t.nInit())
-            .maxIter(t.maxIter())
-            .kmeansTol(t.kmeansTol())
-            .c(t.c())
-            .classWeight(
-                LogisticOptions.ClassWeight.valueOf(t.classWeight().toUpperCase(Locale.ROOT)))
-            .nonLinear(
-                TrainingOptions.NonLinearMode.valueOf(t.nonLinear().toUpperCase(Locale.ROOT)))
-            .nonLinearSampleRows(t.nonLinearSampleRows())
-            .validationFraction(t.validationFraction())
-            .threshold(t.threshold())
-            .log1pColumns(t.log1pColumns().orElse(List.of()))
-            .seed(t.seed())
-            .threads(t.threads())
-            .build();
-    RetentionConfig.Orders orders = config.orders();
+    TrainingOptions options = SettingsBinder.bind(config, TRAIN_PREFIX, TrainingOptions.defaults());
+    RetentionConfig.Orders orders = mapping.orders();
     OrdersSchema ordersSchema =
         new OrdersSchema(
             orders.customerIdColumn(),
@@ -126,7 +108,7 @@ public class Services {
             Set.copyOf(orders.refundStatuses()),
             OrderBook.Grain.valueOf(orders.grain().toUpperCase(Locale.ROOT)),
             export.maxRejectedShare());
-    RetentionConfig.Segments segments = config.segments();
+    RetentionConfig.Segments segments = mapping.segments();
     return new TrainSettings(
         export.prefix(),
         schema,
@@ -139,7 +121,7 @@ public class Services {
             segments.recencyFeature(),
             segments.frequencyFeature(),
             segments.monetaryFeature()),
-        playbook(config));
+        playbook(mapping));
   }
 
   static Playbook playbook(RetentionConfig config) {
@@ -149,8 +131,8 @@ public class Services {
         config.playbook().overrides().orElse(null));
   }
 
-  static ScoreSettings scoreSettings(RetentionConfig config) {
-    RetentionConfig.Score s = config.score();
+  static ScoreSettings scoreSettings(RetentionConfig mapping) {
+    RetentionConfig.Score s = mapping.score();
     return new ScoreSettings(s.cacheTtl(), s.maxBatch(), s.maxBodyBytes());
   }
 }

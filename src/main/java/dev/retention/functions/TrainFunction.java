@@ -1,6 +1,6 @@
 package dev.retention.functions;
 
-import dev.retention.service.TrainingService;
+import dev.retention.service.train.TrainingService;
 import io.quarkus.funqy.Funq;
 import jakarta.inject.Inject;
 

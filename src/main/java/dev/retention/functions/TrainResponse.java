@@ -1,6 +1,6 @@
 package dev.retention.functions;
 
-import dev.retention.service.TrainSummary;
+import dev.retention.service.train.TrainSummary;
 import java.util.List;
 
 /**

@@ -1,7 +1,5 @@
 package dev.retention.model;
 
-import dev.retention.core.KSelection;
-import dev.retention.core.Metrics;
 import java.util.List;
 import java.util.Map;
 
@@ -74,7 +72,29 @@ public record RetentionModel(
       double inertia,
       int iterations,
       boolean converged,
-      KSelection.Result kSearch) {}
+      KSearch kSearch) {}
+
+  /**
+   * How K was chosen: every K tried, its inertia (elbow) and silhouette curves, and the rule.
+   *
+   * @param ks the K values tried, ascending
+   * @param inertia inertia per K on the search rows
+   * @param silhouette mean silhouette per K on the silhouette sample
+   * @param kneedle kneedle difference per K (distance below the chord of the inertia curve)
+   * @param chosenK the K picked by the rule
+   * @param rule one sentence saying why
+   * @param searchRows rows the K-means fits of the search used
+   * @param silhouetteRows rows the silhouette used
+   */
+  public record KSearch(
+      int[] ks,
+      double[] inertia,
+      double[] silhouette,
+      double[] kneedle,
+      int chosenK,
+      String rule,
+      int searchRows,
+      int silhouetteRows) {}
 
   /**
    * Logistic regression over {@code terms} (the standardized features, then any squares and
@@ -138,10 +158,37 @@ public record RetentionModel(
       double recall,
       double f1,
       Confusion confusion,
-      List<Metrics.CalibrationBin> calibration,
-      List<Metrics.LiftBin> lift,
-      List<Metrics.CurvePoint> roc,
-      List<Metrics.CurvePoint> precisionRecall) {}
+      List<CalibrationBin> calibration,
+      List<LiftBin> lift,
+      List<CurvePoint> roc,
+      List<CurvePoint> precisionRecall) {}
+
+  /**
+   * One calibration bin {@code [lower, upper)} of predicted probability (the last includes 1).
+   *
+   * @param meanPredicted mean predicted probability in the bin (0 when empty)
+   * @param observedRate share of positives in the bin (0 when empty)
+   */
+  public record CalibrationBin(
+      double lower, double upper, long count, double meanPredicted, double observedRate) {}
+
+  /**
+   * One decile of validation rows ranked by descending predicted probability.
+   *
+   * @param rate share of positives in the decile
+   * @param lift rate divided by the overall positive rate
+   * @param cumulativeCapture share of all positives found in deciles 1..this one
+   */
+  public record LiftBin(
+      int decile,
+      long count,
+      double meanPredicted,
+      double rate,
+      double lift,
+      double cumulativeCapture) {}
+
+  /** A point of the ROC or precision-recall curve and the probability threshold giving it. */
+  public record CurvePoint(double x, double y, double threshold) {}
 
   /** Confusion matrix counts at the threshold. */
   public record Confusion(

@@ -1,7 +1,10 @@
 package dev.retention.model;
 
+import dev.retention.core.Centroids;
 import dev.retention.core.FeatureExpansion;
+import dev.retention.core.InvalidValueException;
 import dev.retention.core.LogisticRegression;
+import dev.retention.core.Standardization;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,9 +12,10 @@ import java.util.Map;
 
 /**
  * Scores one customer's raw features with a {@link RetentionModel}: standardize exactly as in
- * training, find the nearest segment centre, compute the repurchase probability and the top feature
- * contributions ({@code coefficient * standardized term}, folded onto the original features by
- * {@link FeatureExpansion#contributions}).
+ * training ({@link Standardization#transformRow}), find the nearest segment centre ({@link
+ * Centroids#nearest}), compute the repurchase probability and the top feature contributions ({@code
+ * coefficient * standardized term}, folded onto the original features by {@link
+ * FeatureExpansion#contributions}).
  *
  * <p>Built once per model (the model's lists are flattened into primitive arrays here) and then
  * thread-safe and allocation-light: a score costs O(k*d + terms) arithmetic.
@@ -46,14 +50,10 @@ public final class Scorer {
 
   private final RetentionModel model;
   private final int d;
-  private final int k;
-  private final String[] names;
-  private final List<String> nameList;
+  private final List<String> names;
   private final Map<String, Integer> index;
-  private final boolean[] log1p;
-  private final double[] mean;
-  private final double[] std;
-  private final double[] centres;
+  private final Standardization standardization;
+  private final Centroids centroids;
   private final String[] segmentNames;
   private final Playbook playbook;
   // The playbook's action per segment and band (Playbook.BANDS order), resolved once per model.
@@ -66,25 +66,25 @@ public final class Scorer {
     this.model = model;
     List<RetentionModel.Feature> features = model.features();
     this.d = features.size();
-    this.k = model.segmentation().k();
-    this.names = new String[d];
+    int k = model.segmentation().k();
+    boolean[] log1p = new boolean[d];
+    double[] mean = new double[d];
+    double[] std = new double[d];
     this.index = new HashMap<>();
-    this.log1p = new boolean[d];
-    this.mean = new double[d];
-    this.std = new double[d];
     for (int c = 0; c < d; c++) {
       RetentionModel.Feature f = features.get(c);
-      names[c] = f.name();
       index.put(f.name(), c);
       log1p[c] = f.log1p();
       mean[c] = f.mean();
       std[c] = f.std();
     }
-    this.nameList = List.of(names);
-    this.centres = new double[k * d];
+    this.names = model.featureNames();
+    this.standardization = new Standardization(names, log1p, mean, std, List.of());
+    double[] centres = new double[k * d];
     for (int j = 0; j < k; j++) {
       System.arraycopy(model.segmentation().centresStandardized()[j], 0, centres, j * d, d);
     }
+    this.centroids = new Centroids(k, d, centres);
     this.segmentNames = new String[k];
     // Models of schema 1.0 carry no playbook: they get the default bands and actions.
     this.playbook =
@@ -127,77 +127,24 @@ public final class Scorer {
 
   /** Feature names in the order {@link #score(double[])} expects. */
   public List<String> featureNames() {
-    return nameList;
+    return names;
   }
 
   /**
-   * Scores features given by name; every model feature must be present, and no other.
-   *
-   * @throws FeatureValueException naming a missing, unknown or invalid feature
-   */
-  public Score score(Map<String, Double> features) {
-    double[] raw = new double[d];
-    boolean[] seen = new boolean[d];
-    for (Map.Entry<String, Double> e : features.entrySet()) {
-      Integer c = index.get(e.getKey());
-      if (c == null) {
-        throw new FeatureValueException(
-            e.getKey(),
-            "unknown feature '" + e.getKey() + "'; the model expects " + featureNames());
-      }
-      if (e.getValue() == null) {
-        throw new FeatureValueException(e.getKey(), "feature '" + e.getKey() + "' has no value");
-      }
-      raw[c] = e.getValue();
-      seen[c] = true;
-    }
-    for (int c = 0; c < d; c++) {
-      if (!seen[c]) {
-        throw new FeatureValueException(names[c], "missing feature '" + names[c] + "'");
-      }
-    }
-    return score(raw);
-  }
-
-  /**
-   * Scores raw features in model order.
+   * Scores raw features in model order: the model's standardization, its nearest centre, its
+   * classifier and its playbook, the same core code training used.
    *
    * @throws FeatureValueException on a non-finite value or one outside a log1p feature's domain
    */
   public Score score(double[] raw) {
-    if (raw.length != d) {
-      throw new IllegalArgumentException("expected " + d + " features, got " + raw.length);
-    }
     double[] z = new double[d];
-    for (int c = 0; c < d; c++) {
-      double v = raw[c];
-      if (!Double.isFinite(v)) {
-        throw new FeatureValueException(
-            names[c], "feature '" + names[c] + "' must be a finite number, got " + v);
-      }
-      if (log1p[c]) {
-        if (!(v > -1)) {
-          throw new FeatureValueException(
-              names[c], "feature '" + names[c] + "' must be > -1 (log1p-transformed), got " + v);
-        }
-        v = Math.log1p(v);
-      }
-      z[c] = (v - mean[c]) / std[c];
+    try {
+      standardization.transformRow(raw, z);
+    } catch (InvalidValueException e) {
+      throw new FeatureValueException(names.get(e.column()), e.getMessage());
     }
-    int segment = 0;
-    double best = Double.POSITIVE_INFINITY;
-    for (int j = 0; j < k; j++) {
-      double dist = 0;
-      int offset = j * d;
-      for (int c = 0; c < d; c++) {
-        double diff = z[c] - centres[offset + c];
-        dist += diff * diff;
-      }
-      if (dist < best) {
-        best = dist;
-        segment = j;
-      }
-    }
+    int segment = centroids.nearest(z, 0);
+    double distance = Math.sqrt(centroids.distanceSquaredAt(z, 0, segment));
     double[] contribution = new double[d];
     expansion.contributions(z, coefficients, contribution);
     double eta = intercept;
@@ -209,7 +156,7 @@ public final class Scorer {
     return new Score(
         segment,
         segmentNames[segment],
-        Math.sqrt(best),
+        distance,
         probability,
         Playbook.BANDS.get(band),
         actions[segment][band],
@@ -233,7 +180,7 @@ public final class Scorer {
     }
     List<Contribution> out = new ArrayList<>(n);
     for (int c : chosen) {
-      out.add(new Contribution(names[c], contribution[c]));
+      out.add(new Contribution(names.get(c), contribution[c]));
     }
     return out;
   }

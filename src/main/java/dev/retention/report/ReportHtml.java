@@ -1,7 +1,5 @@
 package dev.retention.report;
 
-import dev.retention.core.KSelection;
-import dev.retention.core.Metrics;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import java.util.ArrayList;
@@ -249,7 +247,7 @@ public final class ReportHtml {
   }
 
   private static void kSearch(StringBuilder out, RetentionModel model) {
-    KSelection.Result k = model.segmentation().kSearch();
+    RetentionModel.KSearch k = model.segmentation().kSearch();
     out.append("<section id=\"k\"><h2>How many segments</h2>");
     if (k == null) {
       out.append("<p>K = ")
@@ -325,10 +323,12 @@ public final class ReportHtml {
             "precision",
             e.precisionRecall(),
             false));
-    List<Metrics.CalibrationBin> bins =
+    List<RetentionModel.CalibrationBin> bins =
         e.calibration().stream().filter(b -> b.count() > 0).toList();
-    double[] predicted = bins.stream().mapToDouble(Metrics.CalibrationBin::meanPredicted).toArray();
-    double[] observed = bins.stream().mapToDouble(Metrics.CalibrationBin::observedRate).toArray();
+    double[] predicted =
+        bins.stream().mapToDouble(RetentionModel.CalibrationBin::meanPredicted).toArray();
+    double[] observed =
+        bins.stream().mapToDouble(RetentionModel.CalibrationBin::observedRate).toArray();
     out.append(
         Svg.lines(
             "calibration",
@@ -349,7 +349,7 @@ public final class ReportHtml {
     double[] lift = new double[e.lift().size()];
     double maxLift = 0;
     for (int i = 0; i < lift.length; i++) {
-      Metrics.LiftBin bin = e.lift().get(i);
+      RetentionModel.LiftBin bin = e.lift().get(i);
       deciles.add(Integer.toString(bin.decile()));
       lift[i] = bin.lift();
       maxLift = Math.max(maxLift, lift[i]);
@@ -394,9 +394,14 @@ public final class ReportHtml {
   }
 
   private static String curve(
-      String id, String title, String x, String y, List<Metrics.CurvePoint> points, boolean diag) {
-    double[] xs = points.stream().mapToDouble(Metrics.CurvePoint::x).toArray();
-    double[] ys = points.stream().mapToDouble(Metrics.CurvePoint::y).toArray();
+      String id,
+      String title,
+      String x,
+      String y,
+      List<RetentionModel.CurvePoint> points,
+      boolean diag) {
+    double[] xs = points.stream().mapToDouble(RetentionModel.CurvePoint::x).toArray();
+    double[] ys = points.stream().mapToDouble(RetentionModel.CurvePoint::y).toArray();
     List<Svg.Series> series = new ArrayList<>();
     if (diag) {
       series.add(

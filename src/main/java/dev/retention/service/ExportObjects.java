@@ -2,7 +2,7 @@ package dev.retention.service;
 
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
-import dev.retention.storage.ModelStore;
+import dev.retention.storage.Bucket;
 import dev.retention.storage.ObjectInfo;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -11,11 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** What the S3-triggered services (train, batch-score) do alike with the objects of an event. */
-final class ExportObjects {
+public final class ExportObjects {
 
   private ExportObjects() {}
 
@@ -24,7 +22,7 @@ final class ExportObjects {
    * next one is handled; then all failures are thrown together, so the invocation fails visibly
    * (retry policy and on-failure destination apply) and names each object.
    */
-  static <T> List<T> each(
+  public static <T> List<T> each(
       List<S3ObjectRef> objects,
       Logger log,
       String failedEvent,
@@ -51,11 +49,11 @@ final class ExportObjects {
    * The latest order date an export may hold: the day it was written (UTC) plus one day, since
    * order dates are written in the shop's own time zone. Later rows are future dates.
    */
-  static LocalDate latestOrderDay(ObjectInfo info) {
+  public static LocalDate latestOrderDay(ObjectInfo info) {
     return info.lastModified().atZone(ZoneOffset.UTC).toLocalDate().plusDays(1);
   }
 
-  static String source(S3ObjectRef object) {
+  public static String source(S3ObjectRef object) {
     return "s3://" + object.bucket() + "/" + object.key();
   }
 
@@ -64,7 +62,7 @@ final class ExportObjects {
    *
    * @param skipReason null when the object is to be handled
    */
-  record Target(ObjectInfo info, ExportFormat format, String skipReason) {
+  public record Target(ObjectInfo info, ExportFormat format, String skipReason) {
     static Target skip(String reason) {
       return new Target(null, null, reason);
     }
@@ -77,9 +75,10 @@ final class ExportObjects {
    * @param underPrefix whether the key is under the function's prefix(es)
    * @param prefixes how to name those prefixes in the skip reason
    */
-  static Target target(ModelStore store, S3ObjectRef object, boolean underPrefix, String prefixes) {
-    if (!object.bucket().equals(store.bucket())) {
-      return Target.skip("bucket is not the configured bucket " + store.bucket());
+  public static Target target(
+      Bucket bucket, S3ObjectRef object, boolean underPrefix, String prefixes) {
+    if (!object.bucket().equals(bucket.name())) {
+      return Target.skip("bucket is not the configured bucket " + bucket.name());
     }
     if (!underPrefix) {
       return Target.skip("key is outside the " + prefixes);
@@ -88,24 +87,10 @@ final class ExportObjects {
     if (format.isEmpty()) {
       return Target.skip("unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
     }
-    Optional<ObjectInfo> found = head(store, object.key());
+    Optional<ObjectInfo> found = bucket.head(object.key());
     if (found.isEmpty()) {
       return Target.skip("the object no longer exists");
     }
     return new Target(found.get(), format.get(), null);
-  }
-
-  /** The object's metadata, or empty when it was deleted before its event was handled. */
-  private static Optional<ObjectInfo> head(ModelStore store, String key) {
-    try {
-      return Optional.of(store.head(key));
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
   }
 }

@@ -10,11 +10,11 @@ import org.jboss.logging.MDC;
  * the call so the JSON log format emits them as fields (and the text format shows them in the
  * message). Callers pass aggregates only: never a customer id or feature value.
  */
-final class Log {
+public final class Log {
 
   private Log() {}
 
-  static void event(Logger logger, Logger.Level level, String event, Object... keyValues) {
+  public static void event(Logger logger, Logger.Level level, String event, Object... keyValues) {
     if (!logger.isEnabled(level)) {
       return;
     }

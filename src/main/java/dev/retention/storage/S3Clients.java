@@ -16,7 +16,12 @@ public final class S3Clients {
 
   private S3Clients() {}
 
-  public static S3Client create(S3Settings settings) {
+  /** The configured bucket, on a client of its own that {@link Bucket#close()} closes. */
+  public static Bucket open(S3Settings settings) {
+    return new Bucket(create(settings), settings.bucket());
+  }
+
+  static S3Client create(S3Settings settings) {
     var builder =
         S3Client.builder()
             .httpClientBuilder(UrlConnectionHttpClient.builder())

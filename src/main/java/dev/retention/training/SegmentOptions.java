@@ -1,5 +1,7 @@
 package dev.retention.training;
 
+import dev.retention.core.Described;
+
 /**
  * How segments are named and reported.
  *
@@ -9,7 +11,8 @@ package dev.retention.training;
  * @param monetaryFeature the feature holding spend per order (default monetary)
  */
 public record SegmentOptions(
-    int minSize, String recencyFeature, String frequencyFeature, String monetaryFeature) {
+    int minSize, String recencyFeature, String frequencyFeature, String monetaryFeature)
+    implements Described {
 
   public SegmentOptions {
     if (minSize < 1) {
@@ -19,5 +22,16 @@ public record SegmentOptions(
 
   public static SegmentOptions defaults() {
     return new SegmentOptions(50, "recency_days", "frequency", "monetary");
+  }
+
+  /** Every setting by name, for the model's provenance. */
+  @Override
+  public java.util.Map<String, Object> describe() {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("minSize", minSize);
+    out.put("recencyFeature", recencyFeature);
+    out.put("frequencyFeature", frequencyFeature);
+    out.put("monetaryFeature", monetaryFeature);
+    return out;
   }
 }

@@ -126,7 +126,7 @@ public final class Trainer {
     KSelection.Result search = null;
     KMeansFit segments;
     if (options.k() > 0) {
-      segments = KMeans.fit(z, options.kmeans().withK(options.k()));
+      segments = KMeans.fit(z, options.k(), options.kmeans());
     } else {
       KSelection.Search result = KSelection.search(z, options.kSearch(), options.kmeans());
       search = result.result();
@@ -136,13 +136,12 @@ public final class Trainer {
       segments =
           result.searchedAllRows()
               ? result.chosenFit()
-              : KMeans.refine(
-                  z, result.chosenFit().centroids(), options.kmeans().withK(search.chosenK()));
+              : KMeans.refine(z, result.chosenFit().centroids(), options.kmeans());
     }
     timings.put("kmeans", watch.lap());
 
     StratifiedSplit split =
-        StratifiedSplit.of(labels, options.validationFraction(), options.seed());
+        StratifiedSplit.of(labels, options.evaluation().validationFraction(), options.seed());
     int[] validationLabels = StratifiedSplit.pick(labels, split.validation());
     LogisticOptions logistic = options.logistic();
     Classification classification =
@@ -153,7 +152,7 @@ public final class Trainer {
             LogisticRegression.probabilities(
                 new Design(z, split.validation(), expansion), classification.evaluationFit),
             validationLabels,
-            options.threshold());
+            options.evaluation().threshold());
     timings.put("evaluate", watch.lap());
 
     Design all = new Design(z, null, expansion);
@@ -189,9 +188,9 @@ public final class Trainer {
             expansion.termNames(raw.columns()),
             expansion.squares(),
             expansion.interactions(),
-            options.c(),
-            options.classWeight().name(),
-            options.threshold(),
+            logistic.c(),
+            logistic.classWeight().name(),
+            options.evaluation().threshold(),
             fit.iterations(),
             fit.converged(),
             fit.gradientNorm(),
@@ -206,7 +205,7 @@ public final class Trainer {
             evaluation.prAuc(),
             evaluation.logLoss(),
             evaluation.brier(),
-            options.threshold(),
+            options.evaluation().threshold(),
             confusion.accuracy(),
             confusion.precision(),
             confusion.recall(),
@@ -216,10 +215,25 @@ public final class Trainer {
                 confusion.falsePositives(),
                 confusion.trueNegatives(),
                 confusion.falseNegatives()),
-            evaluation.calibration(),
-            evaluation.lift(),
-            evaluation.roc(),
-            evaluation.precisionRecall());
+            evaluation.calibration().stream()
+                .map(
+                    b ->
+                        new RetentionModel.CalibrationBin(
+                            b.lower(), b.upper(), b.count(), b.meanPredicted(), b.observedRate()))
+                .toList(),
+            evaluation.lift().stream()
+                .map(
+                    b ->
+                        new RetentionModel.LiftBin(
+                            b.decile(),
+                            b.count(),
+                            b.meanPredicted(),
+                            b.rate(),
+                            b.lift(),
+                            b.cumulativeCapture()))
+                .toList(),
+            curve(evaluation.roc()),
+            curve(evaluation.precisionRecall()));
     RetentionModel.Provenance provenance =
         new RetentionModel.Provenance(
             "retention-functions",
@@ -250,12 +264,30 @@ public final class Trainer {
   }
 
   private static Map<String, Object> parameters(TrainingOptions options, SegmentOptions segments) {
-    Map<String, Object> parameters = new LinkedHashMap<>(options.asMap());
-    parameters.put("segmentMinSize", segments.minSize());
-    parameters.put("recencyFeature", segments.recencyFeature());
-    parameters.put("frequencyFeature", segments.frequencyFeature());
-    parameters.put("monetaryFeature", segments.monetaryFeature());
+    Map<String, Object> parameters = new LinkedHashMap<>(options.describe());
+    parameters.put("segments", segments.describe());
     return parameters;
+  }
+
+  private static List<RetentionModel.CurvePoint> curve(List<Metrics.CurvePoint> points) {
+    return points.stream()
+        .map(p -> new RetentionModel.CurvePoint(p.x(), p.y(), p.threshold()))
+        .toList();
+  }
+
+  /** The model's record of the K search (the published schema does not follow core renames). */
+  private static RetentionModel.KSearch kSearch(KSelection.Result result) {
+    return result == null
+        ? null
+        : new RetentionModel.KSearch(
+            result.ks(),
+            result.inertia(),
+            result.silhouette(),
+            result.kneedle(),
+            result.chosenK(),
+            result.rule(),
+            result.searchRows(),
+            result.silhouetteRows());
   }
 
   private record Classification(
@@ -271,12 +303,12 @@ public final class Trainer {
       TrainingOptions options,
       LogisticOptions logistic) {
     int[] train = split.train();
-    switch (options.nonLinear()) {
+    switch (options.nonLinear().mode()) {
       case OFF:
       case ON:
         {
           FeatureExpansion expansion =
-              options.nonLinear() == TrainingOptions.NonLinearMode.ON
+              options.nonLinear().mode() == NonLinearOptions.Mode.ON
                   ? FeatureExpansion.QUADRATIC
                   : FeatureExpansion.NONE;
           LogisticFit fit =
@@ -285,20 +317,20 @@ public final class Trainer {
               expansion,
               fit,
               new RetentionModel.NonLinearDecision(
-                  options.nonLinear().name(),
+                  options.nonLinear().mode().name(),
                   null,
                   null,
                   train.length,
                   !expansion.isNone(),
-                  "configured " + options.nonLinear().name()));
+                  "configured " + options.nonLinear().mode().name()));
         }
       default:
         break;
     }
     int[] decisionRows =
-        train.length <= options.nonLinearSampleRows()
+        train.length <= options.nonLinear().sampleRows()
             ? train
-            : subsample(train, options.nonLinearSampleRows(), options.seed());
+            : subsample(train, options.nonLinear().sampleRows(), options.seed());
     LogisticFit linear =
         LogisticRegression.fit(
             new Design(z, decisionRows, FeatureExpansion.NONE), labels, logistic);
@@ -315,7 +347,8 @@ public final class Trainer {
             LogisticRegression.probabilities(
                 new Design(z, split.validation(), FeatureExpansion.QUADRATIC), quadratic),
             validationLabels);
-    boolean used = quadraticLoss < linearLoss * (1 - options.nonLinearMinImprovement());
+    double minImprovement = options.nonLinear().minImprovement();
+    boolean used = quadraticLoss < linearLoss * (1 - minImprovement);
     FeatureExpansion expansion = used ? FeatureExpansion.QUADRATIC : FeatureExpansion.NONE;
     LogisticFit evaluationFit =
         decisionRows == train
@@ -325,14 +358,14 @@ public final class Trainer {
     String rule =
         "squares and interactions are used only when they lower the validation log loss by at"
             + " least "
-            + options.nonLinearMinImprovement() * 100
+            + minImprovement * 100
             + "% relative: "
             + (used ? "they did" : "they did not");
     return new Classification(
         expansion,
         evaluationFit,
         new RetentionModel.NonLinearDecision(
-            TrainingOptions.NonLinearMode.AUTO.name(),
+            NonLinearOptions.Mode.AUTO.name(),
             linearLoss,
             quadraticLoss,
             decisionRows.length,
@@ -391,7 +424,13 @@ public final class Trainer {
       }
     }
     return new RetentionModel.Segmentation(
-        k, standardized, original, fit.inertia(), fit.iterations(), fit.converged(), search);
+        k,
+        standardized,
+        original,
+        fit.inertia(),
+        fit.iterations(),
+        fit.converged(),
+        kSearch(search));
   }
 
   /** Wall-clock laps in milliseconds. */

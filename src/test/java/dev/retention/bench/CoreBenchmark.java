@@ -64,9 +64,10 @@ public final class CoreBenchmark {
           return z[0];
         });
 
-    KMeansOptions single = KMeansOptions.of(5).withNInit(1).withMaxIter(100);
+    KMeansOptions single = KMeansOptions.defaults().withNInit(1).withMaxIter(100);
     KMeansFit hamerly =
-        report("kmeans k=5 nInit=1 maxIter=100 (Hamerly)", repeats, () -> KMeans.fit(z[0], single));
+        report(
+            "kmeans k=5 nInit=1 maxIter=100 (Hamerly)", repeats, () -> KMeans.fit(z[0], 5, single));
     System.out.printf(
         "    iterations %d, inertia %.1f, distance evaluations %d%n",
         hamerly.iterations(), hamerly.inertia(), hamerly.distanceEvaluations());
@@ -74,18 +75,18 @@ public final class CoreBenchmark {
         report(
             "kmeans k=5 nInit=1 maxIter=100 (plain Lloyd)",
             repeats,
-            () -> KMeans.fit(z[0], single.withAlgorithm(KMeansOptions.Algorithm.LLOYD)));
+            () -> KMeans.fit(z[0], 5, single.withAlgorithm(KMeansOptions.Algorithm.LLOYD)));
     System.out.printf(
         "    iterations %d, inertia %.1f, distance evaluations %d%n",
         lloyd.iterations(), lloyd.inertia(), lloyd.distanceEvaluations());
     report(
         "kmeans k=5 nInit=1 maxIter=100 (Hamerly, 1 thread)",
         repeats,
-        () -> KMeans.fit(z[0], single.withThreads(1)));
+        () -> KMeans.fit(z[0], 5, single.withThreads(1)));
     report(
         "kmeans k=5 defaults (nInit=10, maxIter=300)",
         Math.min(repeats, 3),
-        () -> KMeans.fit(z[0], KMeansOptions.of(5)));
+        () -> KMeans.fit(z[0], 5, KMeansOptions.defaults()));
 
     LogisticFit fit =
         report(

@@ -16,7 +16,8 @@ class EdgeCaseTest {
   void fewerRowsThanClusters() {
     FeatureMatrix x = new FeatureMatrix(AB, new double[] {1, 2, 3, 4});
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> KMeans.fit(x, KMeansOptions.of(3)));
+        assertThrows(
+            IllegalArgumentException.class, () -> KMeans.fit(x, 3, KMeansOptions.defaults()));
     assertEquals("K-means with k = 3 needs at least 3 rows, got 2", e.getMessage());
   }
 
@@ -93,7 +94,7 @@ class EdgeCaseTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Standardization.fit(bad, List.of("a")));
     assertEquals(
-        "value -1.0 at row 1, column 'a' cannot be log1p-transformed (needs > -1)", e.getMessage());
+        "row 1, column 'a' cannot be log1p-transformed: values must be > -1", e.getMessage());
     IllegalArgumentException unknown =
         assertThrows(IllegalArgumentException.class, () -> Standardization.fit(x, List.of("zz")));
     assertEquals("log1p column 'zz' is not a feature; features are [a, b]", unknown.getMessage());
@@ -108,7 +109,7 @@ class EdgeCaseTest {
     data[22] = 100;
     data[23] = 100;
     FeatureMatrix x = new FeatureMatrix(AB, data);
-    KMeansFit fit = KMeans.fit(x, KMeansOptions.of(4).withNInit(2).withMaxIter(50));
+    KMeansFit fit = KMeans.fit(x, 4, KMeansOptions.defaults().withNInit(2).withMaxIter(50));
     for (double v : fit.centroids().centres()) {
       assertTrue(Double.isFinite(v));
     }

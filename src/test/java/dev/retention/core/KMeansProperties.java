@@ -24,7 +24,8 @@ class KMeansProperties {
     KMeansFit fit =
         KMeans.fit(
             x,
-            KMeansOptions.of(k)
+            k,
+            KMeansOptions.defaults()
                 .withNInit(1)
                 .withSeed(seed)
                 .withTol(0)
@@ -47,7 +48,8 @@ class KMeansProperties {
       @ForAll @IntRange(min = 1, max = 10) int k,
       @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
     FeatureMatrix x = Synthetic.blobs(rows, d, 4, 3.0, seed).features;
-    KMeansFit fit = KMeans.fit(x, KMeansOptions.of(Math.min(k, rows)).withNInit(2).withSeed(seed));
+    KMeansFit fit =
+        KMeans.fit(x, Math.min(k, rows), KMeansOptions.defaults().withNInit(2).withSeed(seed));
     for (int i = 0; i < rows; i++) {
       int label = fit.labels()[i];
       double own = fit.centroids().distanceSquared(x.data(), i, label);
@@ -74,9 +76,9 @@ class KMeansProperties {
       @ForAll @IntRange(min = 2, max = 12) int k,
       @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
     FeatureMatrix x = Synthetic.blobs(rows, 5, 5, 2.0, seed).features;
-    KMeansOptions options = KMeansOptions.of(k).withNInit(1).withSeed(seed);
-    KMeansFit lloyd = KMeans.fit(x, options.withAlgorithm(KMeansOptions.Algorithm.LLOYD));
-    KMeansFit hamerly = KMeans.fit(x, options.withAlgorithm(KMeansOptions.Algorithm.HAMERLY));
+    KMeansOptions options = KMeansOptions.defaults().withNInit(1).withSeed(seed);
+    KMeansFit lloyd = KMeans.fit(x, k, options.withAlgorithm(KMeansOptions.Algorithm.LLOYD));
+    KMeansFit hamerly = KMeans.fit(x, k, options.withAlgorithm(KMeansOptions.Algorithm.HAMERLY));
     assertArrayEquals(lloyd.labels(), hamerly.labels());
     assertEquals(lloyd.iterations(), hamerly.iterations());
     assertArrayEquals(lloyd.centroids().centres(), hamerly.centroids().centres(), 1e-12);
@@ -89,9 +91,9 @@ class KMeansProperties {
       @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
     // More rows than one block (8192), so two threads really split the work.
     FeatureMatrix x = Synthetic.blobs(rows, 6, 5, 1.5, seed).features;
-    KMeansOptions options = KMeansOptions.of(5).withNInit(3).withSeed(seed);
-    KMeansFit one = KMeans.fit(x, options.withThreads(1));
-    KMeansFit two = KMeans.fit(x, options.withThreads(2));
+    KMeansOptions options = KMeansOptions.defaults().withNInit(3).withSeed(seed);
+    KMeansFit one = KMeans.fit(x, 5, options.withThreads(1));
+    KMeansFit two = KMeans.fit(x, 5, options.withThreads(2));
     assertArrayEquals(one.centroids().centres(), two.centroids().centres());
     assertArrayEquals(one.labels(), two.labels());
     assertEquals(Double.doubleToLongBits(one.inertia()), Double.doubleToLongBits(two.inertia()));

@@ -22,7 +22,7 @@ class KSelectionTest {
     }
     FeatureMatrix x = new FeatureMatrix(Synthetic.names(3), data);
     KSelection.Search search =
-        KSelection.search(x, KSelection.Options.defaults(), KMeansOptions.of(2));
+        KSelection.search(x, KSelection.Options.defaults(), KMeansOptions.defaults());
     assertEquals(4, search.result().chosenK());
     assertEquals(9, search.result().ks().length);
     assertEquals(4, search.chosenFit().centroids().k());
@@ -35,7 +35,8 @@ class KSelectionTest {
     int[][] labelSets = new int[2][];
     int[] ks = {2, 3};
     for (int t = 0; t < 2; t++) {
-      labelSets[t] = KMeans.fit(data.features, KMeansOptions.of(ks[t]).withNInit(1)).labels();
+      labelSets[t] =
+          KMeans.fit(data.features, ks[t], KMeansOptions.defaults().withNInit(1)).labels();
     }
     double[] fast = KSelection.silhouettes(data.features, labelSets, ks, 2);
     for (int t = 0; t < 2; t++) {

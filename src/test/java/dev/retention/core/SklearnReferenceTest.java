@@ -75,7 +75,7 @@ class SklearnReferenceTest {
             .get(String.valueOf(k))
             .get("inertia")
             .asDouble();
-    KMeansFit fit = KMeans.fit(standardized, KMeansOptions.of(k));
+    KMeansFit fit = KMeans.fit(standardized, k, KMeansOptions.defaults());
     double relative = (fit.inertia() - expected) / expected;
     System.out.printf(
         "k=%d inertia=%.4f sklearn=%.4f rel=%.5f iters=%d%n",

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -106,16 +105,16 @@ class RfmFeaturesTest {
         new double[] {0, 1, 10, 10, 0, 0, 0, 1, 1, 0, 0.5, 1}, row(derived, "c5"), 1e-12);
     assertArrayEquals(new int[] {1, 1, 0}, derived.labels());
 
-    Map<String, Long> counts = derived.counts();
-    assertEquals(6, counts.get("customersInExport"));
-    assertEquals(3, counts.get("customersUsed"));
-    assertEquals(1, counts.get("customersRefundsOnly")); // c2
-    assertEquals(1, counts.get("customersFirstBuyingAfterCutoff")); // c3
-    assertEquals(1, counts.get("customersZeroAmountOnly")); // c6
-    assertEquals(1, counts.get("duplicateOrderRowsIgnored"));
-    assertEquals(3, counts.get("ordersRefunded")); // o6, o9, o12
-    assertEquals(2, counts.get("ordersZeroAmount")); // o10, o17
-    assertEquals(3, counts.get("ordersAfterCutoff")); // o5, o7, o11
+    RfmFeatures.Counts counts = derived.counts();
+    assertEquals(6, counts.customersInExport());
+    assertEquals(3, counts.customersUsed());
+    assertEquals(1, counts.customersRefundsOnly()); // c2
+    assertEquals(1, counts.customersFirstBuyingAfterCutoff()); // c3
+    assertEquals(1, counts.customersZeroAmountOnly()); // c6
+    assertEquals(1, counts.duplicateOrderRowsIgnored());
+    assertEquals(3, counts.ordersRefunded()); // o6, o9, o12
+    assertEquals(2, counts.ordersZeroAmount()); // o10, o17
+    assertEquals(3, counts.ordersAfterCutoff()); // o5, o7, o11
   }
 
   @Test
@@ -201,9 +200,9 @@ class RfmFeaturesTest {
     assertEquals(30, a[2]);
     assertEquals(60, a[3]);
     assertEquals(5, a[9]); // items; a line without a count adds none
-    assertEquals(3, derived.counts().get("orderLinesMerged"));
-    assertEquals(1, derived.counts().get("orderLinesWithAnotherDate"));
-    assertEquals(1, derived.counts().get("ordersAfterLabelWindow"));
+    assertEquals(3, derived.counts().orderLinesMerged());
+    assertEquals(1, derived.counts().orderLinesWithAnotherDate());
+    assertEquals(1, derived.counts().ordersAfterLabelWindow());
     assertArrayEquals(new int[] {0, 0}, derived.labels());
   }
 

@@ -1,46 +1,122 @@
 package dev.retention.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retention.data.ExportSchema;
-import dev.retention.service.ScoreSettings;
+import dev.retention.service.score.ScoreSettings;
 import dev.retention.training.TrainingOptions;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** The shipped application.properties builds exactly the documented defaults. */
 class ConfigDefaultsTest {
 
-  private static RetentionConfig shipped() throws IOException {
-    SmallRyeConfig config =
-        new SmallRyeConfigBuilder()
-            .withMapping(RetentionConfig.class)
-            // Quarkus reads "60s"-style durations with this converter at run time.
-            .withConverter(Duration.class, 200, new DurationConverter())
-            .withSources(
-                new PropertiesConfigSource(
-                    ConfigDefaultsTest.class.getResource("/application.properties")))
-            .build();
-    return config.getConfigMapping(RetentionConfig.class);
+  private static SmallRyeConfig config(Map<String, String> overrides) throws IOException {
+    return new SmallRyeConfigBuilder()
+        .withMapping(RetentionConfig.class)
+        // Quarkus reads "60s"-style durations with this converter at run time.
+        .withConverter(Duration.class, 200, new DurationConverter())
+        .withSources(
+            new PropertiesConfigSource(
+                ConfigDefaultsTest.class.getResource("/application.properties")))
+        .withSources(new PropertiesConfigSource(overrides, "overrides", 500))
+        .withDefaultValue("smallrye.config.mapping.validate-unknown", "false")
+        .build();
+  }
+
+  private static dev.retention.service.train.TrainSettings trainSettings(SmallRyeConfig config) {
+    return Services.trainSettings(config.getConfigMapping(RetentionConfig.class), config);
   }
 
   @Test
   void trainingSettingsEqualTheCodeDefaults() throws IOException {
-    var settings = Services.trainSettings(shipped());
+    var settings = trainSettings(config(Map.of()));
     assertEquals(TrainingOptions.defaults(), settings.options());
     assertEquals(ExportSchema.defaults(), settings.schema());
     assertEquals("exports/features/", settings.exportPrefix());
   }
 
   @Test
+  void everyTrainingSettingHasItsLineInApplicationProperties() throws IOException {
+    Properties shipped = new Properties();
+    try (InputStream in = ConfigDefaultsTest.class.getResourceAsStream("/application.properties")) {
+      shipped.load(in);
+    }
+    List<String> keys = SettingsBinder.keys(Services.TRAIN_PREFIX, TrainingOptions.defaults());
+    assertTrue(keys.contains("retention.train.kmeans.n-init"), keys.toString());
+    for (String key : keys) {
+      // log1p-columns defaults to none: documented as a commented example line.
+      assertTrue(
+          shipped.containsKey(key) || key.endsWith("log1p-columns"),
+          key + " is a setting but has no line in application.properties");
+    }
+    for (String key : shipped.stringPropertyNames()) {
+      if (key.startsWith(Services.TRAIN_PREFIX)) {
+        assertTrue(keys.contains(key), key + " in application.properties is not a setting");
+      }
+    }
+  }
+
+  @Test
+  void nestedSettingsBindByComponentName() throws IOException {
+    TrainingOptions options =
+        trainSettings(
+                config(
+                    Map.of(
+                        "retention.train.kmeans.n-init", "3",
+                        "retention.train.logistic.class-weight", "balanced",
+                        "retention.train.non-linear.mode", "off",
+                        "retention.train.log1p-columns", "monetary,frequency",
+                        "retention.train.seed", "7")))
+            .options();
+    assertEquals(3, options.kmeans().nInit());
+    assertEquals("BALANCED", options.logistic().classWeight().name());
+    assertEquals("OFF", options.nonLinear().mode().name());
+    assertEquals(List.of("monetary", "frequency"), options.log1pColumns());
+    // The run's seed reaches every fit.
+    assertEquals(7L, options.kmeans().seed());
+  }
+
+  @Test
+  void aBadValueNamesItsKey() throws IOException {
+    var config = config(Map.of("retention.train.kmeans.n-init", "many"));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> trainSettings(config));
+    assertTrue(e.getMessage().contains("retention.train.kmeans.n-init"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownSettingIsAnErrorThatListsTheKnownOnes() throws IOException {
+    var config = config(Map.of("retention.train.kmeans.n-inits", "3"));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> KnownSettings.check(config, Map.of()));
+    assertTrue(e.getMessage().contains("retention.train.kmeans.n-inits"), e.getMessage());
+    assertTrue(e.getMessage().contains("retention.train.kmeans.n-init,"), e.getMessage());
+    IllegalArgumentException env =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> KnownSettings.check(config(Map.of()), Map.of("RETENTION_S3_BUCKIT", "x")));
+    assertTrue(env.getMessage().contains("RETENTION_S3_BUCKIT (environment)"), env.getMessage());
+    // The shipped file and the documented environment form of every key pass.
+    KnownSettings.check(config(Map.of()), Map.of("RETENTION_TRAIN_KMEANS_N_INIT", "3"));
+  }
+
+  @Test
   void scoreSettingsAreTheDocumentedOnes() throws IOException {
     assertEquals(
         new ScoreSettings(Duration.ofSeconds(60), 1000, 1_048_576),
-        Services.scoreSettings(shipped()));
+        Services.scoreSettings(config(Map.of()).getConfigMapping(RetentionConfig.class)));
   }
 }

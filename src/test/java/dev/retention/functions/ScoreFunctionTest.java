@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
+import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.testing.Events;
 import dev.retention.testing.ReferenceData;
@@ -21,8 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class ScoreFunctionTest {
             options,
             new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
     try (S3Client s3 = LocalS3Resource.server.client()) {
-      new ModelStore(s3, LocalS3Resource.BUCKET, "models/", "default")
+      new ModelStore(new Bucket(s3, LocalS3Resource.BUCKET), "models/", "default")
           .publish(model, ReportHtml.render(model));
     }
     return model;
@@ -81,14 +80,17 @@ class ScoreFunctionTest {
   @Test
   @Order(2)
   void singleCustomerGetsSegmentProbabilityBandAndTopContributions() throws Exception {
-    RetentionModel model = publish("v1", TrainingOptions.builder().k(4).build());
+    RetentionModel model = publish("v1", TrainingOptions.defaults().withK(4));
     JsonNode result = body(invoke(Events.text("score-single.json")));
     // The answer equals the model's own scorer on the event's features.
     JsonNode features =
         MAPPER.readTree(Events.json("score-single.json").get("body").asText()).get("features");
-    Map<String, Double> byName = new LinkedHashMap<>();
-    features.properties().forEach(e -> byName.put(e.getKey(), e.getValue().asDouble()));
-    Scorer.Score expected = Scorer.of(model).score(byName);
+    Scorer scorer = Scorer.of(model);
+    double[] raw = new double[scorer.featureNames().size()];
+    features
+        .properties()
+        .forEach(e -> raw[scorer.featureIndex(e.getKey())] = e.getValue().asDouble());
+    Scorer.Score expected = scorer.score(raw);
     assertEquals("C-1001", result.get("customerId").asText());
     assertEquals(expected.segment(), result.get("segment").asInt());
     assertEquals(expected.segmentName(), result.get("segmentName").asText());
@@ -197,7 +199,7 @@ class ScoreFunctionTest {
   @Test
   @Order(8)
   void aNewModelIsPickedUpAfterTheCacheTtlWhileWarm() throws Exception {
-    publish("v2", TrainingOptions.builder().k(3).build());
+    publish("v2", TrainingOptions.defaults().withK(3));
     // TTL is 1 s in this profile: poll until the warm function serves v2 (bounded wait).
     long deadline = System.nanoTime() + 15_000_000_000L;
     String served = "v1";

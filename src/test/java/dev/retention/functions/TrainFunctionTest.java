@@ -133,7 +133,7 @@ class TrainFunctionTest {
     assertEquals(expected.cutoff().toString(), model.derivation().cutoff());
     assertEquals(expected.features().columns(), model.featureNames());
     assertEquals(expected.features().rows(), model.provenance().rowsUsed());
-    assertEquals(expected.counts(), model.derivation().counts());
+    assertEquals(expected.counts().asMap(), model.derivation().counts());
     assertEquals("bought_again_within_90_days", model.labelColumn());
     assertTrue(model.evaluation().rocAuc() > 0.7, "AUC " + model.evaluation().rocAuc());
     Set<String> rfm =

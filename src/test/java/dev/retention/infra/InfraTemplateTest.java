@@ -13,7 +13,7 @@ import dev.retention.data.ExportFormat;
 import dev.retention.functions.BatchScoreFunction;
 import dev.retention.functions.ScoreFunction;
 import dev.retention.functions.TrainFunction;
-import dev.retention.service.ScoringService;
+import dev.retention.service.score.ScoreApi;
 import io.quarkus.funqy.Funq;
 import java.io.IOException;
 import java.io.InputStream;
@@ -259,7 +259,7 @@ class InfraTemplateTest {
               }
             });
     Set<String> inCode = new TreeSet<>();
-    ScoringService.routes().forEach((path, method) -> inCode.add(method + " " + path));
+    ScoreApi.routes().forEach((path, method) -> inCode.add(method + " " + path));
     assertEquals(inCode, routes);
   }
 

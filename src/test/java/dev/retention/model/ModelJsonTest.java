@@ -37,7 +37,7 @@ class ModelJsonTest {
     model =
         Trainer.train(
             Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.builder().k(4).build(),
+            TrainingOptions.defaults().withK(4),
             new Trainer.Identity("default", "v-json", Instant.parse("2026-11-28T00:00:00Z")));
     json = ModelJson.write(model);
     try (var in = ModelJson.schema()) {

@@ -11,9 +11,9 @@ import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
-import dev.retention.service.TrainingService;
 import dev.retention.testing.HeadlessChromium;
 import dev.retention.testing.SyntheticOrders;
+import dev.retention.training.OrdersDerivation;
 import dev.retention.training.SegmentOptions;
 import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
@@ -105,7 +105,7 @@ class ReportBrowserTest {
             read.rejections(),
             "synthetic orders <seed 3>",
             Map.of(),
-            TrainingService.derivation(derived, read.book().grain())),
+            OrdersDerivation.describe(derived, read.book().grain())),
         TrainingOptions.defaults(),
         segments,
         Playbook.of(0.33, 0.66, null),

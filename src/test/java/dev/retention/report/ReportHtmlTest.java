@@ -28,7 +28,7 @@ class ReportHtmlTest {
                 new FeatureMatrix(names, reference.features.data()),
                 reference.labels,
                 "<script>label</script>"),
-            TrainingOptions.builder().k(3).build(),
+            TrainingOptions.defaults().withK(3),
             new Trainer.Identity("default", "v<1>", Instant.parse("2026-11-28T00:00:00Z")));
     String html = ReportHtml.render(model);
     assertFalse(html.contains("<img"), "a column name became markup");

@@ -76,7 +76,7 @@ class TrainerTest {
     assertEquals(s.kSearch().chosenK(), s.k());
     FeatureMatrix z =
         Standardization.fit(reference.features, List.of()).transform(reference.features);
-    double direct = KMeans.fit(z, KMeansOptions.of(s.k())).inertia();
+    double direct = KMeans.fit(z, s.k(), KMeansOptions.defaults()).inertia();
     assertEquals(direct, s.inertia(), 1e-9 * direct);
     long total = model.segments().stream().mapToLong(RetentionModel.Segment::size).sum();
     assertEquals(6000, total);
@@ -103,8 +103,7 @@ class TrainerTest {
 
   @Test
   void differentSeedChangesTheSplitAndSoTheHeldOutMetrics() throws Exception {
-    RetentionModel other =
-        Trainer.train(input(), TrainingOptions.builder().seed(7).build(), IDENTITY);
+    RetentionModel other = Trainer.train(input(), TrainingOptions.defaults().withSeed(7), IDENTITY);
     assertTrue(model.evaluation().logLoss() != other.evaluation().logLoss());
   }
 
@@ -130,7 +129,7 @@ class TrainerTest {
     RetentionModel m =
         Trainer.train(
             Trainer.Input.of(base.features, labels, "y"),
-            TrainingOptions.builder().k(2).build(),
+            TrainingOptions.defaults().withK(2),
             IDENTITY);
     RetentionModel.NonLinearDecision decision = m.classifier().nonLinear();
     assertTrue(decision.used(), decision.rule());

@@ -1,13 +1,14 @@
-package dev.retention.service;
+package dev.retention.service.score;
 
 import dev.retention.model.ModelFormatException;
 import dev.retention.model.Scorer;
+import dev.retention.service.Log;
+import dev.retention.service.NoModelException;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.StorageException;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The current model, compiled for scoring, kept in memory across invocations of a warm function.
@@ -93,7 +94,7 @@ public final class ModelCache {
       }
       // Remember the bad pointer's state: re-check only when latest.json changes again.
       rememberCurrentEtag();
-    } catch (SdkException | StorageException e) {
+    } catch (StorageException e) {
       Log.event(
           LOG,
           Logger.Level.WARN,
@@ -110,8 +111,8 @@ public final class ModelCache {
 
   private void rememberCurrentEtag() {
     try {
-      seenEtag = store.head(store.latestKey()).etag();
-    } catch (SdkException e) {
+      seenEtag = store.latestEtag();
+    } catch (StorageException e) {
       // keep the old ETag: the next check downloads again, which is safe
     }
   }

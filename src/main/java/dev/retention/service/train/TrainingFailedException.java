@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.train;
 
 /** At least one export of an event could not be trained on; the message names each. */
 public class TrainingFailedException extends RuntimeException {

@@ -1,16 +1,19 @@
-package dev.retention.service;
+package dev.retention.service.train;
 
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureExportReader;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.ReadResult;
-import dev.retention.features.OrderBook;
 import dev.retention.features.RfmFeatures;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
+import dev.retention.service.ExportObjects;
+import dev.retention.service.Log;
+import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
+import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +24,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +81,7 @@ public final class TrainingService {
     boolean orders = object.key().startsWith(settings.ordersPrefix());
     ExportObjects.Target target =
         ExportObjects.target(
-            store,
+            store.bucket(),
             object,
             orders || object.key().startsWith(settings.exportPrefix()),
             "export prefixes " + settings.exportPrefix() + " and " + settings.ordersPrefix());
@@ -157,7 +159,7 @@ public final class TrainingService {
   private Loaded readFeatures(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
     long readStart = System.nanoTime();
     ReadResult data;
-    try (InputStream in = store.open(info)) {
+    try (InputStream in = store.bucket().open(info)) {
       data = FeatureExportReader.read(in, format, settings.schema());
     } catch (IOException e) {
       throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
@@ -184,7 +186,7 @@ public final class TrainingService {
     OrderExportReader.Result read;
     // An order dated after the export was written is a future date.
     LocalDate written = ExportObjects.latestOrderDay(info);
-    try (InputStream in = store.open(info)) {
+    try (InputStream in = store.bucket().open(info)) {
       read = OrderExportReader.read(in, format, settings.ordersSchema(), written);
     } catch (IOException e) {
       throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
@@ -201,38 +203,14 @@ public final class TrainingService {
         new Trainer.Input(
             derived.features(),
             derived.labels(),
-            labelName(derived.labelWindowDays()),
+            OrdersDerivation.labelName(derived.labelWindowDays()),
             read.rowsRead(),
             read.rowsRejected(),
             read.rejections(),
             source,
             timings,
-            derivation(derived, settings.ordersSchema().grain())),
+            OrdersDerivation.describe(derived, settings.ordersSchema().grain())),
         read.rejectionsWithoutValues());
-  }
-
-  /** The label's name in a model derived from orders. */
-  private static String labelName(int windowDays) {
-    return "bought_again_within_" + windowDays + "_days";
-  }
-
-  /** What a model derived from orders records about its features. */
-  public static RetentionModel.Derivation derivation(
-      RfmFeatures.Derived derived, OrderBook.Grain grain) {
-    List<RetentionModel.FeatureDefinition> features = new ArrayList<>();
-    for (RfmFeatures.Definition definition : derived.definitions()) {
-      features.add(new RetentionModel.FeatureDefinition(definition.name(), definition.meaning()));
-    }
-    return new RetentionModel.Derivation(
-        "orders",
-        derived.cutoff().toString(),
-        derived.labelWindowDays(),
-        grain.name(),
-        features,
-        RfmFeatures.RULES,
-        derived.counts(),
-        "batch scoring (exports/score/) derives the same features from an orders export as of its"
-            + " latest order day, or retention.orders.cutoff when set; no label is needed");
   }
 
   private TrainSummary skip(String source, String reason) {

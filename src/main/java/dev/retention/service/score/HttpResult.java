@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.score;
 
 import java.util.Map;
 

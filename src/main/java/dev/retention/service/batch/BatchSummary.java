@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.batch;
 
 /**
  * The outcome of scoring one export.

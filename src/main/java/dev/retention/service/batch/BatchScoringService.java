@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.batch;
 
 import dev.retention.core.FeatureMatrix;
 import dev.retention.data.CsvTokenizer;
@@ -9,6 +9,10 @@ import dev.retention.data.OrderExportReader;
 import dev.retention.features.RfmFeatures;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.service.ExportObjects;
+import dev.retention.service.Log;
+import dev.retention.service.NoModelException;
+import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import java.io.IOException;
@@ -72,7 +76,7 @@ public final class BatchScoringService {
     String source = ExportObjects.source(object);
     ExportObjects.Target target =
         ExportObjects.target(
-            store,
+            store.bucket(),
             object,
             object.key().startsWith(settings.prefix()),
             "scoring prefix " + settings.prefix());
@@ -92,7 +96,7 @@ public final class BatchScoringService {
     try {
       file = Files.createTempFile("scores-", ".csv");
       Outcome outcome;
-      try (InputStream in = store.open(info);
+      try (InputStream in = store.bucket().open(info);
           Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         out.write(HEADER);
         out.write('\n');
@@ -101,13 +105,15 @@ public final class BatchScoringService {
                 ? scoreOrders(in, target.format(), info, scorer, out)
                 : scoreFeatures(in, target.format(), scorer, out);
       }
-      store.upload(
-          outputKey,
-          file,
-          "text/csv; charset=utf-8",
-          outcome.asOf == null
-              ? Map.of("model-version", model.version())
-              : Map.of("model-version", model.version(), "features-as-of", outcome.asOf));
+      store
+          .bucket()
+          .upload(
+              outputKey,
+              file,
+              "text/csv; charset=utf-8",
+              outcome.asOf == null
+                  ? Map.of("model-version", model.version())
+                  : Map.of("model-version", model.version(), "features-as-of", outcome.asOf));
       BatchSummary summary =
           new BatchSummary(
               BatchSummary.Status.SCORED,

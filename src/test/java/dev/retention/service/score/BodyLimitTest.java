@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.score;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,16 +17,16 @@ class BodyLimitTest {
           "", "abc", "été", "\u20ac100", "\uD83D\uDE00 ok", "x".repeat(1000) + "\u00e9"
         }) {
       assertEquals(
-          text.getBytes(StandardCharsets.UTF_8).length, ScoringService.utf8Length(text), text);
+          text.getBytes(StandardCharsets.UTF_8).length, ScoreRequestReader.utf8Length(text), text);
     }
   }
 
   @Test
   void limitIsInBytesNotChars() {
     String tenEuros = "\u20ac".repeat(10); // 10 chars, 30 bytes
-    assertFalse(ScoringService.tooLarge(tenEuros, 30));
-    assertTrue(ScoringService.tooLarge(tenEuros, 29));
-    assertFalse(ScoringService.tooLarge("a".repeat(9), 30)); // short: no counting needed
-    assertTrue(ScoringService.tooLarge("a".repeat(31), 30));
+    assertFalse(ScoreRequestReader.tooLarge(tenEuros, 30));
+    assertTrue(ScoreRequestReader.tooLarge(tenEuros, 29));
+    assertFalse(ScoreRequestReader.tooLarge("a".repeat(9), 30)); // short: no counting needed
+    assertTrue(ScoreRequestReader.tooLarge("a".repeat(31), 30));
   }
 }

@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.train;
 
 /**
  * The outcome for one S3 object.

@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.batch;
 
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;

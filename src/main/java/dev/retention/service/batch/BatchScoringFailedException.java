@@ -1,4 +1,4 @@
-package dev.retention.service;
+package dev.retention.service.batch;
 
 /** At least one export of an event could not be scored; the message names each. */
 public class BatchScoringFailedException extends RuntimeException {

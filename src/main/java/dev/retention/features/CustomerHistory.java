@@ -1,0 +1,176 @@
+package dev.retention.features;
+
+import java.util.Arrays;
+
+/**
+ * One customer's orders folded at a cutoff: what every derived feature and the label are computed
+ * from ({@link RfmFeature}), and how the customer counts under the edge rules. Reused from customer
+ * to customer: {@link #reset}, one {@link #add} per distinct order (repeats already merged by the
+ * grain's rule), then {@link #finish}.
+ *
+ * <p>The rules: a <em>purchase</em> is an order that is not a refund and has a positive amount; a
+ * refund is an order flagged refunded or cancelled, or with a negative amount; a zero-amount order
+ * is neither. Features read only orders dated on or before the cutoff; the label reads only
+ * purchases in {@code (cutoff, cutoff + window]}.
+ */
+public final class CustomerHistory {
+
+  /** Window of {@link RfmFeature#ORDERS_30D}. */
+  static final int RECENT_SHORT = 30;
+
+  /** Window of {@link RfmFeature#ORDERS_90D}. */
+  static final int RECENT_LONG = 90;
+
+  /** How a customer enters the table, or why not. */
+  public enum Standing {
+    /** At least one purchase on or before the cutoff: a row of the table. */
+    USED,
+    /** Only refunds on or before the cutoff (and no purchase after it). */
+    REFUNDS_ONLY,
+    /** Only zero-amount orders on or before the cutoff. */
+    ZERO_AMOUNT_ONLY,
+    /** The first purchase is after the cutoff: not yet a customer at the cutoff. */
+    FIRST_BUYING_AFTER_CUTOFF,
+    /** Nothing on or before the cutoff and no purchase after it (e.g. only later refunds). */
+    NONE
+  }
+
+  private int cutoff;
+  private int window;
+  private int[] days = new int[64];
+  int purchases;
+  int refunds;
+  int zeros;
+  int first;
+  int last;
+  int recentShort;
+  int recentLong;
+  double spend;
+  double items;
+  long channels;
+  boolean laterPurchase;
+  boolean repurchased;
+  long ordersAfterCutoff;
+  long ordersAfterWindow;
+  int distinctDays;
+  double gapSum;
+  double gapSquares;
+
+  /** Starts a customer at {@code cutoff} (epoch day) with a label window of {@code window} days. */
+  public void reset(int cutoff, int window) {
+    this.cutoff = cutoff;
+    this.window = window;
+    purchases = 0;
+    refunds = 0;
+    zeros = 0;
+    first = Integer.MAX_VALUE;
+    last = Integer.MIN_VALUE;
+    recentShort = 0;
+    recentLong = 0;
+    spend = 0;
+    items = 0;
+    channels = 0;
+    laterPurchase = false;
+    repurchased = false;
+    ordersAfterCutoff = 0;
+    ordersAfterWindow = 0;
+    distinctDays = 0;
+    gapSum = 0;
+    gapSquares = 0;
+  }
+
+  /**
+   * Adds one distinct order.
+   *
+   * @param itemCount items, or NaN when not given
+   * @param refundFlag whether its status marks a refund or cancellation
+   * @param channel dense channel index, or a negative number for none
+   */
+  public void add(int day, double amount, float itemCount, boolean refundFlag, int channel) {
+    boolean refund = refundFlag || amount < 0;
+    boolean purchase = !refund && amount > 0;
+    if (day > cutoff) {
+      ordersAfterCutoff++;
+      if (day > cutoff + window) {
+        ordersAfterWindow++;
+      } else if (purchase) {
+        repurchased = true;
+      }
+      laterPurchase |= purchase;
+      return;
+    }
+    if (refund) {
+      refunds++;
+      return;
+    }
+    if (!purchase) {
+      zeros++;
+      return;
+    }
+    if (purchases == days.length) {
+      days = Arrays.copyOf(days, purchases * 2);
+    }
+    days[purchases++] = day;
+    spend += amount;
+    if (!Float.isNaN(itemCount)) {
+      items += itemCount;
+    }
+    first = Math.min(first, day);
+    last = Math.max(last, day);
+    if (day > cutoff - RECENT_SHORT) {
+      recentShort++;
+    }
+    if (day > cutoff - RECENT_LONG) {
+      recentLong++;
+    }
+    if (channel >= 0) {
+      channels |= 1L << (channel & 63);
+    }
+  }
+
+  /** Folds the purchase days into distinct days and their gaps; returns how the customer counts. */
+  public Standing finish() {
+    if (purchases == 0) {
+      if (laterPurchase) {
+        return Standing.FIRST_BUYING_AFTER_CUTOFF;
+      }
+      if (refunds > 0) {
+        return Standing.REFUNDS_ONLY;
+      }
+      return zeros > 0 ? Standing.ZERO_AMOUNT_ONLY : Standing.NONE;
+    }
+    Arrays.sort(days, 0, purchases);
+    int distinct = 0;
+    for (int i = 0; i < purchases; i++) {
+      if (i == 0 || days[i] != days[i - 1]) {
+        if (distinct > 0) {
+          double gap = days[i] - days[distinct - 1];
+          gapSum += gap;
+          gapSquares += gap * gap;
+        }
+        days[distinct++] = days[i];
+      }
+    }
+    distinctDays = distinct;
+    return Standing.USED;
+  }
+
+  /** The label: a purchase within {@code (cutoff, cutoff + window]}. */
+  public boolean repurchased() {
+    return repurchased;
+  }
+
+  int cutoff() {
+    return cutoff;
+  }
+
+  /** Days from the last purchase to the cutoff. */
+  double recency() {
+    return cutoff - last;
+  }
+
+  /** Gaps between consecutive distinct purchase days. */
+  int gaps() {
+    return distinctDays - 1;
+  }
+}

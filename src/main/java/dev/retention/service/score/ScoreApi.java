@@ -1,0 +1,127 @@
+package dev.retention.service.score;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import dev.retention.model.FeatureValueException;
+import dev.retention.model.ModelJson;
+import dev.retention.model.Scorer;
+import dev.retention.service.Log;
+import dev.retention.service.NoModelException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The score API, independent of how requests arrive: routes, status codes and errors. Reading a
+ * request is {@link ScoreRequestReader}'s, writing the answer {@link ScoreResponseWriter}'s.
+ *
+ * <ul>
+ *   <li>{@code POST /score}: one customer or a batch; each answer has the segment, its name, the
+ *       repurchase probability, the churn-risk band, the suggested action, the top three feature
+ *       contributions and the model version.
+ *   <li>{@code GET /model}: the current model file (aggregates only).
+ * </ul>
+ *
+ * <p>Errors: 400 for a bad body (naming the field and customer index; the whole batch is refused,
+ * nothing is half-scored), 404 unknown route, 405 wrong method, 503 no model, 500 otherwise. Never
+ * a stack trace.
+ */
+public final class ScoreApi {
+
+  private static final Logger LOG = Logger.getLogger(ScoreApi.class);
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Map<String, String> ROUTES = Map.of("/score", "POST", "/model", "GET");
+
+  private final ModelCache cache;
+  private final ScoreSettings settings;
+  private final ScoreResponseWriter writer = new ScoreResponseWriter(JSON);
+
+  public ScoreApi(ModelCache cache, ScoreSettings settings) {
+    this.cache = cache;
+    this.settings = settings;
+  }
+
+  /** The API's routes: path to method. */
+  public static Map<String, String> routes() {
+    return ROUTES;
+  }
+
+  /** The model cache behind the API (warmed at start-up). */
+  public ModelCache cache() {
+    return cache;
+  }
+
+  public HttpResult handle(String method, String path, String body) {
+    String allowed = ROUTES.get(path);
+    if (allowed == null) {
+      return ScoreResponseWriter.error(
+          404,
+          "not_found",
+          "no route " + path + "; routes are POST /score and GET /model",
+          null,
+          null);
+    }
+    if (!allowed.equalsIgnoreCase(method)) {
+      HttpResult e =
+          ScoreResponseWriter.error(
+              405,
+              "method_not_allowed",
+              method + " is not allowed on " + path + "; use " + allowed,
+              null,
+              null);
+      return new HttpResult(e.status(), e.body(), Map.of("allow", allowed));
+    }
+    try {
+      return path.equals("/model") ? model() : score(body);
+    } catch (BadRequest e) {
+      return ScoreResponseWriter.error(400, e.code(), e.getMessage(), e.field(), e.customerIndex());
+    } catch (NoModelException e) {
+      Log.event(LOG, Logger.Level.WARN, "score.unavailable", "reason", e.getMessage());
+      return ScoreResponseWriter.error(503, "no_model", e.getMessage(), null, null);
+    } catch (RuntimeException e) {
+      LOG.error("score.internal-error", e);
+      return ScoreResponseWriter.error(
+          500, "internal_error", "internal error; see the function's logs", null, null);
+    }
+  }
+
+  private HttpResult model() {
+    return new HttpResult(
+        200,
+        new String(ModelJson.write(cache.current().model()), StandardCharsets.UTF_8),
+        Map.of());
+  }
+
+  private HttpResult score(String body) {
+    ScoreRequestReader.checkBody(body, settings.maxBodyBytes());
+    Scorer scorer = cache.current();
+    ScoreRequestReader.Request request =
+        new ScoreRequestReader(JSON, scorer, settings.maxBatch()).read(body);
+    List<ScoreResponseWriter.Scored> results = new ArrayList<>(request.customers().size());
+    for (int i = 0; i < request.customers().size(); i++) {
+      ScoreRequestReader.Customer customer = request.customers().get(i);
+      try {
+        results.add(
+            new ScoreResponseWriter.Scored(customer.id(), scorer.score(customer.features())));
+      } catch (FeatureValueException e) {
+        String prefix = request.batch() ? "customers[" + i + "]." : "";
+        throw new BadRequest(
+            "invalid_feature",
+            e.getMessage(),
+            prefix + "features." + e.feature(),
+            request.batch() ? i : null);
+      }
+    }
+    String version = scorer.model().version();
+    Log.event(
+        LOG,
+        Logger.Level.DEBUG,
+        "score.done",
+        "customers",
+        request.customers().size(),
+        "version",
+        version);
+    return new HttpResult(200, writer.results(request.batch(), results, version), Map.of());
+  }
+}

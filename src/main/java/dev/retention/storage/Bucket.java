@@ -1,0 +1,213 @@
+package dev.retention.storage;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * One S3 bucket, the only place the services' S3 calls go through: a missing object is an empty
+ * {@link Optional}, every other SDK failure a {@link StorageException}, and every read checks that
+ * it got exactly the object's bytes, so no caller ever imports the AWS SDK.
+ */
+public final class Bucket implements AutoCloseable {
+
+  private final S3Client s3;
+  private final String name;
+
+  public Bucket(S3Client s3, String name) {
+    this.s3 = s3;
+    this.name = name;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** {@code s3://bucket/key}. */
+  public String uri(String key) {
+    return "s3://" + name + "/" + key;
+  }
+
+  /** The current version's metadata, or empty when there is no such object. */
+  public Optional<ObjectInfo> head(String key) {
+    return head(key, null);
+  }
+
+  /**
+   * The metadata of one version of an object (the current one when {@code versionId} is null), or
+   * empty when it does not exist.
+   */
+  public Optional<ObjectInfo> head(String key, String versionId) {
+    HeadObjectRequest.Builder request = HeadObjectRequest.builder().bucket(name).key(key);
+    if (versionId != null) {
+      request.versionId(versionId);
+    }
+    try {
+      HeadObjectResponse head = s3.headObject(request.build());
+      return Optional.of(
+          new ObjectInfo(
+              name,
+              key,
+              unquote(head.eTag()),
+              head.versionId(),
+              head.lastModified(),
+              head.contentLength()));
+    } catch (SdkException e) {
+      if (isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw failure("HEAD", key, e);
+    }
+  }
+
+  /**
+   * Opens exactly the object version described by {@code object} for streaming: by its version id
+   * when it has one, else on the condition that its ETag is unchanged. The stream fails with a
+   * {@link TruncatedReadException} when the body ends before, or runs past, the object's size, so a
+   * broken connection is never mistaken for the end of the export.
+   */
+  public InputStream open(ObjectInfo object) {
+    GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(name).key(object.key());
+    if (object.versionId() != null) {
+      request.versionId(object.versionId());
+    }
+    if (object.etag() != null) {
+      request.ifMatch("\"" + object.etag() + "\"");
+    }
+    try {
+      ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build());
+      // A large buffer between the HTTP stream and the decoder: readers then pull big chunks.
+      return new BufferedInputStream(
+          new LengthCheckedInputStream(in, object.size(), object.uri()), 1 << 20);
+    } catch (SdkException e) {
+      throw failure("GET", object.key(), e);
+    }
+  }
+
+  /** A whole small object (a model, a pointer) and its ETag, or empty when it does not exist. */
+  public Optional<Stored> read(String key) {
+    Read read = readIfChanged(key, null);
+    return read.status() == Read.Status.FOUND ? Optional.of(read.stored()) : Optional.empty();
+  }
+
+  /**
+   * A whole small object, fetched only if its ETag is no longer {@code knownEtag} (a conditional
+   * GET: an unchanged object costs one 304 and no body).
+   */
+  public Read readIfChanged(String key, String knownEtag) {
+    GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(name).key(key);
+    if (knownEtag != null) {
+      request.ifNoneMatch("\"" + knownEtag + "\"");
+    }
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build())) {
+      GetObjectResponse response = in.response();
+      Long length = response.contentLength();
+      byte[] bytes =
+          new LengthCheckedInputStream(in, length == null ? -1 : length, uri(key)).readAllBytes();
+      return Read.found(new Stored(key, unquote(response.eTag()), bytes));
+    } catch (SdkException e) {
+      if (isNotFound(e)) {
+        return Read.notFound();
+      }
+      if (e instanceof S3Exception s && s.statusCode() == 304) {
+        return Read.notModified();
+      }
+      throw failure("GET", key, e);
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + uri(key) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a small object. */
+  public void put(String key, byte[] bytes, String contentType) {
+    try {
+      s3.putObject(
+          PutObjectRequest.builder().bucket(name).key(key).contentType(contentType).build(),
+          RequestBody.fromBytes(bytes));
+    } catch (SdkException e) {
+      throw failure("PUT", key, e);
+    }
+  }
+
+  /** Uploads a file with user metadata. */
+  public void upload(String key, Path file, String contentType, Map<String, String> metadata) {
+    try {
+      s3.putObject(
+          PutObjectRequest.builder()
+              .bucket(name)
+              .key(key)
+              .contentType(contentType)
+              .metadata(metadata)
+              .build(),
+          RequestBody.fromFile(file));
+    } catch (SdkException e) {
+      throw failure("PUT", key, e);
+    } catch (UncheckedIOException e) {
+      throw new StorageException("cannot upload " + file + " to " + uri(key), e);
+    }
+  }
+
+  private static boolean isNotFound(SdkException e) {
+    return e instanceof NoSuchKeyException || e instanceof S3Exception s && s.statusCode() == 404;
+  }
+
+  private StorageException failure(String operation, String key, SdkException e) {
+    return new StorageException(operation + " " + uri(key) + " failed: " + e.getMessage(), e);
+  }
+
+  /** Closes the client this bucket was opened with. */
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  static String unquote(String etag) {
+    if (etag == null) {
+      return null;
+    }
+    return etag.startsWith("\"") && etag.endsWith("\"") && etag.length() >= 2
+        ? etag.substring(1, etag.length() - 1)
+        : etag;
+  }
+
+  /** A small object read whole. */
+  public record Stored(String key, String etag, byte[] bytes) {}
+
+  /** Outcome of {@link #readIfChanged}. */
+  public record Read(Status status, Stored stored) {
+
+    /** What the conditional GET found. */
+    public enum Status {
+      FOUND,
+      NOT_MODIFIED,
+      NOT_FOUND
+    }
+
+    static Read found(Stored stored) {
+      return new Read(Status.FOUND, stored);
+    }
+
+    static Read notModified() {
+      return new Read(Status.NOT_MODIFIED, null);
+    }
+
+    static Read notFound() {
+      return new Read(Status.NOT_FOUND, null);
+    }
+  }
+}

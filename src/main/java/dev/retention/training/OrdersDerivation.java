@@ -1,0 +1,41 @@
+package dev.retention.training;
+
+import dev.retention.features.OrderBook;
+import dev.retention.features.RfmFeatures;
+import dev.retention.model.RetentionModel;
+
+/**
+ * What a model trained on an orders export records about its features: the model-owned {@link
+ * RetentionModel.Derivation}, mapped from the derivation's own records so that the published JSON
+ * does not follow renames in {@code features}. Every trainer (the train function, the Spark job)
+ * maps through here.
+ */
+public final class OrdersDerivation {
+
+  private OrdersDerivation() {}
+
+  /** How the scores of such a model are computed from an orders export. */
+  static final String SCORING =
+      "batch scoring (exports/score/) derives the same features from an orders export as of its"
+          + " latest order day, or retention.batch.as-of when set; no label is needed";
+
+  /** The label's name in a model derived from orders. */
+  public static String labelName(int windowDays) {
+    return "bought_again_within_" + windowDays + "_days";
+  }
+
+  public static RetentionModel.Derivation describe(
+      RfmFeatures.Derived derived, OrderBook.Grain grain) {
+    return new RetentionModel.Derivation(
+        "orders",
+        derived.cutoff().toString(),
+        derived.labelWindowDays(),
+        grain.name(),
+        derived.definitions().stream()
+            .map(d -> new RetentionModel.FeatureDefinition(d.name(), d.meaning()))
+            .toList(),
+        RfmFeatures.RULES,
+        derived.counts().asMap(),
+        SCORING);
+  }
+}

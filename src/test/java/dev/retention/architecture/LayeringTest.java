@@ -1,0 +1,138 @@
+package dev.retention.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's package table is the rule: every import of every main source file must be allowed by
+ * its package's "may import" cell. The table cannot drift from the code, and a change that puts
+ * code in the wrong room (an AWS SDK import in a service, a report that reaches into the core)
+ * fails here.
+ */
+class LayeringTest {
+
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `(dev\\.retention[a-z.]*)` \\| [^|]+ \\| ([^|]+) \\|$");
+  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)[.;]");
+
+  /** Names the table uses for what lies outside the project, and their package prefixes. */
+  private static final Map<String, List<String>> EXTERNAL =
+      Map.of(
+          "JDK only", List.of(),
+          "Jackson", List.of("com.fasterxml.jackson."),
+          "AWS SDK", List.of("software.amazon.awssdk."),
+          "JBoss Logging", List.of("org.jboss.logging."),
+          "Quarkus",
+              List.of("io.quarkus.", "io.smallrye.", "jakarta.", "org.eclipse.microprofile."));
+
+  private static Map<String, List<String>> table() throws IOException {
+    Map<String, List<String>> rules = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(Path.of("README.md"))) {
+      Matcher m = ROW.matcher(line.trim());
+      if (m.matches()) {
+        List<String> allowed = new ArrayList<>();
+        for (String name : m.group(2).split(",")) {
+          allowed.add(name.trim());
+        }
+        rules.put(m.group(1), allowed);
+      }
+    }
+    return rules;
+  }
+
+  /** The table's row for a class's package: the longest listed package it is in. */
+  private static String rowOf(String pkg, Map<String, List<String>> rules) {
+    String best = null;
+    for (String row : rules.keySet()) {
+      if ((pkg.equals(row) || pkg.startsWith(row + "."))
+          && (best == null || row.length() > best.length())) {
+        best = row;
+      }
+    }
+    return best;
+  }
+
+  private static boolean allowed(String imported, String row, Map<String, List<String>> rules) {
+    if (imported.startsWith("java.")
+        || imported.startsWith(row + ".")
+        || imported.startsWith(row)) {
+      return true;
+    }
+    for (String name : rules.get(row)) {
+      List<String> prefixes = EXTERNAL.get(name);
+      if (prefixes != null) {
+        for (String prefix : prefixes) {
+          if (imported.startsWith(prefix)) {
+            return true;
+          }
+        }
+      } else {
+        String project = "dev.retention." + name;
+        if (rules.containsKey(project)
+            && (imported.startsWith(project + ".")
+                && rowOf(packageOf(imported), rules).equals(project))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String packageOf(String imported) {
+    // dev.retention.service.score.ScoreApi -> dev.retention.service.score (classes start
+    // upper-case)
+    String[] parts = imported.split("\\.");
+    StringBuilder pkg = new StringBuilder();
+    for (String part : parts) {
+      if (!part.isEmpty() && Character.isUpperCase(part.charAt(0))) {
+        break;
+      }
+      pkg.append(pkg.length() == 0 ? "" : ".").append(part);
+    }
+    return pkg.toString();
+  }
+
+  @Test
+  void everyImportIsAllowedByTheReadmePackageTable() throws IOException {
+    Map<String, List<String>> rules = table();
+    assertTrue(rules.size() >= 10, "the README package table was not found: " + rules.keySet());
+    for (List<String> names : rules.values()) {
+      for (String name : names) {
+        assertTrue(
+            EXTERNAL.containsKey(name) || rules.containsKey("dev.retention." + name),
+            "the package table names '" + name + "', which is neither a package nor a library");
+      }
+    }
+    List<String> violations = new ArrayList<>();
+    Path root = Path.of("src/main/java");
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String pkg = root.relativize(file.getParent()).toString().replace('/', '.');
+        String row = rowOf(pkg, rules);
+        if (row == null) {
+          violations.add(file + ": package " + pkg + " is not in the README's package table");
+          continue;
+        }
+        for (String line : Files.readAllLines(file)) {
+          Matcher m = IMPORT.matcher(line);
+          if (m.find() && !allowed(m.group(1), row, rules)) {
+            violations.add(file + " (" + row + ") imports " + m.group(1));
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), violations);
+  }
+}
