@@ -97,8 +97,14 @@ public final class Metrics {
       List<CurvePoint> roc,
       List<CurvePoint> precisionRecall) {}
 
-  /** Computes every metric. */
+  /** Computes every metric, with lift by decile. */
   public static Evaluation evaluate(double[] probability, int[] labels, double threshold) {
+    return evaluate(probability, labels, threshold, 10);
+  }
+
+  /** Computes every metric, with lift over {@code liftGroups} equal-count groups (10 = deciles). */
+  public static Evaluation evaluate(
+      double[] probability, int[] labels, double threshold, int liftGroups) {
     check(probability, labels);
     long positives = positives(labels);
     int[] order = descending(probability);
@@ -111,7 +117,7 @@ public final class Metrics {
         brier(probability, labels),
         confusion(probability, labels, threshold),
         calibration(probability, labels, 10),
-        lift(probability, labels, order),
+        lift(probability, labels, order, liftGroups),
         curve(probability, labels, order, true),
         curve(probability, labels, order, false));
   }
@@ -257,18 +263,21 @@ public final class Metrics {
 
   public static List<LiftBin> lift(double[] probability, int[] labels) {
     check(probability, labels);
-    return lift(probability, labels, descending(probability));
+    return lift(probability, labels, descending(probability), 10);
   }
 
-  private static List<LiftBin> lift(double[] probability, int[] labels, int[] order) {
+  private static List<LiftBin> lift(double[] probability, int[] labels, int[] order, int groups) {
+    if (groups < 1) {
+      throw new IllegalArgumentException("lift needs at least one group, got " + groups);
+    }
     int n = labels.length;
     long totalPositives = positives(labels);
     double overall = ratio(totalPositives, n);
-    List<LiftBin> out = new ArrayList<>(10);
+    List<LiftBin> out = new ArrayList<>(groups);
     long cumulative = 0;
-    for (int g = 0; g < 10; g++) {
-      int from = (int) ((long) g * n / 10);
-      int to = (int) ((long) (g + 1) * n / 10);
+    for (int g = 0; g < groups; g++) {
+      int from = (int) ((long) g * n / groups);
+      int to = (int) ((long) (g + 1) * n / groups);
       long positives = 0;
       double predicted = 0;
       for (int m = from; m < to; m++) {

@@ -23,6 +23,7 @@ final class ByteCsvScanner {
   private static final int QUOTE_IN_QUOTED = 3;
 
   private final InputStream in;
+  private final ReadLimits limits;
   private byte[] buffer = new byte[1 << 16];
   private int position;
   private int limit;
@@ -33,8 +34,9 @@ final class ByteCsvScanner {
   private int count;
   private Utf8Slice[] cells = new Utf8Slice[16];
 
-  ByteCsvScanner(InputStream in) {
+  ByteCsvScanner(InputStream in, ReadLimits limits) {
     this.in = in;
+    this.limits = limits;
     for (int i = 0; i < cells.length; i++) {
       cells[i] = new Utf8Slice();
     }
@@ -258,6 +260,10 @@ final class ByteCsvScanner {
       position = 0;
     }
     if (limit == buffer.length) {
+      // The whole buffer is one unfinished record: grow it, up to the longest record allowed.
+      if (limit > limits.maxLineBytes()) {
+        throw limits.lineTooLong(recordLine == 0 ? line : recordLine);
+      }
       buffer = Arrays.copyOf(buffer, buffer.length * 2);
     }
     int read = in.read(buffer, limit, buffer.length - limit);

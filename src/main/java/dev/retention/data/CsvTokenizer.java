@@ -12,6 +12,8 @@ import java.util.Arrays;
 public final class CsvTokenizer {
 
   private final Reader in;
+  private final int maxRecordChars;
+  private final ReadLimits limits;
   private final char[] buffer = new char[64 * 1024];
   private int position;
   private int limit;
@@ -23,8 +25,19 @@ public final class CsvTokenizer {
   private int count;
   private final StringBuilder field = new StringBuilder(32);
 
+  /** A tokenizer with the default limits. */
   public CsvTokenizer(Reader in) {
+    this(in, ReadLimits.defaults());
+  }
+
+  /**
+   * @param limits a record longer than {@link ReadLimits#maxLineBytes()} characters (never more
+   *     than its UTF-8 bytes) fails with an {@link ExportException}
+   */
+  public CsvTokenizer(Reader in, ReadLimits limits) {
     this.in = in;
+    this.limits = limits;
+    this.maxRecordChars = limits.maxLineBytes();
   }
 
   /**
@@ -39,6 +52,28 @@ public final class CsvTokenizer {
       return value;
     }
     return '"' + value.replace("\"", "\"\"") + '"';
+  }
+
+  /**
+   * A text cell for a CSV that people open in a spreadsheet: neutralised against formula injection
+   * (OWASP, "CSV Injection": a cell starting with {@code =}, {@code +}, {@code -}, {@code @}, a tab
+   * or a carriage return gets a leading single quote, so the spreadsheet shows it as text instead
+   * of running it), then {@linkplain #quote quoted}. Only for text cells: numbers written by the
+   * product are never neutralised.
+   */
+  public static String textCell(String value) {
+    if (!value.isEmpty()) {
+      char first = value.charAt(0);
+      if (first == '='
+          || first == '+'
+          || first == '-'
+          || first == '@'
+          || first == '\t'
+          || first == '\r') {
+        return quote("'" + value);
+      }
+    }
+    return quote(value);
   }
 
   /** The physical line on which the last returned record started (1-based). */
@@ -73,6 +108,7 @@ public final class CsvTokenizer {
   private String[] record(int firstChar) throws IOException {
     count = 0;
     field.setLength(0);
+    int chars = 0;
     boolean quoted = false;
     boolean wasQuoted = false;
     int c = firstChar;
@@ -111,6 +147,9 @@ public final class CsvTokenizer {
         return Arrays.copyOf(fields, count);
       } else if (c != '\r') {
         field.append((char) c);
+      }
+      if (++chars > maxRecordChars) {
+        throw limits.lineTooLong(recordLine);
       }
       c = read();
     }

@@ -78,7 +78,6 @@ public final class FeatureExportReader {
         acc.rejections.read(),
         acc.rejections.rejected(),
         acc.rejections.reasons(),
-        acc.rejections.reasonsWithoutValues(),
         List.copyOf(ignored));
   }
 
@@ -173,11 +172,7 @@ public final class FeatureExportReader {
       String[] cells = source.cells();
       int label = parseLabel(cells[labelIndex]);
       if (label < 0) {
-        rejections.reject(
-            source.line(),
-            labelIndex,
-            cells[labelIndex],
-            "label must be 1/0, true/false or yes/no");
+        rejections.reject(source.line(), labelIndex, "label must be 1/0, true/false or yes/no");
         return;
       }
       for (int f = 0; f < featureIndex.length; f++) {

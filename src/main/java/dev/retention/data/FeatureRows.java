@@ -18,11 +18,7 @@ public final class FeatureRows {
   }
 
   /** What was read and rejected. */
-  public record Result(
-      long rowsRead,
-      long rowsRejected,
-      List<String> rejections,
-      List<String> rejectionsWithoutValues) {}
+  public record Result(long rowsRead, long rowsRejected, List<String> rejections) {}
 
   private FeatureRows() {}
 
@@ -80,10 +76,6 @@ public final class FeatureRows {
       consumer.accept(cells[id].trim(), values);
     }
     rejections.checkShare(maxRejectedShare, "nothing was scored");
-    return new Result(
-        rejections.read(),
-        rejections.rejected(),
-        rejections.reasons(),
-        rejections.reasonsWithoutValues());
+    return new Result(rejections.read(), rejections.rejected(), rejections.reasons());
   }
 }

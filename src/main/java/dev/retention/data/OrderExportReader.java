@@ -36,8 +36,7 @@ public final class OrderExportReader {
       RfmFeatures.Columns columns,
       long rowsRead,
       long rowsRejected,
-      List<String> rejections,
-      List<String> rejectionsWithoutValues) {}
+      List<String> rejections) {}
 
   private OrderExportReader() {}
 
@@ -59,7 +58,8 @@ public final class OrderExportReader {
       return rows.result(schema);
     }
     // CSV, the common and the largest exports: cells are read as bytes, without a string each.
-    ByteCsvScanner scanner = new ByteCsvScanner(new BufferedInputStream(format.decode(raw)));
+    ByteCsvScanner scanner =
+        new ByteCsvScanner(new BufferedInputStream(format.decode(raw)), format.limits());
     if (!scanner.next()) {
       throw new ExportException("the export is empty: no header line");
     }
@@ -133,23 +133,23 @@ public final class OrderExportReader {
       }
       int day = dates.epochDay(dateText);
       if (day == DateParser.INVALID) {
-        rejections.reject(line, date, dateText.toString(), "not a date (yyyy-MM-dd)");
+        rejections.reject(line, date, "not a date (yyyy-MM-dd)");
         return;
       }
       if (day > latest) {
-        rejections.reject(line, date, dateText.toString(), "a future date, after " + latestAllowed);
+        rejections.reject(line, date, "a future date, after " + latestAllowed);
         return;
       }
       double value = number(cells[amount]);
       if (Double.isNaN(value)) {
-        rejections.reject(line, amount, text(cells[amount]), "not a finite number");
+        rejections.reject(line, amount, "not a finite number");
         return;
       }
       float itemCount = Float.NaN;
       if (items >= 0 && !blank(cells[items])) {
         double n = number(cells[items]);
         if (!(n >= 0)) {
-          rejections.reject(line, items, text(cells[items]), "not a non-negative number");
+          rejections.reject(line, items, "not a non-negative number");
           return;
         }
         itemCount = (float) n;
@@ -172,8 +172,7 @@ public final class OrderExportReader {
           new RfmFeatures.Columns(items >= 0, status >= 0, channel >= 0),
           rejections.read(),
           rejections.rejected(),
-          rejections.reasons(),
-          rejections.reasonsWithoutValues());
+          rejections.reasons());
     }
   }
 
@@ -182,10 +181,6 @@ public final class OrderExportReader {
       return "";
     }
     return cell instanceof Utf8Slice slice ? slice.trim() : cell.toString().trim();
-  }
-
-  private static String text(CharSequence cell) {
-    return cell == null ? null : cell.toString();
   }
 
   private static int required(List<String> columns, String name, String what) {

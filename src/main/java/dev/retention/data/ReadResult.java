@@ -10,8 +10,8 @@ import java.util.List;
  * @param labels 0/1 per accepted row
  * @param rowsRead data rows seen (accepted + rejected)
  * @param rowsRejected rows skipped for a bad value
- * @param rejections the first {@link Rejections#MAX_REASONS} reasons (line, column, value)
- * @param rejectionsWithoutValues the same reasons without the offending values, for logs
+ * @param rejections the first {@link Rejections#MAX_REASONS} reasons (line, column, problem; never
+ *     a value)
  * @param ignoredColumns columns left out as non-numeric or excluded
  */
 public record ReadResult(
@@ -20,5 +20,4 @@ public record ReadResult(
     long rowsRead,
     long rowsRejected,
     List<String> rejections,
-    List<String> rejectionsWithoutValues,
     List<String> ignoredColumns) {}

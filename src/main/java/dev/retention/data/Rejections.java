@@ -6,20 +6,16 @@ import java.util.Locale;
 
 /**
  * Bad-row bookkeeping shared by the export readers: counts every row read and rejected, keeps the
- * first {@link #MAX_REASONS} reasons twice (with the offending value for the model's provenance,
- * without it for error messages and logs, which never carry customer values), and applies the
- * rejected-share limit.
+ * first {@link #MAX_REASONS} reasons (line, column and problem, never the offending value: reasons
+ * go into the model, the report, error messages and logs), and applies the rejected-share limit.
  */
-final class Rejections {
+public final class Rejections {
 
   /** Rejection reasons kept. */
   public static final int MAX_REASONS = 20;
 
-  private static final int MAX_VALUE_CHARS = 40;
-
   private final List<String> columns;
   private final List<String> reasons = new ArrayList<>();
-  private final List<String> reasonsWithoutValues = new ArrayList<>();
   private long read;
   private long rejected;
 
@@ -43,20 +39,14 @@ final class Rejections {
     return List.copyOf(reasons);
   }
 
-  List<String> reasonsWithoutValues() {
-    return List.copyOf(reasonsWithoutValues);
-  }
-
   /** A row that could not be split into cells. */
   void rejectRow(long line, String problem) {
-    String reason = "line " + line + ": " + problem;
-    reject(reason, reason);
+    reject("line " + line + ": " + problem);
   }
 
   /** A cell without a value. */
   void rejectMissing(long line, int column) {
-    String reason = "line " + line + ", column '" + columns.get(column) + "': missing value";
-    reject(reason, reason);
+    reject("line " + line + ", column '" + columns.get(column) + "': missing value");
   }
 
   /**
@@ -72,31 +62,25 @@ final class Rejections {
     try {
       value = Numbers.parse(cell);
     } catch (NumberFormatException e) {
-      reject(line, column, cell, "not a number");
+      reject(line, column, "not a number");
       return Double.NaN;
     }
     if (!Double.isFinite(value)) {
-      reject(line, column, cell, "not a finite number");
+      reject(line, column, "not a finite number");
       return Double.NaN;
     }
     return value;
   }
 
-  /** A cell with a bad value. */
-  void reject(long line, int column, String value, String problem) {
-    String shown = value == null ? "null" : value;
-    if (shown.length() > MAX_VALUE_CHARS) {
-      shown = shown.substring(0, MAX_VALUE_CHARS) + "...";
-    }
-    String where = "line " + line + ", column '" + columns.get(column) + "'";
-    reject(where + ", value '" + shown + "': " + problem, where + ": " + problem);
+  /** A cell with a bad value: named by line and column, the value itself is not kept. */
+  void reject(long line, int column, String problem) {
+    reject("line " + line + ", column '" + columns.get(column) + "': " + problem);
   }
 
-  private void reject(String reason, String reasonWithoutValue) {
+  private void reject(String reason) {
     rejected++;
     if (reasons.size() < MAX_REASONS) {
       reasons.add(reason);
-      reasonsWithoutValues.add(reasonWithoutValue);
     }
   }
 
@@ -122,7 +106,7 @@ final class Rejections {
               100 * share,
               100 * maxShare,
               outcome,
-              reasonsWithoutValues));
+              reasons));
     }
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -38,7 +37,9 @@ abstract class RowSource {
   static RowSource open(InputStream raw, ExportFormat format, int sampleRows) throws IOException {
     Reader text = new InputStreamReader(format.decode(raw), StandardCharsets.UTF_8.newDecoder());
     RowSource source =
-        format.kind() == ExportFormat.Kind.CSV ? csv(text) : jsonLines(text, sampleRows);
+        format.kind() == ExportFormat.Kind.CSV
+            ? csv(text, format.limits())
+            : jsonLines(text, sampleRows, format.limits());
     checkHeader(source.columns());
     return source;
   }
@@ -55,21 +56,21 @@ abstract class RowSource {
     }
   }
 
-  static RowSource csv(Reader reader) throws IOException {
-    return new Csv(reader);
+  static RowSource csv(Reader reader, ReadLimits limits) throws IOException {
+    return new Csv(reader, limits);
   }
 
   /** JSON Lines: the columns are the keys of the first {@code sampleRows} objects, in order. */
-  static RowSource jsonLines(Reader reader, int sampleRows) throws IOException {
-    return new JsonLines(reader, sampleRows);
+  static RowSource jsonLines(Reader reader, int sampleRows, ReadLimits limits) throws IOException {
+    return new JsonLines(reader, sampleRows, limits);
   }
 
   private static final class Csv extends RowSource {
     private final CsvTokenizer tokenizer;
     private final List<String> columns;
 
-    Csv(Reader reader) throws IOException {
-      tokenizer = new CsvTokenizer(reader);
+    Csv(Reader reader, ReadLimits limits) throws IOException {
+      tokenizer = new CsvTokenizer(reader, limits);
       String[] header = tokenizer.next();
       if (header == null) {
         throw new ExportException("the export is empty: no header line");
@@ -100,9 +101,62 @@ abstract class RowSource {
     }
   }
 
+  /**
+   * Lines of a character stream, each at most {@link ReadLimits#maxLineBytes()} characters: a
+   * longer one fails the read rather than growing a string without bound.
+   */
+  static final class BoundedLines {
+    private final Reader in;
+    private final ReadLimits limits;
+    private final char[] buffer = new char[64 * 1024];
+    private final StringBuilder pending = new StringBuilder();
+    private int position;
+    private int limit;
+
+    BoundedLines(Reader in, ReadLimits limits) {
+      this.in = in;
+      this.limits = limits;
+    }
+
+    /** The next line without its line break, or null at the end. */
+    String readLine(long lineNumber) throws IOException {
+      pending.setLength(0);
+      while (true) {
+        if (position == limit) {
+          limit = in.read(buffer, 0, buffer.length);
+          position = 0;
+          if (limit <= 0) {
+            limit = 0;
+            return pending.length() == 0 ? null : strip(pending.toString());
+          }
+        }
+        int start = position;
+        while (position < limit && buffer[position] != '\n') {
+          position++;
+        }
+        if (pending.length() + (position - start) > limits.maxLineBytes()) {
+          throw limits.lineTooLong(lineNumber);
+        }
+        if (position < limit) {
+          String text =
+              pending.length() == 0
+                  ? new String(buffer, start, position - start)
+                  : pending.append(buffer, start, position - start).toString();
+          position++; // the line feed
+          return strip(text);
+        }
+        pending.append(buffer, start, position - start);
+      }
+    }
+
+    private static String strip(String text) {
+      return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    }
+  }
+
   private static final class JsonLines extends RowSource {
     private static final JsonFactory FACTORY = new JsonFactory();
-    private final BufferedReader reader;
+    private final BoundedLines reader;
     private final List<String> columns = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
     private final List<Map<String, String>> sampled = new ArrayList<>();
@@ -111,8 +165,8 @@ abstract class RowSource {
     private int replay;
     private long line;
 
-    JsonLines(Reader reader, int sampleRows) throws IOException {
-      this.reader = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 64 * 1024);
+    JsonLines(Reader reader, int sampleRows, ReadLimits limits) throws IOException {
+      this.reader = new BoundedLines(reader, limits);
       // The column set is the union of the keys of the first rows, in first-seen order.
       while (sampled.size() < sampleRows) {
         String text = nextLine();
@@ -160,7 +214,7 @@ abstract class RowSource {
 
     private String nextLine() throws IOException {
       while (true) {
-        String text = reader.readLine();
+        String text = reader.readLine(line + 1);
         if (text == null) {
           return null;
         }

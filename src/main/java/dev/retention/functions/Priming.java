@@ -7,6 +7,7 @@ import dev.retention.model.Scorer;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.train.TrainingService;
+import dev.retention.training.MinimumData;
 import dev.retention.training.NonLinearOptions;
 import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
@@ -60,7 +61,8 @@ public class Priming {
    * fixed synthetic rows (no customer data, no network): the classes a first request needs.
    */
   static void exerciseModelPath() {
-    int n = 64;
+    // Enough rows for the privacy floor (the held-out split alone holds the minimum segment size).
+    int n = 600;
     double[] data = new double[n * 2];
     int[] labels = new int[n];
     for (int i = 0; i < n; i++) {
@@ -74,7 +76,8 @@ public class Priming {
             TrainingOptions.defaults()
                 .withK(2)
                 .withKMeans(k -> k.withNInit(1))
-                .withNonLinear(o -> o.withMode(NonLinearOptions.Mode.OFF)),
+                .withNonLinear(o -> o.withMode(NonLinearOptions.Mode.OFF))
+                .withMinimum(new MinimumData(1, 1)),
             new Trainer.Identity("priming", "priming", Instant.EPOCH));
     Scorer scorer = Scorer.of(ModelJson.read(ModelJson.write(model)));
     scorer.score(new double[] {1.0, 2.0});

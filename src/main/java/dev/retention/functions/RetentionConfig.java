@@ -42,6 +42,16 @@ public interface RetentionConfig {
     Optional<URI> endpointOverride();
 
     boolean pathStyle();
+
+    Duration connectTimeout();
+
+    Duration socketTimeout();
+
+    Duration apiCallAttemptTimeout();
+
+    Duration apiCallTimeout();
+
+    int maxAttempts();
   }
 
   /** Feature exports. */
@@ -57,6 +67,10 @@ public interface RetentionConfig {
     Optional<List<String>> excludeColumns();
 
     double maxRejectedShare();
+
+    int maxLineBytes();
+
+    double maxGzipRatio();
   }
 
   /** Orders exports: turned into customer features and labels (RFM) before training. */
@@ -127,6 +141,9 @@ public interface RetentionConfig {
   /** The score API. */
   interface Score {
     Duration cacheTtl();
+
+    /** The most a model refresh (pointer and model) may take before the last good model serves. */
+    Duration refreshTimeout();
 
     int maxBatch();
 

@@ -34,7 +34,8 @@ public record S3Event(@JsonProperty("Records") List<Record> records) {
               record.s3().bucket().name(),
               S3ObjectRef.decodeKey(object.key()),
               object.eTag(),
-              object.versionId()));
+              object.versionId(),
+              object.sequencer()));
     }
     return objects;
   }
@@ -58,7 +59,8 @@ public record S3Event(@JsonProperty("Records") List<Record> records) {
    * @param eTag entity tag
    * @param versionId version id on versioned buckets
    * @param size bytes
+   * @param sequencer orders the events of one key
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record S3Object(String key, String eTag, String versionId, Long size) {}
+  public record S3Object(String key, String eTag, String versionId, Long size, String sequencer) {}
 }

@@ -2,6 +2,7 @@ package dev.retention.functions;
 
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;
+import dev.retention.data.ReadLimits;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
@@ -43,7 +44,16 @@ public class Services {
   Bucket bucket(RetentionConfig mapping) {
     RetentionConfig.S3 s3 = mapping.s3();
     return S3Clients.open(
-        new S3Settings(s3.bucket(), s3.region(), s3.endpointOverride(), s3.pathStyle()));
+        new S3Settings(
+            s3.bucket(),
+            s3.region(),
+            s3.endpointOverride(),
+            s3.pathStyle(),
+            s3.connectTimeout(),
+            s3.socketTimeout(),
+            s3.apiCallAttemptTimeout(),
+            s3.apiCallTimeout(),
+            s3.maxAttempts()));
   }
 
   void close(@Disposes Bucket bucket) {
@@ -66,7 +76,9 @@ public class Services {
   @Singleton
   ScoreApi scoring(ModelStore store, RetentionConfig mapping) {
     ScoreSettings settings = scoreSettings(mapping);
-    return new ScoreApi(new ModelCache(store, settings.cacheTtl(), System::nanoTime), settings);
+    return new ScoreApi(
+        new ModelCache(store, settings.cacheTtl(), settings.refreshTimeout(), System::nanoTime),
+        settings);
   }
 
   @Produces
@@ -82,6 +94,7 @@ public class Services {
         mapping.batch().outputPrefix(),
         train.schema(),
         train.ordersSchema(),
+        train.limits(),
         new RfmOptions(train.rfm().labelWindowDays(), mapping.batch().asOf().orElse(null)));
   }
 
@@ -121,7 +134,8 @@ public class Services {
             segments.recencyFeature(),
             segments.frequencyFeature(),
             segments.monetaryFeature()),
-        playbook(mapping));
+        playbook(mapping),
+        new ReadLimits(export.maxLineBytes(), export.maxGzipRatio()));
   }
 
   static Playbook playbook(RetentionConfig config) {
@@ -133,6 +147,6 @@ public class Services {
 
   static ScoreSettings scoreSettings(RetentionConfig mapping) {
     RetentionConfig.Score s = mapping.score();
-    return new ScoreSettings(s.cacheTtl(), s.maxBatch(), s.maxBodyBytes());
+    return new ScoreSettings(s.cacheTtl(), s.refreshTimeout(), s.maxBatch(), s.maxBodyBytes());
   }
 }

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param provenance parameters, counts, durations, warnings
  * @param derivation how the features were derived from orders, or null for a feature export
  * @param playbook risk bands and the suggested action per segment and band (null in 1.0 files)
+ * @param order where this model stands among the models of its name (null in files before 1.2)
  */
 public record RetentionModel(
     String schemaVersion,
@@ -39,20 +40,26 @@ public record RetentionModel(
     List<Segment> segments,
     Provenance provenance,
     Derivation derivation,
-    Playbook playbook) {
+    Playbook playbook,
+    ModelOrder order) {
 
-  /** The schema version this code writes: 1.1 added derivation, playbook and segment privacy. */
-  public static final String SCHEMA_VERSION = "1.1";
+  /**
+   * The schema version this code writes: 1.1 added derivation, playbook and segment privacy; 1.2
+   * the model order, feature ranges over the minimum size (low/high instead of min/max) and the
+   * merges of small segments.
+   */
+  public static final String SCHEMA_VERSION = "1.2";
 
   /**
    * One input feature and its standardization: {@code z = (t(x) - mean) / std}, {@code t = log1p}
    * when {@code log1p}.
    *
-   * @param min smallest raw value seen in training
-   * @param max largest raw value seen in training
+   * @param low the mean of the lowest values in training, over as many customers as the minimum
+   *     segment size (never one customer's minimum)
+   * @param high the mean of the highest values, likewise
    */
   public record Feature(
-      String name, boolean log1p, double mean, double std, double min, double max) {}
+      String name, boolean log1p, double mean, double std, double low, double high) {}
 
   /**
    * K-means segmentation.
@@ -64,6 +71,7 @@ public record RetentionModel(
    * @param iterations Lloyd iterations of the winning restart
    * @param converged whether it converged before maxIter
    * @param kSearch curves and the choice of K, or null when K was configured
+   * @param merges segments below the minimum size merged before publishing, one note each
    */
   public record Segmentation(
       int k,
@@ -72,7 +80,8 @@ public record RetentionModel(
       double inertia,
       int iterations,
       boolean converged,
-      KSearch kSearch) {}
+      KSearch kSearch,
+      List<String> merges) {}
 
   /**
    * How K was chosen: every K tried, its inertia (elbow) and silhouette curves, and the rule.

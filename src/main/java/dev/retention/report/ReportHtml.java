@@ -145,6 +145,13 @@ public final class ReportHtml {
           "<p class=\"note\">Segments below the minimum size are reported only together with"
               + " their nearest larger segment; such rows list every segment they cover.</p>");
     }
+    List<String> merges = model.segmentation().merges();
+    if (merges != null && !merges.isEmpty()) {
+      out.append(
+          "<p class=\"note\">No segment is published with fewer customers than the minimum"
+              + " size: ");
+      out.append(Html.escape(String.join("; ", merges))).append(".</p>");
+    }
     List<String> names = profiles.stream().map(RetentionModel.Segment::name).toList();
     double[] share = profiles.stream().mapToDouble(RetentionModel.Segment::share).toArray();
     double[] rate = profiles.stream().mapToDouble(RetentionModel.Segment::repurchaseRate).toArray();
@@ -429,7 +436,8 @@ public final class ReportHtml {
       }
     }
     out.append("<div class=\"table\"><table><thead><tr><th class=\"text\">Feature</th>")
-        .append("<th class=\"text\">Meaning</th><th>Min</th><th>Max</th><th>log1p</th>")
+        .append("<th class=\"text\">Meaning</th><th>Low (mean of the lowest)</th>")
+        .append("<th>High (mean of the highest)</th><th>log1p</th>")
         .append("<th>Scaling mean</th><th>Scaling std</th></tr></thead><tbody>");
     for (RetentionModel.Feature f : model.features()) {
       out.append("<tr><td>")
@@ -437,9 +445,9 @@ public final class ReportHtml {
           .append("</td><td class=\"text\">")
           .append(Html.escape(meanings.getOrDefault(f.name(), "")))
           .append("</td><td>")
-          .append(Svg.number(f.min()))
+          .append(Svg.number(f.low()))
           .append("</td><td>")
-          .append(Svg.number(f.max()))
+          .append(Svg.number(f.high()))
           .append("</td><td>")
           .append(f.log1p() ? "yes" : "")
           .append("</td><td>")

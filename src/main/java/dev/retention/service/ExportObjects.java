@@ -2,6 +2,7 @@ package dev.retention.service;
 
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
+import dev.retention.data.ReadLimits;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ObjectInfo;
 import java.time.LocalDate;
@@ -18,9 +19,11 @@ public final class ExportObjects {
   private ExportObjects() {}
 
   /**
-   * Handles every object. An object whose export is bad is logged as {@code failedEvent} and the
-   * next one is handled; then all failures are thrown together, so the invocation fails visibly
-   * (retry policy and on-failure destination apply) and names each object.
+   * Handles every object independently. An object that fails, for whatever reason (a bad export, a
+   * storage fault, a corrupt model), is logged as {@code failedEvent} and the next one is handled;
+   * then all failures are thrown together, so the invocation fails visibly (retry policy and
+   * on-failure destination apply) and names each object. Errors of the JVM itself (out of memory)
+   * are not caught: the runtime must not go on in an unknown state.
    */
   public static <T> List<T> each(
       List<S3ObjectRef> objects,
@@ -33,10 +36,22 @@ public final class ExportObjects {
     for (S3ObjectRef object : objects) {
       try {
         results.add(handler.apply(object));
-      } catch (ExportException | IllegalArgumentException e) {
+      } catch (RuntimeException e) {
         String source = source(object);
-        Log.event(log, Logger.Level.ERROR, failedEvent, "source", source, "reason", e.getMessage());
-        failures.add(source + ": " + e.getMessage());
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Log.event(
+            log,
+            Logger.Level.ERROR,
+            failedEvent,
+            "source",
+            source,
+            "reason",
+            reason,
+            "kind",
+            e instanceof ExportException || e instanceof IllegalArgumentException
+                ? "input"
+                : "storage-or-internal");
+        failures.add(source + ": " + reason);
       }
     }
     if (!failures.isEmpty()) {
@@ -70,15 +85,23 @@ public final class ExportObjects {
 
   /**
    * Checks what both S3-triggered functions check before reading an export: the configured bucket,
-   * a key under their prefix, a supported suffix, and that the object still exists.
+   * a safe key under their prefix(es), a supported suffix, and that the object the event names is
+   * still there: exactly its version (by version id on a versioned bucket), or, on an unversioned
+   * bucket, an object whose ETag is still the event's. An object overwritten since its event is
+   * skipped as superseded: the overwrite has its own event, which handles it.
    *
    * @param underPrefix whether the key is under the function's prefix(es)
    * @param prefixes how to name those prefixes in the skip reason
+   * @param limits what reading the export may cost
    */
   public static Target target(
-      Bucket bucket, S3ObjectRef object, boolean underPrefix, String prefixes) {
+      Bucket bucket, S3ObjectRef object, boolean underPrefix, String prefixes, ReadLimits limits) {
     if (!object.bucket().equals(bucket.name())) {
       return Target.skip("bucket is not the configured bucket " + bucket.name());
+    }
+    String unsafe = unsafeKey(object.key());
+    if (unsafe != null) {
+      return Target.skip("refused: the key " + unsafe);
     }
     if (!underPrefix) {
       return Target.skip("key is outside the " + prefixes);
@@ -87,10 +110,46 @@ public final class ExportObjects {
     if (format.isEmpty()) {
       return Target.skip("unsupported suffix; expected one of " + ExportFormat.SUFFIXES);
     }
-    Optional<ObjectInfo> found = bucket.head(object.key());
+    Optional<ObjectInfo> found = bucket.head(object.key(), object.versionId());
     if (found.isEmpty()) {
-      return Target.skip("the object no longer exists");
+      return Target.skip(
+          object.versionId() == null
+              ? "the object no longer exists"
+              : "version " + object.versionId() + " of the object no longer exists");
     }
-    return new Target(found.get(), format.get(), null);
+    ObjectInfo info = found.get();
+    if (object.etag() != null && info.etag() != null && !object.etag().equals(info.etag())) {
+      return Target.skip(
+          "superseded: the object changed after this event (ETag "
+              + object.etag()
+              + ", now "
+              + info.etag()
+              + "); the newer object's own event handles it");
+    }
+    // An event without a version id on a versioned bucket: pin the version HEAD found.
+    return new Target(info, format.get().withLimits(limits), null);
+  }
+
+  /**
+   * Why a key may not be used to derive other keys from (it could leave its prefix), or null when
+   * it is safe: no empty, {@code .} or {@code ..} segment, no leading slash, no backslash or
+   * control character.
+   */
+  public static String unsafeKey(String key) {
+    if (key.isEmpty() || key.startsWith("/")) {
+      return "starts with '/' or is empty";
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\\') {
+        return "holds a control character or a backslash";
+      }
+    }
+    for (String segment : key.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return "has an empty, '.' or '..' path segment";
+      }
+    }
+    return null;
   }
 }

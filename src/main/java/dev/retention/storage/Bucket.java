@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -53,9 +55,17 @@ public final class Bucket implements AutoCloseable {
    * empty when it does not exist.
    */
   public Optional<ObjectInfo> head(String key, String versionId) {
+    return head(key, versionId, null);
+  }
+
+  /** {@link #head(String, String)} within {@code timeout} (null: the client's own). */
+  public Optional<ObjectInfo> head(String key, String versionId, Duration timeout) {
     HeadObjectRequest.Builder request = HeadObjectRequest.builder().bucket(name).key(key);
     if (versionId != null) {
       request.versionId(versionId);
+    }
+    if (timeout != null) {
+      request.overrideConfiguration(o -> o.apiCallTimeout(positive(timeout)));
     }
     try {
       HeadObjectResponse head = s3.headObject(request.build());
@@ -101,8 +111,17 @@ public final class Bucket implements AutoCloseable {
 
   /** A whole small object (a model, a pointer) and its ETag, or empty when it does not exist. */
   public Optional<Stored> read(String key) {
-    Read read = readIfChanged(key, null);
+    return read(key, null);
+  }
+
+  /** {@link #read(String)} within {@code timeout} (null: the client's own). */
+  public Optional<Stored> read(String key, Duration timeout) {
+    Read read = readIfChanged(key, null, timeout);
     return read.status() == Read.Status.FOUND ? Optional.of(read.stored()) : Optional.empty();
+  }
+
+  private static Duration positive(Duration timeout) {
+    return timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
   }
 
   /**
@@ -110,9 +129,22 @@ public final class Bucket implements AutoCloseable {
    * GET: an unchanged object costs one 304 and no body).
    */
   public Read readIfChanged(String key, String knownEtag) {
+    return readIfChanged(key, knownEtag, null);
+  }
+
+  /**
+   * {@link #readIfChanged(String, String)} that gives up after {@code timeout} (retries included):
+   * for callers that must answer within a budget, such as the score function's model refresh.
+   *
+   * @param timeout the whole call's limit, or null for the client's own
+   */
+  public Read readIfChanged(String key, String knownEtag, Duration timeout) {
     GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(name).key(key);
     if (knownEtag != null) {
       request.ifNoneMatch("\"" + knownEtag + "\"");
+    }
+    if (timeout != null) {
+      request.overrideConfiguration(o -> o.apiCallTimeout(positive(timeout)));
     }
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build())) {
       GetObjectResponse response = in.response();
@@ -141,6 +173,62 @@ public final class Bucket implements AutoCloseable {
           RequestBody.fromBytes(bytes));
     } catch (SdkException e) {
       throw failure("PUT", key, e);
+    }
+  }
+
+  /**
+   * Writes a small object only if no object has its key ({@code If-None-Match: *}, atomic on S3 and
+   * s3proxy).
+   *
+   * @return false when the key already exists (412), nothing written; note that an SDK retry of a
+   *     write whose answer was lost also sees 412, so callers treat "exists" as "maybe mine"
+   */
+  public boolean putIfAbsent(String key, byte[] bytes, String contentType) {
+    return conditionalPut(
+        PutObjectRequest.builder().bucket(name).key(key).contentType(contentType).ifNoneMatch("*"),
+        key,
+        bytes);
+  }
+
+  /**
+   * Replaces a small object only if its ETag is still {@code etag} ({@code If-Match}: atomic on S3;
+   * s3proxy checks it but does not lock between the check and the write).
+   *
+   * @return false when the object changed or disappeared (412 or 404), nothing written
+   */
+  public boolean putIfMatch(String key, byte[] bytes, String contentType, String etag) {
+    return conditionalPut(
+        PutObjectRequest.builder()
+            .bucket(name)
+            .key(key)
+            .contentType(contentType)
+            .ifMatch("\"" + etag + "\""),
+        key,
+        bytes);
+  }
+
+  private boolean conditionalPut(PutObjectRequest.Builder request, String key, byte[] bytes) {
+    try {
+      s3.putObject(request.build(), RequestBody.fromBytes(bytes));
+      return true;
+    } catch (SdkException e) {
+      if (e instanceof S3Exception s
+          && (s.statusCode() == 412 || s.statusCode() == 409 || s.statusCode() == 404)) {
+        // 409 ConditionalRequestConflict: a concurrent conditional write won; read and retry.
+        return false;
+      }
+      throw failure("conditional PUT", key, e);
+    }
+  }
+
+  /** Deletes an object (no error when it does not exist). */
+  public void delete(String key) {
+    try {
+      s3.deleteObject(DeleteObjectRequest.builder().bucket(name).key(key).build());
+    } catch (SdkException e) {
+      if (!isNotFound(e)) {
+        throw failure("DELETE", key, e);
+      }
     }
   }
 

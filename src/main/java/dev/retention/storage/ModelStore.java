@@ -6,23 +6,37 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.model.ModelFormatException;
 import dev.retention.model.ModelJson;
+import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Models in a {@link Bucket}: {@code <prefix><modelName>/<version>.json} for each version, its
  * operator report at {@code <prefix><modelName>/<version>/report.html}, and {@code
- * <prefix><modelName>/latest.json}, a small pointer to the current version.
+ * <prefix><modelName>/latest.json}, a small pointer to the live version.
  *
- * <p>Publishing writes the report, then the version, then the pointer, so a reader that follows the
- * pointer always finds the model it names and its report. Readers poll the pointer with a
- * conditional GET on its ETag: an unchanged model costs one 304.
+ * <p><b>Publish order.</b> The report, then the version (created only if absent), then the pointer:
+ * a reader that follows the pointer always finds the model it names and that model's report, and a
+ * version file always has its report. A failure after the report and before the version deletes the
+ * report again, so a failed training leaves no orphan; a failure at the pointer leaves a complete
+ * version that is not yet live, which the retry of the same event makes live.
+ *
+ * <p><b>Forward only.</b> The pointer records the live model's {@link ModelOrder}; it is moved only
+ * to a newer model, with a conditional write on its ETag ({@code If-None-Match: *} when there is
+ * none yet), re-read and retried until it holds the newest of the competitors. On S3 the
+ * conditional write is atomic; on a server that checks {@code If-Match} without locking (s3proxy),
+ * two overlapping writers may both succeed, and the re-read after each write lets the newer one
+ * write again, so the pointer still ends at the newest model (it may point at the older one for the
+ * moment between the two writes, never at a missing object).
  */
 public final class ModelStore {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int POINTER_ATTEMPTS = 10;
 
   private final Bucket bucket;
   private final String prefix;
@@ -65,36 +79,180 @@ public final class ModelStore {
     return bucket.read(versionKey(version)).map(stored -> ModelJson.read(stored.bytes()));
   }
 
-  /**
-   * Writes the report, then the model under its version, then points latest.json at it: whoever
-   * sees a version in latest.json also finds its report. Returns the model key.
-   */
-  public String publish(RetentionModel model, String reportHtml) {
-    bucket.put(
-        reportKey(model.version()),
-        reportHtml.getBytes(StandardCharsets.UTF_8),
-        "text/html; charset=utf-8");
-    String key = versionKey(model.version());
-    bucket.put(key, ModelJson.write(model), "application/json");
-    pointLatestAt(model);
-    return key;
+  /** What became of {@code latest.json} when a model was published. */
+  public enum Pointer {
+    /** It now points at this model. */
+    MOVED,
+    /** It already pointed at this model (a redelivered or retried event). */
+    ALREADY_LIVE,
+    /** A newer model is live: this one is published as a version and the pointer left alone. */
+    NEWER_IS_LIVE
   }
 
-  /** Points latest.json at an already published model. */
-  public void pointLatestAt(RetentionModel model) {
+  /**
+   * The outcome of a publish.
+   *
+   * @param modelKey key of the model version
+   * @param pointer what happened to latest.json
+   * @param liveVersion the version latest.json points at afterwards
+   */
+  public record Published(String modelKey, Pointer pointer, String liveVersion) {}
+
+  /**
+   * Publishes a new version: its report, the version itself, then the pointer if the model is newer
+   * than the live one.
+   *
+   * @throws StorageException when a write fails; no report is left without its version
+   */
+  public Published publish(RetentionModel model, String reportHtml) {
+    String report = reportKey(model.version());
+    String key = versionKey(model.version());
+    bucket.put(report, reportHtml.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+    try {
+      // Absent: written. Present: an earlier attempt of the same export (a retried write whose
+      // answer was lost, or a concurrent redelivery) wrote the same version.
+      bucket.putIfAbsent(key, ModelJson.write(model), "application/json");
+    } catch (StorageException e) {
+      removeOrphanReport(report, key, e);
+      throw e;
+    }
+    return advanceLatest(model);
+  }
+
+  /**
+   * Finishes what an earlier attempt of a published version may have left undone: its report
+   * (written again when missing) and the pointer (moved if the model is newer than the live one).
+   * Idempotent.
+   */
+  public Published complete(RetentionModel model, Supplier<String> reportHtml) {
+    String report = reportKey(model.version());
+    if (bucket.head(report).isEmpty()) {
+      bucket.put(
+          report, reportHtml.get().getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+    }
+    return advanceLatest(model);
+  }
+
+  private void removeOrphanReport(String report, String key, StorageException cause) {
+    try {
+      if (bucket.head(key).isEmpty()) {
+        bucket.delete(report);
+      }
+    } catch (StorageException e) {
+      cause.addSuppressed(e); // the retry of this event writes the report again and finishes
+    }
+  }
+
+  /** Moves latest.json to {@code model} if it is newer than the model it points at. */
+  Published advanceLatest(RetentionModel model) {
+    byte[] pointer = pointerJson(model);
+    String key = versionKey(model.version());
+    for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
+      Optional<Bucket.Stored> stored = bucket.read(latestKey());
+      if (stored.isEmpty()) {
+        if (bucket.putIfAbsent(latestKey(), pointer, "application/json")) {
+          Published verified = verify(model, key);
+          if (verified != null) {
+            return verified;
+          }
+        }
+        continue;
+      }
+      LivePointer live = LivePointer.parse(stored.get());
+      if (model.version().equals(live.version())) {
+        return new Published(key, Pointer.ALREADY_LIVE, model.version());
+      }
+      if (live.valid() && !newer(model.order(), orderOf(live))) {
+        return new Published(key, Pointer.NEWER_IS_LIVE, live.version());
+      }
+      if (bucket.putIfMatch(latestKey(), pointer, "application/json", stored.get().etag())) {
+        Published verified = verify(model, key);
+        if (verified != null) {
+          return verified;
+        }
+      }
+    }
+    throw new StorageException(
+        latestKey() + " kept changing under " + POINTER_ATTEMPTS + " attempts to move it", null);
+  }
+
+  /**
+   * After a write: the pointer holds this model (done), a newer one (done, not live), or an older
+   * one that an overlapping writer put after us (null: try again).
+   */
+  private Published verify(RetentionModel model, String key) {
+    Optional<Bucket.Stored> now = bucket.read(latestKey());
+    if (now.isEmpty()) {
+      return null;
+    }
+    LivePointer live = LivePointer.parse(now.get());
+    if (model.version().equals(live.version())) {
+      return new Published(key, Pointer.MOVED, model.version());
+    }
+    if (live.valid() && !newer(model.order(), orderOf(live))) {
+      return new Published(key, Pointer.NEWER_IS_LIVE, live.version());
+    }
+    return null;
+  }
+
+  /**
+   * Whether a model of order {@code candidate} may replace the live one. Models without an order
+   * (published by tools and tests, or written before schema 1.2) replace and are replaced as
+   * before: the last writer wins. The train function always records an order.
+   */
+  static boolean newer(ModelOrder candidate, ModelOrder live) {
+    return candidate == null || live == null || candidate.compareTo(live) > 0;
+  }
+
+  /** The live model's order: from the pointer, or (older pointers) from the model it names. */
+  private ModelOrder orderOf(LivePointer live) {
+    if (live.order() != null) {
+      return live.order();
+    }
+    return bucket
+        .read(live.key())
+        .map(stored -> ModelJson.read(stored.bytes()).order())
+        .orElse(null);
+  }
+
+  private byte[] pointerJson(RetentionModel model) {
     ObjectNode pointer = MAPPER.createObjectNode();
     pointer.put("schemaVersion", RetentionModel.SCHEMA_VERSION);
     pointer.put("modelName", model.modelName());
     pointer.put("version", model.version());
     pointer.put("key", versionKey(model.version()));
     pointer.put("createdAt", model.createdAt());
+    if (model.order() != null) {
+      pointer.set("order", MAPPER.valueToTree(model.order()));
+    }
     try {
-      bucket.put(
-          latestKey(),
-          MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(pointer),
-          "application/json");
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(pointer);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * What latest.json says.
+   *
+   * @param valid false when the pointer is not a model pointer (it is then replaced)
+   */
+  private record LivePointer(boolean valid, String version, String key, ModelOrder order) {
+
+    static LivePointer parse(Bucket.Stored stored) {
+      try {
+        JsonNode node = MAPPER.readTree(stored.bytes());
+        if (node == null || !node.path("key").isTextual() || !node.path("version").isTextual()) {
+          return new LivePointer(false, null, null, null);
+        }
+        ModelOrder order =
+            node.hasNonNull("order")
+                ? MAPPER.treeToValue(node.get("order"), ModelOrder.class)
+                : null;
+        return new LivePointer(true, node.get("version").asText(), node.get("key").asText(), order);
+      } catch (IOException | IllegalArgumentException e) {
+        return new LivePointer(false, null, null, null);
+      }
     }
   }
 
@@ -103,15 +261,22 @@ public final class ModelStore {
     return bucket.head(latestKey()).isPresent();
   }
 
+  /** {@link #fetchLatest(String, Duration)} with the client's own timeouts. */
+  public Latest fetchLatest(String knownEtag) {
+    return fetchLatest(knownEtag, null);
+  }
+
   /**
-   * The latest pointer's target, fetched only if latest.json changed since {@code knownEtag}.
+   * The latest pointer's target, fetched only if latest.json changed since {@code knownEtag}, all
+   * within {@code timeout} (pointer and model together; null: the client's own timeouts).
    *
    * @return NOT_MODIFIED, NOT_FOUND, or the pointer's ETag with the model it names
    * @throws ModelFormatException if the pointer or the model it names is corrupt or missing
-   * @throws StorageException if the bucket cannot be read
+   * @throws StorageException if the bucket cannot be read in time
    */
-  public Latest fetchLatest(String knownEtag) {
-    Bucket.Read read = bucket.readIfChanged(latestKey(), knownEtag);
+  public Latest fetchLatest(String knownEtag, Duration timeout) {
+    long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+    Bucket.Read read = bucket.readIfChanged(latestKey(), knownEtag, remaining(deadline, timeout));
     switch (read.status()) {
       case NOT_MODIFIED:
         return Latest.notModified();
@@ -127,14 +292,18 @@ public final class ModelStore {
     }
     Bucket.Stored model =
         bucket
-            .read(key)
+            .read(key, remaining(deadline, timeout))
             .orElseThrow(() -> new ModelFormatException(latestKey() + " points at missing " + key));
     return Latest.found(read.stored().etag(), ModelJson.read(model.bytes()));
   }
 
+  private static Duration remaining(long deadline, Duration timeout) {
+    return timeout == null ? null : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+  }
+
   /** The current ETag of latest.json, or null when there is none. */
-  public String latestEtag() {
-    return bucket.head(latestKey()).map(ObjectInfo::etag).orElse(null);
+  public String latestEtag(Duration timeout) {
+    return bucket.head(latestKey(), null, timeout).map(ObjectInfo::etag).orElse(null);
   }
 
   private JsonNode parsePointer(byte[] bytes) {

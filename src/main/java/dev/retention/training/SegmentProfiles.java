@@ -10,32 +10,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Segment profiles in original units, names, actions, and the minimum-size rule.
- *
- * <p>A segment with fewer than {@link SegmentOptions#minSize()} customers is pooled with its
- * nearest large segment (smallest distance between standardized centres): both report the profile
- * of their union and the large segment's name, so no profile ever describes fewer customers than
- * the minimum (unless the whole table is smaller). When no segment is large enough, all are pooled
- * into one profile. Names come from the profile owner's centre ({@link SegmentNames}).
+ * Segment profiles in original units, names and actions. Every segment already holds at least the
+ * minimum number of customers ({@link Trainer} merges smaller ones before profiling), so each
+ * profile describes its own segment; {@code profileCovers} lists just that segment. Names come from
+ * the centre ({@link SegmentNames}).
  */
 final class SegmentProfiles {
 
-  /** Name of the single profile when every segment is below the minimum size. */
-  static final String ALL_POOLED = "all customers (every segment is below the minimum size)";
-
   private SegmentProfiles() {}
 
-  /**
-   * @param original the centres in original units; rows of pooled small segments are replaced by
-   *     their profile's means, so the model file carries no small segment's own centre in raw units
-   */
   static List<RetentionModel.Segment> build(
       FeatureMatrix raw,
       int[] labels,
       int[] segment,
       double[] probability,
       Centroids centroids,
-      double[][] original,
       SegmentOptions options,
       Playbook playbook) {
     int k = centroids.k();
@@ -54,125 +43,45 @@ final class SegmentProfiles {
         featureSum[j * d + c] += x[i * d + c];
       }
     }
-    int[] owner = owners(size, centroids, options.minSize());
-
-    // Profile owners: large segments, or segment 0 standing for the single pool.
-    List<Integer> owners = new ArrayList<>();
-    for (int j = 0; j < k; j++) {
-      if (owner[j] == j) {
-        owners.add(j);
-      }
-    }
-    boolean allPooled = owners.size() == 1 && size[owners.get(0)] < options.minSize() && k > 1;
     int[] roles = SegmentNames.rfmRoles(options, raw.columns());
-    String[] ownerNames = new String[owners.size()];
-    String[] ownerKinds = new String[owners.size()];
-    int[] ownerIds = new int[owners.size()];
-    for (int i = 0; i < owners.size(); i++) {
-      int j = owners.get(i);
-      ownerIds[i] = j;
-      double[] centre = centroids.centre(j);
-      if (allPooled) {
-        ownerKinds[i] = "pooled";
-        ownerNames[i] = ALL_POOLED;
-      } else if (roles != null) {
-        ownerKinds[i] = SegmentNames.rfmKind(centre, roles);
-        ownerNames[i] = ownerKinds[i];
+    String[] names = new String[k];
+    String[] kinds = new String[k];
+    int[] ids = new int[k];
+    double[][] centres = new double[k][];
+    for (int j = 0; j < k; j++) {
+      ids[j] = j;
+      centres[j] = centroids.centre(j);
+      if (roles != null) {
+        kinds[j] = SegmentNames.rfmKind(centres[j], roles);
+        names[j] = kinds[j];
       } else {
-        ownerKinds[i] = SegmentNames.DESCRIPTIVE;
-        ownerNames[i] = SegmentNames.describe(centre, raw.columns());
+        kinds[j] = SegmentNames.DESCRIPTIVE;
+        names[j] = SegmentNames.describe(centres[j], raw.columns());
       }
     }
-    double[][] ownerCentres = new double[owners.size()][];
-    for (int i = 0; i < owners.size(); i++) {
-      ownerCentres[i] = centroids.centre(owners.get(i));
-    }
-    SegmentNames.distinguish(ownerNames, ownerKinds, ownerCentres, raw.columns());
-    SegmentNames.makeUnique(ownerNames, ownerIds);
+    SegmentNames.distinguish(names, kinds, centres, raw.columns());
+    SegmentNames.makeUnique(names, ids);
 
     List<RetentionModel.Segment> out = new ArrayList<>(k);
     for (int j = 0; j < k; j++) {
-      int o = owners.indexOf(owner[j]);
-      List<Integer> covers = new ArrayList<>();
-      long n = 0;
-      long pos = 0;
-      double prob = 0;
-      double[] sums = new double[d];
-      for (int m = 0; m < k; m++) {
-        if (owner[m] != owner[j]) {
-          continue;
-        }
-        covers.add(m);
-        n += size[m];
-        pos += positives[m];
-        prob += probabilitySum[m];
-        for (int c = 0; c < d; c++) {
-          sums[c] += featureSum[m * d + c];
-        }
-      }
+      long n = size[j];
       Map<String, Double> means = new LinkedHashMap<>();
       for (int c = 0; c < d; c++) {
-        means.put(raw.columns().get(c), n == 0 ? 0.0 : sums[c] / n);
-      }
-      if (covers.size() > 1 && size[j] < options.minSize()) {
-        for (int c = 0; c < d; c++) {
-          original[j][c] = n == 0 ? 0.0 : sums[c] / n;
-        }
+        means.put(raw.columns().get(c), n == 0 ? 0.0 : featureSum[j * d + c] / n);
       }
       out.add(
           new RetentionModel.Segment(
               j,
-              ownerNames[o],
-              ownerKinds[o],
-              List.copyOf(covers),
+              names[j],
+              kinds[j],
+              List.of(j),
               n,
               (double) n / raw.rows(),
-              n == 0 ? 0 : (double) pos / n,
-              n == 0 ? 0 : prob / n,
+              n == 0 ? 0 : (double) positives[j] / n,
+              n == 0 ? 0 : probabilitySum[j] / n,
               means,
-              playbook.actions(ownerKinds[o])));
+              playbook.actions(kinds[j])));
     }
     return out;
-  }
-
-  /** For each segment, the segment whose profile reports it. */
-  static int[] owners(long[] size, Centroids centroids, int minSize) {
-    int k = size.length;
-    int[] owner = new int[k];
-    boolean anyLarge = false;
-    for (long s : size) {
-      anyLarge |= s >= minSize;
-    }
-    for (int j = 0; j < k; j++) {
-      if (!anyLarge) {
-        owner[j] = 0;
-      } else if (size[j] >= minSize) {
-        owner[j] = j;
-      } else {
-        int nearest = -1;
-        double best = Double.POSITIVE_INFINITY;
-        for (int m = 0; m < k; m++) {
-          if (size[m] < minSize) {
-            continue;
-          }
-          double dist = distance(centroids.centre(j), centroids.centre(m));
-          if (dist < best) {
-            best = dist;
-            nearest = m;
-          }
-        }
-        owner[j] = nearest;
-      }
-    }
-    return owner;
-  }
-
-  private static double distance(double[] a, double[] b) {
-    double sum = 0;
-    for (int c = 0; c < a.length; c++) {
-      double diff = a[c] - b[c];
-      sum += diff * diff;
-    }
-    return sum;
   }
 }

@@ -1,5 +1,6 @@
 package dev.retention.training;
 
+import dev.retention.core.Centroids;
 import dev.retention.core.FeatureExpansion;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.core.KMeans;
@@ -12,11 +13,11 @@ import dev.retention.core.LogisticRegression.Design;
 import dev.retention.core.Metrics;
 import dev.retention.core.Standardization;
 import dev.retention.core.StratifiedSplit;
+import dev.retention.model.ModelOrder;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +84,18 @@ public final class Trainer {
     }
   }
 
-  /** Name, version and time of the model being made. */
-  public record Identity(String modelName, String version, Instant createdAt) {}
+  /**
+   * Name, version, time and order of the model being made.
+   *
+   * @param order where the model stands among the models of its name, or null (tests, tools)
+   */
+  public record Identity(String modelName, String version, Instant createdAt, ModelOrder order) {
+
+    /** An identity without an order. */
+    public Identity(String modelName, String version, Instant createdAt) {
+      this(modelName, version, createdAt, null);
+    }
+  }
 
   /** Trains a model with the default segment options and playbook. */
   public static RetentionModel train(Input input, TrainingOptions options, Identity identity) {
@@ -114,6 +125,8 @@ public final class Trainer {
     if (n == 0) {
       throw new IllegalArgumentException("no usable rows to train on");
     }
+    requireMinimum(labels, options, segmentOptions.minSize());
+    int minSize = segmentOptions.minSize();
     Map<String, Long> timings = new LinkedHashMap<>(input.timingsMs());
     List<String> warnings = new ArrayList<>();
     Stopwatch watch = new Stopwatch();
@@ -138,6 +151,8 @@ public final class Trainer {
               ? result.chosenFit()
               : KMeans.refine(z, result.chosenFit().centroids(), options.kmeans());
     }
+    List<String> merges = new ArrayList<>();
+    segments = mergeSmallSegments(z, segments, minSize, options, merges);
     timings.put("kmeans", watch.lap());
 
     StratifiedSplit split =
@@ -152,7 +167,8 @@ public final class Trainer {
             LogisticRegression.probabilities(
                 new Design(z, split.validation(), expansion), classification.evaluationFit),
             validationLabels,
-            options.evaluation().threshold());
+            options.evaluation().threshold(),
+            Disclosure.liftGroups(split.validation().length, minSize));
     timings.put("evaluate", watch.lap());
 
     Design all = new Design(z, null, expansion);
@@ -168,7 +184,8 @@ public final class Trainer {
     timings.put("refit", watch.lap());
 
     double[] probability = LogisticRegression.probabilities(all, fit);
-    RetentionModel.Segmentation segmentation = segmentation(segments, search, standardization);
+    RetentionModel.Segmentation segmentation =
+        segmentation(segments, search, standardization, merges);
     List<RetentionModel.Segment> profiles =
         SegmentProfiles.build(
             raw,
@@ -176,7 +193,6 @@ public final class Trainer {
             segments.labels(),
             probability,
             segments.centroids(),
-            segmentation.centresOriginal(),
             segmentOptions,
             playbook);
     timings.put("profile", watch.lap());
@@ -215,12 +231,7 @@ public final class Trainer {
                 confusion.falsePositives(),
                 confusion.trueNegatives(),
                 confusion.falseNegatives()),
-            evaluation.calibration().stream()
-                .map(
-                    b ->
-                        new RetentionModel.CalibrationBin(
-                            b.lower(), b.upper(), b.count(), b.meanPredicted(), b.observedRate()))
-                .toList(),
+            Disclosure.calibration(evaluation.calibration(), minSize),
             evaluation.lift().stream()
                 .map(
                     b ->
@@ -232,8 +243,18 @@ public final class Trainer {
                             b.lift(),
                             b.cumulativeCapture()))
                 .toList(),
-            curve(evaluation.roc()),
-            curve(evaluation.precisionRecall()));
+            Disclosure.curve(
+                evaluation.roc(),
+                evaluation.positives(),
+                evaluation.rows() - evaluation.positives(),
+                minSize,
+                true),
+            Disclosure.curve(
+                evaluation.precisionRecall(),
+                evaluation.positives(),
+                evaluation.rows() - evaluation.positives(),
+                minSize,
+                false));
     RetentionModel.Provenance provenance =
         new RetentionModel.Provenance(
             "retention-functions",
@@ -253,26 +274,107 @@ public final class Trainer {
         identity.version(),
         identity.createdAt().toString(),
         input.labelColumn(),
-        features(raw, standardization),
+        features(raw, standardization, minSize),
         segmentation,
         classifier,
         published,
         profiles,
         provenance,
         input.derivation(),
-        playbook);
+        playbook,
+        identity.order());
+  }
+
+  /**
+   * Fails, naming the floor and its setting, when the data is below the least a live model is
+   * trained on. The floor is also at least the minimum segment size, and so large that the held-out
+   * split alone holds that many customers.
+   */
+  static void requireMinimum(int[] labels, TrainingOptions options, int minSize) {
+    int n = labels.length;
+    long positives = 0;
+    for (int label : labels) {
+      positives += label;
+    }
+    long negatives = n - positives;
+    MinimumData minimum = options.minimum();
+    long customers =
+        Math.max(
+            Math.max(minimum.customers(), minSize),
+            (long) Math.ceil(2.0 * minSize / options.evaluation().validationFraction()));
+    if (n < customers) {
+      throw new IllegalArgumentException(
+          "only "
+              + n
+              + " customers to train on; a live model needs at least "
+              + customers
+              + " (setting retention.train.minimum.customers"
+              + (customers > minimum.customers()
+                  ? ", raised so that the held-out split alone has twice"
+                      + " retention.segments.min-size customers"
+                  : "")
+              + ")");
+    }
+    long perClass = Math.max(minimum.perClass(), 1);
+    if (positives < perClass || negatives < perClass) {
+      throw new IllegalArgumentException(
+          positives
+              + " customers bought again and "
+              + negatives
+              + " did not; a repurchase model needs at least "
+              + perClass
+              + " of each (setting retention.train.minimum.per-class)");
+    }
+  }
+
+  /**
+   * Merges every segment below the minimum size into its neighbours before anything is published:
+   * its centre is dropped and K-means refines the remaining centres on all rows, until every
+   * segment holds at least {@code minSize} customers (or one segment is left). Every published
+   * centre is then the mean of at least that many customers, and scoring assigns exactly as the
+   * profiles were computed.
+   */
+  private static KMeansFit mergeSmallSegments(
+      FeatureMatrix z, KMeansFit fit, int minSize, TrainingOptions options, List<String> merges) {
+    KMeansFit current = fit;
+    while (current.centroids().k() > 1) {
+      long[] sizes = current.sizes();
+      int smallest = 0;
+      for (int j = 1; j < sizes.length; j++) {
+        if (sizes[j] < sizes[smallest]) {
+          smallest = j;
+        }
+      }
+      if (sizes[smallest] >= minSize) {
+        break;
+      }
+      int k = current.centroids().k();
+      int d = current.centroids().d();
+      double[] kept = new double[(k - 1) * d];
+      for (int j = 0, to = 0; j < k; j++) {
+        if (j != smallest) {
+          System.arraycopy(current.centroids().centres(), j * d, kept, to * d, d);
+          to++;
+        }
+      }
+      merges.add(
+          "a segment of "
+              + sizes[smallest]
+              + " customers (below the minimum size "
+              + minSize
+              + ") was merged into its neighbours, from K = "
+              + k
+              + " to "
+              + (k - 1));
+      current = KMeans.refine(z, new Centroids(k - 1, d, kept), options.kmeans());
+    }
+    return current;
   }
 
   private static Map<String, Object> parameters(TrainingOptions options, SegmentOptions segments) {
     Map<String, Object> parameters = new LinkedHashMap<>(options.describe());
     parameters.put("segments", segments.describe());
     return parameters;
-  }
-
-  private static List<RetentionModel.CurvePoint> curve(List<Metrics.CurvePoint> points) {
-    return points.stream()
-        .map(p -> new RetentionModel.CurvePoint(p.x(), p.y(), p.threshold()))
-        .toList();
   }
 
   /** The model's record of the K search (the published schema does not follow core renames). */
@@ -384,19 +486,9 @@ public final class Trainer {
   }
 
   private static List<RetentionModel.Feature> features(
-      FeatureMatrix raw, Standardization standardization) {
+      FeatureMatrix raw, Standardization standardization, int minSize) {
     int d = raw.cols();
-    double[] min = new double[d];
-    double[] max = new double[d];
-    Arrays.fill(min, Double.POSITIVE_INFINITY);
-    Arrays.fill(max, Double.NEGATIVE_INFINITY);
-    double[] x = raw.data();
-    for (int i = 0; i < raw.rows(); i++) {
-      for (int c = 0; c < d; c++) {
-        min[c] = Math.min(min[c], x[i * d + c]);
-        max[c] = Math.max(max[c], x[i * d + c]);
-      }
-    }
+    double[] range = Disclosure.lowHigh(raw.data(), raw.rows(), d, minSize);
     List<RetentionModel.Feature> out = new ArrayList<>(d);
     for (int c = 0; c < d; c++) {
       out.add(
@@ -405,14 +497,17 @@ public final class Trainer {
               standardization.log1p()[c],
               standardization.mean()[c],
               standardization.std()[c],
-              min[c],
-              max[c]));
+              range[2 * c],
+              range[2 * c + 1]));
     }
     return out;
   }
 
   private static RetentionModel.Segmentation segmentation(
-      KMeansFit fit, KSelection.Result search, Standardization standardization) {
+      KMeansFit fit,
+      KSelection.Result search,
+      Standardization standardization,
+      List<String> merges) {
     int k = fit.centroids().k();
     int d = fit.centroids().d();
     double[][] standardized = new double[k][];
@@ -430,7 +525,8 @@ public final class Trainer {
         fit.inertia(),
         fit.iterations(),
         fit.converged(),
-        kSearch(search));
+        kSearch(search),
+        List.copyOf(merges));
   }
 
   /** Wall-clock laps in milliseconds. */

@@ -26,6 +26,7 @@ import java.util.function.UnaryOperator;
  * @param logistic C, class weights and the solver's stopping rule
  * @param nonLinear whether and when squares and interactions are added
  * @param evaluation the held-out split and the decision threshold
+ * @param minimum the least data a live model is trained on
  * @param log1pColumns features log1p-transformed before standardization (default none)
  * @param seed seed for every random choice (default 42)
  * @param threads worker threads, 0 = all cores; results do not depend on it (default 0)
@@ -37,6 +38,7 @@ public record TrainingOptions(
     LogisticOptions logistic,
     NonLinearOptions nonLinear,
     EvaluationOptions evaluation,
+    MinimumData minimum,
     List<String> log1pColumns,
     long seed,
     int threads)
@@ -49,8 +51,8 @@ public record TrainingOptions(
     if (kSearch == null || kmeans == null || logistic == null) {
       throw new IllegalArgumentException("kSearch, kmeans and logistic options must be set");
     }
-    if (nonLinear == null || evaluation == null) {
-      throw new IllegalArgumentException("nonLinear and evaluation options must be set");
+    if (nonLinear == null || evaluation == null || minimum == null) {
+      throw new IllegalArgumentException("nonLinear, evaluation and minimum options must be set");
     }
     if (threads < 0) {
       throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
@@ -68,6 +70,7 @@ public record TrainingOptions(
         LogisticOptions.defaults(),
         NonLinearOptions.defaults(),
         EvaluationOptions.defaults(),
+        MinimumData.defaults(),
         List.of(),
         42L,
         0);
@@ -86,6 +89,7 @@ public record TrainingOptions(
     out.put("logistic", logistic.describe());
     out.put("nonLinear", nonLinear.describe());
     out.put("evaluation", evaluation.describe());
+    out.put("minimum", minimum.describe());
     out.put("log1pColumns", log1pColumns);
     out.put("seed", seed);
     return out;
@@ -100,22 +104,49 @@ public record TrainingOptions(
   /** A copy with K fixed (0 = search). */
   public TrainingOptions withK(int newK) {
     return new TrainingOptions(
-        newK, kSearch, kmeans, logistic, nonLinear, evaluation, log1pColumns, seed, threads);
+        newK,
+        kSearch,
+        kmeans,
+        logistic,
+        nonLinear,
+        evaluation,
+        minimum,
+        log1pColumns,
+        seed,
+        threads);
   }
 
   public TrainingOptions withSeed(long newSeed) {
     return new TrainingOptions(
-        k, kSearch, kmeans, logistic, nonLinear, evaluation, log1pColumns, newSeed, threads);
+        k,
+        kSearch,
+        kmeans,
+        logistic,
+        nonLinear,
+        evaluation,
+        minimum,
+        log1pColumns,
+        newSeed,
+        threads);
   }
 
   public TrainingOptions withThreads(int newThreads) {
     return new TrainingOptions(
-        k, kSearch, kmeans, logistic, nonLinear, evaluation, log1pColumns, seed, newThreads);
+        k,
+        kSearch,
+        kmeans,
+        logistic,
+        nonLinear,
+        evaluation,
+        minimum,
+        log1pColumns,
+        seed,
+        newThreads);
   }
 
   public TrainingOptions withLog1pColumns(List<String> columns) {
     return new TrainingOptions(
-        k, kSearch, kmeans, logistic, nonLinear, evaluation, columns, seed, threads);
+        k, kSearch, kmeans, logistic, nonLinear, evaluation, minimum, columns, seed, threads);
   }
 
   public TrainingOptions withKSearch(UnaryOperator<KSelection.Options> change) {
@@ -126,6 +157,7 @@ public record TrainingOptions(
         logistic,
         nonLinear,
         evaluation,
+        minimum,
         log1pColumns,
         seed,
         threads);
@@ -139,6 +171,7 @@ public record TrainingOptions(
         logistic,
         nonLinear,
         evaluation,
+        minimum,
         log1pColumns,
         seed,
         threads);
@@ -152,6 +185,7 @@ public record TrainingOptions(
         change.apply(logistic),
         nonLinear,
         evaluation,
+        minimum,
         log1pColumns,
         seed,
         threads);
@@ -165,6 +199,21 @@ public record TrainingOptions(
         logistic,
         change.apply(nonLinear),
         evaluation,
+        minimum,
+        log1pColumns,
+        seed,
+        threads);
+  }
+
+  public TrainingOptions withMinimum(MinimumData newMinimum) {
+    return new TrainingOptions(
+        k,
+        kSearch,
+        kmeans,
+        logistic,
+        nonLinear,
+        evaluation,
+        newMinimum,
         log1pColumns,
         seed,
         threads);
@@ -178,6 +227,7 @@ public record TrainingOptions(
         logistic,
         nonLinear,
         change.apply(evaluation),
+        minimum,
         log1pColumns,
         seed,
         threads);

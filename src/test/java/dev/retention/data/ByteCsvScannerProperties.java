@@ -106,7 +106,8 @@ class ByteCsvScannerProperties {
   }
 
   private static List<Object[]> records(byte[] bytes) throws IOException {
-    ByteCsvScanner scanner = new ByteCsvScanner(new ByteArrayInputStream(bytes));
+    ByteCsvScanner scanner =
+        new ByteCsvScanner(new ByteArrayInputStream(bytes), ReadLimits.defaults());
     List<Object[]> out = new ArrayList<>();
     while (scanner.next()) {
       String[] cells = new String[scanner.count()];

@@ -81,19 +81,13 @@ class FeatureExportReaderTest {
     assertEquals(303, r.rowsRead());
     assertEquals(3, r.rowsRejected());
     assertEquals(300, r.features().rows());
-    assertEquals(
-        List.of(
-            "line 302, column 'a', value 'abc': not a number",
-            "line 303, column 'b': missing value",
-            "line 304, column 'repurchased', value 'maybe': label must be 1/0, true/false or yes/no"),
-        r.rejections());
-    // What logs get: the same reasons without the customer's values.
+    // Line, column and problem: never the customer's value (it goes into models and logs).
     assertEquals(
         List.of(
             "line 302, column 'a': not a number",
             "line 303, column 'b': missing value",
             "line 304, column 'repurchased': label must be 1/0, true/false or yes/no"),
-        r.rejectionsWithoutValues());
+        r.rejections());
   }
 
   @Test
@@ -167,9 +161,10 @@ class FeatureExportReaderTest {
   @Test
   void formatDetectionBySuffix() {
     assertEquals(
-        new ExportFormat(ExportFormat.Kind.CSV, true), ExportFormat.of("a/B.CSV.GZ").orElseThrow());
+        new ExportFormat(ExportFormat.Kind.CSV, true, ReadLimits.defaults()),
+        ExportFormat.of("a/B.CSV.GZ").orElseThrow());
     assertEquals(
-        new ExportFormat(ExportFormat.Kind.JSON_LINES, false),
+        new ExportFormat(ExportFormat.Kind.JSON_LINES, false, ReadLimits.defaults()),
         ExportFormat.of("x.ndjson").orElseThrow());
     assertTrue(ExportFormat.of("x.parquet").isEmpty());
     assertTrue(ExportFormat.of("x.gz").isEmpty());

@@ -73,14 +73,20 @@ class BatchScoreFunctionTest {
     }
   }
 
+  /** Posts an S3 event as S3 would send it for the objects as they now are (real ETags). */
   private static Response invoke(String event) {
-    return given().contentType("application/json").body(event).when().post();
+    try (S3Client s3 = LocalS3Resource.server.client()) {
+      return given()
+          .contentType("application/json")
+          .body(Events.asS3Sends(event, s3))
+          .when()
+          .post();
+    }
   }
 
   private RetentionModel train(String key, byte[] export) {
     upload(key, export);
-    TrainSummary summary =
-        training.handle(List.of(new S3ObjectRef(BUCKET, key, null, null))).get(0);
+    TrainSummary summary = training.handle(List.of(S3ObjectRef.current(BUCKET, key))).get(0);
     assertEquals(TrainSummary.Status.TRAINED, summary.status(), summary.toString());
     return ModelJson.read(download(summary.modelKey()));
   }

@@ -116,7 +116,7 @@ class ConfigDefaultsTest {
   @Test
   void scoreSettingsAreTheDocumentedOnes() throws IOException {
     assertEquals(
-        new ScoreSettings(Duration.ofSeconds(60), 1000, 1_048_576),
+        new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 1000, 1_048_576),
         Services.scoreSettings(config(Map.of()).getConfigMapping(RetentionConfig.class)));
   }
 }

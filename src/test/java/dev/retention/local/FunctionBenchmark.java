@@ -3,6 +3,7 @@ package dev.retention.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.retention.testing.Events;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.testing.Synthetic;
 import java.io.BufferedWriter;
@@ -61,7 +62,9 @@ public final class FunctionBenchmark {
         ObjectNode e = (ObjectNode) MAPPER.readTree(Path.of("events/s3-put-csv.json").toFile());
         ((ObjectNode) e.withArray("Records").get(0).get("s3").get("object"))
             .put("key", "exports/features/" + name + ".csv");
-        MAPPER.writeValue(event.toFile(), e);
+        try (S3Client client = s3.client()) {
+          Files.writeString(event, Events.asS3Sends(e.toString(), client));
+        }
         trainArgs.add(event.toAbsolutePath().toString());
         trainArgs.add(work.resolve(name + "-response.json").toAbsolutePath().toString());
       }

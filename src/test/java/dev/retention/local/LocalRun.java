@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.data.CsvTokenizer;
+import dev.retention.testing.Events;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.testing.SyntheticOrders;
 import java.io.BufferedWriter;
@@ -159,7 +160,10 @@ public final class LocalRun {
         .put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
         .put("size", Files.size(file));
     Path path = work.resolve("events").resolve(name);
-    MAPPER.writerWithDefaultPrettyPrinter().writeValue(path.toFile(), event);
+    try (S3Client client = s3.client()) {
+      // As S3 sends it: the object's real ETag (the functions skip an event for a changed object).
+      Files.writeString(path, Events.asS3Sends(event.toString(), client));
+    }
     return path;
   }
 
@@ -447,11 +451,11 @@ public final class LocalRun {
         for (int i = 0; i < results.size(); i++) {
           JsonNode r = results.get(i);
           writer.write(
-              CsvTokenizer.quote(ids.get(b).get(i))
+              CsvTokenizer.textCell(ids.get(b).get(i))
                   + ","
                   + r.get("segment").asInt()
                   + ","
-                  + CsvTokenizer.quote(r.get("segmentName").asText())
+                  + CsvTokenizer.textCell(r.get("segmentName").asText())
                   + ","
                   + r.get("probability").asDouble()
                   + ","

@@ -56,7 +56,11 @@ public final class OrdersFunctionBenchmark {
       List<String> trainArgs = new ArrayList<>(List.of(PackagedFunction.HANDLER));
       for (int i = 0; i < 2; i++) {
         Path event = work.resolve("train-" + i + ".json");
-        Files.writeString(event, Events.s3WithKey("s3-put-orders-csv-gz.json", keys.get(i)));
+        try (S3Client client = s3.client()) {
+          Files.writeString(
+              event,
+              Events.asS3Sends(Events.s3WithKey("s3-put-orders-csv-gz.json", keys.get(i)), client));
+        }
         trainArgs.add(event.toAbsolutePath().toString());
         trainArgs.add(work.resolve("train-" + i + "-response.json").toAbsolutePath().toString());
       }
@@ -71,7 +75,11 @@ public final class OrdersFunctionBenchmark {
         throw new IllegalStateException("train JVM exited " + exit + ", see " + trainLog);
       }
       Path event = work.resolve("batch.json");
-      Files.writeString(event, Events.s3WithKey("s3-put-score-csv.json", keys.get(2)));
+      try (S3Client client = s3.client()) {
+        Files.writeString(
+            event,
+            Events.asS3Sends(Events.s3WithKey("s3-put-score-csv.json", keys.get(2)), client));
+      }
       Path batchLog = work.resolve("batch.log");
       exit =
           FunctionBenchmark.runWithC2(

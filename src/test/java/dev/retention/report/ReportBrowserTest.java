@@ -82,7 +82,7 @@ class ReportBrowserTest {
     }
   }
 
-  /** A model from seeded orders, with a minimum segment size that pools some segments. */
+  /** A model from seeded orders, with a minimum segment size that merges some segments. */
   static RetentionModel trainedModel() throws IOException {
     StringWriter orders = new StringWriter();
     SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 3L);
@@ -94,7 +94,7 @@ class ReportBrowserTest {
             null);
     RfmFeatures.Derived derived =
         RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
-    SegmentOptions segments = new SegmentOptions(300, "recency_days", "frequency", "monetary");
+    SegmentOptions segments = new SegmentOptions(150, "recency_days", "frequency", "monetary");
     return Trainer.train(
         new Trainer.Input(
             derived.features(),
@@ -192,14 +192,12 @@ class ReportBrowserTest {
   }
 
   @Test
-  void smallSegmentsAppearOnlyInsideTheirNeighboursProfile() throws IOException {
+  void smallSegmentsAreMergedBeforePublishingAndTheReportSaysSo() throws IOException {
     String html = Files.readString(page);
-    boolean pooled = false;
     for (RetentionModel.Segment s : model.segments()) {
-      assertTrue(s.size() >= 300, "every reported profile covers at least the minimum size");
-      pooled |= s.profileCovers().size() > 1;
+      assertTrue(s.size() >= 150, "every published segment holds at least the minimum size");
     }
-    assertTrue(pooled, "this seed pools at least one small segment");
-    assertTrue(html.contains("reported only together with their nearest larger segment"));
+    assertTrue(!model.segmentation().merges().isEmpty(), "this seed merges a small segment");
+    assertTrue(html.contains(model.segmentation().merges().get(0)), "the report lists merges");
   }
 }

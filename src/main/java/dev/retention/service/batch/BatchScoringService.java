@@ -28,9 +28,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Scores whole exports with the current model and writes {@code scores/<model version>/<export
- * name>.csv}: customer id, segment, segment name, probability, churn-risk band and suggested
- * action, one row per customer.
+ * Scores whole exports with the current model and writes {@code scores/<model version>/<export path
+ * under the scoring prefix>.csv}: customer id, segment, segment name, probability, churn-risk band
+ * and suggested action, one row per customer.
  *
  * <p>The export's kind follows the model: a model derived from orders scores an orders export,
  * whose features are derived as of its latest order day (today's behaviour; see {@link
@@ -79,7 +79,8 @@ public final class BatchScoringService {
             store.bucket(),
             object,
             object.key().startsWith(settings.prefix()),
-            "scoring prefix " + settings.prefix());
+            "scoring prefix " + settings.prefix(),
+            settings.limits());
     if (target.skipReason() != null) {
       return skip(source, target.skipReason());
     }
@@ -91,7 +92,11 @@ public final class BatchScoringService {
     RetentionModel model = latest.model();
     Scorer scorer = Scorer.of(model);
     String outputKey =
-        settings.outputPrefix() + model.version() + "/" + exportName(object.key()) + ".csv";
+        settings.outputPrefix()
+            + model.version()
+            + "/"
+            + exportPath(object.key(), settings.prefix())
+            + ".csv";
     Path file = null;
     try {
       file = Files.createTempFile("scores-", ".csv");
@@ -141,7 +146,7 @@ public final class BatchScoringService {
           "rowsRejected",
           summary.rowsRejected(),
           "firstReasons",
-          outcome.reasonsWithoutValues,
+          outcome.rejections,
           "durationMs",
           summary.durationMs());
       return summary;
@@ -159,11 +164,7 @@ public final class BatchScoringService {
   }
 
   private record Outcome(
-      long rowsRead,
-      long rowsRejected,
-      long scored,
-      String asOf,
-      List<String> reasonsWithoutValues) {}
+      long rowsRead, long rowsRejected, long scored, String asOf, List<String> rejections) {}
 
   private Outcome scoreFeatures(InputStream in, ExportFormat format, Scorer scorer, Writer out)
       throws IOException {
@@ -179,8 +180,7 @@ public final class BatchScoringService {
               write(out, id, scorer.score(values));
               scored[0]++;
             });
-    return new Outcome(
-        read.rowsRead(), read.rowsRejected(), scored[0], null, read.rejectionsWithoutValues());
+    return new Outcome(read.rowsRead(), read.rowsRejected(), scored[0], null, read.rejections());
   }
 
   private Outcome scoreOrders(
@@ -217,34 +217,39 @@ public final class BatchScoringService {
         read.rowsRejected(),
         features.rows(),
         now.cutoff().toString(),
-        read.rejectionsWithoutValues());
+        read.rejections());
   }
 
   private static void write(Writer out, String id, Scorer.Score score) throws IOException {
-    out.write(CsvTokenizer.quote(id));
+    out.write(CsvTokenizer.textCell(id));
     out.write(',');
     out.write(Integer.toString(score.segment()));
     out.write(',');
-    out.write(CsvTokenizer.quote(score.segmentName()));
+    out.write(CsvTokenizer.textCell(score.segmentName()));
     out.write(',');
     out.write(String.format(Locale.ROOT, "%.6f", score.probability()));
     out.write(',');
     out.write(score.churnRiskBand());
     out.write(',');
-    out.write(CsvTokenizer.quote(score.suggestedAction() == null ? "" : score.suggestedAction()));
+    out.write(
+        CsvTokenizer.textCell(score.suggestedAction() == null ? "" : score.suggestedAction()));
     out.write('\n');
   }
 
-  /** The export's file name without its directory and format suffix. */
-  static String exportName(String key) {
-    String name = key.substring(key.lastIndexOf('/') + 1);
-    String lower = name.toLowerCase(Locale.ROOT);
+  /**
+   * The export's path under the scoring prefix without its format suffix: {@code
+   * exports/score/shopA/today.csv} → {@code shopA/today}, so two exports never share an output key
+   * (the key was checked to be safe: no {@code ..} or empty segment can leave the prefix).
+   */
+  static String exportPath(String key, String prefix) {
+    String path = key.startsWith(prefix) ? key.substring(prefix.length()) : key;
+    String lower = path.toLowerCase(Locale.ROOT);
     for (String suffix : ExportFormat.SUFFIXES) {
-      if (lower.endsWith(suffix) && name.length() > suffix.length()) {
-        return name.substring(0, name.length() - suffix.length());
+      if (lower.endsWith(suffix) && path.length() > suffix.length()) {
+        return path.substring(0, path.length() - suffix.length());
       }
     }
-    return name;
+    return path;
   }
 
   private BatchSummary skip(String source, String reason) {

@@ -2,6 +2,7 @@ package dev.retention.service.batch;
 
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;
+import dev.retention.data.ReadLimits;
 import dev.retention.features.RfmOptions;
 
 /**
@@ -11,6 +12,7 @@ import dev.retention.features.RfmOptions;
  * @param outputPrefix scores go to {@code <outputPrefix><model version>/<export name>.csv}
  * @param features id column and rejection limit of feature exports
  * @param orders columns of orders exports (for models derived from orders)
+ * @param limits what reading one export may cost
  * @param rfm the cutoff for scoring ({@code null} = the export's latest order day)
  */
 public record BatchSettings(
@@ -18,4 +20,5 @@ public record BatchSettings(
     String outputPrefix,
     ExportSchema features,
     OrdersSchema orders,
+    ReadLimits limits,
     RfmOptions rfm) {}

@@ -14,10 +14,12 @@ import org.jboss.logging.Logger;
  * The current model, compiled for scoring, kept in memory across invocations of a warm function.
  *
  * <p>Loaded on first use; afterwards latest.json is re-checked at most once per TTL with a
- * conditional GET on its ETag (an unchanged model costs one 304). A new model that fails to parse
- * or validate never replaces the last good one; the failure is logged and its ETag remembered, so
- * the bad file is not downloaded again until it changes. If the store cannot be reached, the last
- * good model keeps serving.
+ * conditional GET on its ETag (an unchanged model costs one 304). A re-check never takes longer
+ * than the refresh timeout, retries included: if the store is slow, unreachable or hanging, the
+ * last good model keeps serving and the next re-check waits another TTL, so at most one request per
+ * TTL pays the timeout. A new model that fails to parse or validate never replaces the last good
+ * one; the failure is logged and its ETag remembered, so the bad file is not downloaded again until
+ * it changes.
  */
 public final class ModelCache {
 
@@ -25,14 +27,19 @@ public final class ModelCache {
 
   private final ModelStore store;
   private final long ttlNanos;
+  private final Duration refreshTimeout;
   private final LongSupplier nanoTime;
   private Scorer current;
   private String seenEtag;
   private long checkedAt;
+  private long refreshes;
+  private long refreshFailures;
 
-  public ModelCache(ModelStore store, Duration ttl, LongSupplier nanoTime) {
+  public ModelCache(
+      ModelStore store, Duration ttl, Duration refreshTimeout, LongSupplier nanoTime) {
     this.store = store;
     this.ttlNanos = ttl.toNanos();
+    this.refreshTimeout = refreshTimeout;
     this.nanoTime = nanoTime;
   }
 
@@ -53,10 +60,17 @@ public final class ModelCache {
     return current;
   }
 
+  /** Re-checks done and failed so far (for metrics and tests). */
+  public synchronized long[] refreshCounts() {
+    return new long[] {refreshes, refreshFailures};
+  }
+
   private void refresh(long now) {
     checkedAt = now;
+    refreshes++;
     try {
-      ModelStore.Latest latest = store.fetchLatest(current == null ? null : seenEtag);
+      ModelStore.Latest latest =
+          store.fetchLatest(current == null ? null : seenEtag, refreshTimeout);
       switch (latest.status()) {
         case NOT_MODIFIED, NOT_FOUND -> {
           return;
@@ -81,6 +95,7 @@ public final class ModelCache {
         default -> throw new IllegalStateException(latest.status().name());
       }
     } catch (ModelFormatException e) {
+      refreshFailures++;
       Log.event(
           LOG,
           Logger.Level.ERROR,
@@ -95,12 +110,15 @@ public final class ModelCache {
       // Remember the bad pointer's state: re-check only when latest.json changes again.
       rememberCurrentEtag();
     } catch (StorageException e) {
+      refreshFailures++;
       Log.event(
           LOG,
           Logger.Level.WARN,
           "model.refresh-failed",
           "reason",
           e.getMessage(),
+          "timeoutMs",
+          refreshTimeout.toMillis(),
           "serving",
           current == null ? null : current.model().version());
       if (current == null) {
@@ -111,7 +129,7 @@ public final class ModelCache {
 
   private void rememberCurrentEtag() {
     try {
-      seenEtag = store.latestEtag();
+      seenEtag = store.latestEtag(refreshTimeout);
     } catch (StorageException e) {
       // keep the old ETag: the next check downloads again, which is safe
     }

@@ -2,6 +2,7 @@ package dev.retention.service.train;
 
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;
+import dev.retention.data.ReadLimits;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
 import dev.retention.training.SegmentOptions;
@@ -18,6 +19,7 @@ import dev.retention.training.TrainingOptions;
  * @param rfm label window and cutoff of the derivation
  * @param segments minimum segment size and the RFM roles for naming
  * @param playbook risk bands and suggested actions, recorded in each model
+ * @param limits what reading one export may cost
  */
 public record TrainSettings(
     String exportPrefix,
@@ -27,4 +29,5 @@ public record TrainSettings(
     OrdersSchema ordersSchema,
     RfmOptions rfm,
     SegmentOptions segments,
-    Playbook playbook) {}
+    Playbook playbook,
+    ReadLimits limits) {}

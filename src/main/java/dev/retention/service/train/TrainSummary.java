@@ -7,6 +7,9 @@ package dev.retention.service.train;
  * @param source {@code s3://bucket/key}
  * @param modelKey key of the model JSON, when one exists
  * @param version model version, when one exists
+ * @param latest what became of latest.json: MOVED (this model is live), ALREADY_LIVE, or
+ *     NEWER_IS_LIVE (a newer model stays live; this one is published as a version only)
+ * @param liveVersion the version latest.json points at afterwards
  * @param rowsRead data rows read
  * @param rowsUsed rows used for training
  * @param rowsRejected rows rejected
@@ -20,6 +23,8 @@ public record TrainSummary(
     String source,
     String modelKey,
     String version,
+    String latest,
+    String liveVersion,
     long rowsRead,
     long rowsUsed,
     long rowsRejected,
@@ -36,6 +41,7 @@ public record TrainSummary(
   }
 
   static TrainSummary skipped(String source, String reason) {
-    return new TrainSummary(Status.SKIPPED, source, null, null, 0, 0, 0, 0, 0, 0, reason);
+    return new TrainSummary(
+        Status.SKIPPED, source, null, null, null, null, 0, 0, 0, 0, 0, 0, reason);
   }
 }

@@ -6,6 +6,7 @@ import dev.retention.data.FeatureExportReader;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.ReadResult;
 import dev.retention.features.RfmFeatures;
+import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.ExportObjects;
@@ -36,8 +37,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Idempotent: the model version derives from the source object's identity (bucket, key, ETag,
  * version id) and its last-modified day, so a redelivered event (S3 delivers at least once) finds
- * the published version and returns it without training again. A redelivery does not move {@code
- * latest.json} back to an older model; it only creates the pointer if none exists.
+ * the published version, finishes what an earlier attempt left undone (its report, the pointer) and
+ * returns it without training again. {@code latest.json} only moves forward: every model records
+ * its {@link ModelOrder} (the source's last-modified time, then the event sequencer), and a model
+ * older than the live one is published as a version without becoming live; the summary says so.
  *
  * <p>Failures: a key outside the export prefix or with an unsupported suffix is skipped (logged,
  * not an error). An export that cannot be trained on throws after every record of the event was
@@ -84,7 +87,8 @@ public final class TrainingService {
             store.bucket(),
             object,
             orders || object.key().startsWith(settings.exportPrefix()),
-            "export prefixes " + settings.exportPrefix() + " and " + settings.ordersPrefix());
+            "export prefixes " + settings.exportPrefix() + " and " + settings.ordersPrefix(),
+            settings.limits());
     if (target.skipReason() != null) {
       return skip(source, target.skipReason());
     }
@@ -92,20 +96,31 @@ public final class TrainingService {
     String version = version(info);
     Optional<RetentionModel> existing = store.find(version);
     if (existing.isPresent()) {
-      if (!store.hasLatest()) {
-        store.pointLatestAt(existing.get());
-      }
-      Log.event(LOG, Logger.Level.INFO, "train.redelivered", "source", source, "version", version);
-      return summary(TrainSummary.Status.ALREADY_PUBLISHED, source, existing.get(), start);
+      // A redelivered or retried event: finish what an earlier attempt left (report, pointer).
+      ModelStore.Published published =
+          store.complete(existing.get(), () -> ReportHtml.render(existing.get()));
+      Log.event(
+          LOG,
+          Logger.Level.INFO,
+          "train.redelivered",
+          "source",
+          source,
+          "version",
+          version,
+          "latest",
+          published.pointer(),
+          "liveVersion",
+          published.liveVersion());
+      return summary(
+          TrainSummary.Status.ALREADY_PUBLISHED, source, existing.get(), published, start);
     }
 
     long lookupMs = (System.nanoTime() - start) / 1_000_000;
     String described = source + " etag " + info.etag();
-    Loaded loaded =
+    Trainer.Input input =
         orders
             ? readOrders(info, target.format(), described, lookupMs)
             : readFeatures(info, target.format(), described, lookupMs);
-    Trainer.Input input = loaded.input();
     if (input.rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
       Log.event(
@@ -119,7 +134,7 @@ public final class TrainingService {
           "read",
           input.rowsRead(),
           "firstReasons",
-          loaded.reasonsWithoutValues());
+          input.rejections());
     }
     RetentionModel model =
         Trainer.train(
@@ -127,9 +142,14 @@ public final class TrainingService {
             settings.options(),
             settings.segments(),
             settings.playbook(),
-            new Trainer.Identity(store.modelName(), version, clock.instant()));
-    String key = store.publish(model, ReportHtml.render(model));
-    TrainSummary summary = summary(TrainSummary.Status.TRAINED, source, model, start);
+            new Trainer.Identity(
+                store.modelName(),
+                version,
+                clock.instant(),
+                new ModelOrder(
+                    info.lastModified().toString(), info.key(), object.sequencer(), version)));
+    ModelStore.Published published = store.publish(model, ReportHtml.render(model));
+    TrainSummary summary = summary(TrainSummary.Status.TRAINED, source, model, published, start);
     Log.event(
         LOG,
         Logger.Level.INFO,
@@ -137,7 +157,11 @@ public final class TrainingService {
         "source",
         source,
         "modelKey",
-        key,
+        published.modelKey(),
+        "latest",
+        published.pointer(),
+        "liveVersion",
+        published.liveVersion(),
         "rowsUsed",
         summary.rowsUsed(),
         "rowsRejected",
@@ -153,10 +177,8 @@ public final class TrainingService {
     return summary;
   }
 
-  /** Training input and its rejection reasons without values (for logs). */
-  private record Loaded(Trainer.Input input, List<String> reasonsWithoutValues) {}
-
-  private Loaded readFeatures(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  private Trainer.Input readFeatures(
+      ObjectInfo info, ExportFormat format, String source, long lookupMs) {
     long readStart = System.nanoTime();
     ReadResult data;
     try (InputStream in = store.bucket().open(info)) {
@@ -167,21 +189,20 @@ public final class TrainingService {
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
-    return new Loaded(
-        new Trainer.Input(
-            data.features(),
-            data.labels(),
-            settings.schema().labelColumn(),
-            data.rowsRead(),
-            data.rowsRejected(),
-            data.rejections(),
-            source,
-            timings,
-            null),
-        data.rejectionsWithoutValues());
+    return new Trainer.Input(
+        data.features(),
+        data.labels(),
+        settings.schema().labelColumn(),
+        data.rowsRead(),
+        data.rowsRejected(),
+        data.rejections(),
+        source,
+        timings,
+        null);
   }
 
-  private Loaded readOrders(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  private Trainer.Input readOrders(
+      ObjectInfo info, ExportFormat format, String source, long lookupMs) {
     long readStart = System.nanoTime();
     OrderExportReader.Result read;
     // An order dated after the export was written is a future date.
@@ -199,18 +220,16 @@ public final class TrainingService {
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
     timings.put("deriveFeatures", (System.nanoTime() - deriveStart) / 1_000_000);
-    return new Loaded(
-        new Trainer.Input(
-            derived.features(),
-            derived.labels(),
-            OrdersDerivation.labelName(derived.labelWindowDays()),
-            read.rowsRead(),
-            read.rowsRejected(),
-            read.rejections(),
-            source,
-            timings,
-            OrdersDerivation.describe(derived, settings.ordersSchema().grain())),
-        read.rejectionsWithoutValues());
+    return new Trainer.Input(
+        derived.features(),
+        derived.labels(),
+        OrdersDerivation.labelName(derived.labelWindowDays()),
+        read.rowsRead(),
+        read.rowsRejected(),
+        read.rejections(),
+        source,
+        timings,
+        OrdersDerivation.describe(derived, settings.ordersSchema().grain()));
   }
 
   private TrainSummary skip(String source, String reason) {
@@ -219,12 +238,18 @@ public final class TrainingService {
   }
 
   private TrainSummary summary(
-      TrainSummary.Status status, String source, RetentionModel model, long start) {
+      TrainSummary.Status status,
+      String source,
+      RetentionModel model,
+      ModelStore.Published published,
+      long start) {
     return new TrainSummary(
         status,
         source,
         store.versionKey(model.version()),
         model.version(),
+        published.pointer().name(),
+        published.liveVersion(),
         model.provenance().rowsRead(),
         model.provenance().rowsUsed(),
         model.provenance().rowsRejected(),
