@@ -261,7 +261,7 @@ final class ByteCsvScanner {
     }
     if (limit == buffer.length) {
       // The whole buffer is one unfinished record: grow it, up to the longest record allowed.
-      if (limit > limits.maxLineBytes()) {
+      if (limit >= limits.maxLineBytes()) {
         throw limits.lineTooLong(recordLine == 0 ? line : recordLine);
       }
       buffer = Arrays.copyOf(buffer, buffer.length * 2);

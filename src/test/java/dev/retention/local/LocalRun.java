@@ -99,6 +99,7 @@ public final class LocalRun {
 
     System.out.println("retention-functions local run");
     s3 = S3ProxyServer.start(work.resolve("s3"));
+    System.out.printf("  local S3 server (s3proxy) started, pid %d%n", s3.pid());
     s3.createBucket(BUCKET);
     System.out.printf(
         "  local S3 (s3proxy) at %s, bucket %s, objects under %s%n",

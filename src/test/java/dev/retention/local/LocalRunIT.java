@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,11 +90,13 @@ class LocalRunIT {
       String band = row.substring(row.lastIndexOf(',') + 1);
       assertTrue(List.of("high", "medium", "low").contains(band), row);
     }
+    // Only the processes this run started: the s3proxy it reported, and the local run itself.
+    Matcher pid = Pattern.compile("s3proxy\\) started, pid (\\d+)").matcher(output);
+    assertTrue(pid.find(), output);
+    long s3proxy = Long.parseLong(pid.group(1));
     assertTrue(
-        ProcessHandle.allProcesses().noneMatch(LocalRunIT::isS3Proxy), "s3proxy left running");
-  }
-
-  private static boolean isS3Proxy(ProcessHandle process) {
-    return process.info().commandLine().map(c -> c.contains("s3proxy.jar")).orElse(false);
+        ProcessHandle.of(s3proxy).map(p -> !p.isAlive()).orElse(true),
+        "the s3proxy the local run started (pid " + s3proxy + ") is still running");
+    assertTrue(process.descendants().noneMatch(ProcessHandle::isAlive), "a child left running");
   }
 }

@@ -124,6 +124,11 @@ public final class S3ProxyServer implements AutoCloseable {
     return endpoint;
   }
 
+  /** The server process's id (to check later that exactly this process has ended). */
+  public long pid() {
+    return process.pid();
+  }
+
   /** A plain SDK client for this server (path-style, any credentials). */
   public S3Client client() {
     return S3Client.builder()

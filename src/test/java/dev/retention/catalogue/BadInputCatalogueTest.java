@@ -1,0 +1,886 @@
+package dev.retention.catalogue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.data.ExportException;
+import dev.retention.data.ExportFormat;
+import dev.retention.data.ExportSchema;
+import dev.retention.data.FeatureExportReader;
+import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersSchema;
+import dev.retention.data.ReadLimits;
+import dev.retention.data.ReadResult;
+import dev.retention.features.RfmFeatures;
+import dev.retention.features.RfmOptions;
+import dev.retention.functions.S3Event;
+import dev.retention.model.Playbook;
+import dev.retention.model.RetentionModel;
+import dev.retention.report.ReportHtml;
+import dev.retention.service.S3ObjectRef;
+import dev.retention.service.score.HttpResult;
+import dev.retention.service.score.ModelCache;
+import dev.retention.service.score.ScoreApi;
+import dev.retention.service.score.ScoreSettings;
+import dev.retention.service.train.TrainSettings;
+import dev.retention.service.train.TrainSummary;
+import dev.retention.service.train.TrainingService;
+import dev.retention.storage.Bucket;
+import dev.retention.storage.ModelStore;
+import dev.retention.testing.ReferenceData;
+import dev.retention.testing.S3ProxyServer;
+import dev.retention.training.NonLinearOptions;
+import dev.retention.training.SegmentOptions;
+import dev.retention.training.Trainer;
+import dev.retention.training.TrainingOptions;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The README's catalogue of bad inputs ("Bad inputs and their answers"): one test per row, and a
+ * check that the README's table lists exactly these rows. Exports go through the real readers,
+ * events through the train service on a real S3-compatible server, score requests through the score
+ * API over a model published there.
+ */
+class BadInputCatalogueTest {
+
+  /** One row of the catalogue; {@code check} fails unless the product gives {@code answer}. */
+  record Case(String area, String input, String answer, Check check) {
+    @Override
+    public String toString() {
+      return area + ": " + input;
+    }
+  }
+
+  @FunctionalInterface
+  interface Check {
+    void run() throws Exception;
+  }
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String BUCKET = "retention-data";
+  private static S3ProxyServer server;
+  private static S3Client s3;
+  private static TrainingService training;
+  private static ScoreApi api;
+  private static ScoreApi noModelApi;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = S3ProxyServer.start(Files.createTempDirectory("catalogue"));
+    server.createBucket(BUCKET);
+    server.createBucket("other-bucket");
+    s3 = server.client();
+    ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "default");
+    // The event rows train under a model name of their own, never replacing the scored model.
+    training =
+        new TrainingService(
+            new ModelStore(new Bucket(s3, BUCKET), "models/", "events"),
+            new TrainSettings(
+                "exports/features/",
+                ExportSchema.defaults(),
+                TrainingOptions.defaults().withK(3),
+                "exports/orders/",
+                OrdersSchema.defaults(),
+                RfmOptions.defaults(),
+                SegmentOptions.defaults(),
+                Playbook.of(0.33, 0.66, null),
+                ReadLimits.defaults()),
+            Clock.systemUTC());
+    ReferenceData reference = ReferenceData.load();
+    RetentionModel model =
+        Trainer.train(
+            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+            TrainingOptions.defaults()
+                .withK(3)
+                .withLog1pColumns(List.of("monetary"))
+                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
+            new Trainer.Identity("default", "catalogue-v1", Instant.EPOCH));
+    store.publish(model, ReportHtml.render(model));
+    ScoreSettings settings =
+        new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, 4096);
+    api =
+        new ScoreApi(
+            new ModelCache(store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
+            settings);
+    ModelStore empty = new ModelStore(new Bucket(s3, BUCKET), "models/", "nothing-here");
+    noModelApi =
+        new ScoreApi(
+            new ModelCache(empty, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
+            settings);
+  }
+
+  @AfterAll
+  static void stop() {
+    s3.close();
+    server.close();
+  }
+
+  // ---------------------------------------------------------------- feature exports
+
+  /** 200 good rows, so that one bad row stays under the 1 % limit. */
+  private static String goodFeatures() {
+    StringBuilder csv = new StringBuilder("customer_id,a,b,repurchased\n");
+    for (int i = 0; i < 200; i++) {
+      csv.append("C").append(i).append(',').append(i % 17).append(',').append(i % 5).append(',');
+      csv.append(i % 2).append('\n');
+    }
+    return csv.toString();
+  }
+
+  private static ReadResult features(byte[] bytes, String key, ExportSchema schema)
+      throws IOException {
+    return FeatureExportReader.read(
+        new ByteArrayInputStream(bytes), ExportFormat.of(key).orElseThrow(), schema);
+  }
+
+  private static ReadResult features(String text) throws IOException {
+    return features(text.getBytes(StandardCharsets.UTF_8), "x.csv", ExportSchema.defaults());
+  }
+
+  private static Check featureRowRejected(String badLine, String reason) {
+    return () -> {
+      ReadResult r = features(goodFeatures() + badLine + "\n");
+      assertEquals(1, r.rowsRejected());
+      assertEquals(200, r.features().rows(), "the good rows are kept");
+      assertEquals(List.of("line 202" + reason), r.rejections());
+    };
+  }
+
+  private static Check featureReadFails(byte[] bytes, String key, String message) {
+    return () -> {
+      ExportException e =
+          assertThrows(ExportException.class, () -> features(bytes, key, ExportSchema.defaults()));
+      assertTrue(e.getMessage().contains(message), e.getMessage());
+    };
+  }
+
+  private static Check featureReadFails(String text, String message) {
+    return featureReadFails(text.getBytes(StandardCharsets.UTF_8), "x.csv", message);
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String jsonLines() {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      out.append("{\"customer_id\":\"C").append(i).append("\",\"a\":").append(i % 17);
+      out.append(",\"b\":").append(i % 5).append(",\"repurchased\":").append(i % 2).append("}\n");
+    }
+    return out.toString();
+  }
+
+  private static Check jsonRowRejected(String badLine, String reason) {
+    return () -> {
+      ReadResult r =
+          features(
+              (jsonLines() + badLine + "\n").getBytes(StandardCharsets.UTF_8),
+              "x.jsonl",
+              ExportSchema.defaults());
+      assertEquals(1, r.rowsRejected());
+      assertEquals(List.of("line 201: " + reason), r.rejections());
+    };
+  }
+
+  private static Check tooFewToTrain(int rows, String message) {
+    return () -> {
+      ReadResult r =
+          features(goodFeatures().lines().limit(rows + 1).reduce("", (a, b) -> a + b + "\n"));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  Trainer.train(
+                      Trainer.Input.of(r.features(), r.labels(), "repurchased"),
+                      TrainingOptions.defaults(),
+                      new Trainer.Identity("d", "v", Instant.EPOCH)));
+      assertTrue(e.getMessage().contains(message), e.getMessage());
+    };
+  }
+
+  // ---------------------------------------------------------------- orders exports
+
+  private static String goodOrders() {
+    StringBuilder csv = new StringBuilder("customer_id,order_id,order_date,amount,items,status\n");
+    for (int i = 0; i < 200; i++) {
+      csv.append("c").append(i % 40).append(",o").append(i).append(",2026-0");
+      csv.append(1 + i % 9).append("-1").append(i % 9).append(',').append(10 + i % 7);
+      csv.append(",1,paid\n");
+    }
+    return csv.toString();
+  }
+
+  private static OrderExportReader.Result orders(String text) throws IOException {
+    return OrderExportReader.read(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+        ExportFormat.of("x.csv").orElseThrow(),
+        OrdersSchema.defaults(),
+        LocalDate.of(2026, 11, 28));
+  }
+
+  private static Check orderRowRejected(String badLine, String reason) {
+    return () -> {
+      OrderExportReader.Result r = orders(goodOrders() + badLine + "\n");
+      assertEquals(1, r.rowsRejected());
+      assertEquals(List.of("line 202" + reason), r.rejections());
+    };
+  }
+
+  private static Check ordersFail(String text, String message) {
+    return () -> {
+      RuntimeException e =
+          assertThrows(
+              RuntimeException.class,
+              () -> {
+                OrderExportReader.Result r = orders(text);
+                RfmFeatures.forTraining(r.book(), r.columns(), RfmOptions.defaults());
+              });
+      assertTrue(e.getMessage().contains(message), e.getMessage());
+    };
+  }
+
+  private static Check ordersCounted(
+      String extra, java.util.function.ToLongFunction<RfmFeatures.Counts> count, long expected) {
+    return () -> {
+      OrderExportReader.Result r = orders(goodOrders() + extra);
+      RfmFeatures.Counts counts =
+          RfmFeatures.forTraining(
+                  r.book(), r.columns(), new RfmOptions(90, LocalDate.of(2026, 6, 30)))
+              .counts();
+      assertEquals(expected, count.applyAsLong(counts), counts.toString());
+    };
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private static TrainSummary trainEvent(S3ObjectRef object) {
+    return training.handle(List.of(object)).get(0);
+  }
+
+  private static Check skipped(S3ObjectRef object, String reason) {
+    return () -> {
+      TrainSummary s = trainEvent(object);
+      assertEquals(TrainSummary.Status.SKIPPED, s.status());
+      assertTrue(s.reason().contains(reason), s.reason());
+    };
+  }
+
+  private static void put(String key, String text) {
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(text));
+  }
+
+  private static S3Event event(String json) throws IOException {
+    return MAPPER.readValue(json, S3Event.class);
+  }
+
+  // ---------------------------------------------------------------- score requests
+
+  private static final String OK =
+      "{\"recency_days\":12,\"frequency\":9,\"monetary\":64.5,\"tenure_days\":410,"
+          + "\"avg_gap_days\":38,\"sessions_30d\":7,\"returns_rate\":0.04}";
+
+  private static Check answers(
+      ScoreApi target,
+      String method,
+      String path,
+      String body,
+      int status,
+      String code,
+      String field) {
+    return () -> {
+      HttpResult r = target.handle(method, path, body);
+      assertEquals(status, r.status(), r.body());
+      var error = MAPPER.readTree(r.body()).get("error");
+      assertEquals(code, error.get("code").asText(), r.body());
+      if (field != null) {
+        assertEquals(field, error.get("field").asText(), r.body());
+      }
+      assertFalse(r.body().contains("at dev.retention"), "no stack trace");
+    };
+  }
+
+  private static Check answers(String body, String code, String field) {
+    return answers(api, "POST", "/score", body, 400, code, field);
+  }
+
+  static Stream<Case> cases() {
+    String big = "x".repeat(5000);
+    byte[] bomb =
+        gzip(
+            ("customer_id,a,repurchased\n" + "C1,1,1\n".repeat(20_000_000))
+                .getBytes(StandardCharsets.UTF_8));
+    byte[] goodGzip = gzip(goodFeatures().getBytes(StandardCharsets.UTF_8));
+    byte[] cutGzip = java.util.Arrays.copyOf(goodGzip, goodGzip.length / 2);
+    List<Case> c = new ArrayList<>();
+    // Feature exports.
+    c.add(
+        new Case(
+            "feature export",
+            "an empty file",
+            "read fails: the export is empty: no header line",
+            featureReadFails("", "the export is empty: no header line")));
+    c.add(
+        new Case(
+            "feature export",
+            "a header and no rows",
+            "read fails: the export has a header but no data rows",
+            featureReadFails("customer_id,a,repurchased\n", "header but no data rows")));
+    c.add(
+        new Case(
+            "feature export",
+            "a column named twice",
+            "read fails naming the column",
+            featureReadFails("customer_id,a,a,repurchased\nC1,1,2,1\n", "names column 'a' twice")));
+    c.add(
+        new Case(
+            "feature export",
+            "an empty column name",
+            "read fails: the header has an empty column name",
+            featureReadFails("customer_id,,repurchased\nC1,1,1\n", "empty column name")));
+    c.add(
+        new Case(
+            "feature export",
+            "no label column",
+            "read fails naming the label column and the columns found",
+            featureReadFails(
+                "customer_id,a\nC1,1\n",
+                "label column 'repurchased' is not in the export's columns")));
+    c.add(
+        new Case(
+            "feature export",
+            "no numeric feature column",
+            "read fails naming id, label and columns",
+            featureReadFails(
+                "customer_id,name,repurchased\nC1,Ann,1\n", "no numeric feature column")));
+    c.add(
+        new Case(
+            "feature export",
+            "label `maybe`",
+            "row rejected: line, column, problem (not the value)",
+            featureRowRejected(
+                "X,1,2,maybe", ", column 'repurchased': label must be 1/0, true/false or yes/no")));
+    c.add(
+        new Case(
+            "feature export",
+            "feature `abc`",
+            "row rejected: not a number",
+            featureRowRejected("X,abc,2,1", ", column 'a': not a number")));
+    c.add(
+        new Case(
+            "feature export",
+            "a feature left empty",
+            "row rejected: missing value",
+            featureRowRejected("X,,2,1", ", column 'a': missing value")));
+    c.add(
+        new Case(
+            "feature export",
+            "feature `NaN` or `Infinity`",
+            "row rejected: not a finite number",
+            featureRowRejected("X,Infinity,2,1", ", column 'a': not a finite number")));
+    c.add(
+        new Case(
+            "feature export",
+            "a row with too many fields",
+            "row rejected: field count",
+            featureRowRejected("X,1,2,1,9", ": 5 fields where the header has 4")));
+    c.add(
+        new Case(
+            "feature export",
+            "a quoted field never closed",
+            "read fails naming the line",
+            featureReadFails(
+                goodFeatures() + "X,\"1,2,1\n", "line 202: a quoted field is not closed")));
+    c.add(
+        new Case(
+            "feature export",
+            "more than 1 % bad rows",
+            "read fails, nothing trained; the first reasons without values",
+            featureReadFails(
+                goodFeatures() + "X,a,2,1\nY,b,2,1\nZ,c,2,1\n",
+                "3 of 203 rows (1.48%) were rejected")));
+    c.add(
+        new Case(
+            "feature export",
+            "a line over 1 MiB",
+            "read fails naming retention.export.max-line-bytes",
+            featureReadFails(
+                goodFeatures() + "X,\"" + "1".repeat(1_100_000) + "\",2,1\n",
+                "retention.export.max-line-bytes")));
+    c.add(
+        new Case(
+            "feature export",
+            "a gzip bomb (expands 1000 times)",
+            "read fails naming retention.export.max-gzip-ratio",
+            featureReadFails(bomb, "x.csv.gz", "retention.export.max-gzip-ratio")));
+    c.add(
+        new Case(
+            "feature export",
+            "a gzip file cut in half",
+            "read fails (unexpected end of the gzip stream)",
+            () -> {
+              IOException e =
+                  assertThrows(
+                      IOException.class,
+                      () -> features(cutGzip, "x.csv.gz", ExportSchema.defaults()));
+              assertTrue(
+                  e.getMessage().contains("end of ZLIB input stream")
+                      || e.getMessage().contains("EOF"),
+                  e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "bytes that are not UTF-8",
+            "read fails (malformed input), nothing trained",
+            () -> {
+              byte[] bytes = (goodFeatures() + "X,1,2,1\n").getBytes(StandardCharsets.UTF_8);
+              bytes[bytes.length - 5] = (byte) 0xC3; // a lead byte followed by ASCII
+              assertThrows(
+                  IOException.class, () -> features(bytes, "x.csv", ExportSchema.defaults()));
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "a byte-order mark and CRLF line ends",
+            "read as usual",
+            () -> {
+              ReadResult r = features("\uFEFF" + goodFeatures().replace("\n", "\r\n"));
+              assertEquals(200, r.features().rows());
+              assertEquals(0, r.rowsRejected());
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "JSON Lines: a malformed line",
+            "row rejected: malformed JSON",
+            jsonRowRejected("{\"customer_id\": \"X\", \"a\": ", "malformed JSON")));
+    c.add(
+        new Case(
+            "feature export",
+            "JSON Lines: a nested value",
+            "row rejected naming the field",
+            jsonRowRejected(
+                "{\"customer_id\":\"X\",\"a\":{\"v\":1},\"b\":1,\"repurchased\":1}",
+                "field 'a' holds a nested value")));
+    c.add(
+        new Case(
+            "feature export",
+            "JSON Lines: a line that is not an object",
+            "row rejected: not a JSON object",
+            jsonRowRejected("[1,2,3]", "not a JSON object")));
+    c.add(
+        new Case(
+            "feature export",
+            "fewer than 500 customers",
+            "training fails naming retention.train.minimum.customers",
+            tooFewToTrain(120, "retention.train.minimum.customers")));
+    c.add(
+        new Case(
+            "feature export",
+            "fewer than 50 customers of one class",
+            "training fails naming retention.train.minimum.per-class",
+            () -> {
+              ReferenceData ref = ReferenceData.load();
+              int[] labels = new int[ref.labels.length];
+              java.util.Arrays.fill(labels, 1);
+              labels[0] = 0;
+              IllegalArgumentException e =
+                  assertThrows(
+                      IllegalArgumentException.class,
+                      () ->
+                          Trainer.train(
+                              Trainer.Input.of(ref.features, labels, "y"),
+                              TrainingOptions.defaults(),
+                              new Trainer.Identity("d", "v", Instant.EPOCH)));
+              assertTrue(
+                  e.getMessage().contains("retention.train.minimum.per-class"), e.getMessage());
+            }));
+    // Orders exports.
+    c.add(
+        new Case(
+            "orders export",
+            "no order_date column",
+            "read fails naming the column and the columns found",
+            ordersFail(
+                "customer_id,order_id,amount\nc1,o1,5\n", "no order date column 'order_date'")));
+    c.add(
+        new Case(
+            "orders export",
+            "date `2026-13-01`",
+            "row rejected: not a date",
+            orderRowRejected(
+                "c1,ox,2026-13-01,5,1,paid", ", column 'order_date': not a date (yyyy-MM-dd)")));
+    c.add(
+        new Case(
+            "orders export",
+            "a date after the day the export was written (+1 day of slack)",
+            "row rejected: a future date",
+            orderRowRejected(
+                "c1,ox,2027-01-01,5,1,paid",
+                ", column 'order_date': a future date, after 2026-11-28")));
+    c.add(
+        new Case(
+            "orders export",
+            "amount `ten`",
+            "row rejected: not a finite number",
+            orderRowRejected(
+                "c1,ox,2026-05-01,ten,1,paid", ", column 'amount': not a finite number")));
+    c.add(
+        new Case(
+            "orders export",
+            "items `-2`",
+            "row rejected: not a non-negative number",
+            orderRowRejected(
+                "c1,ox,2026-05-01,5,-2,paid", ", column 'items': not a non-negative number")));
+    c.add(
+        new Case(
+            "orders export",
+            "no customer id",
+            "row rejected: missing value",
+            orderRowRejected(",ox,2026-05-01,5,1,paid", ", column 'customer_id': missing value")));
+    c.add(
+        new Case(
+            "orders export",
+            "the same order twice (grain ORDER)",
+            "the repeat is ignored and counted",
+            ordersCounted(
+                "c0,o0,2026-01-10,10,1,paid\n", RfmFeatures.Counts::duplicateOrderRowsIgnored, 1)));
+    c.add(
+        new Case(
+            "orders export",
+            "a customer with refunds only",
+            "left out and counted",
+            ordersCounted(
+                "zz,r1,2026-02-01,20,1,refunded\n", RfmFeatures.Counts::customersRefundsOnly, 1)));
+    c.add(
+        new Case(
+            "orders export",
+            "a customer with zero-amount orders only",
+            "left out and counted",
+            ordersCounted(
+                "zz,z1,2026-02-01,0,1,paid\n", RfmFeatures.Counts::customersZeroAmountOnly, 1)));
+    c.add(
+        new Case(
+            "orders export",
+            "a history shorter than the label window",
+            "derivation fails: export a longer history or set the cutoff",
+            ordersFail(
+                "customer_id,order_id,order_date,amount\nc1,o1,2026-05-01,5\nc2,o2,2026-05-20,5\n",
+                "shorter than the 90-day label window")));
+    c.add(
+        new Case(
+            "orders export",
+            "a line over 1 MiB",
+            "read fails naming retention.export.max-line-bytes",
+            ordersFail(
+                goodOrders() + "c1,\"" + "o".repeat(1_100_000) + "\",2026-05-01,5,1,paid\n",
+                "retention.export.max-line-bytes")));
+    // Events.
+    c.add(
+        new Case(
+            "event",
+            "a key outside the export prefixes",
+            "SKIPPED: outside the export prefixes",
+            skipped(
+                S3ObjectRef.current(BUCKET, "reports/customers.csv"),
+                "outside the export prefixes")));
+    c.add(
+        new Case(
+            "event",
+            "an unsupported suffix (`.parquet`)",
+            "SKIPPED: unsupported suffix, the supported ones listed",
+            skipped(
+                S3ObjectRef.current(BUCKET, "exports/features/c.parquet"), "unsupported suffix")));
+    c.add(
+        new Case(
+            "event",
+            "a key with a `..` segment",
+            "SKIPPED: refused, nothing read",
+            skipped(S3ObjectRef.current(BUCKET, "exports/features/../models/x.csv"), "refused")));
+    c.add(
+        new Case(
+            "event",
+            "a key starting with `/`",
+            "SKIPPED: refused, nothing read",
+            skipped(S3ObjectRef.current(BUCKET, "/exports/features/x.csv"), "refused")));
+    c.add(
+        new Case(
+            "event",
+            "another bucket",
+            "SKIPPED: not the configured bucket",
+            skipped(
+                S3ObjectRef.current("other-bucket", "exports/features/x.csv"),
+                "not the configured bucket")));
+    c.add(
+        new Case(
+            "event",
+            "an object deleted before its event is handled",
+            "SKIPPED: the object no longer exists",
+            skipped(
+                S3ObjectRef.current(BUCKET, "exports/features/gone.csv"),
+                "the object no longer exists")));
+    c.add(
+        new Case(
+            "event",
+            "an object overwritten since its event (ETag differs)",
+            "SKIPPED: superseded; the newer object's own event trains it",
+            () -> {
+              put("exports/features/changed.csv", goodFeatures());
+              TrainSummary s =
+                  trainEvent(
+                      new S3ObjectRef(
+                          BUCKET,
+                          "exports/features/changed.csv",
+                          "0123456789abcdef0123456789abcdef",
+                          null,
+                          null));
+              assertEquals(TrainSummary.Status.SKIPPED, s.status());
+              assertTrue(s.reason().startsWith("superseded"), s.reason());
+            }));
+    c.add(
+        new Case(
+            "event",
+            "an `ObjectRemoved` record",
+            "ignored: only created objects are handled",
+            () ->
+                assertEquals(
+                    List.of(),
+                    event(
+                            "{\"Records\":[{\"eventName\":\"ObjectRemoved:Delete\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"exports/features/x.csv\"}}}]}")
+                        .createdObjects())));
+    c.add(
+        new Case(
+            "event",
+            "no `Records` at all",
+            "nothing to do: an empty result",
+            () -> assertEquals(List.of(), event("{}").createdObjects())));
+    c.add(
+        new Case(
+            "event",
+            "a URL-encoded key (`spring+sale+%C3%A9t%C3%A9.csv`)",
+            "decoded as S3 encodes keys (`+` is a space)",
+            () ->
+                assertEquals(
+                    "exports/features/spring sale été.csv",
+                    event(
+                            "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"exports/features/spring+sale+%C3%A9t%C3%A9.csv\"}}}]}")
+                        .createdObjects()
+                        .get(0)
+                        .key())));
+    c.add(
+        new Case(
+            "event",
+            "one bad record among good ones",
+            "the others are handled; the invocation then fails naming the bad one",
+            () -> {
+              put(
+                  "exports/features/ok.csv",
+                  new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8));
+              put("exports/features/bad.csv", "customer_id,a\nC1,1\n");
+              var e =
+                  assertThrows(
+                      RuntimeException.class,
+                      () ->
+                          training.handle(
+                              List.of(
+                                  S3ObjectRef.current(BUCKET, "exports/features/bad.csv"),
+                                  S3ObjectRef.current(BUCKET, "exports/features/ok.csv"))));
+              assertTrue(e.getMessage().contains("exports/features/bad.csv"), e.getMessage());
+              assertTrue(
+                  s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("models/events/")).keyCount() >= 3,
+                  "ok.csv was trained and published");
+            }));
+    // Score requests.
+    c.add(
+        new Case(
+            "score request",
+            "malformed JSON",
+            "400 malformed_json",
+            answers("{\"features\":", "malformed_json", null)));
+    c.add(
+        new Case(
+            "score request", "an empty body", "400 empty_body", answers("", "empty_body", null)));
+    c.add(
+        new Case(
+            "score request",
+            "a body over max-body-bytes",
+            "400 body_too_large",
+            answers("{\"pad\":\"" + big + "\"}", "body_too_large", null)));
+    c.add(
+        new Case(
+            "score request",
+            "neither `features` nor `customers`",
+            "400 invalid_field",
+            answers("{\"nothing\":1}", "invalid_field", null)));
+    c.add(
+        new Case(
+            "score request",
+            "an unknown feature",
+            "400 invalid_feature naming the field",
+            answers(
+                "{\"features\":" + OK.replace("}", ",\"shoe_size\":42}") + "}",
+                "invalid_feature",
+                "features.shoe_size")));
+    c.add(
+        new Case(
+            "score request",
+            "a missing feature",
+            "400 invalid_feature naming the field",
+            answers(
+                "{\"features\":" + OK.replace("\"monetary\":64.5,", "") + "}",
+                "invalid_feature",
+                "features.monetary")));
+    c.add(
+        new Case(
+            "score request",
+            "a feature given as a string",
+            "400 invalid_feature: must be a number, got string",
+            answers(
+                "{\"features\":" + OK.replace("64.5", "\"64.5\"") + "}",
+                "invalid_feature",
+                "features.monetary")));
+    c.add(
+        new Case(
+            "score request",
+            "a feature `null` in customer 2 of a batch",
+            "400 naming `customers[1].features...` and the index; nothing scored",
+            answers(
+                "{\"customers\":[{\"features\":"
+                    + OK
+                    + "},{\"features\":"
+                    + OK.replace("64.5", "null")
+                    + "}]}",
+                "invalid_feature",
+                "customers[1].features.monetary")));
+    c.add(
+        new Case(
+            "score request",
+            "a value that overflows (`1e999`)",
+            "400 invalid_feature: must be a finite number",
+            answers(
+                "{\"features\":" + OK.replace("64.5", "1e999") + "}",
+                "invalid_feature",
+                "features.monetary")));
+    c.add(
+        new Case(
+            "score request",
+            "a value outside a log1p feature's domain (`-3`)",
+            "400 invalid_feature: must be > -1",
+            answers(
+                "{\"features\":" + OK.replace("64.5", "-3") + "}",
+                "invalid_feature",
+                "features.monetary")));
+    c.add(
+        new Case(
+            "score request",
+            "an empty batch",
+            "400 empty_batch",
+            answers("{\"customers\":[]}", "empty_batch", "customers")));
+    c.add(
+        new Case(
+            "score request",
+            "a batch over max-batch",
+            "400 batch_too_large",
+            answers(
+                "{\"customers\":["
+                    + ("{\"features\":" + OK + "},").repeat(3)
+                    + "{\"features\":"
+                    + OK
+                    + "}]}",
+                "batch_too_large",
+                "customers")));
+    c.add(
+        new Case(
+            "score request",
+            "`customerId` as an object",
+            "400 invalid_field naming the field",
+            answers(
+                "{\"customerId\":{\"x\":1},\"features\":" + OK + "}",
+                "invalid_field",
+                "customerId")));
+    c.add(
+        new Case(
+            "score request",
+            "an unknown route",
+            "404 not_found",
+            answers(api, "GET", "/nope", null, 404, "not_found", null)));
+    c.add(
+        new Case(
+            "score request",
+            "GET /score",
+            "405 method_not_allowed with `Allow`",
+            () -> {
+              answers(api, "GET", "/score", null, 405, "method_not_allowed", null).run();
+              assertEquals("POST", api.handle("GET", "/score", null).headers().get("allow"));
+            }));
+    c.add(
+        new Case(
+            "score request",
+            "no model published yet",
+            "503 no_model",
+            answers(
+                noModelApi, "POST", "/score", "{\"features\":" + OK + "}", 503, "no_model", null)));
+    return c.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void eachBadInputGetsItsDocumentedAnswer(Case c) throws Exception {
+    c.check().run();
+  }
+
+  @Test
+  void theReadmeCatalogueListsExactlyTheseRows() throws IOException {
+    List<String> readme = new ArrayList<>();
+    boolean inside = false;
+    for (String line : Files.readAllLines(Path.of("README.md"))) {
+      if (line.contains("<!-- bad-input catalogue: start -->")) {
+        inside = true;
+      } else if (line.contains("<!-- bad-input catalogue: end -->")) {
+        inside = false;
+      } else if (inside
+          && line.startsWith("| ")
+          && !line.startsWith("| area ")
+          && !line.startsWith("| ---")) {
+        readme.add(line);
+      }
+    }
+    List<String> expected =
+        cases().map(c -> "| " + c.area() + " | " + c.input() + " | " + c.answer() + " |").toList();
+    assertEquals(expected, readme);
+    assertTrue(expected.size() >= 40, "at least 40 rows: " + expected.size());
+    assertEquals(expected.size(), Set.copyOf(expected).size(), "no row twice");
+  }
+}

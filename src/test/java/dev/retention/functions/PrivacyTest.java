@@ -1,0 +1,196 @@
+package dev.retention.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.retention.service.S3ObjectRef;
+import dev.retention.service.batch.BatchScoringService;
+import dev.retention.service.score.HttpResult;
+import dev.retention.service.score.ModelCache;
+import dev.retention.service.score.ScoreApi;
+import dev.retention.service.train.TrainSummary;
+import dev.retention.service.train.TrainingService;
+import dev.retention.storage.Bucket;
+import dev.retention.storage.ModelStore;
+import dev.retention.testing.ReferenceData;
+import dev.retention.testing.S3ProxyServer;
+import dev.retention.testing.SyntheticOrders;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import org.jboss.logmanager.ExtLogRecord;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * No customer's value leaves the shop's rows: distinctive ids and values are planted in a feature
+ * export and an orders export (an extreme value, a rejected cell), the exports go through training,
+ * batch scoring and {@code GET /model} on a real S3-compatible server, and every published object
+ * and every log line is searched for them. Batch scores carry the shop's own customer ids by
+ * design, so there only the planted values are searched for.
+ */
+class PrivacyTest {
+
+  private static final String BUCKET = "retention-data";
+  // Long digit runs: a published number could not contain one by chance.
+  private static final String PLANTED_ID = "ZZ-PLANTED-ID-4242";
+  private static final String PLANTED_VALUE = "9133579137";
+  private static final String PLANTED_ORDER_CUSTOMER = "ZZ-PLANTED-ORD-7";
+  private static final String PLANTED_AMOUNT = "7713377133";
+  private static final String SECRET_CELL = "SECRET-CELL-777";
+  private static final String SECRET_AMOUNT = "SECRET-AMOUNT-31";
+
+  /** Every log record's message and structured fields while it runs. */
+  private static final class Capture extends Handler {
+    final List<String> lines = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void publish(LogRecord record) {
+      String fields = record instanceof ExtLogRecord ext ? ext.getMdcCopy().toString() : "";
+      lines.add(record.getMessage() + " " + fields + " " + record.getThrown());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+
+  private static SmallRyeConfig config() throws java.io.IOException {
+    return new SmallRyeConfigBuilder()
+        .withMapping(RetentionConfig.class)
+        .withConverter(Duration.class, 200, new DurationConverter())
+        .withSources(
+            new PropertiesConfigSource(PrivacyTest.class.getResource("/application.properties")))
+        .withDefaultValue("smallrye.config.mapping.validate-unknown", "false")
+        .build();
+  }
+
+  private static String featuresExport() {
+    String csv = new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(csv);
+    // An extreme monetary value of a planted customer, and a row rejected for a text cell.
+    out.append(PLANTED_ID + ",3,40," + PLANTED_VALUE + ".25,300,10,5,0.02,1\n");
+    out.append("C999998,3," + SECRET_CELL + ",50,300,10,5,0.02,0\n");
+    return out.toString();
+  }
+
+  private static String ordersExport() throws Exception {
+    StringWriter orders = new StringWriter();
+    SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 9L);
+    orders.write(PLANTED_ORDER_CUSTOMER + ",PO1,2026-03-02," + PLANTED_AMOUNT + ".5,1,paid,web\n");
+    orders.write(PLANTED_ORDER_CUSTOMER + ",PO2,2026-04-02,12.5,1,paid,web\n");
+    orders.write("C77,PO3,2026-04-02," + SECRET_AMOUNT + ",1,paid,web\n");
+    return orders.toString();
+  }
+
+  @Test
+  void plantedIdsAndValuesAppearInNoPublishedObjectAndNoLogLine() throws Exception {
+    Capture capture = new Capture();
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    List<String> published = new ArrayList<>();
+    List<String> scores = new ArrayList<>();
+    try (S3ProxyServer server = S3ProxyServer.start(Files.createTempDirectory("privacy"))) {
+      server.createBucket(BUCKET);
+      try (S3Client s3 = server.client()) {
+        s3.putObject(
+            b -> b.bucket(BUCKET).key("exports/features/planted.csv"),
+            RequestBody.fromString(featuresExport()));
+        s3.putObject(
+            b -> b.bucket(BUCKET).key("exports/orders/planted.csv"),
+            RequestBody.fromString(ordersExport()));
+        s3.putObject(
+            b -> b.bucket(BUCKET).key("exports/score/planted.csv"),
+            RequestBody.fromString(featuresExport()));
+        SmallRyeConfig config = config();
+        RetentionConfig mapping = config.getConfigMapping(RetentionConfig.class);
+        ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "default");
+        TrainingService training =
+            new TrainingService(store, Services.trainSettings(mapping, config), Clock.systemUTC());
+        TrainSummary features =
+            training
+                .handle(List.of(S3ObjectRef.current(BUCKET, "exports/features/planted.csv")))
+                .get(0);
+        assertEquals(1, features.rowsRejected(), "the secret cell's row was rejected");
+        // The feature model scores the feature export in batch; GET /model serves it.
+        BatchScoringService batch =
+            new BatchScoringService(store, Services.batchSettings(mapping, config));
+        assertEquals(
+            "SCORED",
+            batch
+                .handle(List.of(S3ObjectRef.current(BUCKET, "exports/score/planted.csv")))
+                .get(0)
+                .status()
+                .name());
+        ScoreApi api =
+            new ScoreApi(
+                new ModelCache(
+                    store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
+                Services.scoreSettings(mapping));
+        HttpResult model = api.handle("GET", "/model", null);
+        assertEquals(200, model.status());
+        published.add(model.body());
+        TrainSummary orders =
+            training
+                .handle(List.of(S3ObjectRef.current(BUCKET, "exports/orders/planted.csv")))
+                .get(0);
+        assertEquals(1, orders.rowsRejected(), "the secret amount's row was rejected");
+
+        for (S3Object object : s3.listObjectsV2(b -> b.bucket(BUCKET)).contents()) {
+          if (object.key().startsWith("exports/")) {
+            continue;
+          }
+          String text =
+              s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key()))
+                  .asString(StandardCharsets.UTF_8);
+          (object.key().startsWith("scores/") ? scores : published).add(object.key() + "\n" + text);
+        }
+      }
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertTrue(
+        published.size() >= 6, "models, reports, pointer and GET /model: " + published.size());
+    assertFalse(scores.isEmpty());
+    for (String object : published) {
+      String name = object.substring(0, Math.min(80, object.indexOf('\n') + 1));
+      for (String planted :
+          List.of(PLANTED_ID, PLANTED_VALUE, PLANTED_ORDER_CUSTOMER, PLANTED_AMOUNT, "SECRET")) {
+        assertFalse(object.contains(planted), planted + " published in " + name);
+      }
+    }
+    for (String object : scores) {
+      for (String planted : List.of(PLANTED_VALUE, PLANTED_AMOUNT, "SECRET")) {
+        assertFalse(object.contains(planted), planted + " in the batch scores");
+      }
+      assertTrue(object.contains(PLANTED_ID), "batch scores name the shop's own customers");
+    }
+    assertTrue(capture.lines.size() > 5, "the services logged: " + capture.lines.size());
+    for (String line : capture.lines) {
+      for (String planted :
+          List.of(PLANTED_ID, PLANTED_VALUE, PLANTED_ORDER_CUSTOMER, PLANTED_AMOUNT, "SECRET")) {
+        assertFalse(line.contains(planted), planted + " logged: " + line);
+      }
+    }
+    assertTrue(
+        capture.lines.stream().anyMatch(l -> l.contains("train.published")),
+        "the capture saw the services' events");
+  }
+}
