@@ -22,13 +22,16 @@ public record Centroids(int k, int d, double[] centres) {
     return squaredDistance(x, row * d, centres, j * d, d);
   }
 
-  /** Squared Euclidean distance between {@code x[offset .. offset + d)} and centre j. */
-  public double distanceSquaredAt(double[] x, int offset, int j) {
-    return squaredDistance(x, offset, centres, j * d, d);
-  }
-
   /** Index of the centre nearest to {@code x[offset .. offset + d)}; ties go to the lower index. */
   public int nearest(double[] x, int offset) {
+    return nearest(x, offset, null);
+  }
+
+  /**
+   * {@link #nearest(double[], int)} that also writes the squared distance to that centre into
+   * {@code squaredDistance[0]} (when not null).
+   */
+  public int nearest(double[] x, int offset, double[] squaredDistance) {
     int best = 0;
     double bestDistance = Double.POSITIVE_INFINITY;
     for (int j = 0; j < k; j++) {
@@ -37,6 +40,9 @@ public record Centroids(int k, int d, double[] centres) {
         bestDistance = dist;
         best = j;
       }
+    }
+    if (squaredDistance != null) {
+      squaredDistance[0] = bestDistance;
     }
     return best;
   }

@@ -226,29 +226,47 @@ public final class LogisticRegression {
         (b, from, to) -> {
           // Block-local accumulators, published once (no false sharing between threads).
           double[] local = new double[stride];
+          // Rows are taken SUB at a time into a column-major scratch block, so that the gradient
+          // and each Hessian entry are dot products over contiguous rows: independent sums that
+          // the core keeps in registers (four at a time), instead of 45 read-modify-writes of
+          // the accumulators per row for p = 9 (Hessian X'WX by blocks of rows).
+          double[] columns = new double[p * SUB];
+          double[] residual = new double[SUB];
+          double[] curvature = new double[SUB];
+          double[] weighted = new double[SUB];
           double[] row = new double[p];
           row[d] = 1.0;
           double loss = 0;
-          for (int r = from; r < to; r++) {
-            design.fill(r, row);
-            int i = design.row(r);
-            double eta = theta[d];
-            for (int a = 0; a < d; a++) {
-              eta += theta[a] * row[a];
+          for (int start = from; start < to; start += SUB) {
+            int m = Math.min(SUB, to - start);
+            for (int i = 0; i < m; i++) {
+              int r = start + i;
+              design.fill(r, row);
+              int label = labels[design.row(r)];
+              double eta = theta[d];
+              for (int a = 0; a < d; a++) {
+                double v = row[a];
+                eta += theta[a] * v;
+                columns[a * SUB + i] = v;
+              }
+              columns[d * SUB + i] = 1.0;
+              double weight = classWeight[label];
+              // One exponential per row serves the loss and the probability.
+              double e = Math.exp(-Math.abs(eta));
+              loss += weight * (Math.max(eta, 0) + log1pSmall(e) - label * eta);
+              double prob = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+              residual[i] = weight * (prob - label);
+              curvature[i] = weight * prob * (1 - prob);
             }
-            double weight = classWeight[labels[i]];
-            // One exponential per row serves the loss and the probability.
-            double e = Math.exp(-Math.abs(eta));
-            loss += weight * (Math.max(eta, 0) + log1pSmall(e) - labels[i] * eta);
-            double prob = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-            double residual = weight * (prob - labels[i]);
-            double curvature = weight * prob * (1 - prob);
             for (int a = 0; a < p; a++) {
-              local[1 + a] += residual * row[a];
-              double scaled = curvature * row[a];
+              int ca = a * SUB;
+              local[1 + a] += dot(residual, 0, columns, ca, m);
+              for (int i = 0; i < m; i++) {
+                weighted[i] = curvature[i] * columns[ca + i];
+              }
               int hessianRow = 1 + p + a * p;
               for (int bb = a; bb < p; bb++) {
-                local[hessianRow + bb] += scaled * row[bb];
+                local[hessianRow + bb] += dot(weighted, 0, columns, bb * SUB, m);
               }
             }
           }
@@ -282,6 +300,39 @@ public final class LogisticRegression {
       hessian[a * p + a] += 1.0;
     }
     return new Evaluation(c * objective + 0.5 * penalty, gradient, hessian);
+  }
+
+  /** Rows per column-major scratch block in {@link #evaluate}: fits L1 for p = 9 (9 KiB). */
+  private static final int SUB = 128;
+
+  /**
+   * {@code sum_i a[ai + i] * b[bi + i]} over {@code m} entries, in eight independent sums: enough
+   * chains to keep both multiply-add units busy through the add latency.
+   */
+  private static double dot(double[] a, int ai, double[] b, int bi, int m) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    double s4 = 0;
+    double s5 = 0;
+    double s6 = 0;
+    double s7 = 0;
+    int i = 0;
+    for (; i + 7 < m; i += 8) {
+      s0 += a[ai + i] * b[bi + i];
+      s1 += a[ai + i + 1] * b[bi + i + 1];
+      s2 += a[ai + i + 2] * b[bi + i + 2];
+      s3 += a[ai + i + 3] * b[bi + i + 3];
+      s4 += a[ai + i + 4] * b[bi + i + 4];
+      s5 += a[ai + i + 5] * b[bi + i + 5];
+      s6 += a[ai + i + 6] * b[bi + i + 6];
+      s7 += a[ai + i + 7] * b[bi + i + 7];
+    }
+    for (; i < m; i++) {
+      s0 += a[ai + i] * b[bi + i];
+    }
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   /** Solves {@code H step = -g} by Cholesky; adds a small ridge if H is numerically singular. */

@@ -33,6 +33,10 @@ final class ByteCsvScanner {
   private long recordLine;
   private int count;
   private Utf8Slice[] cells = new Utf8Slice[16];
+  // Whether the current record holds a byte >= 0x80: only then is its UTF-8 validated.
+  private boolean nonAscii;
+  private final java.nio.charset.CharsetDecoder utf8 =
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder();
 
   ByteCsvScanner(InputStream in, ReadLimits limits) {
     this.in = in;
@@ -55,6 +59,25 @@ final class ByteCsvScanner {
   /** The current record's cells; valid until the next call to {@link #next}. */
   Utf8Slice[] cells() {
     return cells;
+  }
+
+  /**
+   * Whether the current record's cells are valid UTF-8 (checked only for records with a non-ASCII
+   * byte; numbers, dates and most ids are ASCII).
+   */
+  boolean validUtf8() {
+    if (!nonAscii) {
+      return true;
+    }
+    for (int c = 0; c < count; c++) {
+      Utf8Slice cell = cells[c];
+      try {
+        utf8.reset().decode(java.nio.ByteBuffer.wrap(cell.bytes(), cell.start(), cell.length()));
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Moves to the next record; false at the end of input. */
@@ -90,6 +113,7 @@ final class ByteCsvScanner {
     if (fastRecord()) {
       return true;
     }
+    nonAscii = true; // the slow path does not track it: validate
     int scan = position;
     int state = START;
     long breaks = 0;
@@ -147,9 +171,11 @@ final class ByteCsvScanner {
     int p = position;
     int cellStart = p;
     count = 0;
+    long seen = 0; // every byte scanned, OR-ed: its high bits tell whether any was non-ASCII
     while (true) {
       if (p + 8 <= limit) {
         long word = (long) LONGS.get(b, p);
+        seen |= word;
         long special =
             zeroBytes(word ^ COMMAS) | zeroBytes(word ^ NEWLINES) | zeroBytes(word ^ QUOTES);
         if (special == 0) {
@@ -159,6 +185,7 @@ final class ByteCsvScanner {
         p += Long.numberOfTrailingZeros(special) >>> 3;
       } else {
         while (p < limit && b[p] != ',' && b[p] != '\n' && b[p] != '"') {
+          seen |= b[p] & 0xff;
           p++;
         }
         if (p == limit) {
@@ -175,6 +202,7 @@ final class ByteCsvScanner {
         add(cellStart, end);
         position = p + 1;
         line++;
+        nonAscii = (seen & HIGHS) != 0;
         return true;
       } else {
         return false;

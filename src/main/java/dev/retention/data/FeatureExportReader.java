@@ -51,7 +51,7 @@ public final class FeatureExportReader {
       if (row == null) {
         break;
       }
-      sample.add(row);
+      sample.add(row.copy());
     }
     if (sample.isEmpty()) {
       throw new ExportException("the export has a header but no data rows");
@@ -134,7 +134,7 @@ public final class FeatureExportReader {
     for (RowSource.Row row : sample) {
       if (row.cells() != null && row.cells()[column] != null) {
         try {
-          Double.parseDouble(row.cells()[column].trim());
+          Double.parseDouble(row.cells()[column].toString().trim());
           return true;
         } catch (NumberFormatException e) {
           // text value: keep looking
@@ -169,7 +169,7 @@ public final class FeatureExportReader {
         rejections.rejectRow(source.line(), source.problem());
         return;
       }
-      String[] cells = source.cells();
+      CharSequence[] cells = source.cells();
       int label = parseLabel(cells[labelIndex]);
       if (label < 0) {
         rejections.reject(source.line(), labelIndex, "label must be 1/0, true/false or yes/no");
@@ -190,11 +190,21 @@ public final class FeatureExportReader {
       labels[accepted++] = label;
     }
 
-    private static int parseLabel(String cell) {
+    /** 1 or 0, or -1 for a value that is not a label; the common one-character forms first. */
+    private static int parseLabel(CharSequence cell) {
       if (cell == null) {
         return -1;
       }
-      switch (cell.trim().toLowerCase(Locale.ROOT)) {
+      if (cell.length() == 1) {
+        char c = cell.charAt(0);
+        if (c == '1') {
+          return 1;
+        }
+        if (c == '0') {
+          return 0;
+        }
+      }
+      switch (cell.toString().trim().toLowerCase(Locale.ROOT)) {
         case "1", "1.0", "true", "yes", "y" -> {
           return 1;
         }

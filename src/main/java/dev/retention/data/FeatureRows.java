@@ -62,8 +62,8 @@ public final class FeatureRows {
         rejections.rejectRow(row.line(), row.problem());
         continue;
       }
-      String[] cells = row.cells();
-      if (cells[id] == null || cells[id].isBlank()) {
+      CharSequence[] cells = row.cells();
+      if (Rejections.blank(cells[id])) {
         rejections.rejectMissing(row.line(), id);
         continue;
       }
@@ -73,7 +73,7 @@ public final class FeatureRows {
           continue rows;
         }
       }
-      consumer.accept(cells[id].trim(), values);
+      consumer.accept(cells[id].toString().trim(), values);
     }
     rejections.checkShare(maxRejectedShare, "nothing was scored");
     return new Result(rejections.read(), rejections.rejected(), rejections.reasons());

@@ -4,12 +4,10 @@ import dev.retention.features.IdTable;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.Utf8Slice;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,32 +47,11 @@ public final class OrderExportReader {
   public static Result read(
       InputStream raw, ExportFormat format, OrdersSchema schema, LocalDate latestAllowed)
       throws IOException {
-    if (format.kind() != ExportFormat.Kind.CSV) {
-      RowSource source = RowSource.open(raw, format, FeatureExportReader.SAMPLE_ROWS);
-      Rows rows = new Rows(source.columns(), schema, latestAllowed);
-      for (RowSource.Row row = source.next(); row != null; row = source.next()) {
-        rows.accept(row.line(), row.problem(), row.cells());
-      }
-      return rows.result(schema);
-    }
-    // CSV, the common and the largest exports: cells are read as bytes, without a string each.
-    ByteCsvScanner scanner =
-        new ByteCsvScanner(new BufferedInputStream(format.decode(raw)), format.limits());
-    if (!scanner.next()) {
-      throw new ExportException("the export is empty: no header line");
-    }
-    List<String> columns = new ArrayList<>();
-    for (int c = 0; c < scanner.count(); c++) {
-      columns.add(scanner.cells()[c].toString().trim());
-    }
-    RowSource.checkHeader(columns);
-    Rows rows = new Rows(columns, schema, latestAllowed);
-    while (scanner.next()) {
-      String problem =
-          scanner.count() == columns.size()
-              ? null
-              : scanner.count() + " fields where the header has " + columns.size();
-      rows.accept(scanner.recordLine(), problem, scanner.cells());
+    // CSV is split from bytes (no string per cell); the book keys ids by their UTF-8 bytes.
+    RowSource source = RowSource.open(raw, format, FeatureExportReader.SAMPLE_ROWS);
+    Rows rows = new Rows(source.columns(), schema, latestAllowed);
+    for (RowSource.Row row = source.next(); row != null; row = source.next()) {
+      rows.accept(row.line(), row.problem(), row.cells());
     }
     return rows.result(schema);
   }
@@ -146,7 +123,7 @@ public final class OrderExportReader {
         return;
       }
       float itemCount = Float.NaN;
-      if (items >= 0 && !blank(cells[items])) {
+      if (items >= 0 && !Rejections.blank(cells[items])) {
         double n = number(cells[items]);
         if (!(n >= 0)) {
           rejections.reject(line, items, "not a non-negative number");
@@ -162,7 +139,7 @@ public final class OrderExportReader {
           value,
           itemCount,
           refund,
-          channel >= 0 && !blank(cells[channel]) ? trim(cells[channel]) : null);
+          channel >= 0 && !Rejections.blank(cells[channel]) ? trim(cells[channel]) : null);
     }
 
     Result result(OrdersSchema schema) {
@@ -192,21 +169,9 @@ public final class OrderExportReader {
     return c;
   }
 
-  private static boolean blank(CharSequence cell) {
-    if (cell == null) {
-      return true;
-    }
-    for (int i = 0; i < cell.length(); i++) {
-      if (cell.charAt(i) > ' ') {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The finite number in {@code cell}, or NaN. */
   private static double number(CharSequence cell) {
-    if (blank(cell)) {
+    if (Rejections.blank(cell)) {
       return Double.NaN;
     }
     try {

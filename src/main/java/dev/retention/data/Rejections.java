@@ -53,8 +53,8 @@ public final class Rejections {
    * The finite number in a feature cell, or NaN after rejecting the row with the reason (missing,
    * not a number, not finite).
    */
-  double number(long line, int column, String cell) {
-    if (cell == null || cell.isBlank()) {
+  double number(long line, int column, CharSequence cell) {
+    if (blank(cell)) {
       rejectMissing(line, column);
       return Double.NaN;
     }
@@ -70,6 +70,19 @@ public final class Rejections {
       return Double.NaN;
     }
     return value;
+  }
+
+  /** Whether a cell is absent or holds only spaces and control characters. */
+  static boolean blank(CharSequence cell) {
+    if (cell == null) {
+      return true;
+    }
+    for (int i = 0; i < cell.length(); i++) {
+      if (cell.charAt(i) > ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A cell with a bad value: named by line and column, the value itself is not kept. */

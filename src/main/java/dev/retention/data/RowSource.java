@@ -23,23 +23,42 @@ abstract class RowSource {
    * One data row.
    *
    * @param line physical line number in the (uncompressed) file, 1-based
-   * @param cells values by column index; null where absent
+   * @param cells values by column index; null where absent. CSV cells are windows on the reader's
+   *     buffer, valid until the next call to {@link #next}: {@link #copy()} a row to keep it
    * @param problem why the row could not be split into cells, or null
    */
-  record Row(long line, String[] cells, String problem) {}
+  record Row(long line, CharSequence[] cells, String problem) {
+
+    /** The row with its cells as strings, independent of the reader's buffer. */
+    Row copy() {
+      if (cells == null) {
+        return this;
+      }
+      CharSequence[] kept = new CharSequence[cells.length];
+      for (int c = 0; c < cells.length; c++) {
+        kept[c] = cells[c] == null ? null : cells[c].toString();
+      }
+      return new Row(line, kept, problem);
+    }
+  }
 
   abstract List<String> columns();
 
   /** The next row, or null at the end. */
   abstract Row next() throws IOException;
 
-  /** Rows of an export, decoded (gzip) and split by its format. */
+  /**
+   * Rows of an export, decoded (gzip) and split by its format. CSV is split straight from its UTF-8
+   * bytes ({@link ByteCsvScanner}: no string per cell); JSON Lines through a decoder.
+   */
   static RowSource open(InputStream raw, ExportFormat format, int sampleRows) throws IOException {
-    Reader text = new InputStreamReader(format.decode(raw), StandardCharsets.UTF_8.newDecoder());
-    RowSource source =
-        format.kind() == ExportFormat.Kind.CSV
-            ? csv(text, format.limits())
-            : jsonLines(text, sampleRows, format.limits());
+    RowSource source;
+    if (format.kind() == ExportFormat.Kind.CSV) {
+      source = new Csv(new ByteCsvScanner(format.decode(raw), format.limits()));
+    } else {
+      Reader text = new InputStreamReader(format.decode(raw), StandardCharsets.UTF_8.newDecoder());
+      source = jsonLines(text, sampleRows, format.limits());
+    }
     checkHeader(source.columns());
     return source;
   }
@@ -56,29 +75,31 @@ abstract class RowSource {
     }
   }
 
-  static RowSource csv(Reader reader, ReadLimits limits) throws IOException {
-    return new Csv(reader, limits);
-  }
-
   /** JSON Lines: the columns are the keys of the first {@code sampleRows} objects, in order. */
   static RowSource jsonLines(Reader reader, int sampleRows, ReadLimits limits) throws IOException {
     return new JsonLines(reader, sampleRows, limits);
   }
 
   private static final class Csv extends RowSource {
-    private final CsvTokenizer tokenizer;
+    private final ByteCsvScanner scanner;
     private final List<String> columns;
+    // The scanner's first cells, as many as the header has: the scanner reuses these objects
+    // record after record (growing its array keeps them), so this view stays current.
+    private final CharSequence[] view;
 
-    Csv(Reader reader, ReadLimits limits) throws IOException {
-      tokenizer = new CsvTokenizer(reader, limits);
-      String[] header = tokenizer.next();
-      if (header == null) {
+    Csv(ByteCsvScanner scanner) throws IOException {
+      this.scanner = scanner;
+      if (!scanner.next()) {
         throw new ExportException("the export is empty: no header line");
       }
-      columns = new ArrayList<>();
-      for (String name : header) {
-        columns.add(name.trim());
+      if (!scanner.validUtf8()) {
+        throw new ExportException("the header is not valid UTF-8");
       }
+      columns = new ArrayList<>();
+      for (int c = 0; c < scanner.count(); c++) {
+        columns.add(scanner.cells()[c].toString().trim());
+      }
+      view = java.util.Arrays.copyOf(scanner.cells(), columns.size(), CharSequence[].class);
     }
 
     @Override
@@ -88,16 +109,18 @@ abstract class RowSource {
 
     @Override
     Row next() throws IOException {
-      String[] fields = tokenizer.next();
-      if (fields == null) {
+      if (!scanner.next()) {
         return null;
       }
-      long line = tokenizer.recordLine();
-      if (fields.length != columns.size()) {
+      long line = scanner.recordLine();
+      if (scanner.count() != columns.size()) {
         return new Row(
-            line, null, fields.length + " fields where the header has " + columns.size());
+            line, null, scanner.count() + " fields where the header has " + columns.size());
       }
-      return new Row(line, fields, null);
+      if (!scanner.validUtf8()) {
+        return new Row(line, null, "not valid UTF-8");
+      }
+      return new Row(line, view, null);
     }
   }
 

@@ -33,11 +33,11 @@ public final class Utf8Slice implements CharSequence {
     return this;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return bytes;
   }
 
-  int start() {
+  public int start() {
     return start;
   }
 

@@ -143,8 +143,9 @@ public final class Scorer {
     } catch (InvalidValueException e) {
       throw new FeatureValueException(names.get(e.column()), e.getMessage());
     }
-    int segment = centroids.nearest(z, 0);
-    double distance = Math.sqrt(centroids.distanceSquaredAt(z, 0, segment));
+    double[] squared = new double[1];
+    int segment = centroids.nearest(z, 0, squared);
+    double distance = Math.sqrt(squared[0]);
     double[] contribution = new double[d];
     expansion.contributions(z, coefficients, contribution);
     double eta = intercept;

@@ -462,13 +462,14 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "feature export",
-            "bytes that are not UTF-8",
-            "read fails (malformed input), nothing trained",
+            "bytes that are not UTF-8 in a row",
+            "row rejected: not valid UTF-8; the other rows are kept",
             () -> {
               byte[] bytes = (goodFeatures() + "X,1,2,1\n").getBytes(StandardCharsets.UTF_8);
-              bytes[bytes.length - 5] = (byte) 0xC3; // a lead byte followed by ASCII
-              assertThrows(
-                  IOException.class, () -> features(bytes, "x.csv", ExportSchema.defaults()));
+              bytes[bytes.length - 8] = (byte) 0xC3; // the id: a lead byte followed by ASCII
+              ReadResult r = features(bytes, "x.csv", ExportSchema.defaults());
+              assertEquals(List.of("line 202: not valid UTF-8"), r.rejections());
+              assertEquals(200, r.features().rows());
             }));
     c.add(
         new Case(
