@@ -1,23 +1,22 @@
 package dev.retention.functions;
 
-import dev.retention.core.FeatureMatrix;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.train.TrainingService;
-import dev.retention.training.MinimumData;
-import dev.retention.training.NonLinearOptions;
-import dev.retention.training.Trainer;
-import dev.retention.training.TrainingOptions;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
-import java.time.Instant;
-import java.util.List;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Optional;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -29,7 +28,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * so a snapshot never holds a stale model.
  */
 @Singleton
-public class Priming {
+public class Priming implements Resource {
+
+  private Instance<ScoreApi> scoring;
+  private String function = "";
 
   void onStart(
       @Observes StartupEvent event,
@@ -40,7 +42,11 @@ public class Priming {
       Config config) {
     // A misspelt setting fails the init phase, with the known ones listed, before any event.
     KnownSettings.check(config, System.getenv());
-    switch (export.orElse("")) {
+    this.scoring = scoring;
+    this.function = export.orElse("");
+    // SnapStart: the runtime calls beforeCheckpoint before the snapshot, afterRestore after.
+    Core.getGlobalContext().register(this);
+    switch (function) {
       case "score" -> {
         scoring.get();
         exerciseModelPath();
@@ -56,30 +62,42 @@ public class Priming {
     }
   }
 
+  /** Before the SnapStart snapshot: the scoring path once more, so the snapshot holds it warm. */
+  @Override
+  public void beforeCheckpoint(Context<? extends Resource> context) {
+    if (function.equals("score") || function.equals("batch-score")) {
+      exerciseModelPath();
+    }
+  }
+
   /**
-   * Loads and JIT-warms the model JSON and scoring code on a tiny throwaway model trained from
-   * fixed synthetic rows (no customer data, no network): the classes a first request needs.
+   * After a restore: the model is re-checked on the next request (no network here: restore hooks
+   * must finish within Lambda's 2 s, and the first request re-checks within its own budget).
+   */
+  @Override
+  public void afterRestore(Context<? extends Resource> context) {
+    if (function.equals("score") && scoring != null) {
+      scoring.get().cache().restored();
+    }
+  }
+
+  /**
+   * Loads and JIT-warms the scoring path on the bundled priming model ({@code priming-model.json}:
+   * two synthetic features, no customer data, no network): model JSON in and out, the scorer, and
+   * the score API's request reader and response writer. Nothing of training is loaded, so the score
+   * function's init stays small.
    */
   static void exerciseModelPath() {
-    // Enough rows for the privacy floor (the held-out split alone holds the minimum segment size).
-    int n = 600;
-    double[] data = new double[n * 2];
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      data[2 * i] = i % 8;
-      data[2 * i + 1] = (i * 7) % 11;
-      labels[i] = (i % 8) + ((i * 7) % 11) > 8 ? 1 : 0;
+    try (InputStream in = Priming.class.getResourceAsStream("/priming-model.json")) {
+      if (in == null) {
+        throw new IllegalStateException("priming-model.json is missing from the class path");
+      }
+      RetentionModel model = ModelJson.read(in);
+      Scorer scorer = Scorer.of(model);
+      ModelJson.write(model);
+      ScoreApi.prime(scorer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(new FeatureMatrix(List.of("a", "b"), data), labels, "label"),
-            TrainingOptions.defaults()
-                .withK(2)
-                .withKMeans(k -> k.withNInit(1))
-                .withNonLinear(o -> o.withMode(NonLinearOptions.Mode.OFF))
-                .withMinimum(new MinimumData(1, 1)),
-            new Trainer.Identity("priming", "priming", Instant.EPOCH));
-    Scorer scorer = Scorer.of(ModelJson.read(ModelJson.write(model)));
-    scorer.score(new double[] {1.0, 2.0});
   }
 }

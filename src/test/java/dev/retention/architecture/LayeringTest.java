@@ -35,7 +35,12 @@ class LayeringTest {
           "AWS SDK", List.of("software.amazon.awssdk."),
           "JBoss Logging", List.of("org.jboss.logging."),
           "Quarkus",
-              List.of("io.quarkus.", "io.smallrye.", "jakarta.", "org.eclipse.microprofile."));
+              List.of(
+                  "io.quarkus.",
+                  "io.smallrye.",
+                  "jakarta.",
+                  "org.eclipse.microprofile.",
+                  "org.crac."));
 
   private static Map<String, List<String>> table() throws IOException {
     Map<String, List<String>> rules = new LinkedHashMap<>();

@@ -329,7 +329,14 @@ class InfraTemplateTest {
     assertEquals(
         "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest",
         globals.get("Handler").get("Fn::If").get(2).asText());
-    assertEquals("java21", globals.get("Runtime").get("Fn::If").get(2).asText());
+    assertEquals("JavaRuntime", globals.get("Runtime").get("Fn::If").get(2).get("Ref").asText());
+    JsonNode runtimes = template.get("Parameters").get("JavaRuntime");
+    assertEquals("java21", runtimes.get("Default").asText());
+    assertEquals(
+        List.of("java21", "java25"),
+        java.util.stream.StreamSupport.stream(runtimes.get("AllowedValues").spliterator(), false)
+            .map(JsonNode::asText)
+            .toList());
     assertEquals("provided.al2023", globals.get("Runtime").get("Fn::If").get(1).asText());
     assertEquals("None", globals.get("SnapStart").get("ApplyOn").get("Fn::If").get(1).asText());
     functions()

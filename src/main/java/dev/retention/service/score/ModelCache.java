@@ -34,6 +34,7 @@ public final class ModelCache {
   private long checkedAt;
   private long refreshes;
   private long refreshFailures;
+  private boolean forceCheck;
 
   public ModelCache(
       ModelStore store, Duration ttl, Duration refreshTimeout, LongSupplier nanoTime) {
@@ -50,7 +51,8 @@ public final class ModelCache {
    */
   public synchronized Scorer current() {
     long now = nanoTime.getAsLong();
-    if (current == null || now - checkedAt >= ttlNanos) {
+    if (current == null || forceCheck || now - checkedAt >= ttlNanos) {
+      forceCheck = false;
       refresh(now);
     }
     if (current == null) {
@@ -58,6 +60,15 @@ public final class ModelCache {
           "no model is published yet: upload a customer export under the export prefix to train one");
     }
     return current;
+  }
+
+  /**
+   * After a SnapStart restore: whatever was loaded when the snapshot was taken may be old, so the
+   * next request re-checks latest.json whatever the TTL says (the monotonic clock of a restored
+   * snapshot says nothing about the time that passed).
+   */
+  public synchronized void restored() {
+    forceCheck = true;
   }
 
   /** Re-checks done and failed so far (for metrics and tests). */

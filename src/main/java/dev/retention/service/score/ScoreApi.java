@@ -47,6 +47,33 @@ public final class ScoreApi {
     return ROUTES;
   }
 
+  /**
+   * Runs a one-customer and a two-customer request for {@code scorer} through the request reader,
+   * the scorer and the response writer, without the cache or the store: loads and JIT-warms the
+   * classes the first real request needs (priming at start-up, with a synthetic model).
+   */
+  public static void prime(Scorer scorer) {
+    StringBuilder features = new StringBuilder("{");
+    for (String name : scorer.featureNames()) {
+      features.append(features.length() > 1 ? "," : "").append('"').append(name).append("\":1");
+    }
+    features.append('}');
+    ScoreResponseWriter writer = new ScoreResponseWriter(JSON);
+    for (String body :
+        List.of(
+            "{\"customerId\":\"p\",\"features\":" + features + "}",
+            "{\"customers\":[{\"features\":" + features + "},{\"features\":" + features + "}]}")) {
+      ScoreRequestReader.checkBody(body, Integer.MAX_VALUE);
+      ScoreRequestReader.Request request = new ScoreRequestReader(JSON, scorer, 2).read(body);
+      List<ScoreResponseWriter.Scored> results = new ArrayList<>();
+      for (ScoreRequestReader.Customer customer : request.customers()) {
+        results.add(
+            new ScoreResponseWriter.Scored(customer.id(), scorer.score(customer.features())));
+      }
+      writer.results(request.batch(), results, "priming");
+    }
+  }
+
   /** The model cache behind the API (warmed at start-up). */
   public ModelCache cache() {
     return cache;
