@@ -172,7 +172,25 @@ public final class LogisticRegression {
    * expanded by {@code expansion}. Nothing is materialised: rows are expanded into a small buffer
    * as they are visited, so memory stays that of the base matrix.
    */
-  public record Design(FeatureMatrix base, int[] subset, FeatureExpansion expansion) {
+  public record Design(
+      FeatureMatrix base, FeatureMatrix extra, int[] subset, FeatureExpansion expansion) {
+
+    public Design {
+      if (extra != null && extra.rows() != base.rows()) {
+        throw new IllegalArgumentException(
+            "extra columns have " + extra.rows() + " rows for " + base.rows());
+      }
+    }
+
+    /** A design over the base matrix alone. */
+    public Design(FeatureMatrix base, int[] subset, FeatureExpansion expansion) {
+      this(base, null, subset, expansion);
+    }
+
+    /** Columns before the expansion: the base matrix's, then the extra ones. */
+    public int columns() {
+      return base.cols() + (extra == null ? 0 : extra.cols());
+    }
 
     /** Number of design rows. */
     public int size() {
@@ -185,12 +203,23 @@ public final class LogisticRegression {
     }
 
     public int terms() {
-      return expansion.terms(base.cols());
+      return expansion.terms(columns());
     }
 
     /** Writes the expanded terms of design row {@code r} into {@code out}. */
     public void fill(int r, double[] out) {
-      expansion.expandRow(base.data(), row(r) * base.cols(), base.cols(), out, 0);
+      int i = row(r);
+      if (extra == null) {
+        expansion.expandRow(base.data(), i * base.cols(), base.cols(), out, 0);
+        return;
+      }
+      // The row's base and extra columns side by side, then expanded in place: the expansion
+      // reads the first columns() values and writes its terms after them.
+      int d = base.cols();
+      int e = extra.cols();
+      System.arraycopy(base.data(), i * d, out, 0, d);
+      System.arraycopy(extra.data(), i * e, out, d, e);
+      expansion.expandRow(out, 0, d + e, out, 0);
     }
   }
 

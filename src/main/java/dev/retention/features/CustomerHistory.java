@@ -38,6 +38,9 @@ public final class CustomerHistory {
   private int cutoff;
   private int window;
   private int[] days = new int[64];
+  private int[] laterDays = new int[16];
+  private int laterPurchases;
+  private int windowPurchaseDays;
   int purchases;
   int refunds;
   int zeros;
@@ -77,6 +80,8 @@ public final class CustomerHistory {
     distinctDays = 0;
     gapSum = 0;
     gapSquares = 0;
+    laterPurchases = 0;
+    windowPurchaseDays = 0;
   }
 
   /**
@@ -95,6 +100,10 @@ public final class CustomerHistory {
         ordersAfterWindow++;
       } else if (purchase) {
         repurchased = true;
+        if (laterPurchases == laterDays.length) {
+          laterDays = Arrays.copyOf(laterDays, laterPurchases * 2);
+        }
+        laterDays[laterPurchases++] = day;
       }
       laterPurchase |= purchase;
       return;
@@ -130,6 +139,12 @@ public final class CustomerHistory {
 
   /** Folds the purchase days into distinct days and their gaps; returns how the customer counts. */
   public Standing finish() {
+    Arrays.sort(laterDays, 0, laterPurchases);
+    for (int i = 0; i < laterPurchases; i++) {
+      if (i == 0 || laterDays[i] != laterDays[i - 1]) {
+        windowPurchaseDays++;
+      }
+    }
     if (purchases == 0) {
       if (laterPurchase) {
         return Standing.FIRST_BUYING_AFTER_CUTOFF;
@@ -153,6 +168,14 @@ public final class CustomerHistory {
     }
     distinctDays = distinct;
     return Standing.USED;
+  }
+
+  /**
+   * Distinct purchase days within {@code (cutoff, cutoff + window]}: what the purchase model's
+   * back-test compares its expectation with (never a feature).
+   */
+  public int windowPurchaseDays() {
+    return windowPurchaseDays;
   }
 
   /** The label: a purchase within {@code (cutoff, cutoff + window]}. */

@@ -44,6 +44,7 @@ public final class RfmFeatures {
    * @param customerIds one per row
    * @param features one row per customer with a purchase on or before the cutoff
    * @param labels 1 if the customer bought again within the window, else 0; null when scoring
+   * @param windowPurchases distinct purchase days in the window per customer; null when scoring
    * @param cutoff the last day the features see
    * @param labelWindowDays the label window
    * @param definitions the columns of {@code features}, with their meaning
@@ -53,6 +54,7 @@ public final class RfmFeatures {
       List<String> customerIds,
       FeatureMatrix features,
       int[] labels,
+      int[] windowPurchases,
       LocalDate cutoff,
       int labelWindowDays,
       List<Definition> definitions,
@@ -182,6 +184,7 @@ public final class RfmFeatures {
     int customers = book.customers();
     double[] values = new double[customers * d];
     int[] labels = withLabels ? new int[customers] : null;
+    int[] windowPurchases = withLabels ? new int[customers] : null;
     List<String> ids = new ArrayList<>();
     long[] standing = new long[CustomerHistory.Standing.values().length];
     long refundOrders = 0;
@@ -221,6 +224,7 @@ public final class RfmFeatures {
       }
       if (withLabels) {
         labels[rows] = history.repurchased() ? 1 : 0;
+        windowPurchases[rows] = history.windowPurchaseDays();
       }
       ids.add(book.customerId(c));
       rows++;
@@ -250,6 +254,7 @@ public final class RfmFeatures {
         new FeatureMatrix(
             table.stream().map(RfmFeature::column).toList(), Arrays.copyOf(values, rows * d)),
         withLabels ? Arrays.copyOf(labels, rows) : null,
+        withLabels ? Arrays.copyOf(windowPurchases, rows) : null,
         LocalDate.ofEpochDay(cutoff),
         window,
         definitions,

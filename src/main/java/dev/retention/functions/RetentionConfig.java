@@ -129,6 +129,9 @@ public interface RetentionConfig {
 
     /** Day the features of an orders export describe; default its latest order day. */
     Optional<LocalDate> asOf();
+
+    /** PRIORITY (most value at risk, else lowest probability, first) or INPUT order. */
+    String order();
   }
 
   /** Where models go. */

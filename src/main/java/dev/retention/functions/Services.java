@@ -95,7 +95,8 @@ public class Services {
         train.schema(),
         train.ordersSchema(),
         train.limits(),
-        new RfmOptions(train.rfm().labelWindowDays(), mapping.batch().asOf().orElse(null)));
+        new RfmOptions(train.rfm().labelWindowDays(), mapping.batch().asOf().orElse(null)),
+        BatchSettings.Order.valueOf(mapping.batch().order().toUpperCase(Locale.ROOT)));
   }
 
   static TrainSettings trainSettings(RetentionConfig mapping, Config config) {

@@ -133,13 +133,32 @@ public final class ModelJson {
         "model must profile each of its " + seg.k() + " segments");
     RetentionModel.Classifier cls = model.classifier();
     require(cls != null, "model has no classifier");
-    int terms = new FeatureExpansion(cls.squares(), cls.interactions()).terms(d);
+    RetentionModel.CustomerValue value = model.customerValue();
+    int columns = d;
+    if (value != null) {
+      require(
+          value.bgNbd() != null && value.roles() != null && value.features() != null,
+          "customerValue needs its roles, its BG/NBD fit and its features");
+      for (RetentionModel.ValueFeature f : value.features()) {
+        require(
+            Double.isFinite(f.mean()) && f.std() > 0 && Double.isFinite(f.std()),
+            "value feature '" + f.name() + "' has an invalid mean/std");
+      }
+      if (value.usedInClassifier()) {
+        columns += value.features().size();
+      }
+    }
+    int terms = new FeatureExpansion(cls.squares(), cls.interactions()).terms(columns);
     require(
         cls.coefficients() != null
             && cls.coefficients().length == terms
             && cls.terms() != null
             && cls.terms().size() == terms,
-        "classifier must have " + terms + " coefficients and term names for " + d + " features");
+        "classifier must have "
+            + terms
+            + " coefficients and term names for "
+            + columns
+            + " features");
     require(Double.isFinite(cls.intercept()), "classifier intercept must be finite");
     for (double w : cls.coefficients()) {
       require(Double.isFinite(w), "classifier coefficients must be finite");

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param derivation how the features were derived from orders, or null for a feature export
  * @param playbook risk bands and the suggested action per segment and band (null in 1.0 files)
  * @param order where this model stands among the models of its name (null in files before 1.2)
+ * @param customerValue BG/NBD and Gamma-Gamma fits and the value features (models trained from
+ *     orders, schema 1.3; else null)
  */
 public record RetentionModel(
     String schemaVersion,
@@ -41,14 +43,16 @@ public record RetentionModel(
     Provenance provenance,
     Derivation derivation,
     Playbook playbook,
-    ModelOrder order) {
+    ModelOrder order,
+    CustomerValue customerValue) {
 
   /**
    * The schema version this code writes: 1.1 added derivation, playbook and segment privacy; 1.2
    * the model order, feature ranges over the minimum size (low/high instead of min/max) and the
-   * merges of small segments.
+   * merges of small segments; 1.3 the customer-value layer and segments' predicted CLV and value at
+   * risk.
    */
-  public static final String SCHEMA_VERSION = "1.2";
+  public static final String SCHEMA_VERSION = "1.3";
 
   /**
    * One input feature and its standardization: {@code z = (t(x) - mean) / std}, {@code t = log1p}
@@ -222,6 +226,10 @@ public record RetentionModel(
    * @param meanProbability mean predicted repurchase probability (published model, in-sample)
    * @param featureMeans mean raw value of each feature, in feature order
    * @param actions suggested action by churn-risk band (high, medium, low)
+   * @param meanPredictedClv mean predicted CLV over the model's horizon, or null without customer
+   *     value
+   * @param valueAtRisk total predicted CLV of the segment's customers in the high churn-risk band,
+   *     or null without customer value
    */
   public record Segment(
       int id,
@@ -233,7 +241,111 @@ public record RetentionModel(
       double repurchaseRate,
       double meanProbability,
       Map<String, Double> featureMeans,
-      Map<String, String> actions) {}
+      Map<String, String> actions,
+      Double meanPredictedClv,
+      Double valueAtRisk) {}
+
+  /**
+   * The customer-value layer: what a customer's purchases and spend are expected to be, from the
+   * BG/NBD model of purchase timing and dropout (Fader, Hardie and Lee 2005, Marketing Science) and
+   * the Gamma-Gamma model of spend (Fader, Hardie and Lee 2005, JMR), both fitted on every customer
+   * of the training export. Times are in weeks (alpha is a number of weeks).
+   *
+   * @param timeUnit "weeks"
+   * @param windowDays the label window: expected purchases are over this many days
+   * @param horizonDays predicted CLV's horizon
+   * @param horizonMonths that horizon in whole months (the monthly steps of the CLV sum)
+   * @param monthlyDiscountRate discount per month of the CLV sum
+   * @param roles the features the models read: days since the last purchase, distinct purchase
+   *     days, days since the first purchase, mean spend per order, total spend
+   * @param bgNbd the purchase-process fit
+   * @param gammaGamma the spend fit, or null when it cannot be fitted (then no CLV)
+   * @param features the value features offered to the repurchase model, with their scaling
+   * @param usedInClassifier whether the classifier uses them
+   * @param decision the validation log losses that decided it
+   * @param backTest predicted against actual purchases in the label window by repeat purchases
+   * @param notes what could not be fitted and why, or warnings (e.g. spend correlated with
+   *     frequency, which the Gamma-Gamma model assumes away)
+   */
+  public record CustomerValue(
+      String timeUnit,
+      int windowDays,
+      int horizonDays,
+      int horizonMonths,
+      double monthlyDiscountRate,
+      ValueRoles roles,
+      BgNbdParameters bgNbd,
+      GammaGammaParameters gammaGamma,
+      List<ValueFeature> features,
+      boolean usedInClassifier,
+      ValueDecision decision,
+      List<BackTestBin> backTest,
+      List<String> notes) {}
+
+  /** The feature names the customer-value models read. */
+  public record ValueRoles(
+      String recency, String frequency, String tenure, String monetary, String totalSpend) {}
+
+  /**
+   * BG/NBD parameters: purchase rates ~ Gamma(r, alpha), dropout probabilities ~ Beta(a, b).
+   *
+   * @param customers customers fitted
+   * @param repeatCustomers of those, with at least one repeat purchase day
+   */
+  public record BgNbdParameters(
+      double r,
+      double alpha,
+      double a,
+      double b,
+      double logLikelihood,
+      int iterations,
+      boolean converged,
+      double gradientNorm,
+      double customers,
+      double repeatCustomers,
+      double penalizer) {}
+
+  /**
+   * Gamma-Gamma parameters: spends ~ Gamma(p, nu), nu ~ Gamma(q, v).
+   *
+   * @param frequencyMonetaryCorrelation the independence check: Pearson correlation of repeat
+   *     purchases and mean spend among repeat customers (near 0 supports the model); null when
+   *     either does not vary
+   */
+  public record GammaGammaParameters(
+      double p,
+      double q,
+      double v,
+      double logLikelihood,
+      int iterations,
+      boolean converged,
+      double customers,
+      Double frequencyMonetaryCorrelation,
+      double penalizer) {}
+
+  /** A value feature offered to the repurchase model: its meaning and standardization. */
+  public record ValueFeature(String name, String meaning, double mean, double std) {}
+
+  /**
+   * Whether the value features lower the validation log loss.
+   *
+   * @param baseLogLoss validation log loss without them (linear fits on the decision rows)
+   * @param withValueLogLoss with them
+   * @param decisionRows training rows of the two comparison fits
+   * @param used whether the classifier uses the value features
+   */
+  public record ValueDecision(
+      double baseLogLoss, double withValueLogLoss, long decisionRows, boolean used, String rule) {}
+
+  /**
+   * The calibration/holdout check of the purchase model, as lifetimes draws it: customers grouped
+   * by repeat purchases up to the cutoff; the mean predicted and the mean actual number of purchase
+   * days in the label window (groups of at least the minimum segment size).
+   *
+   * @param repeatPurchases the group, e.g. "0", "3", "7+"
+   */
+  public record BackTestBin(
+      String repeatPurchases, long customers, double predicted, double actual) {}
 
   /**
    * How customer features were derived from an orders export (see {@code RfmFeatures}).

@@ -35,6 +35,7 @@ public final class Scorer {
    * @param churnRiskBand high, medium or low, by the model's playbook
    * @param suggestedAction the playbook's action for the segment and band, or null
    * @param topContributions the largest contributions by absolute value, largest first
+   * @param value the customer-value quantities, or null when the model has no such layer
    */
   public record Score(
       int segment,
@@ -43,7 +44,8 @@ public final class Scorer {
       double probability,
       String churnRiskBand,
       String suggestedAction,
-      List<Contribution> topContributions) {}
+      List<Contribution> topContributions,
+      CustomerValueModel.Quantities value) {}
 
   /** Contributions returned per customer. */
   public static final int TOP_CONTRIBUTIONS = 3;
@@ -61,6 +63,11 @@ public final class Scorer {
   private final double intercept;
   private final double[] coefficients;
   private final FeatureExpansion expansion;
+  // The customer-value layer, and its features' scaling when the classifier reads them.
+  private final CustomerValueModel value;
+  private final double[] valueMean;
+  private final double[] valueStd;
+  private final List<String> classifierColumns;
 
   private Scorer(RetentionModel model) {
     this.model = model;
@@ -105,6 +112,24 @@ public final class Scorer {
     this.intercept = cls.intercept();
     this.coefficients = cls.coefficients().clone();
     this.expansion = new FeatureExpansion(cls.squares(), cls.interactions());
+    RetentionModel.CustomerValue cv = model.customerValue();
+    this.value = cv == null ? null : CustomerValueModel.of(cv, names);
+    if (cv != null && cv.usedInClassifier()) {
+      int e = cv.features().size();
+      valueMean = new double[e];
+      valueStd = new double[e];
+      List<String> columns = new ArrayList<>(names);
+      for (int c = 0; c < e; c++) {
+        valueMean[c] = cv.features().get(c).mean();
+        valueStd[c] = cv.features().get(c).std();
+        columns.add(cv.features().get(c).name());
+      }
+      classifierColumns = List.copyOf(columns);
+    } else {
+      valueMean = null;
+      valueStd = null;
+      classifierColumns = names;
+    }
   }
 
   /** Compiles a validated model for scoring. */
@@ -146,8 +171,18 @@ public final class Scorer {
     double[] squared = new double[1];
     int segment = centroids.nearest(z, 0, squared);
     double distance = Math.sqrt(squared[0]);
-    double[] contribution = new double[d];
-    expansion.contributions(z, coefficients, contribution);
+    CustomerValueModel.Quantities quantities = value == null ? null : value.of(raw);
+    double[] inputs = z;
+    if (valueMean != null) {
+      // The classifier reads the value features after the features, scaled as in training.
+      inputs = java.util.Arrays.copyOf(z, d + valueMean.length);
+      value.features(quantities, inputs, d);
+      for (int c = 0; c < valueMean.length; c++) {
+        inputs[d + c] = (inputs[d + c] - valueMean[c]) / valueStd[c];
+      }
+    }
+    double[] contribution = new double[inputs.length];
+    expansion.contributions(inputs, coefficients, contribution);
     double eta = intercept;
     for (double v : contribution) {
       eta += v;
@@ -161,16 +196,18 @@ public final class Scorer {
         probability,
         Playbook.BANDS.get(band),
         actions[segment][band],
-        top(contribution));
+        top(contribution),
+        quantities);
   }
 
   private List<Contribution> top(double[] contribution) {
-    int n = Math.min(TOP_CONTRIBUTIONS, d);
+    int width = contribution.length;
+    int n = Math.min(TOP_CONTRIBUTIONS, width);
     int[] chosen = new int[n];
-    boolean[] used = new boolean[d];
+    boolean[] used = new boolean[width];
     for (int t = 0; t < n; t++) {
       int bestIndex = -1;
-      for (int c = 0; c < d; c++) {
+      for (int c = 0; c < width; c++) {
         if (!used[c]
             && (bestIndex < 0 || Math.abs(contribution[c]) > Math.abs(contribution[bestIndex]))) {
           bestIndex = c;
@@ -181,7 +218,7 @@ public final class Scorer {
     }
     List<Contribution> out = new ArrayList<>(n);
     for (int c : chosen) {
-      out.add(new Contribution(names.get(c), contribution[c]));
+      out.add(new Contribution(classifierColumns.get(c), contribution[c]));
     }
     return out;
   }

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Segment profiles in original units, names and actions. Every segment already holds at least the
- * minimum number of customers ({@link Trainer} merges smaller ones before profiling), so each
- * profile describes its own segment; {@code profileCovers} lists just that segment. Names come from
- * the centre ({@link SegmentNames}).
+ * Segment profiles in original units, names and actions, and in money when the customer-value layer
+ * is there: each segment's mean predicted CLV and its value at risk (the predicted CLV of its
+ * customers in the high churn-risk band). Every segment already holds at least the minimum number
+ * of customers ({@link Trainer} merges smaller ones before profiling), so each profile describes
+ * its own segment; {@code profileCovers} lists just that segment. Names come from the centre
+ * ({@link SegmentNames}).
  */
 final class SegmentProfiles {
 
@@ -24,6 +26,7 @@ final class SegmentProfiles {
       int[] labels,
       int[] segment,
       double[] probability,
+      double[] clv,
       Centroids centroids,
       SegmentOptions options,
       Playbook playbook) {
@@ -32,6 +35,8 @@ final class SegmentProfiles {
     long[] size = new long[k];
     long[] positives = new long[k];
     double[] probabilitySum = new double[k];
+    double[] clvSum = new double[k];
+    double[] atRisk = new double[k];
     double[] featureSum = new double[k * d];
     double[] x = raw.data();
     for (int i = 0; i < raw.rows(); i++) {
@@ -39,6 +44,12 @@ final class SegmentProfiles {
       size[j]++;
       positives[j] += labels[i];
       probabilitySum[j] += probability[i];
+      if (clv != null) {
+        clvSum[j] += clv[i];
+        if (playbook.bandIndex(probability[i]) == 0) {
+          atRisk[j] += clv[i];
+        }
+      }
       for (int c = 0; c < d; c++) {
         featureSum[j * d + c] += x[i * d + c];
       }
@@ -80,7 +91,9 @@ final class SegmentProfiles {
               n == 0 ? 0 : (double) positives[j] / n,
               n == 0 ? 0 : probabilitySum[j] / n,
               means,
-              playbook.actions(kinds[j])));
+              playbook.actions(kinds[j]),
+              clv == null || n == 0 ? null : clvSum[j] / n,
+              clv == null ? null : atRisk[j]));
     }
     return out;
   }

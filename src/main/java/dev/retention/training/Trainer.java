@@ -56,6 +56,8 @@ public final class Trainer {
    * @param source where the rows came from, or null
    * @param timingsMs stages measured before training (e.g. reading), recorded first in provenance
    * @param derivation how the features were derived from orders, or null
+   * @param windowPurchases distinct purchase days in the label window per row (orders), for the
+   *     customer-value back-test; or null
    */
   public record Input(
       FeatureMatrix features,
@@ -66,7 +68,8 @@ public final class Trainer {
       List<String> rejections,
       String source,
       Map<String, Long> timingsMs,
-      RetentionModel.Derivation derivation) {
+      RetentionModel.Derivation derivation,
+      int[] windowPurchases) {
 
     public Input {
       rejections = List.copyOf(rejections);
@@ -80,7 +83,7 @@ public final class Trainer {
     /** An input with no rejected rows. */
     public static Input of(FeatureMatrix features, int[] labels, String labelColumn) {
       return new Input(
-          features, labels, labelColumn, features.rows(), 0, List.of(), null, Map.of(), null);
+          features, labels, labelColumn, features.rows(), 0, List.of(), null, Map.of(), null, null);
     }
   }
 
@@ -136,6 +139,29 @@ public final class Trainer {
     FeatureMatrix z = standardization.transform(raw);
     timings.put("standardize", watch.lap());
 
+    // Customer value (orders): BG/NBD and Gamma-Gamma on every customer, and the value features.
+    CustomerValueFit.Fitted value = null;
+    FeatureMatrix valueZ = null;
+    Standardization valueScaling = null;
+    List<String> valueNotes = new ArrayList<>();
+    if (input.derivation() != null
+        && options.customerValue().mode() == CustomerValueOptions.Mode.AUTO) {
+      value =
+          CustomerValueFit.fit(
+              raw,
+              options.customerValue(),
+              input.derivation().labelWindowDays(),
+              options.threads(),
+              valueNotes);
+      if (value != null) {
+        valueScaling = Standardization.fit(value.features(), List.of());
+        valueZ = valueScaling.transform(value.features());
+      } else {
+        warnings.addAll(valueNotes);
+      }
+      timings.put("customerValue", watch.lap());
+    }
+
     KSelection.Result search = null;
     KMeansFit segments;
     if (options.k() > 0) {
@@ -159,19 +185,25 @@ public final class Trainer {
         StratifiedSplit.of(labels, options.evaluation().validationFraction(), options.seed());
     int[] validationLabels = StratifiedSplit.pick(labels, split.validation());
     LogisticOptions logistic = options.logistic();
+    RetentionModel.ValueDecision valueDecision =
+        valueZ == null
+            ? null
+            : decideValueFeatures(z, valueZ, labels, split, validationLabels, options, logistic);
+    boolean valueUsed = valueDecision != null && valueDecision.used();
+    FeatureMatrix extra = valueUsed ? valueZ : null;
     Classification classification =
-        decideAndEvaluate(z, labels, split, validationLabels, options, logistic);
+        decideAndEvaluate(z, extra, labels, split, validationLabels, options, logistic);
     FeatureExpansion expansion = classification.expansion;
     Metrics.Evaluation evaluation =
         Metrics.evaluate(
             LogisticRegression.probabilities(
-                new Design(z, split.validation(), expansion), classification.evaluationFit),
+                new Design(z, extra, split.validation(), expansion), classification.evaluationFit),
             validationLabels,
             options.evaluation().threshold(),
             Disclosure.liftGroups(split.validation().length, minSize));
     timings.put("evaluate", watch.lap());
 
-    Design all = new Design(z, null, expansion);
+    Design all = new Design(z, extra, null, expansion);
     // Warm start from the training-split fit: same optimum, fewer passes over all rows.
     LogisticFit fit = LogisticRegression.fit(all, labels, logistic, classification.evaluationFit);
     if (!fit.converged()) {
@@ -186,22 +218,41 @@ public final class Trainer {
     double[] probability = LogisticRegression.probabilities(all, fit);
     RetentionModel.Segmentation segmentation =
         segmentation(segments, search, standardization, merges);
+    double[] clv = null;
+    if (value != null && value.model().hasSpend()) {
+      clv = new double[n];
+      for (int i = 0; i < n; i++) {
+        clv[i] = value.quantities()[i].predictedClv();
+      }
+    }
     List<RetentionModel.Segment> profiles =
         SegmentProfiles.build(
             raw,
             labels,
             segments.labels(),
             probability,
+            clv,
             segments.centroids(),
             segmentOptions,
             playbook);
+    RetentionModel.CustomerValue customerValue =
+        value == null
+            ? null
+            : customerValue(
+                value,
+                valueScaling,
+                valueUsed,
+                valueDecision,
+                raw,
+                input.windowPurchases(),
+                minSize);
     timings.put("profile", watch.lap());
 
     RetentionModel.Classifier classifier =
         new RetentionModel.Classifier(
             fit.intercept(),
             fit.coefficients(),
-            expansion.termNames(raw.columns()),
+            expansion.termNames(classifierColumns(raw.columns(), extra)),
             expansion.squares(),
             expansion.interactions(),
             logistic.c(),
@@ -282,7 +333,99 @@ public final class Trainer {
         provenance,
         input.derivation(),
         playbook,
-        identity.order());
+        identity.order(),
+        customerValue);
+  }
+
+  /** The classifier's input columns: the features, then the value features when used. */
+  private static List<String> classifierColumns(List<String> features, FeatureMatrix extra) {
+    if (extra == null) {
+      return features;
+    }
+    List<String> out = new ArrayList<>(features);
+    out.addAll(extra.columns());
+    return out;
+  }
+
+  /**
+   * Offers the value features to the repurchase model by the non-linear terms' rule: linear fits
+   * with and without them on the same decision rows of the training split, kept only when the
+   * validation log loss drops by at least the configured relative margin.
+   */
+  private static RetentionModel.ValueDecision decideValueFeatures(
+      FeatureMatrix z,
+      FeatureMatrix valueZ,
+      int[] labels,
+      StratifiedSplit split,
+      int[] validationLabels,
+      TrainingOptions options,
+      LogisticOptions logistic) {
+    int[] train = split.train();
+    int[] rows =
+        train.length <= options.nonLinear().sampleRows()
+            ? train
+            : subsample(train, options.nonLinear().sampleRows(), options.seed());
+    double[] losses = new double[2];
+    for (int variant = 0; variant < 2; variant++) {
+      FeatureMatrix extra = variant == 0 ? null : valueZ;
+      LogisticFit fit =
+          LogisticRegression.fit(
+              new Design(z, extra, rows, FeatureExpansion.NONE), labels, logistic);
+      losses[variant] =
+          Metrics.logLoss(
+              LogisticRegression.probabilities(
+                  new Design(z, extra, split.validation(), FeatureExpansion.NONE), fit),
+              validationLabels);
+    }
+    double margin = options.nonLinear().minImprovement();
+    boolean used = losses[1] < losses[0] * (1 - margin);
+    return new RetentionModel.ValueDecision(
+        losses[0],
+        losses[1],
+        rows.length,
+        used,
+        "the value features are used only when they lower the validation log loss by at least "
+            + margin * 100
+            + "% relative: "
+            + (used ? "they did" : "they did not"));
+  }
+
+  /** The published layer: the draft with its features' scaling, the decision and the back-test. */
+  private static RetentionModel.CustomerValue customerValue(
+      CustomerValueFit.Fitted value,
+      Standardization scaling,
+      boolean used,
+      RetentionModel.ValueDecision decision,
+      FeatureMatrix raw,
+      int[] windowPurchases,
+      int minSize) {
+    RetentionModel.CustomerValue draft = value.draft();
+    List<RetentionModel.ValueFeature> features = new ArrayList<>();
+    for (int c = 0; c < draft.features().size(); c++) {
+      RetentionModel.ValueFeature f = draft.features().get(c);
+      features.add(
+          new RetentionModel.ValueFeature(
+              f.name(), f.meaning(), scaling.mean()[c], scaling.std()[c]));
+    }
+    List<RetentionModel.BackTestBin> backTest =
+        windowPurchases == null
+            ? List.of()
+            : CustomerValueFit.backTest(
+                raw, draft.roles().frequency(), value.quantities(), windowPurchases, minSize);
+    return new RetentionModel.CustomerValue(
+        draft.timeUnit(),
+        draft.windowDays(),
+        draft.horizonDays(),
+        draft.horizonMonths(),
+        draft.monthlyDiscountRate(),
+        draft.roles(),
+        draft.bgNbd(),
+        draft.gammaGamma(),
+        List.copyOf(features),
+        used,
+        decision,
+        backTest,
+        draft.notes());
   }
 
   /**
@@ -399,6 +542,7 @@ public final class Trainer {
 
   private static Classification decideAndEvaluate(
       FeatureMatrix z,
+      FeatureMatrix extra,
       int[] labels,
       StratifiedSplit split,
       int[] validationLabels,
@@ -414,7 +558,7 @@ public final class Trainer {
                   ? FeatureExpansion.QUADRATIC
                   : FeatureExpansion.NONE;
           LogisticFit fit =
-              LogisticRegression.fit(new Design(z, train, expansion), labels, logistic);
+              LogisticRegression.fit(new Design(z, extra, train, expansion), labels, logistic);
           return new Classification(
               expansion,
               fit,
@@ -435,19 +579,19 @@ public final class Trainer {
             : subsample(train, options.nonLinear().sampleRows(), options.seed());
     LogisticFit linear =
         LogisticRegression.fit(
-            new Design(z, decisionRows, FeatureExpansion.NONE), labels, logistic);
+            new Design(z, extra, decisionRows, FeatureExpansion.NONE), labels, logistic);
     LogisticFit quadratic =
         LogisticRegression.fit(
-            new Design(z, decisionRows, FeatureExpansion.QUADRATIC), labels, logistic);
+            new Design(z, extra, decisionRows, FeatureExpansion.QUADRATIC), labels, logistic);
     double linearLoss =
         Metrics.logLoss(
             LogisticRegression.probabilities(
-                new Design(z, split.validation(), FeatureExpansion.NONE), linear),
+                new Design(z, extra, split.validation(), FeatureExpansion.NONE), linear),
             validationLabels);
     double quadraticLoss =
         Metrics.logLoss(
             LogisticRegression.probabilities(
-                new Design(z, split.validation(), FeatureExpansion.QUADRATIC), quadratic),
+                new Design(z, extra, split.validation(), FeatureExpansion.QUADRATIC), quadratic),
             validationLabels);
     double minImprovement = options.nonLinear().minImprovement();
     boolean used = quadraticLoss < linearLoss * (1 - minImprovement);
@@ -456,7 +600,10 @@ public final class Trainer {
         decisionRows == train
             ? (used ? quadratic : linear)
             : LogisticRegression.fit(
-                new Design(z, train, expansion), labels, logistic, used ? quadratic : linear);
+                new Design(z, extra, train, expansion),
+                labels,
+                logistic,
+                used ? quadratic : linear);
     String rule =
         "squares and interactions are used only when they lower the validation log loss by at"
             + " least "

@@ -27,6 +27,7 @@ import java.util.function.UnaryOperator;
  * @param nonLinear whether and when squares and interactions are added
  * @param evaluation the held-out split and the decision threshold
  * @param minimum the least data a live model is trained on
+ * @param customerValue the BG/NBD and Gamma-Gamma layer of models trained from orders
  * @param log1pColumns features log1p-transformed before standardization (default none)
  * @param seed seed for every random choice (default 42)
  * @param threads worker threads, 0 = all cores; results do not depend on it (default 0)
@@ -39,6 +40,7 @@ public record TrainingOptions(
     NonLinearOptions nonLinear,
     EvaluationOptions evaluation,
     MinimumData minimum,
+    CustomerValueOptions customerValue,
     List<String> log1pColumns,
     long seed,
     int threads)
@@ -51,7 +53,7 @@ public record TrainingOptions(
     if (kSearch == null || kmeans == null || logistic == null) {
       throw new IllegalArgumentException("kSearch, kmeans and logistic options must be set");
     }
-    if (nonLinear == null || evaluation == null || minimum == null) {
+    if (nonLinear == null || evaluation == null || minimum == null || customerValue == null) {
       throw new IllegalArgumentException("nonLinear, evaluation and minimum options must be set");
     }
     if (threads < 0) {
@@ -71,6 +73,7 @@ public record TrainingOptions(
         NonLinearOptions.defaults(),
         EvaluationOptions.defaults(),
         MinimumData.defaults(),
+        CustomerValueOptions.defaults(),
         List.of(),
         42L,
         0);
@@ -90,6 +93,7 @@ public record TrainingOptions(
     out.put("nonLinear", nonLinear.describe());
     out.put("evaluation", evaluation.describe());
     out.put("minimum", minimum.describe());
+    out.put("customerValue", customerValue.describe());
     out.put("log1pColumns", log1pColumns);
     out.put("seed", seed);
     return out;
@@ -111,6 +115,7 @@ public record TrainingOptions(
         nonLinear,
         evaluation,
         minimum,
+        customerValue,
         log1pColumns,
         seed,
         threads);
@@ -125,6 +130,7 @@ public record TrainingOptions(
         nonLinear,
         evaluation,
         minimum,
+        customerValue,
         log1pColumns,
         newSeed,
         threads);
@@ -139,6 +145,7 @@ public record TrainingOptions(
         nonLinear,
         evaluation,
         minimum,
+        customerValue,
         log1pColumns,
         seed,
         newThreads);
@@ -146,7 +153,17 @@ public record TrainingOptions(
 
   public TrainingOptions withLog1pColumns(List<String> columns) {
     return new TrainingOptions(
-        k, kSearch, kmeans, logistic, nonLinear, evaluation, minimum, columns, seed, threads);
+        k,
+        kSearch,
+        kmeans,
+        logistic,
+        nonLinear,
+        evaluation,
+        minimum,
+        customerValue,
+        columns,
+        seed,
+        threads);
   }
 
   public TrainingOptions withKSearch(UnaryOperator<KSelection.Options> change) {
@@ -158,6 +175,7 @@ public record TrainingOptions(
         nonLinear,
         evaluation,
         minimum,
+        customerValue,
         log1pColumns,
         seed,
         threads);
@@ -172,6 +190,7 @@ public record TrainingOptions(
         nonLinear,
         evaluation,
         minimum,
+        customerValue,
         log1pColumns,
         seed,
         threads);
@@ -186,6 +205,7 @@ public record TrainingOptions(
         nonLinear,
         evaluation,
         minimum,
+        customerValue,
         log1pColumns,
         seed,
         threads);
@@ -200,6 +220,7 @@ public record TrainingOptions(
         change.apply(nonLinear),
         evaluation,
         minimum,
+        customerValue,
         log1pColumns,
         seed,
         threads);
@@ -214,6 +235,22 @@ public record TrainingOptions(
         nonLinear,
         evaluation,
         newMinimum,
+        customerValue,
+        log1pColumns,
+        seed,
+        threads);
+  }
+
+  public TrainingOptions withCustomerValue(UnaryOperator<CustomerValueOptions> change) {
+    return new TrainingOptions(
+        k,
+        kSearch,
+        kmeans,
+        logistic,
+        nonLinear,
+        evaluation,
+        minimum,
+        change.apply(customerValue),
         log1pColumns,
         seed,
         threads);
@@ -228,6 +265,7 @@ public record TrainingOptions(
         nonLinear,
         change.apply(evaluation),
         minimum,
+        customerValue,
         log1pColumns,
         seed,
         threads);

@@ -131,9 +131,21 @@ class BatchScoreFunctionTest {
     Scorer scorer = Scorer.of(model);
     List<String> lines = new String(download(outputKey), StandardCharsets.UTF_8).lines().toList();
     assertEquals(
-        "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action",
+        "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action,p_alive,"
+            + "expected_purchases_90d,expected_next_order_date,predicted_clv_365d,value_at_risk,"
+            + "historic_clv,model_version,as_of",
         lines.get(0));
     assertEquals(now.features().rows() + 1, lines.size());
+    // Priority order: the most value at risk first.
+    double previousRisk = Double.POSITIVE_INFINITY;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+      double risk = Double.parseDouble(cells[10]);
+      assertTrue(risk <= previousRisk + 1e-9, "rows not in value-at-risk order: " + line);
+      previousRisk = risk;
+      assertEquals(model.version(), cells[12]);
+      assertEquals(asOf, cells[13]);
+    }
     Map<String, String[]> byId = new HashMap<>();
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
@@ -150,6 +162,10 @@ class BatchScoreFunctionTest {
       assertEquals(expected.probability(), Double.parseDouble(cells[3]), 1e-6);
       assertEquals(model.playbook().band(expected.probability()), cells[4]);
       assertEquals(expected.suggestedAction(), cells[5].replace("\"", ""));
+      assertEquals(expected.value().pAlive(), Double.parseDouble(cells[6]), 1e-6);
+      assertEquals(expected.value().expectedPurchases(), Double.parseDouble(cells[7]), 1e-6);
+      assertEquals(expected.value().predictedClv(), Double.parseDouble(cells[9]), 0.006);
+      assertEquals(expected.value().historicClv(), Double.parseDouble(cells[11]), 0.006);
     }
   }
 
@@ -183,8 +199,17 @@ class BatchScoreFunctionTest {
       first[c] = data.features.get(0, c);
     }
     double expected = Scorer.of(model).score(first).probability();
-    String[] row = out.get(1).split(",");
+    String[] row =
+        out.stream().filter(l -> l.startsWith("C100000,")).findFirst().orElseThrow().split(",");
     assertEquals(expected, Double.parseDouble(row[3]), 1e-6);
+    // Without customer value: the lowest repurchase probability first.
+    double previous = -1;
+    for (String line : out.subList(1, out.size())) {
+      double p = Double.parseDouble(line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1)[3]);
+      assertTrue(p >= previous, line);
+      previous = p;
+    }
+    assertTrue(out.get(0).endsWith(",model_version,as_of"), out.get(0));
   }
 
   @Test

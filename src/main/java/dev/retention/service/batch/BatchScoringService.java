@@ -1,7 +1,6 @@
 package dev.retention.service.batch;
 
 import dev.retention.core.FeatureMatrix;
-import dev.retention.data.CsvTokenizer;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureRows;
@@ -43,9 +42,6 @@ import org.jboss.logging.Logger;
 public final class BatchScoringService {
 
   private static final Logger LOG = Logger.getLogger(BatchScoringService.class);
-  static final String HEADER =
-      "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action";
-
   private final ModelStore store;
   private final BatchSettings settings;
 
@@ -101,14 +97,20 @@ public final class BatchScoringService {
     try {
       file = Files.createTempFile("scores-", ".csv");
       Outcome outcome;
-      try (InputStream in = store.bucket().open(info);
-          Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        out.write(HEADER);
-        out.write('\n');
+      BatchScores scores = new BatchScores(model);
+      try (InputStream in = store.bucket().open(info)) {
         outcome =
             model.derivation() != null
-                ? scoreOrders(in, target.format(), info, scorer, out)
-                : scoreFeatures(in, target.format(), scorer, out);
+                ? scoreOrders(in, target.format(), info, scorer, scores)
+                : scoreFeatures(in, target.format(), scorer, scores);
+      }
+      // Everything was read: only now is anything written.
+      LocalDate asOf =
+          outcome.asOf != null
+              ? LocalDate.parse(outcome.asOf)
+              : info.lastModified().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        scores.write(out, settings.order(), asOf);
       }
       store
           .bucket()
@@ -166,8 +168,8 @@ public final class BatchScoringService {
   private record Outcome(
       long rowsRead, long rowsRejected, long scored, String asOf, List<String> rejections) {}
 
-  private Outcome scoreFeatures(InputStream in, ExportFormat format, Scorer scorer, Writer out)
-      throws IOException {
+  private Outcome scoreFeatures(
+      InputStream in, ExportFormat format, Scorer scorer, BatchScores scores) throws IOException {
     long[] scored = {0};
     FeatureRows.Result read =
         FeatureRows.read(
@@ -177,14 +179,14 @@ public final class BatchScoringService {
             scorer.featureNames(),
             settings.features().maxRejectedShare(),
             (id, values) -> {
-              write(out, id, scorer.score(values));
+              add(scores, scorer, id, values);
               scored[0]++;
             });
     return new Outcome(read.rowsRead(), read.rowsRejected(), scored[0], null, read.rejections());
   }
 
   private Outcome scoreOrders(
-      InputStream in, ExportFormat format, ObjectInfo info, Scorer scorer, Writer out)
+      InputStream in, ExportFormat format, ObjectInfo info, Scorer scorer, BatchScores scores)
       throws IOException {
     LocalDate written = ExportObjects.latestOrderDay(info);
     OrderExportReader.Result read = OrderExportReader.read(in, format, settings.orders(), written);
@@ -210,7 +212,7 @@ public final class BatchScoringService {
       for (int f = 0; f < column.length; f++) {
         values[f] = x[i * d + column[f]];
       }
-      write(out, now.customerIds().get(i), scorer.score(values));
+      add(scores, scorer, now.customerIds().get(i), values);
     }
     return new Outcome(
         read.rowsRead(),
@@ -220,20 +222,9 @@ public final class BatchScoringService {
         read.rejections());
   }
 
-  private static void write(Writer out, String id, Scorer.Score score) throws IOException {
-    out.write(CsvTokenizer.textCell(id));
-    out.write(',');
-    out.write(Integer.toString(score.segment()));
-    out.write(',');
-    out.write(CsvTokenizer.textCell(score.segmentName()));
-    out.write(',');
-    out.write(String.format(Locale.ROOT, "%.6f", score.probability()));
-    out.write(',');
-    out.write(score.churnRiskBand());
-    out.write(',');
-    out.write(
-        CsvTokenizer.textCell(score.suggestedAction() == null ? "" : score.suggestedAction()));
-    out.write('\n');
+  private static void add(BatchScores scores, Scorer scorer, String id, double[] values) {
+    Scorer.Score score = scorer.score(values);
+    scores.add(id, score, dev.retention.model.Playbook.BANDS.indexOf(score.churnRiskBand()));
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.retention.features.RfmOptions;
  * @param orders columns of orders exports (for models derived from orders)
  * @param limits what reading one export may cost
  * @param rfm the cutoff for scoring ({@code null} = the export's latest order day)
+ * @param order PRIORITY (most value at risk, else lowest probability, first) or INPUT
  */
 public record BatchSettings(
     String prefix,
@@ -21,4 +22,14 @@ public record BatchSettings(
     ExportSchema features,
     OrdersSchema orders,
     ReadLimits limits,
-    RfmOptions rfm) {}
+    RfmOptions rfm,
+    Order order) {
+
+  /** The order of the scores CSV's rows. */
+  public enum Order {
+    /** The most value at risk first (or the lowest repurchase probability first). */
+    PRIORITY,
+    /** As the export lists the customers. */
+    INPUT
+  }
+}

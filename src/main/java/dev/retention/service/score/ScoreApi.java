@@ -7,6 +7,8 @@ import dev.retention.model.Scorer;
 import dev.retention.service.Log;
 import dev.retention.service.NoModelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +37,21 @@ public final class ScoreApi {
 
   private final ModelCache cache;
   private final ScoreSettings settings;
+  private final Clock clock;
   private final ScoreResponseWriter writer = new ScoreResponseWriter(JSON);
 
   public ScoreApi(ModelCache cache, ScoreSettings settings) {
+    this(cache, settings, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock today's date (UTC) is the as-of day of the customer-value answers: the API's
+   *     features describe the customer as of the day they are sent
+   */
+  public ScoreApi(ModelCache cache, ScoreSettings settings, Clock clock) {
     this.cache = cache;
     this.settings = settings;
+    this.clock = clock;
   }
 
   /** The API's routes: path to method. */
@@ -70,7 +82,8 @@ public final class ScoreApi {
         results.add(
             new ScoreResponseWriter.Scored(customer.id(), scorer.score(customer.features())));
       }
-      writer.results(request.batch(), results, "priming");
+      writer.results(
+          request.batch(), results, "priming", LocalDate.EPOCH, scorer.model().customerValue());
     }
   }
 
@@ -149,6 +162,14 @@ public final class ScoreApi {
         request.customers().size(),
         "version",
         version);
-    return new HttpResult(200, writer.results(request.batch(), results, version), Map.of());
+    return new HttpResult(
+        200,
+        writer.results(
+            request.batch(),
+            results,
+            version,
+            LocalDate.now(clock),
+            scorer.model().customerValue()),
+        Map.of());
   }
 }

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.retention.model.CustomerValueModel;
+import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +33,19 @@ final class ScoreResponseWriter {
   /** A scored customer: its id (or null) and its score. */
   record Scored(String customerId, Scorer.Score score) {}
 
-  String results(boolean batch, List<Scored> results, String version) {
+  /**
+   * The answer's body.
+   *
+   * @param asOf the day the features describe (today for the API): the next order date counts from
+   *     it
+   * @param value the model's customer-value layer, or null
+   */
+  String results(
+      boolean batch,
+      List<Scored> results,
+      String version,
+      LocalDate asOf,
+      RetentionModel.CustomerValue value) {
     StringWriter out = new StringWriter(batch ? 256 * results.size() : 256);
     try (JsonGenerator g = json.createGenerator(out)) {
       if (batch) {
@@ -40,7 +55,7 @@ final class ScoreResponseWriter {
         g.writeArrayFieldStart("results");
       }
       for (Scored scored : results) {
-        result(g, scored.customerId(), scored.score(), version);
+        result(g, scored.customerId(), scored.score(), version, asOf, value);
       }
       if (batch) {
         g.writeEndArray();
@@ -53,7 +68,12 @@ final class ScoreResponseWriter {
   }
 
   private static void result(
-      JsonGenerator json, String customerId, Scorer.Score score, String version)
+      JsonGenerator json,
+      String customerId,
+      Scorer.Score score,
+      String version,
+      LocalDate asOf,
+      RetentionModel.CustomerValue value)
       throws IOException {
     json.writeStartObject();
     if (customerId != null) {
@@ -74,8 +94,26 @@ final class ScoreResponseWriter {
       json.writeEndObject();
     }
     json.writeEndArray();
+    if (score.value() != null) {
+      CustomerValueModel.Quantities q = score.value();
+      json.writeObjectFieldStart("customerValue");
+      json.writeNumberField("pAlive", q.pAlive());
+      json.writeNumberField("expectedPurchases" + value.windowDays() + "d", q.expectedPurchases());
+      json.writeStringField("expectedNextOrderDate", nextOrderDate(asOf, q).toString());
+      if (q.predictedClv() != null) {
+        json.writeNumberField("predictedClv" + value.horizonDays() + "d", q.predictedClv());
+      }
+      json.writeNumberField("historicClv", q.historicClv());
+      json.writeEndObject();
+    }
     json.writeStringField("modelVersion", version);
     json.writeEndObject();
+  }
+
+  /** The day by which half of the customers like this one who are still active buy again. */
+  static LocalDate nextOrderDate(LocalDate asOf, CustomerValueModel.Quantities q) {
+    double days = Math.min(q.daysToNextOrder(), 36_500);
+    return asOf.plusDays((long) Math.ceil(days));
   }
 
   static HttpResult error(

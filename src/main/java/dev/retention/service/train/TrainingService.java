@@ -198,6 +198,7 @@ public final class TrainingService {
         data.rejections(),
         source,
         timings,
+        null,
         null);
   }
 
@@ -229,7 +230,8 @@ public final class TrainingService {
         read.rejections(),
         source,
         timings,
-        OrdersDerivation.describe(derived, settings.ordersSchema().grain()));
+        OrdersDerivation.describe(derived, settings.ordersSchema().grain()),
+        derived.windowPurchases());
   }
 
   private TrainSummary skip(String source, String reason) {

@@ -1,0 +1,160 @@
+package dev.retention.model;
+
+import dev.retention.core.BgNbdFit;
+import dev.retention.core.GammaGamma;
+import dev.retention.core.GammaGammaFit;
+import java.util.List;
+
+/**
+ * The customer-value layer of a model, compiled for per-customer use: from one customer's features
+ * (days since the last and the first purchase, distinct purchase days, mean and total spend) the
+ * BG/NBD and Gamma-Gamma quantities, in the units operators read (days, money). Training and
+ * scoring both compute them here, so the value features the classifier was fitted on are the ones
+ * it is given.
+ *
+ * <p>With {@code x} = purchase days - 1 (repeat purchases), {@code T} = days since the first
+ * purchase / 7 and {@code t_x = T - recency / 7} (weeks):
+ *
+ * <ul>
+ *   <li>{@code pAlive} = P(alive | x, t_x, T);
+ *   <li>{@code expectedPurchases} = E[Y(window) | x, t_x, T], purchase days expected in the label
+ *       window;
+ *   <li>{@code daysToNextOrder} = the median time to the next purchase of a customer who is still
+ *       alive, {@code 7 (alpha + T)(2^(1/(r+x)) - 1)}: the median, not the mean, because the mean
+ *       is infinite when {@code r + x <= 1}; read it with {@code pAlive};
+ *   <li>{@code predictedClv} = sum over the horizon's months of the expected purchases that month
+ *       times the expected spend E[M | x, m] (Gamma-Gamma), discounted per month; null when spend
+ *       could not be fitted;
+ *   <li>{@code historicClv} = total spend so far.
+ * </ul>
+ */
+public final class CustomerValueModel {
+
+  /** One customer's value quantities. */
+  public record Quantities(
+      double pAlive,
+      double expectedPurchases,
+      double daysToNextOrder,
+      Double predictedClv,
+      double historicClv) {}
+
+  private static final double DAYS_PER_WEEK = 7.0;
+
+  private final RetentionModel.CustomerValue value;
+  private final BgNbdFit purchases;
+  private final GammaGammaFit spend;
+  private final int recency;
+  private final int frequency;
+  private final int tenure;
+  private final int monetary;
+  private final int totalSpend;
+
+  private CustomerValueModel(RetentionModel.CustomerValue value, List<String> features) {
+    this.value = value;
+    RetentionModel.BgNbdParameters b = value.bgNbd();
+    this.purchases = BgNbdFit.of(b.r(), b.alpha(), b.a(), b.b());
+    RetentionModel.GammaGammaParameters g = value.gammaGamma();
+    this.spend = g == null ? null : GammaGammaFit.of(g.p(), g.q(), g.v());
+    RetentionModel.ValueRoles roles = value.roles();
+    this.recency = index(features, roles.recency());
+    this.frequency = index(features, roles.frequency());
+    this.tenure = index(features, roles.tenure());
+    this.monetary = index(features, roles.monetary());
+    this.totalSpend = index(features, roles.totalSpend());
+  }
+
+  private static int index(List<String> features, String name) {
+    int i = features.indexOf(name);
+    if (i < 0) {
+      throw new ModelFormatException(
+          "the customer-value model reads feature '" + name + "', which the model does not have");
+    }
+    return i;
+  }
+
+  /**
+   * Compiles the layer for a model's input features.
+   *
+   * @throws ModelFormatException if a role is not one of {@code features}
+   */
+  public static CustomerValueModel of(RetentionModel.CustomerValue value, List<String> features) {
+    return new CustomerValueModel(value, features);
+  }
+
+  public RetentionModel.CustomerValue value() {
+    return value;
+  }
+
+  /** Whether the spend model is there (then CLV is). */
+  public boolean hasSpend() {
+    return spend != null;
+  }
+
+  /**
+   * The quantities of one customer's raw features (in the model's feature order).
+   *
+   * @throws FeatureValueException when the features cannot describe a purchase history: purchase
+   *     days not a whole number of at least 1, negative times, or a last purchase before the first
+   */
+  public Quantities of(double[] raw) {
+    double days = raw[frequency];
+    if (!(days >= 1) || days != Math.rint(days) || days > 1_000_000) {
+      throw new FeatureValueException(
+          value.roles().frequency(),
+          "feature '"
+              + value.roles().frequency()
+              + "' must be a whole number of purchase days of at least 1 (customer-value model)");
+    }
+    double sinceLast = raw[recency];
+    double sinceFirst = raw[tenure];
+    if (!(sinceLast >= 0) || !(sinceFirst >= sinceLast)) {
+      throw new FeatureValueException(
+          value.roles().tenure(),
+          "features '"
+              + value.roles().recency()
+              + "' and '"
+              + value.roles().tenure()
+              + "' must satisfy 0 <= recency <= tenure (customer-value model)");
+    }
+    int x = (int) days - 1;
+    if (x > 0 && spend != null && !(raw[monetary] > 0)) {
+      throw new FeatureValueException(
+          value.roles().monetary(),
+          "feature '"
+              + value.roles().monetary()
+              + "' must be > 0 for a customer with repeat purchases (customer-value model)");
+    }
+    double age = sinceFirst / DAYS_PER_WEEK;
+    double tx = (sinceFirst - sinceLast) / DAYS_PER_WEEK;
+    if (x > 0 && !(tx > 0)) {
+      tx = Math.min(age, 1.0 / DAYS_PER_WEEK); // repeat days within the first day: a day apart
+    }
+    double alive = purchases.probabilityAlive(x, tx, age);
+    double expected = purchases.expectedPurchases(value.windowDays() / DAYS_PER_WEEK, x, tx, age);
+    double nextDays = DAYS_PER_WEEK * purchases.medianTimeToNextPurchaseGivenAlive(x, age);
+    Double clv = null;
+    if (spend != null) {
+      double mean = raw[monetary];
+      clv =
+          spend.customerLifetimeValue(
+              purchases,
+              x,
+              tx,
+              age,
+              x == 0 ? spend.populationMeanSpend() : mean,
+              value.horizonMonths(),
+              value.monthlyDiscountRate(),
+              GammaGamma.WEEKS_PER_MONTH);
+    }
+    return new Quantities(alive, expected, nextDays, clv, raw[totalSpend]);
+  }
+
+  /** The value features' raw values, in {@link RetentionModel.CustomerValue#features()} order. */
+  public void features(Quantities q, double[] out, int offset) {
+    out[offset] = q.pAlive();
+    out[offset + 1] = q.expectedPurchases();
+    if (value.features().size() > 2) {
+      out[offset + 2] = Math.log1p(q.predictedClv() == null ? 0 : q.predictedClv());
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.retention.service.batch;
+
+import dev.retention.data.CsvTokenizer;
+import dev.retention.model.CustomerValueModel;
+import dev.retention.model.RetentionModel;
+import dev.retention.model.Scorer;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The scores of one export, held until the export was read whole (a failed read writes nothing),
+ * then written as CSV in priority order: the customers with the most value at risk first (predicted
+ * CLV times the probability of not buying again in the window) when the model has the
+ * customer-value layer, else the lowest repurchase probability first; ties keep the input order.
+ * {@link BatchSettings.Order#INPUT} keeps the export's order instead.
+ */
+final class BatchScores {
+
+  /** One scored customer, compactly: what the CSV and the batch report need. */
+  record Row(
+      int position,
+      String id,
+      int segment,
+      String segmentName,
+      double probability,
+      int band,
+      String action,
+      CustomerValueModel.Quantities value) {
+
+    /** Predicted CLV times the probability of not buying again in the window; 0 without CLV. */
+    double valueAtRisk() {
+      return value == null || value.predictedClv() == null
+          ? 0
+          : value.predictedClv() * (1 - probability);
+    }
+  }
+
+  private final RetentionModel model;
+  private final List<Row> rows = new ArrayList<>();
+
+  BatchScores(RetentionModel model) {
+    this.model = model;
+  }
+
+  void add(String id, Scorer.Score score, int band) {
+    rows.add(
+        new Row(
+            rows.size(),
+            id,
+            score.segment(),
+            score.segmentName(),
+            score.probability(),
+            band,
+            score.suggestedAction(),
+            score.value()));
+  }
+
+  List<Row> rows() {
+    return rows;
+  }
+
+  /** The header: the scores, the customer-value columns when the model has them, provenance. */
+  String header() {
+    StringBuilder h =
+        new StringBuilder(
+            "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action");
+    RetentionModel.CustomerValue cv = model.customerValue();
+    if (cv != null) {
+      h.append(",p_alive,expected_purchases_")
+          .append(cv.windowDays())
+          .append("d,expected_next_order_date");
+      if (cv.gammaGamma() != null) {
+        h.append(",predicted_clv_").append(cv.horizonDays()).append("d,value_at_risk");
+      }
+      h.append(",historic_clv");
+    }
+    return h.append(",model_version,as_of").toString();
+  }
+
+  /** Writes the header and every row in {@code order}. */
+  void write(Writer out, BatchSettings.Order order, LocalDate asOf) throws IOException {
+    List<Row> sorted = new ArrayList<>(rows);
+    if (order == BatchSettings.Order.PRIORITY) {
+      boolean money = model.customerValue() != null && model.customerValue().gammaGamma() != null;
+      Comparator<Row> priority =
+          money
+              ? Comparator.comparingDouble(Row::valueAtRisk).reversed()
+              : Comparator.comparingDouble(Row::probability);
+      sorted.sort(priority.thenComparingInt(Row::position));
+    }
+    out.write(header());
+    out.write('\n');
+    String version = CsvTokenizer.textCell(model.version());
+    String day = asOf.toString();
+    boolean spend = model.customerValue() != null && model.customerValue().gammaGamma() != null;
+    for (Row row : sorted) {
+      out.write(CsvTokenizer.textCell(row.id()));
+      out.write(',');
+      out.write(Integer.toString(row.segment()));
+      out.write(',');
+      out.write(CsvTokenizer.textCell(row.segmentName()));
+      out.write(',');
+      out.write(number(row.probability()));
+      out.write(',');
+      out.write(dev.retention.model.Playbook.BANDS.get(row.band()));
+      out.write(',');
+      out.write(CsvTokenizer.textCell(row.action() == null ? "" : row.action()));
+      CustomerValueModel.Quantities q = row.value();
+      if (q != null) {
+        out.write(',');
+        out.write(number(q.pAlive()));
+        out.write(',');
+        out.write(number(q.expectedPurchases()));
+        out.write(',');
+        out.write(
+            asOf.plusDays((long) Math.ceil(Math.min(q.daysToNextOrder(), 36_500))).toString());
+        if (spend) {
+          out.write(',');
+          out.write(money(q.predictedClv()));
+          out.write(',');
+          out.write(money(row.valueAtRisk()));
+        }
+        out.write(',');
+        out.write(money(q.historicClv()));
+      }
+      out.write(',');
+      out.write(version);
+      out.write(',');
+      out.write(day);
+      out.write('\n');
+    }
+  }
+
+  private static String number(double v) {
+    return String.format(Locale.ROOT, "%.6f", v);
+  }
+
+  private static String money(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+}
