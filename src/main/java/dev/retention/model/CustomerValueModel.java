@@ -149,6 +149,26 @@ public final class CustomerValueModel {
     return new Quantities(alive, expected, nextDays, clv, raw[totalSpend]);
   }
 
+  /**
+   * A customer's value at risk: the predicted CLV times the probability of not buying again in the
+   * label window, {@code clv (1 - p)}. The one definition of the number: segments, report cells and
+   * batch priority all use it.
+   */
+  public static double valueAtRisk(double predictedClv, double repurchaseProbability) {
+    return predictedClv * (1 - repurchaseProbability);
+  }
+
+  /**
+   * P(alive) of a customer with {@code repeatPurchases} repeat purchase days, the last {@code
+   * daysSinceLast} and the first {@code daysSinceFirst} days before the cutoff: for the report's
+   * grid, without a customer's row.
+   */
+  public double probabilityAlive(int repeatPurchases, double daysSinceLast, double daysSinceFirst) {
+    double age = daysSinceFirst / DAYS_PER_WEEK;
+    double tx = Math.max(0, daysSinceFirst - daysSinceLast) / DAYS_PER_WEEK;
+    return purchases.probabilityAlive(repeatPurchases, tx, age);
+  }
+
   /** The value features' raw values, in {@link RetentionModel.CustomerValue#features()} order. */
   public void features(Quantities q, double[] out, int offset) {
     out[offset] = q.pAlive();

@@ -47,6 +47,15 @@ public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> 
     return BANDS.get(bandIndex(repurchaseProbability));
   }
 
+  /**
+   * A model's playbook, or the default bands and actions for files of schema 1.0, which had none.
+   */
+  public static Playbook orDefault(Playbook playbook) {
+    return playbook != null
+        ? playbook
+        : Playbook.of(DEFAULT_HIGH_RISK_BELOW, DEFAULT_MEDIUM_RISK_BELOW, null);
+  }
+
   /** Index in {@link #BANDS} of the churn-risk band of a repurchase probability. */
   public int bandIndex(double repurchaseProbability) {
     if (repurchaseProbability < highRiskBelow) {

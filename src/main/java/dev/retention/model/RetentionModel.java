@@ -76,6 +76,9 @@ public record RetentionModel(
    * @param converged whether it converged before maxIter
    * @param kSearch curves and the choice of K, or null when K was configured
    * @param merges segments below the minimum size merged before publishing, one note each
+   * @param minSize the minimum segment size: no published number comes from fewer customers (null
+   *     in files before schema 1.3)
+   * @param bands all training customers by churn-risk band ({@link BandTable}; null before 1.3)
    */
   public record Segmentation(
       int k,
@@ -85,7 +88,9 @@ public record RetentionModel(
       int iterations,
       boolean converged,
       KSearch kSearch,
-      List<String> merges) {}
+      List<String> merges,
+      Integer minSize,
+      List<BandCell> bands) {}
 
   /**
    * How K was chosen: every K tried, its inertia (elbow) and silhouette curves, and the rule.
@@ -133,7 +138,20 @@ public record RetentionModel(
       int iterations,
       boolean converged,
       double gradientNorm,
-      NonLinearDecision nonLinear) {}
+      NonLinearDecision nonLinear,
+      List<FeatureEffect> effects) {}
+
+  /**
+   * How much one input moves the repurchase log-odds, its terms folded back onto it as the
+   * explanations fold them (a square wholly, an interaction half to each of its two features): the
+   * mean over the training customers of the absolute contribution, and the sign of the mean effect
+   * of a higher value (the correlation of the feature with its contribution).
+   *
+   * @param feature an input (a feature, or a value feature)
+   * @param meanAbsContribution mean |contribution| in log-odds
+   * @param direction +1 when higher values raise the probability, -1 when they lower it, 0 mixed
+   */
+  public record FeatureEffect(String feature, double meanAbsContribution, int direction) {}
 
   /**
    * The documented rule that decided whether squares and interactions are used.
@@ -228,8 +246,9 @@ public record RetentionModel(
    * @param actions suggested action by churn-risk band (high, medium, low)
    * @param meanPredictedClv mean predicted CLV over the model's horizon, or null without customer
    *     value
-   * @param valueAtRisk total predicted CLV of the segment's customers in the high churn-risk band,
-   *     or null without customer value
+   * @param valueAtRisk total value at risk of the segment's customers ({@link
+   *     CustomerValueModel#valueAtRisk}), or null without customer value
+   * @param bands the segment's customers by churn-risk band (schema 1.3)
    */
   public record Segment(
       int id,
@@ -243,6 +262,28 @@ public record RetentionModel(
       Map<String, Double> featureMeans,
       Map<String, String> actions,
       Double meanPredictedClv,
+      Double valueAtRisk,
+      List<BandCell> bands) {}
+
+  /**
+   * A segment's customers in one churn-risk band, with the suggested action: the operator's "who to
+   * contact, with what, and what is at stake".
+   *
+   * @param band high, medium or low churn risk
+   * @param customers customers in the cell
+   * @param share their share of all customers
+   * @param spend their total spend up to the cutoff (the {@code total_spend} feature); null when
+   *     the export has no such column or {@link BandTable}'s disclosure rule withholds it
+   * @param predictedClv their total predicted CLV; null without customer value or when withheld
+   * @param valueAtRisk their total value at risk ({@link CustomerValueModel#valueAtRisk}); null
+   *     like {@code predictedClv}
+   */
+  public record BandCell(
+      String band,
+      long customers,
+      double share,
+      Double spend,
+      Double predictedClv,
       Double valueAtRisk) {}
 
   /**

@@ -94,11 +94,7 @@ public final class Scorer {
     this.centroids = new Centroids(k, d, centres);
     this.segmentNames = new String[k];
     // Models of schema 1.0 carry no playbook: they get the default bands and actions.
-    this.playbook =
-        model.playbook() != null
-            ? model.playbook()
-            : Playbook.of(
-                Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null);
+    this.playbook = Playbook.orDefault(model.playbook());
     this.actions = new String[k][];
     for (RetentionModel.Segment s : model.segments()) {
       segmentNames[s.id()] = s.name();

@@ -1,9 +1,17 @@
 package dev.retention.report;
 
+import dev.retention.model.BandTable;
+import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -11,14 +19,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The operator report of a model: one self-contained HTML file (inline CSS and SVG, no script, no
- * external font or image) published next to the model as {@code report.html}.
+ * The operator report: one self-contained HTML file (inline CSS and SVG, no script, no external
+ * font or image). {@link #render} is the training report published next to the model as {@code
+ * report.html}; {@link #renderBatch} the report next to a batch-score output.
  *
- * <p>Sections: summary and headline metrics; segments (sizes, repurchase rates, profiles in
- * original units, suggested actions); how K was chosen (elbow and silhouette curves); ROC and
- * precision-recall curves; calibration; lift by decile; coefficients; the data (features, how they
- * were derived, rejected rows); the playbook. Everything comes from the model file, so the report
- * shows aggregates only: segment profiles already obey the minimum-size rule.
+ * <p>The first screen answers "who do I contact this week, with what, and what is at stake":
+ * customers per segment and churn-risk band with the suggested action, as counts and shares, with
+ * money where the data has it. Then every headline metric in one plain sentence; segments; the
+ * customer-value layer; how K was chosen; the repurchase model (ROC, precision-recall, calibration,
+ * lift, feature effects folded onto the inputs, the expanded terms in a table); the data; the
+ * playbook. Everything comes from the model file (or the batch's aggregates), so the report shows
+ * aggregates only: each amount sums at least the minimum segment size of customers, else it shows
+ * as "–".
  */
 public final class ReportHtml {
 
@@ -31,97 +43,473 @@ public final class ReportHtml {
       h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:2rem;
       border-bottom:1px solid #ddd;padding-bottom:.2rem}
       .meta{color:#555;font-size:.9rem}
-      .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
-      .card{border:1px solid #ddd;border-radius:6px;padding:8px}
+      .lead{font-size:1.05rem}
+      .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,220px),1fr));gap:8px}
+      .card{border:1px solid #ddd;border-radius:6px;padding:8px 10px}
       .card b{display:block;font-size:1.3rem}
+      .card span{display:block;font-size:.8rem;color:#555;text-transform:uppercase;letter-spacing:.02em}
+      .card p{margin:.3rem 0 0;font-size:.9rem}
       .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr));gap:12px}
-      .wide{max-width:760px;margin:12px auto}
+      .wide{max-width:560px;margin:12px auto}
       figure.chart{margin:0;border:1px solid #eee;border-radius:6px;padding:4px}
       figure.chart svg{width:100%;height:auto;display:block}
       figcaption{font-size:.85rem;color:#555;text-align:center}
-      .table{overflow-x:auto}
-      table{border-collapse:collapse;font-size:.85rem;width:100%}
+      table{border-collapse:collapse;font-size:.85rem;width:100%;margin:.5rem 0}
       th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:right;vertical-align:top}
-      th:first-child,td:first-child{text-align:left}
       td.text,th.text{text-align:left}
+      tr.high td{background:#fff4f2}tr.total td{font-weight:600;border-top:2px solid #ccc}
       .note{background:#f6f8fa;border-left:3px solid #999;padding:6px 10px;font-size:.9rem}
+      details{margin:.5rem 0}summary{cursor:pointer}
+      code{overflow-wrap:anywhere}
+      @media (max-width:600px){
+      table.stack thead{display:none}
+      table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:auto}
+      table.stack tr{border:1px solid #ddd;border-radius:6px;margin:0 0 8px;padding:4px 0}
+      table.stack td{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 8px;
+      text-align:right;overflow-wrap:anywhere}
+      table.stack td::before{content:attr(data-label);font-weight:600;text-align:left;color:#444}
+      }
       @media print{main{max-width:none}figure.chart,table,.card{break-inside:avoid}
       h2{break-after:avoid}}
       """;
 
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
+
+  /** Human labels of the derivation's counts (others are split from camel case). */
+  private static final Map<String, String> COUNT_LABELS =
+      Map.ofEntries(
+          Map.entry("customersInExport", "Customers in the export"),
+          Map.entry("customersUsed", "Customers used"),
+          Map.entry("customersRefundsOnly", "Customers with refunds only (left out)"),
+          Map.entry("customersZeroAmountOnly", "Customers with zero-amount orders only (left out)"),
+          Map.entry(
+              "customersFirstBuyingAfterCutoff", "Customers whose first order is after the cutoff"),
+          Map.entry("orders", "Orders"),
+          Map.entry("ordersRefunded", "Orders refunded"),
+          Map.entry("ordersZeroAmount", "Orders with a zero amount"),
+          Map.entry("ordersAfterCutoff", "Orders after the cutoff (label window)"),
+          Map.entry("ordersAfterLabelWindow", "Orders after the label window (ignored)"),
+          Map.entry("duplicateOrderRowsIgnored", "Duplicate order rows ignored"),
+          Map.entry("orderLinesMerged", "Order lines merged into their order"),
+          Map.entry("orderLinesWithAnotherDate", "Order lines dated differently from their order"));
+
+  /**
+   * What a batch scored, for {@link #renderBatch}: aggregates only.
+   *
+   * @param export the scored export's key
+   * @param output the scores' key
+   * @param scoredAt when
+   * @param customers customers scored
+   * @param rejected rows rejected
+   * @param bands customers by segment and band
+   */
+  public record BatchView(
+      String export,
+      String output,
+      Instant scoredAt,
+      long customers,
+      long rejected,
+      BandTable bands) {}
+
   private ReportHtml() {}
 
-  /** Renders the report of {@code model}. */
+  /** Renders the training report of {@code model}. */
   public static String render(RetentionModel model) {
-    StringBuilder out = new StringBuilder(64 * 1024);
-    out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+    StringBuilder out = open(model, "Customer retention report");
+    header(out, model, null);
+    contact(
+        out,
+        model,
+        trainingBands(model),
+        model.provenance().rowsUsed(),
+        "the "
+            + count(model.provenance().rowsUsed())
+            + " customers the model was trained on, scored by it");
+    cards(out, model);
+    segments(out, model);
+    customerValue(out, model);
+    kSearch(out, model);
+    classifier(out, model);
+    data(out, model);
+    playbook(out, model);
+    return close(out);
+  }
+
+  /** Renders the report of one batch-score output: who to contact among the scored customers. */
+  public static String renderBatch(RetentionModel model, BatchView batch) {
+    StringBuilder out = open(model, "Batch scores report");
+    header(out, model, batch);
+    contact(
+        out,
+        model,
+        batch.bands(),
+        batch.customers(),
+        "the " + count(batch.customers()) + " customers of this export");
+    out.append("<section id=\"batch\"><h2>This batch</h2>")
+        .append(
+            new Table("<What", "<Value")
+                .row("Export", batch.export())
+                .row("Scores", batch.output())
+                .row("Scored at", seconds(batch.scoredAt().toString()))
+                .row("Customers scored", count(batch.customers()))
+                .row("Rows rejected", count(batch.rejected()))
+                .row("Model", model.modelName() + " " + model.version())
+                .html("batch-facts"))
+        .append(
+            "<p class=\"meta\">The scores file lists every customer in priority order; this"
+                + " report shows aggregates only. The model's own report has its evaluation.</p>")
+        .append("</section>\n");
+    playbook(out, model);
+    return close(out);
+  }
+
+  private static StringBuilder open(RetentionModel model, String title) {
+    StringBuilder out = new StringBuilder(96 * 1024);
+    return out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>Retention report · ")
+        .append("<title>")
+        .append(Html.escape(title))
+        .append(" · ")
         .append(Html.escape(model.modelName()))
         .append(' ')
         .append(Html.escape(model.version()))
         .append("</title><style>")
         .append(CSS)
         .append("</style></head><body><main>\n");
-    summary(out, model);
-    segments(out, model);
-    kSearch(out, model);
-    classifier(out, model);
-    data(out, model);
-    playbook(out, model);
-    out.append("</main></body></html>\n");
-    return out.toString();
   }
 
-  private static void summary(StringBuilder out, RetentionModel model) {
-    RetentionModel.Evaluation e = model.evaluation();
+  private static String close(StringBuilder out) {
+    return out.append("</main></body></html>\n").toString();
+  }
+
+  private static void header(StringBuilder out, RetentionModel model, BatchView batch) {
     RetentionModel.Provenance p = model.provenance();
-    out.append("<header><h1>Customer retention report</h1><p class=\"meta\">Model <b>")
+    out.append("<header><h1>")
+        .append(batch == null ? "Customer retention report" : "Batch scores report")
+        .append("</h1><p class=\"meta\">");
+    if (batch != null) {
+      out.append("Scored <time>")
+          .append(Html.escape(seconds(batch.scoredAt().toString())))
+          .append("</time> with ");
+    }
+    out.append("model <b>")
         .append(Html.escape(model.modelName()))
         .append("</b> version <b>")
         .append(Html.escape(model.version()))
-        .append("</b>, trained ")
-        .append(Html.escape(model.createdAt()))
-        .append(" on ")
-        .append(String.format(Locale.ROOT, "%,d", p.rowsUsed()))
-        .append(" customers. Label: <code>")
-        .append(Html.escape(model.labelColumn()))
-        .append("</code>");
+        .append("</b>, trained <time>")
+        .append(Html.escape(seconds(model.createdAt())))
+        .append("</time> on ")
+        .append(count(p.rowsUsed()))
+        .append(" customers");
     if (model.derivation() != null) {
-      out.append(", features as of ")
+      out.append(" (features as of ")
           .append(Html.escape(model.derivation().cutoff()))
-          .append(", label window ")
+          .append(", label: bought again within ")
           .append(model.derivation().labelWindowDays())
-          .append(" days");
+          .append(" days)");
+    } else {
+      out.append(" (label column <code>")
+          .append(Html.escape(model.labelColumn()))
+          .append("</code>)");
     }
-    out.append(".</p></header>\n<section id=\"summary\"><div class=\"cards\">");
-    card(out, "Segments", Integer.toString(model.segmentation().k()));
-    card(out, "ROC AUC (held out)", Svg.number(e.rocAuc()));
-    card(out, "PR AUC", Svg.number(e.prAuc()));
-    card(out, "Repurchase rate", Svg.percent(positiveRate(model)));
-    card(out, "Log loss", Svg.number(e.logLoss()));
-    card(out, "Brier score", Svg.number(e.brier()));
-    card(out, "Rows rejected", String.format(Locale.ROOT, "%,d", p.rowsRejected()));
+    out.append(".</p></header>\n");
+  }
+
+  // ---------------------------------------------------------------- first screen
+
+  /** The training population's table from the model file; null for files before schema 1.3. */
+  private static BandTable trainingBands(RetentionModel model) {
+    if (model.segmentation().bands() == null) {
+      return null;
+    }
+    List<List<RetentionModel.BandCell>> segments = new ArrayList<>();
+    for (RetentionModel.Segment s : model.segments()) {
+      segments.add(s.bands());
+    }
+    return new BandTable(segments, model.segmentation().bands());
+  }
+
+  private static void contact(
+      StringBuilder out, RetentionModel model, BandTable table, long population, String who) {
+    Playbook playbook = Playbook.orDefault(model.playbook());
+    int minSize = minSize(model);
+    out.append("<section id=\"contact\"><h2>Who to contact this week</h2>");
+    if (table == null) {
+      out.append(
+              "<p>This model file predates the per-band counts (schema 1.3); retrain to see them."
+                  + " The segments and playbook below still apply.</p>")
+          .append("</section>\n");
+      return;
+    }
+    boolean hasSpend = false;
+    boolean hasClv = model.customerValue() != null && model.customerValue().gammaGamma() != null;
+    boolean withheld = false;
+    record Line(RetentionModel.Segment segment, int band, RetentionModel.BandCell cell) {}
+    List<Line> lines = new ArrayList<>();
+    for (RetentionModel.Segment segment : model.segments()) {
+      List<RetentionModel.BandCell> cells = table.segments().get(segment.id());
+      for (int band = 0; band < cells.size(); band++) {
+        RetentionModel.BandCell cell = cells.get(band);
+        hasSpend |= cell.spend() != null;
+        if (cell.customers() > 0) {
+          withheld |= cell.customers() < minSize;
+          lines.add(new Line(segment, band, cell));
+        }
+      }
+    }
+    for (RetentionModel.BandCell total : table.totals()) {
+      hasSpend |= total.spend() != null;
+    }
+    lines.sort(
+        Comparator.comparingInt(Line::band)
+            .thenComparing(
+                (Line l) -> l.cell().valueAtRisk() == null ? 0.0 : -l.cell().valueAtRisk())
+            .thenComparing(l -> -l.cell().customers()));
+    RetentionModel.BandCell high = table.totals().get(0);
+    RetentionModel.BandCell medium = table.totals().get(1);
+    out.append("<p class=\"lead\">Of ")
+        .append(Html.escape(who))
+        .append(", <b>")
+        .append(count(high.customers()))
+        .append(" (")
+        .append(Svg.percent(high.share()))
+        .append(")</b> are at <b>high churn risk</b> (repurchase probability below ")
+        .append(Svg.percent(playbook.highRiskBelow()))
+        .append(")");
+    if (high.valueAtRisk() != null) {
+      out.append(", with <b>")
+          .append(Svg.money(high.valueAtRisk()))
+          .append("</b> of predicted value at risk over the next ")
+          .append(model.customerValue().horizonMonths())
+          .append(" months");
+    }
+    out.append(", and ")
+        .append(count(medium.customers()))
+        .append(" (")
+        .append(Svg.percent(medium.share()))
+        .append(
+            ") at medium risk. Start at the top: each row is a group to contact with its"
+                + " suggested action")
+        .append(hasClv ? ", the most value at risk first." : ", the largest first.")
+        .append("</p>");
+    List<String> headers =
+        new ArrayList<>(List.of("<Segment", "<Churn risk", "Customers", "Share"));
+    if (hasSpend) {
+      headers.add("Spend so far");
+    }
+    if (hasClv) {
+      headers.add("Predicted value, " + model.customerValue().horizonMonths() + " months");
+      headers.add("Value at risk");
+    }
+    headers.add("<Suggested action");
+    Table contact = new Table(headers.toArray(String[]::new));
+    Svg.Column spend = Svg.Column.money(lines.stream().map(l -> l.cell().spend()).toList());
+    Svg.Column value = Svg.Column.money(lines.stream().map(l -> l.cell().predictedClv()).toList());
+    Svg.Column risk = Svg.Column.money(lines.stream().map(l -> l.cell().valueAtRisk()).toList());
+    for (Line line : lines) {
+      String band = Playbook.BANDS.get(line.band());
+      List<String> row = new ArrayList<>();
+      row.add(line.segment().name());
+      row.add(band);
+      row.add(count(line.cell().customers()));
+      row.add(Svg.percent(line.cell().share()));
+      if (hasSpend) {
+        row.add(spend.format(line.cell().spend()));
+      }
+      if (hasClv) {
+        row.add(value.format(line.cell().predictedClv()));
+        row.add(risk.format(line.cell().valueAtRisk()));
+      }
+      row.add(
+          line.segment().actions() == null
+              ? playbook.action(line.segment().kind(), band)
+              : line.segment().actions().get(band));
+      contact.styledRow(line.band() == 0 ? "high" : null, row.toArray(String[]::new));
+    }
+    for (RetentionModel.BandCell total : table.totals()) {
+      List<String> row = new ArrayList<>();
+      row.add("All segments");
+      row.add(total.band());
+      row.add(count(total.customers()));
+      row.add(Svg.percent(total.share()));
+      if (hasSpend) {
+        row.add(spend.format(total.spend()));
+      }
+      if (hasClv) {
+        row.add(value.format(total.predictedClv()));
+        row.add(risk.format(total.valueAtRisk()));
+      }
+      row.add("");
+      contact.styledRow("total", row.toArray(String[]::new));
+    }
+    out.append(contact.html("contact-table"));
+    out.append("<p class=\"meta\">Churn risk: high below ")
+        .append(Svg.percent(playbook.highRiskBelow()))
+        .append(" predicted repurchase probability, medium below ")
+        .append(Svg.percent(playbook.mediumRiskBelow()))
+        .append(", else low.");
+    if (hasClv) {
+      out.append(
+          " Value at risk: a customer's predicted value times the probability of not buying"
+              + " again in the window.");
+    }
+    if (withheld) {
+      out.append(" –: amounts of groups with fewer than ")
+          .append(minSize)
+          .append(
+              " customers are withheld (the minimum segment size), and so is a band's total when"
+                  + " it would reveal them.");
+    }
+    if (!hasSpend && model.derivation() == null) {
+      out.append(
+          " This export has no total_spend column, so the report shows no spend; add one to see"
+              + " it.");
+    }
+    out.append("</p></section>\n");
+  }
+
+  private static int minSize(RetentionModel model) {
+    Integer minSize = model.segmentation().minSize();
+    return minSize == null ? 1 : minSize;
+  }
+
+  // ---------------------------------------------------------------- metric cards
+
+  private static void cards(StringBuilder out, RetentionModel model) {
+    RetentionModel.Evaluation e = model.evaluation();
+    double base =
+        e.validationRows() == 0 ? 0 : (double) e.validationPositives() / e.validationRows();
+    String window =
+        model.derivation() == null
+            ? "the label's window"
+            : "the " + model.derivation().labelWindowDays() + "-day window";
+    out.append("<section id=\"summary\"><h2>What the numbers say</h2><div class=\"cards\">");
+    card(
+        out,
+        "Repurchase rate",
+        Svg.percent(base),
+        per100(base)
+            + " of every 100 customers held out of training bought again within "
+            + window
+            + ".");
+    if (!e.lift().isEmpty()) {
+      RetentionModel.LiftBin top = e.lift().get(0);
+      double topShare = (double) top.count() / Math.max(1, e.validationRows());
+      card(
+          out,
+          "Top " + Svg.percent(topShare),
+          per100(top.rate()) + " in 100",
+          "Of 100 customers the model ranks most likely to buy again (the top "
+              + Svg.percent(topShare)
+              + "), "
+              + per100(top.rate())
+              + " did: "
+              + Svg.number(top.lift())
+              + " times the average.");
+    }
+    card(
+        out,
+        "ROC AUC",
+        Svg.number(e.rocAuc()),
+        "Given one customer who bought again and one who did not, the model ranks the buyer"
+            + " higher "
+            + per100(e.rocAuc())
+            + " times in 100 (50 is a coin toss).");
+    card(
+        out,
+        "Brier score",
+        Svg.number(e.brier()),
+        "Predictions are off by about "
+            + Svg.number(Math.sqrt(e.brier()))
+            + " on average, squared (a probability against what happened, 0 or 1); guessing the"
+            + " repurchase rate for everyone would score "
+            + Svg.number(base * (1 - base))
+            + ".");
+    double baseLogLoss =
+        base <= 0 || base >= 1 ? 0 : -(base * Math.log(base) + (1 - base) * Math.log(1 - base));
+    card(
+        out,
+        "Log loss",
+        Svg.number(e.logLoss()),
+        baseLogLoss > 0
+            ? "Against "
+                + Svg.number(baseLogLoss)
+                + " for guessing the repurchase rate for everyone: "
+                + Svg.percent(1 - e.logLoss() / baseLogLoss)
+                + " less surprise when a customer does or does not buy."
+            : "How surprised the model is by what happened (lower is better).");
+    card(
+        out,
+        "At threshold " + Svg.number(e.threshold()),
+        Svg.percent(e.precision()) + " precise",
+        "Of customers predicted to buy again, "
+            + per100(e.precision())
+            + " in 100 did; of those who did, the model found "
+            + per100(e.recall())
+            + " in 100.");
+    List<RetentionModel.Segment> profiles = profiles(model);
+    long smallest = profiles.stream().mapToLong(RetentionModel.Segment::size).min().orElse(0);
+    card(
+        out,
+        "Segments",
+        Integer.toString(profiles.size()),
+        "Customers grouped by behaviour; the smallest group holds "
+            + count(smallest)
+            + " (none is published below "
+            + minSize(model)
+            + ").");
+    if (model.customerValue() != null && model.customerValue().gammaGamma() != null) {
+      double total = 0;
+      double risk = 0;
+      for (RetentionModel.Segment s : profiles) {
+        if (s.meanPredictedClv() != null) {
+          total += s.meanPredictedClv() * s.size();
+        }
+        if (s.valueAtRisk() != null) {
+          risk += s.valueAtRisk();
+        }
+      }
+      card(
+          out,
+          "Predicted value, " + model.customerValue().horizonMonths() + " months",
+          Svg.money(total),
+          "What these customers are expected to spend; "
+              + Svg.money(risk)
+              + " of it ("
+              + Svg.percent(risk / Math.max(1e-12, total))
+              + ") is at risk if they do not buy again in the window.");
+    }
+    RetentionModel.Provenance p = model.provenance();
+    card(
+        out,
+        "Rows rejected",
+        count(p.rowsRejected()),
+        p.rowsRejected() == 0
+            ? "Every row of the export was read."
+            : Svg.percent((double) p.rowsRejected() / Math.max(1, p.rowsRead()))
+                + " of "
+                + count(p.rowsRead())
+                + " rows could not be used; the reasons are under Data.");
     out.append("</div></section>\n");
   }
 
-  private static double positiveRate(RetentionModel model) {
-    double sum = 0;
-    for (RetentionModel.Segment s : model.segments()) {
-      if (covers(s).get(0) == s.id()) {
-        sum += s.repurchaseRate() * s.size();
-      }
-    }
-    return sum / Math.max(1, model.provenance().rowsUsed());
+  private static String per100(double share) {
+    return String.format(Locale.ROOT, "%.0f", 100 * share);
   }
 
-  private static void card(StringBuilder out, String label, String value) {
-    out.append("<div class=\"card\"><b>")
-        .append(Html.escape(value))
-        .append("</b>")
+  private static void card(StringBuilder out, String label, String value, String sentence) {
+    out.append("<div class=\"card\"><span>")
         .append(Html.escape(label))
-        .append("</div>");
+        .append("</span><b>")
+        .append(Html.escape(value))
+        .append("</b><p>")
+        .append(Html.escape(sentence))
+        .append("</p></div>");
   }
+
+  // ---------------------------------------------------------------- segments
 
   /** One entry per reported profile (pooled small segments appear once, with their owner). */
   private static List<RetentionModel.Segment> profiles(RetentionModel model) {
@@ -136,122 +524,283 @@ public final class ReportHtml {
     return out;
   }
 
+  /** The segments a profile covers; a 1.0 model file has no such list: its segments stand alone. */
+  private static List<Integer> covers(RetentionModel.Segment s) {
+    return s.profileCovers() == null ? List.of(s.id()) : s.profileCovers();
+  }
+
   private static void segments(StringBuilder out, RetentionModel model) {
     List<RetentionModel.Segment> profiles = profiles(model);
     out.append("<section id=\"segments\"><h2>Segments</h2>");
-    boolean pooled = profiles.stream().anyMatch(s -> covers(s).size() > 1);
-    if (pooled) {
-      out.append(
-          "<p class=\"note\">Segments below the minimum size are reported only together with"
-              + " their nearest larger segment; such rows list every segment they cover.</p>");
-    }
     List<String> merges = model.segmentation().merges();
     if (merges != null && !merges.isEmpty()) {
       out.append(
-          "<p class=\"note\">No segment is published with fewer customers than the minimum"
-              + " size: ");
-      out.append(Html.escape(String.join("; ", merges))).append(".</p>");
+              "<p class=\"note\">No segment is published with fewer customers than the minimum"
+                  + " size: ")
+          .append(Html.escape(String.join("; ", merges)))
+          .append(".</p>");
     }
     List<String> names = profiles.stream().map(RetentionModel.Segment::name).toList();
     double[] share = profiles.stream().mapToDouble(RetentionModel.Segment::share).toArray();
     double[] rate = profiles.stream().mapToDouble(RetentionModel.Segment::repurchaseRate).toArray();
     double[] predicted =
         profiles.stream().mapToDouble(RetentionModel.Segment::meanProbability).toArray();
-    double max = 0;
-    for (int i = 0; i < share.length; i++) {
-      max = Math.max(max, Math.max(share[i], Math.max(rate[i], predicted[i])));
-    }
     out.append("<div class=\"grid\">")
         .append(
-            Svg.bars(
+            Svg.hbars(
                 "segment-sizes",
-                "Segment sizes (share of customers)",
-                "share",
+                "Share of customers by segment",
                 names,
                 List.of(new Svg.Bars("share of customers", share, Svg.COLORS[0])),
-                Math.min(1, max * 1.1),
                 true))
         .append(
-            Svg.bars(
+            Svg.hbars(
                 "segment-repurchase",
                 "Repurchase rate by segment: observed and predicted",
-                "rate",
                 names,
                 List.of(
                     new Svg.Bars("observed", rate, Svg.COLORS[2]),
                     new Svg.Bars("predicted (mean)", predicted, Svg.COLORS[1])),
-                Math.min(1, max * 1.1),
                 true))
         .append("</div>");
-    out.append("<div class=\"table\"><table><thead><tr><th class=\"text\">Segment</th>")
-        .append("<th>Covers</th><th>Customers</th><th>Share</th><th>Repurchase rate</th>")
-        .append("<th>Mean predicted</th>");
+    boolean money = profiles.stream().anyMatch(s -> s.meanPredictedClv() != null);
+    List<String> headers =
+        new ArrayList<>(
+            List.of("<Segment", "Customers", "Share", "Repurchase rate", "Mean predicted"));
+    if (money) {
+      headers.add("Mean predicted value");
+      headers.add("Value at risk");
+    }
     for (String band : Playbook.BANDS) {
-      out.append("<th class=\"text\">Action, ").append(band).append(" churn risk</th>");
+      headers.add("<Action, " + band + " churn risk");
     }
-    out.append("</tr></thead><tbody>");
+    Table table = new Table(headers.toArray(String[]::new));
+    Svg.Column meanValue =
+        Svg.Column.money(profiles.stream().map(RetentionModel.Segment::meanPredictedClv).toList());
+    Svg.Column atRisk =
+        Svg.Column.money(profiles.stream().map(RetentionModel.Segment::valueAtRisk).toList());
     for (RetentionModel.Segment s : profiles) {
-      out.append("<tr><td>")
-          .append(Html.escape(s.name()))
-          .append("</td><td>")
-          .append(Html.escape(ids(covers(s))))
-          .append("</td><td>")
-          .append(String.format(Locale.ROOT, "%,d", s.size()))
-          .append("</td><td>")
-          .append(Svg.percent(s.share()))
-          .append("</td><td>")
-          .append(Svg.percent(s.repurchaseRate()))
-          .append("</td><td>")
-          .append(Svg.percent(s.meanProbability()));
+      List<String> row = new ArrayList<>();
+      row.add(s.name());
+      row.add(count(s.size()));
+      row.add(Svg.percent(s.share()));
+      row.add(Svg.percent(s.repurchaseRate()));
+      row.add(Svg.percent(s.meanProbability()));
+      if (money) {
+        row.add(meanValue.format(s.meanPredictedClv()));
+        row.add(atRisk.format(s.valueAtRisk()));
+      }
       for (String band : Playbook.BANDS) {
-        String action = s.actions() == null ? null : s.actions().get(band);
-        out.append("</td><td class=\"text\">").append(Html.escape(action));
+        row.add(s.actions() == null ? "" : s.actions().get(band));
       }
-      out.append("</td></tr>");
+      table.row(row.toArray(String[]::new));
     }
-    out.append("</tbody></table></div>");
+    out.append(table.html("segments-table"));
     // Profiles in original units: one row per feature, one column per reported profile.
-    out.append("<h3>Profiles: mean of each feature</h3>")
-        .append("<div class=\"table\"><table><thead><tr><th class=\"text\">Feature</th>");
+    out.append("<h3>Profiles: mean of each feature</h3>");
+    List<String> profileHeaders = new ArrayList<>();
+    profileHeaders.add("<Feature");
     for (RetentionModel.Segment s : profiles) {
-      out.append("<th>").append(Html.escape(s.name())).append("</th>");
+      profileHeaders.add(s.name());
     }
-    out.append("<th>All customers</th></tr></thead><tbody>");
+    profileHeaders.add("All customers");
+    Table profileTable = new Table(profileHeaders.toArray(String[]::new));
     for (RetentionModel.Feature f : model.features()) {
-      out.append("<tr><td>").append(Html.escape(f.name()));
-      for (RetentionModel.Segment s : profiles) {
-        Double mean = s.featureMeans().get(f.name());
-        out.append("</td><td>").append(mean == null ? "" : Svg.number(mean));
-      }
+      double[] means = new double[profiles.size() + 1];
       double sum = 0;
       long n = 0;
-      for (RetentionModel.Segment s : profiles) {
+      for (int i = 0; i < profiles.size(); i++) {
+        RetentionModel.Segment s = profiles.get(i);
         Double mean = s.featureMeans().get(f.name());
+        means[i] = mean == null ? Double.NaN : mean;
         if (mean != null) {
           sum += mean * s.size();
           n += s.size();
         }
       }
-      out.append("</td><td>").append(n == 0 ? "" : Svg.number(sum / n)).append("</td></tr>");
-    }
-    out.append("</tbody></table></div></section>\n");
-  }
-
-  /** The segments a profile covers; a 1.0 model file has no such list: its segments stand alone. */
-  private static List<Integer> covers(RetentionModel.Segment s) {
-    return s.profileCovers() == null ? List.of(s.id()) : s.profileCovers();
-  }
-
-  private static String ids(List<Integer> ids) {
-    StringBuilder out = new StringBuilder();
-    for (int id : ids) {
-      if (out.length() > 0) {
-        out.append(", ");
+      means[profiles.size()] = n == 0 ? Double.NaN : sum / n;
+      // One format per feature: its row holds one quantity.
+      Svg.Column format = Svg.Column.of(means);
+      List<String> row = new ArrayList<>();
+      row.add(f.name());
+      for (double mean : means) {
+        row.add(format.format(mean));
       }
-      out.append('#').append(id);
+      profileTable.row(row.toArray(String[]::new));
     }
-    return out.toString();
+    out.append(profileTable.html("profiles-table")).append("</section>\n");
   }
+
+  // ---------------------------------------------------------------- customer value
+
+  private static void customerValue(StringBuilder out, RetentionModel model) {
+    RetentionModel.CustomerValue cv = model.customerValue();
+    if (cv == null) {
+      return;
+    }
+    RetentionModel.BgNbdParameters b = cv.bgNbd();
+    out.append("<section id=\"customer-value\"><h2>Customer value</h2><p>")
+        .append(
+            "Each customer's purchases are modelled as BG/NBD (Fader, Hardie and Lee 2005): while"
+                + " active, a customer buys at their own rate; after each purchase they may drop"
+                + " out for good. ")
+        .append("Fitted on ")
+        .append(count((long) b.customers()))
+        .append(" customers (")
+        .append(count((long) b.repeatCustomers()))
+        .append(" with repeat purchases): purchase rate r = ")
+        .append(Svg.number(b.r()))
+        .append(", α = ")
+        .append(Svg.number(b.alpha()))
+        .append(" weeks; drop-out a = ")
+        .append(Svg.number(b.a()))
+        .append(", b = ")
+        .append(Svg.number(b.b()))
+        .append(". ");
+    RetentionModel.GammaGammaParameters g = cv.gammaGamma();
+    if (g != null) {
+      out.append("Spend per order is Gamma-Gamma (Fader, Hardie and Lee 2005): p = ")
+          .append(Svg.number(g.p()))
+          .append(", q = ")
+          .append(Svg.number(g.q()))
+          .append(", v = ")
+          .append(Svg.number(g.v()))
+          .append("; predicted value is over ")
+          .append(cv.horizonMonths())
+          .append(" months");
+      if (cv.monthlyDiscountRate() > 0) {
+        out.append(", discounted ")
+            .append(Svg.percent(cv.monthlyDiscountRate()))
+            .append(" a month");
+      }
+      out.append(". ");
+    }
+    out.append(
+            cv.usedInClassifier()
+                ? "The repurchase model uses P(alive) and expected purchases as inputs: they made"
+                    + " its held-out predictions better."
+                : "The repurchase model does not use these quantities as inputs: they did not make"
+                    + " its held-out predictions better.")
+        .append("</p>");
+    if (cv.notes() != null && !cv.notes().isEmpty()) {
+      out.append("<ul class=\"meta\">");
+      for (String note : cv.notes()) {
+        out.append("<li>").append(Html.escape(note)).append("</li>");
+      }
+      out.append("</ul>");
+    }
+    out.append("<div class=\"grid\">");
+    aliveHeatmap(out, model);
+    if (cv.backTest() != null && !cv.backTest().isEmpty()) {
+      List<String> groups = cv.backTest().stream().map(t -> t.repeatPurchases()).toList();
+      double[] predicted =
+          cv.backTest().stream().mapToDouble(RetentionModel.BackTestBin::predicted).toArray();
+      double[] actual =
+          cv.backTest().stream().mapToDouble(RetentionModel.BackTestBin::actual).toArray();
+      out.append(
+          Svg.bars(
+              "back-test",
+              "Back-test: purchase days in the "
+                  + cv.windowDays()
+                  + "-day window per customer, predicted and actual",
+              "repeat purchases before the cutoff",
+              "purchase days per customer",
+              groups,
+              List.of(
+                  new Svg.Bars("predicted", predicted, Svg.COLORS[1]),
+                  new Svg.Bars("actual", actual, Svg.COLORS[0])),
+              false));
+    }
+    List<RetentionModel.Segment> profiles = profiles(model);
+    double total = 0;
+    for (RetentionModel.Segment s : profiles) {
+      total += s.meanPredictedClv() == null ? 0 : s.meanPredictedClv() * s.size();
+    }
+    if (total > 0) {
+      double[] valueShare = new double[profiles.size()];
+      double[] customerShare = new double[profiles.size()];
+      for (int i = 0; i < profiles.size(); i++) {
+        RetentionModel.Segment s = profiles.get(i);
+        valueShare[i] = s.meanPredictedClv() == null ? 0 : s.meanPredictedClv() * s.size() / total;
+        customerShare[i] = s.share();
+      }
+      out.append(
+          Svg.hbars(
+              "value-share",
+              "Share of predicted value and of customers by segment",
+              profiles.stream().map(RetentionModel.Segment::name).toList(),
+              List.of(
+                  new Svg.Bars("share of predicted value", valueShare, Svg.COLORS[2]),
+                  new Svg.Bars("share of customers", customerShare, Svg.COLORS[0])),
+              true));
+    }
+    out.append("</div></section>\n");
+  }
+
+  /**
+   * P(alive) over repeat purchases × days since the last purchase, for a customer whose first
+   * purchase was as long ago as the longest histories (the tenure feature's high): the BG/NBD
+   * drop-out at a glance. Customers without a repeat purchase are left out: BG/NBD only lets a
+   * customer drop out after a purchase, so they count as active.
+   */
+  private static void aliveHeatmap(StringBuilder out, RetentionModel model) {
+    RetentionModel.CustomerValue cv = model.customerValue();
+    List<String> names = model.features().stream().map(RetentionModel.Feature::name).toList();
+    RetentionModel.Feature tenure = feature(model, cv.roles().tenure());
+    RetentionModel.Feature frequency = feature(model, cv.roles().frequency());
+    if (tenure == null || frequency == null || !(tenure.high() > 0)) {
+      return;
+    }
+    CustomerValueModel value;
+    try {
+      value = CustomerValueModel.of(cv, names);
+    } catch (RuntimeException e) {
+      return; // a model file whose roles do not match its features: no chart rather than no report
+    }
+    Svg.Ticks days = Svg.Ticks.of(0, tenure.high(), 6);
+    double since = Math.min(days.max(), Math.max(tenure.high(), days.step()));
+    List<Double> recencies = new ArrayList<>();
+    for (double d : days.values()) {
+      if (d <= since) {
+        recencies.add(d);
+      }
+    }
+    int maxRepeat = (int) Math.max(3, Math.min(40, Math.round(frequency.high()) - 1));
+    List<Integer> repeats = new ArrayList<>();
+    for (int x : new int[] {1, 2, 3, 5, 8, 12, 20, 30, 40}) {
+      if (x <= maxRepeat) {
+        repeats.add(x);
+      }
+    }
+    double[][] grid = new double[repeats.size()][recencies.size()];
+    for (int r = 0; r < repeats.size(); r++) {
+      for (int c = 0; c < recencies.size(); c++) {
+        grid[r][c] = value.probabilityAlive(repeats.get(r), recencies.get(c), since);
+      }
+    }
+    out.append(
+        Svg.heatmap(
+            "p-alive",
+            "P(still active) of a customer first seen "
+                + Svg.number(since)
+                + " days ago, by repeat purchases and days since the last",
+            "repeat purchases",
+            "days since the last purchase",
+            repeats.stream().map(String::valueOf).toList(),
+            recencies.stream().map(Svg::number).toList(),
+            grid));
+  }
+
+  private static RetentionModel.Feature feature(RetentionModel model, String name) {
+    for (RetentionModel.Feature f : model.features()) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- K
 
   private static void kSearch(StringBuilder out, RetentionModel model) {
     RetentionModel.KSearch k = model.segmentation().kSearch();
@@ -278,20 +827,22 @@ public final class ReportHtml {
     out.append(
             Svg.lines(
                 "elbow",
-                "Elbow: inertia by K",
+                "Elbow: within-segment spread (inertia) by K",
                 "K (segments)",
                 "inertia",
                 List.of(new Svg.Series("inertia", ks, k.inertia(), Svg.COLORS[0], false, true)),
                 first,
                 last,
                 0,
-                maxInertia * 1.05,
+                maxInertia,
                 (double) k.chosenK(),
-                "chosen K = " + k.chosenK()))
+                "chosen K = " + k.chosenK(),
+                false,
+                false))
         .append(
             Svg.lines(
                 "silhouette",
-                "Silhouette by K",
+                "Silhouette by K: how well customers sit in their segment",
                 "K (segments)",
                 "mean silhouette",
                 List.of(
@@ -299,19 +850,23 @@ public final class ReportHtml {
                 first,
                 last,
                 minSilhouette,
-                Math.max(0.1, maxSilhouette * 1.1),
+                Math.max(0.1, maxSilhouette),
                 (double) k.chosenK(),
-                "chosen K = " + k.chosenK()))
+                "chosen K = " + k.chosenK(),
+                false,
+                false))
         .append("</div></section>\n");
   }
+
+  // ---------------------------------------------------------------- classifier
 
   private static void classifier(StringBuilder out, RetentionModel model) {
     RetentionModel.Evaluation e = model.evaluation();
     out.append("<section id=\"classifier\"><h2>Repurchase model</h2><p>Held-out evaluation on ")
-        .append(String.format(Locale.ROOT, "%,d", e.validationRows()))
+        .append(count(e.validationRows()))
         .append(" customers (")
-        .append(String.format(Locale.ROOT, "%,d", e.validationPositives()))
-        .append(" bought again). At threshold ")
+        .append(count(e.validationPositives()))
+        .append(" bought again) the model did not see in training. At threshold ")
         .append(Svg.number(e.threshold()))
         .append(": accuracy ")
         .append(Svg.percent(e.accuracy()))
@@ -321,7 +876,13 @@ public final class ReportHtml {
         .append(Svg.percent(e.recall()))
         .append(".</p><div class=\"grid\">");
     out.append(
-        curve("roc", "ROC curve", "false positive rate", "true positive rate", e.roc(), true));
+        curve(
+            "roc",
+            "ROC curve: buyers found against non-buyers flagged",
+            "false positive rate",
+            "true positive rate",
+            e.roc(),
+            true));
     out.append(
         curve(
             "precision-recall",
@@ -351,53 +912,89 @@ public final class ReportHtml {
             0,
             1,
             null,
-            null));
-    List<String> deciles = new ArrayList<>();
-    double[] lift = new double[e.lift().size()];
-    double maxLift = 0;
-    for (int i = 0; i < lift.length; i++) {
+            null,
+            true,
+            true));
+    List<String> groups = new ArrayList<>();
+    double[] rate = new double[e.lift().size()];
+    double[] average = new double[rate.length];
+    double base = (double) e.validationPositives() / Math.max(1, e.validationRows());
+    for (int i = 0; i < rate.length; i++) {
       RetentionModel.LiftBin bin = e.lift().get(i);
-      deciles.add(Integer.toString(bin.decile()));
-      lift[i] = bin.lift();
-      maxLift = Math.max(maxLift, lift[i]);
+      groups.add(Integer.toString(bin.decile()));
+      rate[i] = bin.rate();
+      average[i] = base;
     }
     out.append(
         Svg.bars(
             "lift",
-            "Lift by decile (1 = highest predicted probability)",
-            "lift",
-            deciles,
-            List.of(new Svg.Bars("lift", lift, Svg.COLORS[4])),
-            maxLift * 1.1,
-            false));
+            "Repurchase rate by group of predicted probability (1 = most likely)",
+            "group, most likely first",
+            "repurchase rate",
+            groups,
+            List.of(
+                new Svg.Bars("rate in the group", rate, Svg.COLORS[4]),
+                new Svg.Bars("average", average, "#bbb")),
+            true));
     out.append("</div>");
+    effects(out, model);
+    out.append("</section>\n");
+  }
+
+  /**
+   * Feature effects folded back onto the inputs (one bar per feature, interactions split half to
+   * each), and the expanded terms' coefficients in a table below.
+   */
+  private static void effects(StringBuilder out, RetentionModel model) {
     RetentionModel.Classifier c = model.classifier();
+    Map<String, String> meanings = meanings(model);
+    if (c.effects() != null && !c.effects().isEmpty()) {
+      List<RetentionModel.FeatureEffect> effects = new ArrayList<>(c.effects());
+      effects.sort(
+          Comparator.comparingDouble(RetentionModel.FeatureEffect::meanAbsContribution).reversed());
+      List<String> labels = new ArrayList<>();
+      List<String> colors = new ArrayList<>();
+      double[] values = new double[effects.size()];
+      for (int i = 0; i < effects.size(); i++) {
+        RetentionModel.FeatureEffect f = effects.get(i);
+        String meaning = meanings.get(f.feature());
+        labels.add(f.feature() + (meaning == null ? "" : ": " + meaning));
+        values[i] = f.meanAbsContribution();
+        colors.add(f.direction() > 0 ? Svg.COLORS[2] : f.direction() < 0 ? Svg.COLORS[3] : "#999");
+      }
+      out.append("<div class=\"wide\">")
+          .append(
+              Svg.ranked(
+                  "feature-effects",
+                  "What moves the repurchase probability: mean effect of each input on the"
+                      + " log-odds",
+                  labels,
+                  values,
+                  colors,
+                  List.of("higher raises it", "higher lowers it", "mixed"),
+                  List.of(Svg.COLORS[2], Svg.COLORS[3], "#999")))
+          .append("</div><p class=\"meta\">")
+          .append(Html.escape(c.nonLinear().rule()))
+          .append(". Squares count wholly and interactions half toward each of their features, as")
+          .append(" the score API's contributions do.</p>");
+    }
     Integer[] order = new Integer[c.coefficients().length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(
+    Arrays.sort(
         order,
         (a, b) -> Double.compare(Math.abs(c.coefficients()[b]), Math.abs(c.coefficients()[a])));
-    int shown = Math.min(order.length, 20);
-    List<String> labels = new ArrayList<>();
-    double[] values = new double[shown];
-    for (int i = 0; i < shown; i++) {
-      labels.add(c.terms().get(order[i]));
-      values[i] = c.coefficients()[order[i]];
+    Table terms = new Table("<Term", "Coefficient (standardized)");
+    terms.row("intercept", Svg.number(c.intercept()));
+    for (int i : order) {
+      terms.row(c.terms().get(i), Svg.number(c.coefficients()[i]));
     }
-    out.append("<div class=\"wide\">");
-    out.append(
-        Svg.diverging(
-            "coefficients",
-            "Coefficients on standardized features"
-                + (shown < order.length ? " (largest " + shown + " of " + order.length + ")" : "")
-                + ": right raises the repurchase probability",
-            labels,
-            values));
-    out.append("</div><p class=\"meta\">")
-        .append(Html.escape(c.nonLinear().rule()))
-        .append(".</p></section>\n");
+    out.append("<details><summary>All ")
+        .append(order.length)
+        .append(" terms of the logistic regression</summary>")
+        .append(terms.html("terms-table"))
+        .append("</details>");
   }
 
   private static String curve(
@@ -415,64 +1012,76 @@ public final class ReportHtml {
           new Svg.Series("chance", new double[] {0, 1}, new double[] {0, 1}, "#999", true, false));
     }
     series.add(new Svg.Series("model", xs, ys, Svg.COLORS[0], false, false));
-    return Svg.lines(id, title, x, y, series, 0, 1, 0, 1, null, null);
+    return Svg.lines(id, title, x, y, series, 0, 1, 0, 1, null, null, true, true);
   }
 
-  private static void data(StringBuilder out, RetentionModel model) {
-    RetentionModel.Provenance p = model.provenance();
-    out.append("<section id=\"data\"><h2>Data</h2><p>")
-        .append(String.format(Locale.ROOT, "%,d", p.rowsRead()))
-        .append(model.derivation() != null ? " order rows read, " : " rows read, ")
-        .append(String.format(Locale.ROOT, "%,d", p.rowsRejected()))
-        .append(" rejected, ")
-        .append(String.format(Locale.ROOT, "%,d", p.rowsUsed()))
-        .append(" customers used. Source: <code>")
-        .append(Html.escape(p.source() == null ? "(in memory)" : p.source()))
-        .append("</code>.</p>");
-    Map<String, String> meanings = new java.util.HashMap<>();
+  // ---------------------------------------------------------------- data and playbook
+
+  private static Map<String, String> meanings(RetentionModel model) {
+    Map<String, String> meanings = new HashMap<>();
     if (model.derivation() != null) {
       for (RetentionModel.FeatureDefinition f : model.derivation().features()) {
         meanings.put(f.name(), f.meaning());
       }
     }
-    out.append("<div class=\"table\"><table><thead><tr><th class=\"text\">Feature</th>")
-        .append("<th class=\"text\">Meaning</th><th>Low (mean of the lowest)</th>")
-        .append("<th>High (mean of the highest)</th><th>log1p</th>")
-        .append("<th>Scaling mean</th><th>Scaling std</th></tr></thead><tbody>");
-    for (RetentionModel.Feature f : model.features()) {
-      out.append("<tr><td>")
-          .append(Html.escape(f.name()))
-          .append("</td><td class=\"text\">")
-          .append(Html.escape(meanings.getOrDefault(f.name(), "")))
-          .append("</td><td>")
-          .append(Svg.number(f.low()))
-          .append("</td><td>")
-          .append(Svg.number(f.high()))
-          .append("</td><td>")
-          .append(f.log1p() ? "yes" : "")
-          .append("</td><td>")
-          .append(Svg.number(f.mean()))
-          .append("</td><td>")
-          .append(Svg.number(f.std()))
-          .append("</td></tr>");
+    if (model.customerValue() != null && model.customerValue().features() != null) {
+      for (RetentionModel.ValueFeature f : model.customerValue().features()) {
+        meanings.put(f.name(), f.meaning());
+      }
     }
-    out.append(
-        "</tbody></table></div><p class=\"meta\">Scaling mean and std are those of the"
-            + " standardization, after log1p where marked.</p>");
+    return meanings;
+  }
+
+  private static void data(StringBuilder out, RetentionModel model) {
+    RetentionModel.Provenance p = model.provenance();
+    out.append("<section id=\"data\"><h2>Data</h2><p>")
+        .append(count(p.rowsRead()))
+        .append(model.derivation() != null ? " order rows read, " : " rows read, ")
+        .append(count(p.rowsRejected()))
+        .append(" rejected, ")
+        .append(count(p.rowsUsed()))
+        .append(" customers used. Source: <code>")
+        .append(Html.escape(p.source() == null ? "(in memory)" : p.source()))
+        .append("</code>.</p>");
+    Map<String, String> meanings = meanings(model);
+    Table features =
+        new Table(
+            "<Feature",
+            "<Meaning",
+            "Low (mean of the lowest)",
+            "High (mean of the highest)",
+            "<log1p",
+            "Scaling mean",
+            "Scaling std");
+    for (RetentionModel.Feature f : model.features()) {
+      // One format per feature for its range, one for its scaling (log units when log1p).
+      Svg.Column range = Svg.Column.of(f.low(), f.high());
+      Svg.Column scaling = Svg.Column.of(f.mean(), f.std());
+      features.row(
+          f.name(),
+          meanings.getOrDefault(f.name(), ""),
+          range.format(f.low()),
+          range.format(f.high()),
+          f.log1p() ? "yes" : "no",
+          scaling.format(f.mean()),
+          scaling.format(f.std()));
+    }
+    out.append(features.html("features-table"))
+        .append(
+            "<p class=\"meta\">Low and high are means of the few most extreme customers (as many"
+                + " as the minimum segment size), never one customer's value. Scaling mean and std"
+                + " are those of the standardization, after log1p where marked.</p>");
     if (model.derivation() != null) {
       out.append("<h3>Derived from orders</h3><ul>");
       for (String rule : model.derivation().rules()) {
         out.append("<li>").append(Html.escape(rule)).append("</li>");
       }
-      out.append("</ul><div class=\"table\"><table><tbody>");
+      out.append("</ul>");
+      Table counts = new Table("<What", "Count");
       for (Map.Entry<String, Long> count : model.derivation().counts().entrySet()) {
-        out.append("<tr><td>")
-            .append(Html.escape(count.getKey()))
-            .append("</td><td>")
-            .append(String.format(Locale.ROOT, "%,d", count.getValue()))
-            .append("</td></tr>");
+        counts.row(countLabel(count.getKey()), count(count.getValue()));
       }
-      out.append("</tbody></table></div>");
+      out.append(counts.html("derivation-counts"));
     }
     out.append("<h3>Rejected rows</h3>");
     if (p.rejections().isEmpty()) {
@@ -481,7 +1090,7 @@ public final class ReportHtml {
       out.append("<p>First ")
           .append(p.rejections().size())
           .append(" of ")
-          .append(String.format(Locale.ROOT, "%,d", p.rowsRejected()))
+          .append(count(p.rowsRejected()))
           .append(":</p><ul>");
       for (String reason : p.rejections()) {
         out.append("<li>").append(Html.escape(reason)).append("</li>");
@@ -498,27 +1107,48 @@ public final class ReportHtml {
     out.append("</section>\n");
   }
 
-  private static void playbook(StringBuilder out, RetentionModel model) {
-    Playbook playbook = model.playbook();
-    if (playbook == null) {
-      return;
+  /** A count's human label: the known ones by name, others split from camel case. */
+  static String countLabel(String key) {
+    String label = COUNT_LABELS.get(key);
+    if (label != null) {
+      return label;
     }
+    String words = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+    return words.isEmpty() ? key : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+  }
+
+  private static void playbook(StringBuilder out, RetentionModel model) {
+    Playbook playbook = Playbook.orDefault(model.playbook());
     out.append("<section id=\"playbook\"><h2>Playbook</h2><p>Churn risk is high below a ")
         .append(Svg.percent(playbook.highRiskBelow()))
         .append(" repurchase probability, medium below ")
         .append(Svg.percent(playbook.mediumRiskBelow()))
-        .append(", else low.</p><div class=\"table\"><table><thead><tr>")
-        .append("<th class=\"text\">Segment kind</th><th class=\"text\">Risk</th>")
-        .append("<th class=\"text\">Suggested action</th></tr></thead><tbody>");
+        .append(", else low. The first matching rule gives a segment's action.</p>");
+    Table rules = new Table("<Segment kind", "<Churn risk", "<Suggested action");
     for (Playbook.Rule rule : playbook.rules()) {
-      out.append("<tr><td>")
-          .append(Html.escape(rule.kind()))
-          .append("</td><td class=\"text\">")
-          .append(Html.escape(rule.band()))
-          .append("</td><td class=\"text\">")
-          .append(Html.escape(rule.action()))
-          .append("</td></tr>");
+      rules.row(
+          rule.kind().equals("*") ? "any" : rule.kind(),
+          rule.band().equals("*") ? "any" : rule.band(),
+          rule.action());
     }
-    out.append("</tbody></table></div></section>\n");
+    out.append(rules.html("playbook-table")).append("</section>\n");
+  }
+
+  // ---------------------------------------------------------------- formats
+
+  private static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** An ISO instant to the second with its zone ("2026-12-02 06:59:12 UTC"); else as given. */
+  static String seconds(String instant) {
+    if (instant == null) {
+      return "";
+    }
+    try {
+      return SECONDS.format(Instant.parse(instant));
+    } catch (DateTimeParseException e) {
+      return instant;
+    }
   }
 }

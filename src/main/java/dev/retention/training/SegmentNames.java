@@ -1,5 +1,6 @@
 package dev.retention.training;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,13 @@ import java.util.Map;
  * Segmentation", SIAM SDM 2004; the widely used 11-segment RFM table), on standardized scores
  * instead of quintiles because the centres are already standardized.
  *
- * <p>Otherwise descriptive names from the two most distinctive features of each centre: the two
- * standardized coordinates of largest absolute value, e.g. {@code "low recency_days, high
- * frequency"}; "average customers" when no coordinate is beyond 0.25 standard deviations.
+ * <p>Otherwise descriptive names from the two most distinctive features of each centre, in words
+ * (e.g. {@code "recent, frequent"}); "average customers" when no coordinate is beyond 0.25 standard
+ * deviations.
  *
- * <p>When two segments share an RFM class, each name adds its most distinctive feature (e.g. {@code
- * "needs attention: high orders_90d"}); names still shared get a {@code #id} suffix.
+ * <p>When two segments share a name, each adds, in words, how it differs from the others on the
+ * feature where they differ most (e.g. {@code "needs attention: recent"} and {@code "needs
+ * attention: lapsed"}); names still shared after three such rounds get a {@code #id} suffix.
  */
 final class SegmentNames {
 
@@ -71,7 +73,39 @@ final class SegmentNames {
     return "needs attention";
   }
 
-  /** A name from the centre's two most distinctive features. */
+  /**
+   * What a higher and a lower value of common features mean, in words an operator uses: a segment
+   * is never named by a column name or a z-score.
+   */
+  private static final Map<String, String[]> WORDS =
+      Map.ofEntries(
+          Map.entry("recency_days", new String[] {"lapsed", "recent"}),
+          Map.entry("frequency", new String[] {"frequent", "occasional"}),
+          Map.entry("monetary", new String[] {"big baskets", "small baskets"}),
+          Map.entry("total_spend", new String[] {"high spend", "low spend"}),
+          Map.entry("tenure_days", new String[] {"long-standing", "new"}),
+          Map.entry("mean_days_between", new String[] {"long gaps between orders", "short gaps"}),
+          Map.entry("avg_gap_days", new String[] {"long gaps between orders", "short gaps"}),
+          Map.entry("std_days_between", new String[] {"irregular", "regular"}),
+          Map.entry("orders_30d", new String[] {"active this month", "quiet this month"}),
+          Map.entry("orders_90d", new String[] {"active this quarter", "quiet this quarter"}),
+          Map.entry("sessions_30d", new String[] {"many visits", "few visits"}),
+          Map.entry("items", new String[] {"many items", "few items"}),
+          Map.entry("refund_share", new String[] {"many refunds", "few refunds"}),
+          Map.entry("returns_rate", new String[] {"many returns", "few returns"}),
+          Map.entry("channels", new String[] {"multi-channel", "single-channel"}));
+
+  /** Words for a higher ({@code high}) or lower value of {@code feature}. */
+  static String words(String feature, boolean high) {
+    String[] known = WORDS.get(feature);
+    if (known != null) {
+      return known[high ? 0 : 1];
+    }
+    // An unknown column: its name in words ("basket_size_30d" -> "high basket size 30d").
+    return (high ? "high " : "low ") + feature.replace('_', ' ').trim();
+  }
+
+  /** A name from the centre's two most distinctive features, in words. */
   static String describe(double[] centre, List<String> features) {
     int first = -1;
     int second = -1;
@@ -91,25 +125,75 @@ final class SegmentNames {
       if (name.length() > 0) {
         name.append(", ");
       }
-      name.append(centre[c] > 0 ? "high " : "low ").append(features.get(c));
+      name.append(words(features.get(c), centre[c] > 0));
     }
     return name.length() == 0 ? "average customers" : name.toString();
   }
 
-  /** Adds each centre's most distinctive feature to RFM names used more than once. */
+  /**
+   * Segments that share a name are told apart by how they differ: within each group of equal names,
+   * the feature whose centres spread most splits them ("needs attention: recent" and "needs
+   * attention: lapsed"); a group that still shares a name takes the next such feature.
+   */
   static void distinguish(
       String[] names, String[] kinds, double[][] centres, List<String> features) {
-    Map<String, Integer> uses = new HashMap<>();
-    for (String name : names) {
-      uses.merge(name, 1, Integer::sum);
-    }
+    List<java.util.Set<Integer>> used = new ArrayList<>();
     for (int i = 0; i < names.length; i++) {
-      if (uses.get(names[i]) > 1 && !kinds[i].equals(DESCRIPTIVE)) {
-        String detail = describe(centres[i], features);
-        int comma = detail.indexOf(", ");
-        names[i] = names[i] + ": " + (comma < 0 ? detail : detail.substring(0, comma));
+      used.add(new java.util.HashSet<>());
+    }
+    for (int round = 0; round < Math.min(3, features.size()); round++) {
+      Map<String, List<Integer>> groups = new HashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        groups.computeIfAbsent(names[i], n -> new ArrayList<>()).add(i);
+      }
+      boolean changed = false;
+      for (List<Integer> group : groups.values()) {
+        if (group.size() < 2) {
+          continue;
+        }
+        int best = mostSpread(group, centres, features.size(), used.get(group.get(0)));
+        if (best < 0) {
+          continue;
+        }
+        double mean = 0;
+        for (int i : group) {
+          mean += centres[i][best];
+        }
+        mean /= group.size();
+        for (int i : group) {
+          used.get(i).add(best);
+          String word = words(features.get(best), centres[i][best] > mean);
+          names[i] = names[i] + (names[i].contains(": ") ? ", " : ": ") + word;
+        }
+        changed = true;
+      }
+      if (!changed) {
+        return;
       }
     }
+  }
+
+  /** The feature whose standardized centres differ most within the group, unused in its names. */
+  private static int mostSpread(
+      List<Integer> group, double[][] centres, int d, java.util.Set<Integer> used) {
+    int best = -1;
+    double bestSpread = -1;
+    for (int c = 0; c < d; c++) {
+      if (used.contains(c)) {
+        continue;
+      }
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (int i : group) {
+        lo = Math.min(lo, centres[i][c]);
+        hi = Math.max(hi, centres[i][c]);
+      }
+      if (hi - lo > bestSpread) {
+        bestSpread = hi - lo;
+        best = c;
+      }
+    }
+    return best;
   }
 
   /** Appends {@code #id} to names used by more than one of {@code ids}. */

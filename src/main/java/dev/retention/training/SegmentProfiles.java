@@ -2,6 +2,9 @@ package dev.retention.training;
 
 import dev.retention.core.Centroids;
 import dev.retention.core.FeatureMatrix;
+import dev.retention.features.RfmFeature;
+import dev.retention.model.BandTable;
+import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import java.util.ArrayList;
@@ -11,17 +14,21 @@ import java.util.Map;
 
 /**
  * Segment profiles in original units, names and actions, and in money when the customer-value layer
- * is there: each segment's mean predicted CLV and its value at risk (the predicted CLV of its
- * customers in the high churn-risk band). Every segment already holds at least the minimum number
- * of customers ({@link Trainer} merges smaller ones before profiling), so each profile describes
- * its own segment; {@code profileCovers} lists just that segment. Names come from the centre
- * ({@link SegmentNames}).
+ * is there: each segment's mean predicted CLV and its value at risk ({@link
+ * CustomerValueModel#valueAtRisk}), and the same per churn-risk band (the report's first screen).
+ * Every segment already holds at least the minimum number of customers ({@link Trainer} merges
+ * smaller ones before profiling), so each profile describes its own segment; {@code profileCovers}
+ * lists just that segment. Names come from the centre ({@link SegmentNames}).
  */
 final class SegmentProfiles {
 
   private SegmentProfiles() {}
 
-  static List<RetentionModel.Segment> build(
+  /** The published segments and all customers by churn-risk band. */
+  record Profiles(
+      List<RetentionModel.Segment> segments, List<RetentionModel.BandCell> bandTotals) {}
+
+  static Profiles build(
       FeatureMatrix raw,
       int[] labels,
       int[] segment,
@@ -37,6 +44,8 @@ final class SegmentProfiles {
     double[] probabilitySum = new double[k];
     double[] clvSum = new double[k];
     double[] atRisk = new double[k];
+    int spendColumn = raw.columns().indexOf(RfmFeature.TOTAL_SPEND.column());
+    BandTable.Sums cells = new BandTable.Sums(k);
     double[] featureSum = new double[k * d];
     double[] x = raw.data();
     for (int i = 0; i < raw.rows(); i++) {
@@ -44,11 +53,15 @@ final class SegmentProfiles {
       size[j]++;
       positives[j] += labels[i];
       probabilitySum[j] += probability[i];
+      cells.add(
+          j,
+          playbook.bandIndex(probability[i]),
+          spendColumn < 0 ? Double.NaN : x[i * d + spendColumn],
+          clv == null ? Double.NaN : clv[i],
+          probability[i]);
       if (clv != null) {
         clvSum[j] += clv[i];
-        if (playbook.bandIndex(probability[i]) == 0) {
-          atRisk[j] += clv[i];
-        }
+        atRisk[j] += CustomerValueModel.valueAtRisk(clv[i], probability[i]);
       }
       for (int c = 0; c < d; c++) {
         featureSum[j * d + c] += x[i * d + c];
@@ -73,6 +86,7 @@ final class SegmentProfiles {
     SegmentNames.distinguish(names, kinds, centres, raw.columns());
     SegmentNames.makeUnique(names, ids);
 
+    BandTable table = cells.table(options.minSize());
     List<RetentionModel.Segment> out = new ArrayList<>(k);
     for (int j = 0; j < k; j++) {
       long n = size[j];
@@ -93,8 +107,9 @@ final class SegmentProfiles {
               means,
               playbook.actions(kinds[j]),
               clv == null || n == 0 ? null : clvSum[j] / n,
-              clv == null ? null : atRisk[j]));
+              clv == null ? null : atRisk[j],
+              table.segments().get(j)));
     }
-    return out;
+    return new Profiles(out, table.totals());
   }
 }

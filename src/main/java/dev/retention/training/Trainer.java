@@ -216,8 +216,6 @@ public final class Trainer {
     timings.put("refit", watch.lap());
 
     double[] probability = LogisticRegression.probabilities(all, fit);
-    RetentionModel.Segmentation segmentation =
-        segmentation(segments, search, standardization, merges);
     double[] clv = null;
     if (value != null && value.model().hasSpend()) {
       clv = new double[n];
@@ -225,7 +223,7 @@ public final class Trainer {
         clv[i] = value.quantities()[i].predictedClv();
       }
     }
-    List<RetentionModel.Segment> profiles =
+    SegmentProfiles.Profiles profiles =
         SegmentProfiles.build(
             raw,
             labels,
@@ -235,6 +233,8 @@ public final class Trainer {
             segments.centroids(),
             segmentOptions,
             playbook);
+    RetentionModel.Segmentation segmentation =
+        segmentation(segments, search, standardization, merges, minSize, profiles.bandTotals());
     RetentionModel.CustomerValue customerValue =
         value == null
             ? null
@@ -261,7 +261,8 @@ public final class Trainer {
             fit.iterations(),
             fit.converged(),
             fit.gradientNorm(),
-            classification.decision);
+            classification.decision,
+            effects(z, extra, expansion, fit, classifierColumns(raw.columns(), extra), options));
     Metrics.Confusion confusion = evaluation.confusion();
     RetentionModel.Evaluation published =
         new RetentionModel.Evaluation(
@@ -329,12 +330,61 @@ public final class Trainer {
         segmentation,
         classifier,
         published,
-        profiles,
+        profiles.segments(),
         provenance,
         input.derivation(),
         playbook,
         identity.order(),
         customerValue);
+  }
+
+  /** Rows sampled for the feature effects: plenty for a mean, cheap with 90 terms. */
+  private static final int EFFECT_SAMPLE_ROWS = 20_000;
+
+  /**
+   * Each input's effect on the log-odds, terms folded back onto the inputs ({@link
+   * FeatureExpansion#contributions}): mean absolute contribution over a seeded sample of the
+   * training rows, and the direction of a higher value.
+   */
+  private static List<RetentionModel.FeatureEffect> effects(
+      FeatureMatrix z,
+      FeatureMatrix extra,
+      FeatureExpansion expansion,
+      LogisticFit fit,
+      List<String> columns,
+      TrainingOptions options) {
+    int n = z.rows();
+    int[] rows =
+        n <= EFFECT_SAMPLE_ROWS
+            ? null
+            : KSelection.sample(n, EFFECT_SAMPLE_ROWS, new SplittableRandom(options.seed() + 7));
+    int m = rows == null ? n : rows.length;
+    int w = columns.size();
+    double[] inputs = new double[w];
+    double[] contribution = new double[w];
+    double[] meanAbs = new double[w];
+    double[] covariance = new double[w];
+    int d = z.cols();
+    for (int r = 0; r < m; r++) {
+      int i = rows == null ? r : rows[r];
+      System.arraycopy(z.data(), i * d, inputs, 0, d);
+      if (extra != null) {
+        System.arraycopy(extra.data(), i * extra.cols(), inputs, d, extra.cols());
+      }
+      expansion.contributions(inputs, fit.coefficients(), contribution);
+      for (int c = 0; c < w; c++) {
+        meanAbs[c] += Math.abs(contribution[c]);
+        covariance[c] += inputs[c] * contribution[c]; // inputs are standardized: mean 0
+      }
+    }
+    List<RetentionModel.FeatureEffect> out = new ArrayList<>(w);
+    for (int c = 0; c < w; c++) {
+      double mean = meanAbs[c] / m;
+      double cov = covariance[c] / m;
+      int direction = Math.abs(cov) < 1e-3 * Math.max(mean, 1e-12) ? 0 : cov > 0 ? 1 : -1;
+      out.add(new RetentionModel.FeatureEffect(columns.get(c), mean, direction));
+    }
+    return out;
   }
 
   /** The classifier's input columns: the features, then the value features when used. */
@@ -654,7 +704,9 @@ public final class Trainer {
       KMeansFit fit,
       KSelection.Result search,
       Standardization standardization,
-      List<String> merges) {
+      List<String> merges,
+      int minSize,
+      List<RetentionModel.BandCell> bandTotals) {
     int k = fit.centroids().k();
     int d = fit.centroids().d();
     double[][] standardized = new double[k][];
@@ -673,7 +725,9 @@ public final class Trainer {
         fit.iterations(),
         fit.converged(),
         kSearch(search),
-        List.copyOf(merges));
+        List.copyOf(merges),
+        minSize,
+        bandTotals);
   }
 
   /** Wall-clock laps in milliseconds. */

@@ -167,6 +167,32 @@ class BatchScoreFunctionTest {
       assertEquals(expected.value().predictedClv(), Double.parseDouble(cells[9]), 0.006);
       assertEquals(expected.value().historicClv(), Double.parseDouble(cells[11]), 0.006);
     }
+    // Next to the scores: the batch report, who to contact among these customers, aggregates
+    // only. Its counts are the scores file's, cell by cell.
+    String reportKey = response.jsonPath().getString("results[0].reportKey");
+    assertEquals("scores/" + model.version() + "/customers-today.report.html", reportKey);
+    String report = new String(download(reportKey), StandardCharsets.UTF_8);
+    assertTrue(report.contains("id=\"contact-table\""), "the batch report's first screen");
+    assertFalse(report.contains("<script"), "no script in the report");
+    Map<String, Integer> cellCounts = new HashMap<>();
+    for (String[] cells : byId.values()) {
+      cellCounts.merge(cells[2].replace("\"", "") + "|" + cells[4], 1, Integer::sum);
+    }
+    for (Map.Entry<String, Integer> cell : cellCounts.entrySet()) {
+      String[] key = cell.getKey().split("\\|");
+      String row =
+          "data-label=\"Segment\">"
+              + key[0]
+              + "</td><td class=\"text\" data-label=\"Churn risk\">"
+              + key[1]
+              + "</td><td data-label=\"Customers\">"
+              + String.format(java.util.Locale.ROOT, "%,d", cell.getValue())
+              + "</td>";
+      assertTrue(report.contains(row), "the report's cell " + cell + " matches the scores");
+    }
+    for (String id : byId.keySet().stream().limit(200).toList()) {
+      assertFalse(report.contains(id), "a customer id in the batch report");
+    }
   }
 
   @Test
@@ -231,6 +257,7 @@ class BatchScoreFunctionTest {
             .asText();
     assertTrue(version.matches("[0-9]{8}-[0-9a-f]{16}"), version);
     assertThrows(NoSuchKeyException.class, () -> head("scores/" + version + "/broken.csv"));
+    assertThrows(NoSuchKeyException.class, () -> head("scores/" + version + "/broken.report.html"));
 
     invoke(Events.s3WithKey("s3-put-score-csv.json", "exports/features/customers.csv"))
         .then()

@@ -164,7 +164,9 @@ class TrainFunctionTest {
             "precision-recall",
             "calibration",
             "lift",
-            "coefficients")) {
+            "feature-effects",
+            "p-alive",
+            "back-test")) {
       assertTrue(report.contains("data-chart=\"" + chart + "\""), chart);
     }
     assertFalse(report.contains("<script"), "no script in the report");

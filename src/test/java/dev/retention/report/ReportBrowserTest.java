@@ -1,6 +1,7 @@
 package dev.retention.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import dev.retention.data.OrderExportReader;
 import dev.retention.data.OrdersSchema;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
+import dev.retention.model.BandTable;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import dev.retention.testing.HeadlessChromium;
@@ -29,15 +31,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator report in a real browser (headless Chromium): every chart draws marks, the page logs
- * no error and loads nothing, fits a phone's width, and prints. Screenshots and the PDF are kept in
- * {@code target/report/} as build artifacts.
+ * The operator report in a real browser (headless Chromium): the first screen says who to contact,
+ * every chart draws marks with round ticks and uncut labels, the page logs no error and loads
+ * nothing, fits a phone's width with no table wider than the screen and text of at least 11 px, and
+ * prints. The batch report renders the same way. Screenshots and the PDF are kept in {@code
+ * target/report/} as build artifacts.
  */
 class ReportBrowserTest {
 
@@ -46,17 +51,21 @@ class ReportBrowserTest {
       List.of(
           "segment-sizes",
           "segment-repurchase",
+          "p-alive",
+          "back-test",
+          "value-share",
           "elbow",
           "silhouette",
           "roc",
           "precision-recall",
           "calibration",
           "lift",
-          "coefficients");
+          "feature-effects");
 
   private static HeadlessChromium browser;
   private static RetentionModel model;
   private static Path page;
+  private static Path batchPage;
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,6 +78,21 @@ class ReportBrowserTest {
     Files.createDirectories(OUT);
     page = OUT.resolve("report.html");
     Files.writeString(page, ReportHtml.render(model), StandardCharsets.UTF_8);
+    batchPage = OUT.resolve("batch-report.html");
+    Files.writeString(
+        batchPage,
+        ReportHtml.renderBatch(
+            model,
+            new ReportHtml.BatchView(
+                "s3://bucket/exports/score/today.csv",
+                "scores/20261128-report/today.csv",
+                Instant.parse("2026-11-29T08:30:05Z"),
+                model.provenance().rowsUsed(),
+                0,
+                new BandTable(
+                    model.segments().stream().map(RetentionModel.Segment::bands).toList(),
+                    model.segmentation().bands()))),
+        StandardCharsets.UTF_8);
     browser = HeadlessChromium.launch(binary.get());
     for (String domain : List.of("Runtime", "Log", "Page", "Network")) {
       browser.call(domain + ".enable", Map.of());
@@ -113,28 +137,89 @@ class ReportBrowserTest {
         new Trainer.Identity("default", "20261128-report", Instant.parse("2026-11-28T12:00:00Z")));
   }
 
-  /** Loads the report in a viewport of that size and measures it. */
-  private static JsonNode openAt(int width, int height, int scale, boolean mobile)
+  /** Loads {@code file} in a viewport of that size and measures it. */
+  private static JsonNode openAt(Path file, int width, int height, int scale, boolean mobile)
       throws Exception {
     browser.call(
         "Emulation.setDeviceMetricsOverride",
         Map.of("width", width, "height", height, "deviceScaleFactor", scale, "mobile", mobile));
-    browser.navigate(page.toUri());
+    browser.navigate(file.toUri());
     return measure();
   }
 
+  /**
+   * Everything the assertions need, measured by the browser: charts (marks drawn, size, text cut by
+   * the drawing's edge, smallest rendered font, tick values), tables wider than their box or the
+   * screen, the first screen's table, overflow, scripts and requests.
+   */
   private static JsonNode measure() throws IOException {
     return browser.evaluateJson(
         """
         JSON.stringify({
           charts: [...document.querySelectorAll('figure.chart')].map(f => {
-            const box = f.querySelector('svg').getBoundingClientRect();
+            const svg = f.querySelector('svg');
+            const box = svg.getBoundingClientRect();
+            const view = svg.viewBox.baseVal;
             const drawn = [...f.querySelectorAll('.mark')].filter(m => {
               const b = m.getBBox();
               return b.width > 0 || b.height > 0;
             });
-            return {id: f.dataset.chart, width: box.width, height: box.height, marks: drawn.length};
+            const texts = [...svg.querySelectorAll('text')];
+            const cut = texts.filter(t => {
+              const b = t.getBoundingClientRect();
+              return b.width > 0 && (b.left < box.left - 0.5 || b.right > box.right + 0.5
+                  || b.top < box.top - 0.5 || b.bottom > box.bottom + 0.5);
+            }).map(t => t.textContent);
+            // Text boxes must not intersect. Two labels turned by the same angle are parallel:
+            // they collide only when their baselines are closer than a line of text.
+            const shown = texts.filter(t => t.getBoundingClientRect().width > 0);
+            const turned = t => /rotate\\(-45/.test(t.getAttribute('transform') || '');
+            const overlaps = [];
+            for (let i = 0; i < shown.length; i++) {
+              for (let j = i + 1; j < shown.length; j++) {
+                const s = shown[i], t = shown[j];
+                if (turned(s) && turned(t)) {
+                  const dx = t.x.baseVal[0].value - s.x.baseVal[0].value;
+                  const dy = t.y.baseVal[0].value - s.y.baseVal[0].value;
+                  const apart = Math.abs(dx + dy) * Math.SQRT1_2;
+                  if (apart < parseFloat(s.getAttribute('font-size'))) {
+                    overlaps.push(s.textContent + ' / ' + t.textContent);
+                  }
+                  continue;
+                }
+                const a = s.getBoundingClientRect(), b = t.getBoundingClientRect();
+                const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                if (w > 1 && h > 2) {
+                  overlaps.push(s.textContent + ' / ' + t.textContent);
+                }
+              }
+            }
+            const scale = box.width / view.width;
+            const px = texts.map(t => parseFloat(t.getAttribute('font-size')) * scale);
+            return {id: f.dataset.chart, width: box.width, height: box.height,
+                    marks: drawn.length, cut: cut, overlaps: overlaps,
+                    smallestText: Math.min(...px),
+                    ticks: ['x', 'y'].map(axis => [...svg.querySelectorAll('.tick[data-axis=' + axis + ']')]
+                        .map(t => Number(t.dataset.value))),
+                    labels: texts.map(t => t.textContent)};
           }),
+          tables: [...document.querySelectorAll('table')].map(t => ({
+            id: t.id,
+            width: t.getBoundingClientRect().width,
+            right: t.getBoundingClientRect().right,
+            scroll: t.scrollWidth - t.clientWidth,
+            box: t.parentElement.clientWidth
+          })),
+          contact: (() => {
+            const s = document.querySelector('#contact');
+            const rows = [...s.querySelectorAll('tbody tr')];
+            return {top: s.getBoundingClientRect().top, rows: rows.length,
+                    firstBand: rows.length ? rows[0].children[1].textContent : null,
+                    lead: s.querySelector('p.lead') ? s.querySelector('p.lead').textContent : ''};
+          })(),
+          ellipses: document.body.innerText.includes('\u2026'),
+          viewport: window.innerWidth,
           overflow: document.documentElement.scrollWidth - window.innerWidth,
           scripts: document.scripts.length,
           resources: performance.getEntriesByType('resource').length,
@@ -151,45 +236,166 @@ class ReportBrowserTest {
     Files.write(OUT.resolve(name), png);
   }
 
-  @Test
-  void everyChartDrawsOnADesktopScreenWithoutErrorsOrOutsideRequests() throws Exception {
-    JsonNode result = openAt(1280, 900, 1, false);
-    assertEquals(
-        CHARTS,
-        java.util.stream.StreamSupport.stream(result.get("charts").spliterator(), false)
-            .map(c -> c.get("id").asText())
-            .sorted(java.util.Comparator.comparingInt(CHARTS::indexOf))
-            .toList());
+  private static List<String> ids(JsonNode result) {
+    return StreamSupport.stream(result.get("charts").spliterator(), false)
+        .map(c -> c.get("id").asText())
+        .toList();
+  }
+
+  /** A tick is round when the ticks step by 1, 2 or 5 times a power of ten from a multiple. */
+  static void assertRoundTicks(JsonNode chart) {
+    for (JsonNode axis : chart.get("ticks")) {
+      assertRoundTicks(chart.get("id").asText(), axis);
+    }
+  }
+
+  private static void assertRoundTicks(String chart, JsonNode ticks) {
+    if (ticks.size() < 2) {
+      return;
+    }
+    double step = ticks.get(1).asDouble() - ticks.get(0).asDouble();
+    double magnitude = Math.pow(10, Math.floor(Math.log10(step) + 1e-9));
+    double mantissa = step / magnitude;
+    assertTrue(
+        Math.abs(mantissa - 1) < 1e-6
+            || Math.abs(mantissa - 2) < 1e-6
+            || Math.abs(mantissa - 5) < 1e-6,
+        "ticks not in 1-2-5 steps: " + chart + " " + ticks);
+    for (int i = 0; i < ticks.size(); i++) {
+      double v = ticks.get(i).asDouble();
+      double multiple = v / step;
+      assertEquals(
+          Math.rint(multiple), multiple, 1e-6, "tick not a multiple: " + chart + " " + ticks);
+      if (i > 0) {
+        assertEquals(step, v - ticks.get(i - 1).asDouble(), step * 1e-6, "uneven ticks " + ticks);
+      }
+    }
+  }
+
+  private static void assertChartsRead(JsonNode result, double minTextPx) {
     for (JsonNode chart : result.get("charts")) {
-      assertTrue(chart.get("marks").asInt() > 0, "chart without drawn marks: " + chart);
+      assertTrue(chart.get("marks").asInt() > 0, "chart without drawn marks: " + chart.get("id"));
+      assertTrue(chart.get("height").asDouble() > 100, "chart too small: " + chart.get("id"));
+      assertEquals(
+          0,
+          chart.get("cut").size(),
+          "text cut at the edge of " + chart.get("id") + ": " + chart.get("cut"));
+      assertTrue(
+          chart.get("smallestText").asDouble() >= minTextPx,
+          "text below "
+              + minTextPx
+              + " px in "
+              + chart.get("id")
+              + ": "
+              + chart.get("smallestText"));
+      assertEquals(
+          0,
+          chart.get("overlaps").size(),
+          "labels overlap in " + chart.get("id") + ": " + chart.get("overlaps"));
+      assertRoundTicks(chart);
+    }
+    assertFalse(result.get("ellipses").asBoolean(), "an ellipsis cuts a label");
+  }
+
+  @Test
+  void theFirstScreenSaysWhoToContactAndEveryChartDrawsOnADesktop() throws Exception {
+    JsonNode result = openAt(page, 1280, 900, 1, false);
+    assertEquals(CHARTS, ids(result));
+    assertChartsRead(result, 11);
+    for (JsonNode chart : result.get("charts")) {
       assertTrue(chart.get("width").asDouble() > 200, "chart too small: " + chart);
-      assertTrue(chart.get("height").asDouble() > 100, "chart too small: " + chart);
+    }
+    // The contact table is on the first screen, high churn risk first, one row per non-empty cell.
+    JsonNode contact = result.get("contact");
+    assertTrue(
+        contact.get("top").asDouble() < 900, "the contact section is not on the first screen");
+    long cells =
+        model.segments().stream()
+            .flatMap(s -> s.bands().stream())
+            .filter(c -> c.customers() > 0)
+            .count();
+    assertEquals(cells + Playbook.BANDS.size(), contact.get("rows").asLong(), "cells and totals");
+    assertEquals("high", contact.get("firstBand").asText());
+    long high = model.segments().stream().mapToLong(s -> s.bands().get(0).customers()).sum();
+    assertTrue(
+        contact.get("lead").asText().contains(String.format(java.util.Locale.ROOT, "%,d", high)),
+        "the lead sentence counts the high-risk customers: " + contact.get("lead"));
+    assertTrue(contact.get("lead").asText().contains("value at risk"), "money on the first screen");
+    // Every segment's full name is in the charts that list segments.
+    for (String id : List.of("segment-sizes", "segment-repurchase")) {
+      JsonNode chart =
+          StreamSupport.stream(result.get("charts").spliterator(), false)
+              .filter(c -> c.get("id").asText().equals(id))
+              .findFirst()
+              .orElseThrow();
+      String text =
+          StreamSupport.stream(chart.get("labels").spliterator(), false)
+              .map(JsonNode::asText)
+              .reduce("", (a, b) -> a + " " + b);
+      for (RetentionModel.Segment s : model.segments()) {
+        for (String word : s.name().split(" ")) {
+          assertTrue(text.contains(word), id + " lacks '" + word + "' of " + s.name());
+        }
+      }
     }
     assertEquals(0, result.get("scripts").asInt());
     assertEquals(0, result.get("resources").asInt(), "the report loads nothing");
-    // The browser's request log spans the class's tests: every request must be the file itself.
-    assertEquals(
-        java.util.Set.of(page.toUri().toString()), java.util.Set.copyOf(browser.requests()));
     assertEquals(List.of(), browser.errors());
     screenshot("report-desktop.png");
   }
 
   @Test
-  void itFitsAPhoneAndPrints() throws Exception {
-    JsonNode result = openAt(390, 844, 2, true);
+  void itFitsAPhoneWithStackedTablesAndPrints() throws Exception {
+    JsonNode result = openAt(page, 390, 844, 2, true);
     assertTrue(
         result.get("overflow").asInt() <= 0,
         "the page scrolls sideways on a phone by " + result.get("overflow"));
+    assertChartsRead(result, 11);
     for (JsonNode chart : result.get("charts")) {
-      assertTrue(chart.get("marks").asInt() > 0, "chart without drawn marks: " + chart);
       assertTrue(chart.get("width").asDouble() <= 390, "chart wider than the phone: " + chart);
     }
+    assertTables(result, 390);
     screenshot("report-phone.png");
     JsonNode pdf = browser.call("Page.printToPDF", Map.of("printBackground", true));
     byte[] bytes = Base64.getDecoder().decode(pdf.get("data").asText());
     assertEquals("%PDF", new String(bytes, 0, 4, StandardCharsets.US_ASCII));
     Files.write(OUT.resolve("report.pdf"), bytes);
     assertEquals(List.of(), browser.errors());
+  }
+
+  @Test
+  void theBatchReportFitsAPhoneAndADesktop() throws Exception {
+    JsonNode phone = openAt(batchPage, 390, 844, 2, true);
+    assertTrue(phone.get("overflow").asInt() <= 0, "the batch report scrolls sideways");
+    assertTables(phone, 390);
+    assertTrue(phone.get("contact").get("rows").asInt() > 0);
+    screenshot("batch-report-phone.png");
+    JsonNode desktop = openAt(batchPage, 1280, 900, 1, false);
+    assertTables(desktop, 1280);
+    screenshot("batch-report-desktop.png");
+    assertEquals(List.of(), browser.errors());
+  }
+
+  private static void assertTables(JsonNode result, int viewport) {
+    assertTrue(result.get("tables").size() > 0);
+    for (JsonNode table : result.get("tables")) {
+      assertTrue(
+          table.get("right").asDouble() <= viewport + 0.5,
+          "table " + table.get("id") + " ends beyond the screen: " + table);
+      assertTrue(
+          table.get("width").asDouble() <= table.get("box").asDouble() + 0.5,
+          "table " + table.get("id") + " is wider than its box: " + table);
+    }
+  }
+
+  @Test
+  void everyRequestWasTheReportItself() {
+    // The browser's request log spans the class's tests: every request must be a report file.
+    java.util.Set<String> reports =
+        java.util.Set.of(page.toUri().toString(), batchPage.toUri().toString());
+    for (String request : browser.requests()) {
+      assertTrue(reports.contains(request), "the report requested " + request);
+    }
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.retention.service.batch;
 
 import dev.retention.data.CsvTokenizer;
+import dev.retention.model.BandTable;
 import dev.retention.model.CustomerValueModel;
+import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import java.io.IOException;
@@ -36,7 +38,7 @@ final class BatchScores {
     double valueAtRisk() {
       return value == null || value.predictedClv() == null
           ? 0
-          : value.predictedClv() * (1 - probability);
+          : CustomerValueModel.valueAtRisk(value.predictedClv(), probability);
     }
   }
 
@@ -82,6 +84,28 @@ final class BatchScores {
     return h.append(",model_version,as_of").toString();
   }
 
+  /**
+   * The scored customers by segment and churn-risk band, for the batch report, with money withheld
+   * by {@link BandTable}'s rule.
+   */
+  BandTable bands() {
+    BandTable.Sums sums = new BandTable.Sums(model.segmentation().k());
+    for (Row row : rows) {
+      CustomerValueModel.Quantities q = row.value();
+      sums.add(
+          row.segment(),
+          row.band(),
+          q == null ? Double.NaN : q.historicClv(),
+          q == null || q.predictedClv() == null ? Double.NaN : q.predictedClv(),
+          row.probability());
+    }
+    Integer minSize = model.segmentation().minSize();
+    return sums.table(minSize == null ? DEFAULT_MIN_SIZE : minSize);
+  }
+
+  /** The minimum segment size for model files before schema 1.3, which did not record theirs. */
+  private static final int DEFAULT_MIN_SIZE = 50;
+
   /** Writes the header and every row in {@code order}. */
   void write(Writer out, BatchSettings.Order order, LocalDate asOf) throws IOException {
     List<Row> sorted = new ArrayList<>(rows);
@@ -107,7 +131,7 @@ final class BatchScores {
       out.write(',');
       out.write(number(row.probability()));
       out.write(',');
-      out.write(dev.retention.model.Playbook.BANDS.get(row.band()));
+      out.write(Playbook.BANDS.get(row.band()));
       out.write(',');
       out.write(CsvTokenizer.textCell(row.action() == null ? "" : row.action()));
       CustomerValueModel.Quantities q = row.value();

@@ -8,6 +8,7 @@ import dev.retention.data.OrderExportReader;
 import dev.retention.features.RfmFeatures;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.report.ReportHtml;
 import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
 import dev.retention.service.NoModelException;
@@ -20,6 +21,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -37,17 +39,25 @@ import org.jboss.logging.Logger;
  * features. Rows are streamed; bad rows follow the training rules (rejected and counted, too many
  * fail the export). Scores go to a temporary file and are uploaded only when the whole export was
  * read, so a failed export leaves no partial output; the same export and model always produce the
- * same key.
+ * same key. Next to the scores goes {@code <same key>.report.html}: who to contact among the scored
+ * customers, aggregates only ({@link ReportHtml#renderBatch}).
  */
 public final class BatchScoringService {
 
   private static final Logger LOG = Logger.getLogger(BatchScoringService.class);
   private final ModelStore store;
   private final BatchSettings settings;
+  private final Clock clock;
 
   public BatchScoringService(ModelStore store, BatchSettings settings) {
+    this(store, settings, Clock.systemUTC());
+  }
+
+  /** With the clock that stamps the batch report. */
+  public BatchScoringService(ModelStore store, BatchSettings settings, Clock clock) {
     this.store = store;
     this.settings = settings;
+    this.clock = clock;
   }
 
   /**
@@ -121,11 +131,30 @@ public final class BatchScoringService {
               outcome.asOf == null
                   ? Map.of("model-version", model.version())
                   : Map.of("model-version", model.version(), "features-as-of", outcome.asOf));
+      // The report after the scores it describes: a failure here leaves no report without
+      // scores, and the retry rewrites both under the same keys.
+      String reportKey = reportKey(outputKey);
+      store
+          .bucket()
+          .put(
+              reportKey,
+              ReportHtml.renderBatch(
+                      model,
+                      new ReportHtml.BatchView(
+                          source,
+                          outputKey,
+                          clock.instant(),
+                          outcome.scored,
+                          outcome.rowsRejected,
+                          scores.bands()))
+                  .getBytes(StandardCharsets.UTF_8),
+              "text/html; charset=utf-8");
       BatchSummary summary =
           new BatchSummary(
               BatchSummary.Status.SCORED,
               source,
               outputKey,
+              reportKey,
               model.version(),
               outcome.rowsRead,
               outcome.rowsRejected,
@@ -141,6 +170,8 @@ public final class BatchScoringService {
           source,
           "outputKey",
           outputKey,
+          "reportKey",
+          reportKey,
           "modelVersion",
           model.version(),
           "customersScored",
@@ -163,6 +194,11 @@ public final class BatchScoringService {
         }
       }
     }
+  }
+
+  /** {@code scores/v/name.csv} → {@code scores/v/name.report.html}. */
+  static String reportKey(String outputKey) {
+    return outputKey.substring(0, outputKey.length() - ".csv".length()) + ".report.html";
   }
 
   private record Outcome(

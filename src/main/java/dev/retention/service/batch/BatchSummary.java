@@ -6,6 +6,7 @@ package dev.retention.service.batch;
  * @param status SCORED or SKIPPED
  * @param source {@code s3://bucket/key}
  * @param outputKey key of the scores CSV
+ * @param reportKey key of its report ({@code <output>.report.html})
  * @param modelVersion the model that scored it
  * @param rowsRead data rows read (order rows for an orders export)
  * @param rowsRejected rows rejected
@@ -18,6 +19,7 @@ public record BatchSummary(
     Status status,
     String source,
     String outputKey,
+    String reportKey,
     String modelVersion,
     long rowsRead,
     long rowsRejected,
@@ -33,6 +35,6 @@ public record BatchSummary(
   }
 
   static BatchSummary skipped(String source, String reason) {
-    return new BatchSummary(Status.SKIPPED, source, null, null, 0, 0, 0, null, 0, reason);
+    return new BatchSummary(Status.SKIPPED, source, null, null, null, 0, 0, 0, null, 0, reason);
   }
 }

@@ -1,0 +1,102 @@
+package dev.retention.service.score;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.data.ExportFormat;
+import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersSchema;
+import dev.retention.features.RfmFeatures;
+import dev.retention.features.RfmOptions;
+import dev.retention.model.RetentionModel;
+import dev.retention.model.Scorer;
+import dev.retention.report.ReportHtml;
+import dev.retention.storage.Bucket;
+import dev.retention.storage.ModelStore;
+import dev.retention.testing.S3ProxyServer;
+import dev.retention.testing.SyntheticOrders;
+import dev.retention.training.OrdersDerivation;
+import dev.retention.training.Trainer;
+import dev.retention.training.TrainingOptions;
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@code POST /score} on a model trained from orders answers each customer's value. */
+class CustomerValueApiTest {
+
+  @Test
+  void theScoreApiAnswersPAliveExpectedPurchasesNextOrderDateAndClv() throws Exception {
+    StringWriter orders = new StringWriter();
+    SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 4L);
+    OrderExportReader.Result read =
+        OrderExportReader.read(
+            new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
+            ExportFormat.of("o.csv").orElseThrow(),
+            OrdersSchema.defaults(),
+            null);
+    RfmFeatures.Derived derived =
+        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
+    RetentionModel model =
+        Trainer.train(
+            new Trainer.Input(
+                derived.features(),
+                derived.labels(),
+                "y",
+                read.rowsRead(),
+                0,
+                List.of(),
+                null,
+                Map.of(),
+                OrdersDerivation.describe(derived, read.book().grain()),
+                derived.windowPurchases()),
+            TrainingOptions.defaults(),
+            new Trainer.Identity("default", "orders-v1", Instant.EPOCH));
+    try (S3ProxyServer server = S3ProxyServer.start(Files.createTempDirectory("value-api"));
+        S3Client s3 = server.client()) {
+      server.createBucket("value-bucket");
+      ModelStore store = new ModelStore(new Bucket(s3, "value-bucket"), "models/", "default");
+      store.publish(model, ReportHtml.render(model));
+      Clock today = Clock.fixed(Instant.parse("2026-12-02T10:00:00Z"), ZoneOffset.UTC);
+      ScoreApi api =
+          new ScoreApi(
+              new ModelCache(
+                  store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
+              new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 10, 100_000),
+              today);
+      double[] row = derived.features().row(7);
+      StringBuilder features = new StringBuilder("{");
+      for (int c = 0; c < row.length; c++) {
+        features.append(c == 0 ? "" : ",").append('"').append(model.featureNames().get(c));
+        features.append("\":").append(row[c]);
+      }
+      features.append('}');
+      HttpResult r =
+          api.handle("POST", "/score", "{\"customerId\":\"x\",\"features\":" + features + "}");
+      assertEquals(200, r.status(), r.body());
+      JsonNode value = new ObjectMapper().readTree(r.body()).get("customerValue");
+      Scorer.Score expected = Scorer.of(model).score(row);
+      assertEquals(expected.value().pAlive(), value.get("pAlive").asDouble(), 1e-12);
+      assertEquals(
+          expected.value().expectedPurchases(),
+          value.get("expectedPurchases90d").asDouble(),
+          1e-12);
+      assertEquals(expected.value().predictedClv(), value.get("predictedClv365d").asDouble(), 1e-9);
+      assertEquals(expected.value().historicClv(), value.get("historicClv").asDouble(), 1e-9);
+      LocalDate next =
+          LocalDate.of(2026, 12, 2).plusDays((long) Math.ceil(expected.value().daysToNextOrder()));
+      assertEquals(next.toString(), value.get("expectedNextOrderDate").asText());
+    }
+  }
+}
