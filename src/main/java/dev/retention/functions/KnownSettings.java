@@ -64,7 +64,7 @@ public final class KnownSettings {
   }
 
   /** {@code retention.s3.path-style} → {@code RETENTION_S3_PATH_STYLE}. */
-  static String envName(String key) {
+  public static String envName(String key) {
     return key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
   }
 }

@@ -33,6 +33,24 @@ public interface RetentionConfig {
 
   Batch batch();
 
+  QualityGate qualityGate();
+
+  Metrics metrics();
+
+  /** When a new model may not become latest. */
+  interface QualityGate {
+    double margin();
+
+    boolean force();
+  }
+
+  /** CloudWatch metrics in the Embedded Metric Format. */
+  interface Metrics {
+    boolean enabled();
+
+    String namespace();
+  }
+
   /** S3 access. */
   interface S3 {
     String bucket();

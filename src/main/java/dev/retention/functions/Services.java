@@ -6,11 +6,13 @@ import dev.retention.data.ReadLimits;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
+import dev.retention.service.Metrics;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.batch.BatchSettings;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
+import dev.retention.service.train.QualityGate;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainingService;
 import dev.retention.storage.Bucket;
@@ -69,7 +71,8 @@ public class Services {
   @Produces
   @Singleton
   TrainingService training(ModelStore store, RetentionConfig mapping, Config config) {
-    return new TrainingService(store, trainSettings(mapping, config), Clock.systemUTC());
+    return new TrainingService(
+        store, trainSettings(mapping, config), Clock.systemUTC(), metrics(mapping, "train"));
   }
 
   @Produces
@@ -78,13 +81,39 @@ public class Services {
     ScoreSettings settings = scoreSettings(mapping);
     return new ScoreApi(
         new ModelCache(store, settings.cacheTtl(), settings.refreshTimeout(), System::nanoTime),
-        settings);
+        settings,
+        Clock.systemUTC(),
+        metrics(mapping, "score"));
   }
 
   @Produces
   @Singleton
   BatchScoringService batchScoring(ModelStore store, RetentionConfig mapping, Config config) {
-    return new BatchScoringService(store, batchSettings(mapping, config));
+    return new BatchScoringService(
+        store, batchSettings(mapping, config), Clock.systemUTC(), metrics(mapping, "batch-score"));
+  }
+
+  /**
+   * The metrics of one function: its FunctionName dimension is the Lambda function's name (unique
+   * per stack, what the template's alarms select), or {@code function} outside Lambda.
+   */
+  /** One line on standard output as it is now (a test may have replaced it), flushed. */
+  private static void standardOutput(String line) {
+    java.io.PrintStream out = System.out;
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  static Metrics metrics(RetentionConfig mapping, String function) {
+    String name = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+    return new Metrics(
+        Services::standardOutput,
+        mapping.metrics().namespace(),
+        name == null || name.isBlank() ? function : name,
+        Clock.systemUTC(),
+        mapping.metrics().enabled());
   }
 
   static BatchSettings batchSettings(RetentionConfig mapping, Config config) {
@@ -136,7 +165,8 @@ public class Services {
             segments.frequencyFeature(),
             segments.monetaryFeature()),
         playbook(mapping),
-        new ReadLimits(export.maxLineBytes(), export.maxGzipRatio()));
+        new ReadLimits(export.maxLineBytes(), export.maxGzipRatio()),
+        new QualityGate(mapping.qualityGate().margin(), mapping.qualityGate().force()));
   }
 
   static Playbook playbook(RetentionConfig config) {

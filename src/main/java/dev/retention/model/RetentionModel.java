@@ -173,7 +173,9 @@ public record RetentionModel(
 
   /**
    * Held-out evaluation of the classifier (fit on the training split, scored on the validation
-   * split); the published coefficients are then refit on all rows.
+   * split); the published coefficients are then refit on all rows. {@code incumbent} is the live
+   * model's score on the same held-out customers, for the quality gate (schema 1.3; null when there
+   * was no live model).
    */
   public record Evaluation(
       long trainRows,
@@ -192,7 +194,20 @@ public record RetentionModel(
       List<CalibrationBin> calibration,
       List<LiftBin> lift,
       List<CurvePoint> roc,
-      List<CurvePoint> precisionRecall) {}
+      List<CurvePoint> precisionRecall,
+      Incumbent incumbent) {}
+
+  /**
+   * The model that was live when this one was trained, scored on this model's held-out customers:
+   * the same rows, the same labels, so the two AUCs compare like for like.
+   *
+   * @param version the live model's version
+   * @param rocAuc its ROC AUC on these held-out customers, or null when it could not score them
+   * @param brier its Brier score there, or null likewise
+   * @param note why it could not score them (a feature it reads that this export lacks, say), or
+   *     null
+   */
+  public record Incumbent(String version, Double rocAuc, Double brier, String note) {}
 
   /**
    * One calibration bin {@code [lower, upper)} of predicted probability (the last includes 1).

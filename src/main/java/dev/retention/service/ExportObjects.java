@@ -30,7 +30,8 @@ public final class ExportObjects {
       Logger log,
       String failedEvent,
       Function<S3ObjectRef, T> handler,
-      Function<String, RuntimeException> failure) {
+      Function<String, RuntimeException> failure,
+      Metrics metrics) {
     List<T> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (S3ObjectRef object : objects) {
@@ -39,6 +40,12 @@ public final class ExportObjects {
       } catch (RuntimeException e) {
         String source = source(object);
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean input = e instanceof ExportException || e instanceof IllegalArgumentException;
+        metrics
+            .record()
+            .put("Failures", 1, Metrics.Unit.COUNT)
+            .put("InputFailures", input ? 1 : 0, Metrics.Unit.COUNT)
+            .emit();
         Log.event(
             log,
             Logger.Level.ERROR,
@@ -48,9 +55,7 @@ public final class ExportObjects {
             "reason",
             reason,
             "kind",
-            e instanceof ExportException || e instanceof IllegalArgumentException
-                ? "input"
-                : "storage-or-internal");
+            input ? "input" : "storage-or-internal");
         failures.add(source + ": " + reason);
       }
     }

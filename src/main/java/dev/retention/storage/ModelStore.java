@@ -10,7 +10,11 @@ import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -19,11 +23,13 @@ import java.util.function.Supplier;
  * operator report at {@code <prefix><modelName>/<version>/report.html}, and {@code
  * <prefix><modelName>/latest.json}, a small pointer to the live version.
  *
- * <p><b>Publish order.</b> The report, then the version (created only if absent), then the pointer:
- * a reader that follows the pointer always finds the model it names and that model's report, and a
- * version file always has its report. A failure after the report and before the version deletes the
- * report again, so a failed training leaves no orphan; a failure at the pointer leaves a complete
- * version that is not yet live, which the retry of the same event makes live.
+ * <p><b>Publish order.</b> The companions ({@code <version>/report.html}, and for orders models
+ * {@code <version>/features.csv.gz}), then the version (created only if absent), then the pointer:
+ * a reader that follows the pointer always finds the model it names and its companions, and a
+ * version file always has them. A failure after a companion and before the version deletes the
+ * companions again, so a failed training leaves no orphan; a failure at the pointer leaves a
+ * complete version that is not yet live, which the retry of the same event makes live. A version
+ * held by the quality gate is published without moving the pointer.
  *
  * <p><b>Forward only.</b> The pointer records the live model's {@link ModelOrder}; it is moved only
  * to a newer model, with a conditional write on its ETag ({@code If-None-Match: *} when there is
@@ -65,9 +71,12 @@ public final class ModelStore {
     return prefix + modelName + "/latest.json";
   }
 
+  /** The report's name among a version's companions. */
+  public static final String REPORT = "report.html";
+
   /** Key of the operator report of a model version: next to the model. */
   public String reportKey(String version) {
-    return prefix + modelName + "/" + version + "/report.html";
+    return companionKey(version, REPORT);
   }
 
   /**
@@ -86,7 +95,29 @@ public final class ModelStore {
     /** It already pointed at this model (a redelivered or retried event). */
     ALREADY_LIVE,
     /** A newer model is live: this one is published as a version and the pointer left alone. */
-    NEWER_IS_LIVE
+    NEWER_IS_LIVE,
+    /** The quality gate held it: published as a version, the pointer left at the live model. */
+    HELD_BY_QUALITY_GATE
+  }
+
+  /**
+   * An object published next to a version, under {@code <version>/<name>}: from memory or, when
+   * large, from a file.
+   */
+  public record Companion(String name, String contentType, byte[] bytes, Path file) {
+
+    public static Companion of(String name, String contentType, byte[] bytes) {
+      return new Companion(name, contentType, bytes, null);
+    }
+
+    public static Companion ofFile(String name, String contentType, Path file) {
+      return new Companion(name, contentType, null, file);
+    }
+  }
+
+  /** Key of a companion of a model version. */
+  public String companionKey(String version, String name) {
+    return prefix + modelName + "/" + version + "/" + name;
   }
 
   /**
@@ -98,48 +129,83 @@ public final class ModelStore {
    */
   public record Published(String modelKey, Pointer pointer, String liveVersion) {}
 
-  /**
-   * Publishes a new version: its report, the version itself, then the pointer if the model is newer
-   * than the live one.
-   *
-   * @throws StorageException when a write fails; no report is left without its version
-   */
+  /** Publishes a new version with its report and moves the pointer if the model is newer. */
   public Published publish(RetentionModel model, String reportHtml) {
-    String report = reportKey(model.version());
+    return publish(
+        model,
+        List.of(
+            Companion.of(
+                REPORT, "text/html; charset=utf-8", reportHtml.getBytes(StandardCharsets.UTF_8))),
+        true);
+  }
+
+  /**
+   * Publishes a new version: its companions, the version itself, then the pointer if {@code goLive}
+   * and the model is newer than the live one.
+   *
+   * @param goLive false when the quality gate holds the model: the pointer is left alone
+   * @throws StorageException when a write fails; no companion is left without its version
+   */
+  public Published publish(RetentionModel model, List<Companion> companions, boolean goLive) {
     String key = versionKey(model.version());
-    bucket.put(report, reportHtml.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+    List<String> written = new ArrayList<>();
     try {
+      for (Companion companion : companions) {
+        String companionKey = companionKey(model.version(), companion.name());
+        written.add(companionKey);
+        write(companionKey, companion);
+      }
       // Absent: written. Present: an earlier attempt of the same export (a retried write whose
       // answer was lost, or a concurrent redelivery) wrote the same version.
       bucket.putIfAbsent(key, ModelJson.write(model), "application/json");
     } catch (StorageException e) {
-      removeOrphanReport(report, key, e);
+      removeOrphans(written, key, e);
       throw e;
     }
-    return advanceLatest(model);
+    return goLive ? advanceLatest(model) : held(key);
   }
 
   /**
    * Finishes what an earlier attempt of a published version may have left undone: its report
-   * (written again when missing) and the pointer (moved if the model is newer than the live one).
+   * (written again when missing; the other companions were written before the version, so they are
+   * there) and the pointer (moved if {@code goLive} and the model is newer than the live one).
    * Idempotent.
    */
-  public Published complete(RetentionModel model, Supplier<String> reportHtml) {
+  public Published complete(RetentionModel model, Supplier<String> reportHtml, boolean goLive) {
     String report = reportKey(model.version());
     if (bucket.head(report).isEmpty()) {
       bucket.put(
           report, reportHtml.get().getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
     }
-    return advanceLatest(model);
+    return goLive ? advanceLatest(model) : held(versionKey(model.version()));
   }
 
-  private void removeOrphanReport(String report, String key, StorageException cause) {
+  private Published held(String key) {
+    return new Published(key, Pointer.HELD_BY_QUALITY_GATE, liveVersion());
+  }
+
+  /** The version latest.json names, or null when there is none (or it is not a pointer). */
+  public String liveVersion() {
+    return bucket.read(latestKey()).map(stored -> LivePointer.parse(stored).version()).orElse(null);
+  }
+
+  private void write(String key, Companion companion) {
+    if (companion.file() != null) {
+      bucket.upload(key, companion.file(), companion.contentType(), Map.of());
+    } else {
+      bucket.put(key, companion.bytes(), companion.contentType());
+    }
+  }
+
+  private void removeOrphans(List<String> companions, String key, StorageException cause) {
     try {
       if (bucket.head(key).isEmpty()) {
-        bucket.delete(report);
+        for (String companion : companions) {
+          bucket.delete(companion);
+        }
       }
     } catch (StorageException e) {
-      cause.addSuppressed(e); // the retry of this event writes the report again and finishes
+      cause.addSuppressed(e); // the retry of this event writes them again and finishes
     }
   }
 

@@ -16,6 +16,7 @@ import dev.retention.core.StratifiedSplit;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
+import dev.retention.model.Scorer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,6 +122,23 @@ public final class Trainer {
       SegmentOptions segmentOptions,
       Playbook playbook,
       Identity identity) {
+    return train(input, options, segmentOptions, playbook, identity, null);
+  }
+
+  /**
+   * Trains a model and scores {@code incumbent}, the live model, on the same held-out customers
+   * ({@link RetentionModel.Incumbent}), so that a quality gate can compare the two.
+   *
+   * @param incumbent the live model, or null
+   * @throws IllegalArgumentException with a clear message for data that cannot be trained on
+   */
+  public static RetentionModel train(
+      Input input,
+      TrainingOptions options,
+      SegmentOptions segmentOptions,
+      Playbook playbook,
+      Identity identity,
+      RetentionModel incumbent) {
     FeatureMatrix raw = input.features();
     int[] labels = input.labels();
     int n = raw.rows();
@@ -201,6 +219,8 @@ public final class Trainer {
             validationLabels,
             options.evaluation().threshold(),
             Disclosure.liftGroups(split.validation().length, minSize));
+    RetentionModel.Incumbent compared =
+        incumbent == null ? null : compare(incumbent, raw, split.validation(), validationLabels);
     timings.put("evaluate", watch.lap());
 
     Design all = new Design(z, extra, null, expansion);
@@ -306,7 +326,8 @@ public final class Trainer {
                 evaluation.positives(),
                 evaluation.rows() - evaluation.positives(),
                 minSize,
-                false));
+                false),
+            compared);
     RetentionModel.Provenance provenance =
         new RetentionModel.Provenance(
             "retention-functions",
@@ -336,6 +357,56 @@ public final class Trainer {
         playbook,
         identity.order(),
         customerValue);
+  }
+
+  /**
+   * The live model's AUC and Brier score on this model's held-out customers, its features taken by
+   * name from this export's raw columns; a note instead when it cannot score them (a feature it
+   * reads is missing, or a row it rejects). Notes name features, never values.
+   */
+  static RetentionModel.Incumbent compare(
+      RetentionModel incumbent, FeatureMatrix raw, int[] validation, int[] validationLabels) {
+    List<String> needs = incumbent.features().stream().map(RetentionModel.Feature::name).toList();
+    int[] from = new int[needs.size()];
+    for (int c = 0; c < from.length; c++) {
+      from[c] = raw.columns().indexOf(needs.get(c));
+      if (from[c] < 0) {
+        return new RetentionModel.Incumbent(
+            incumbent.version(),
+            null,
+            null,
+            "the live model reads feature '" + needs.get(c) + "', which this export lacks");
+      }
+    }
+    Scorer scorer = Scorer.of(incumbent);
+    double[] row = new double[from.length];
+    double[] probability = new double[validation.length];
+    int d = raw.cols();
+    for (int r = 0; r < validation.length; r++) {
+      int i = validation[r];
+      for (int c = 0; c < from.length; c++) {
+        row[c] = raw.data()[i * d + from[c]];
+      }
+      try {
+        probability[r] = scorer.score(row).probability();
+      } catch (RuntimeException e) {
+        return new RetentionModel.Incumbent(
+            incumbent.version(),
+            null,
+            null,
+            "the live model cannot score held-out customer "
+                + (r + 1)
+                + " of "
+                + validation.length
+                + ": "
+                + e.getMessage());
+      }
+    }
+    return new RetentionModel.Incumbent(
+        incumbent.version(),
+        Metrics.rocAuc(probability, validationLabels),
+        Metrics.brier(probability, validationLabels),
+        null);
   }
 
   /** Rows sampled for the feature effects: plenty for a mean, cheap with 90 terms. */

@@ -25,6 +25,7 @@ import dev.retention.service.score.HttpResult;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
+import dev.retention.service.train.QualityGate;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
@@ -109,7 +110,8 @@ class BadInputCatalogueTest {
                 RfmOptions.defaults(),
                 SegmentOptions.defaults(),
                 Playbook.of(0.33, 0.66, null),
-                ReadLimits.defaults()),
+                ReadLimits.defaults(),
+                QualityGate.defaults()),
             Clock.systemUTC());
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.OrdersSchema;
@@ -20,6 +21,7 @@ import dev.retention.model.Scorer;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
+import dev.retention.testing.EmfCapture;
 import dev.retention.testing.Events;
 import dev.retention.testing.ReferenceData;
 import dev.retention.testing.SyntheticOrders;
@@ -118,7 +120,15 @@ class BatchScoreFunctionTest {
         RfmFeatures.forScoring(read.book(), read.columns(), RfmOptions.defaults());
     String asOf = now.cutoff().toString();
 
-    Response response = invoke(Events.text("s3-put-score-csv.json"));
+    Response response;
+    List<JsonNode> metrics;
+    try (EmfCapture emf = EmfCapture.start()) {
+      response = invoke(Events.text("s3-put-score-csv.json"));
+      metrics = emf.records("batch-score", "CustomersScored");
+    }
+    assertEquals(1, metrics.size());
+    assertEquals(now.features().rows(), metrics.get(0).get("CustomersScored").asLong());
+    assertEquals(read.rowsRead(), metrics.get(0).get("RowsRead").asLong());
     response
         .then()
         .statusCode(200)

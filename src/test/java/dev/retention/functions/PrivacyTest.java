@@ -20,6 +20,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * design, so there only the planted values are searched for.
  */
 class PrivacyTest {
+
+  private static String gunzip(byte[] bytes) throws IOException {
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
 
   private static final String BUCKET = "retention-data";
   // Long digit runs: a published number could not contain one by chance.
@@ -107,6 +114,7 @@ class PrivacyTest {
     root.addHandler(capture);
     List<String> published = new ArrayList<>();
     List<String> scores = new ArrayList<>();
+    List<String> derivedFeatures = new ArrayList<>();
     try (S3ProxyServer server = S3ProxyServer.start(Files.createTempDirectory("privacy"))) {
       server.createBucket(BUCKET);
       try (S3Client s3 = server.client()) {
@@ -157,9 +165,13 @@ class PrivacyTest {
           if (object.key().startsWith("exports/")) {
             continue;
           }
-          String text =
-              s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key()))
-                  .asString(StandardCharsets.UTF_8);
+          byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key())).asByteArray();
+          if (object.key().endsWith("/features.csv.gz")) {
+            // The derived features of an orders model: the shop's own customers, in its bucket.
+            derivedFeatures.add(object.key() + "\n" + gunzip(bytes));
+            continue;
+          }
+          String text = new String(bytes, StandardCharsets.UTF_8);
           // The scores list the shop's own customers; everything else, the batch report included,
           // is published aggregates.
           boolean customerList =
@@ -185,6 +197,14 @@ class PrivacyTest {
         assertFalse(object.contains(planted), planted + " in the batch scores");
       }
       assertTrue(object.contains(PLANTED_ID), "batch scores name the shop's own customers");
+    }
+    assertEquals(1, derivedFeatures.size(), "the orders model's features file");
+    for (String object : derivedFeatures) {
+      // The shop's own customers with their derived features (the planted customer among them);
+      // the rejected row's secret cell is in none of them.
+      assertTrue(object.contains(PLANTED_ORDER_CUSTOMER + ","), "the features name the customers");
+      assertFalse(object.contains("SECRET"), "a rejected row's cell in the derived features");
+      assertTrue(object.lines().count() > 1000, "one row per customer");
     }
     assertTrue(capture.lines.size() > 5, "the services logged: " + capture.lines.size());
     for (String line : capture.lines) {

@@ -13,6 +13,7 @@ import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
+import dev.retention.testing.EmfCapture;
 import dev.retention.testing.Events;
 import dev.retention.testing.ReferenceData;
 import dev.retention.training.Trainer;
@@ -22,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -107,8 +109,24 @@ class ScoreFunctionTest {
 
   @Test
   @Order(3)
-  void batchIsScoredInOrder() throws Exception {
-    JsonNode out = body(invoke(Events.text("score-batch.json")));
+  void batchIsScoredInOrderAndEachRequestEmitsItsMetrics() throws Exception {
+    JsonNode out;
+    List<JsonNode> records;
+    List<JsonNode> errors;
+    try (EmfCapture emf = EmfCapture.start()) {
+      out = body(invoke(Events.text("score-batch.json")));
+      invoke(Events.text("score-bad-request.json"));
+      records = emf.records("score", "Latency");
+      errors = emf.records("score", "ClientErrors");
+    }
+    assertEquals(2, records.size(), records.toString());
+    JsonNode ok = records.get(0);
+    assertEquals(3, ok.get("CustomersScored").asInt());
+    assertEquals(0, ok.get("ClientErrors").asInt());
+    assertEquals("200", ok.get("status").asText());
+    assertTrue(ok.get("Latency").asDouble() > 0);
+    assertEquals(1, errors.get(1).get("ClientErrors").asInt());
+    assertEquals(0, errors.get(1).get("CustomersScored").asInt(), "nothing scored on a 400");
     assertEquals(3, out.get("count").asInt());
     assertEquals("C-1002", out.get("results").get(1).get("customerId").asText());
     // A customer seen 240 days ago with 2 orders is a churn risk; one seen 12 days ago is not.

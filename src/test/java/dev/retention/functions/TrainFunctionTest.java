@@ -151,6 +151,32 @@ class TrainFunctionTest {
       assertEquals(3, segment.actions().size());
     }
 
+    // Next to the model: the derived features, one row per customer, as the derivation made them.
+    String featuresKey = summary.get("featuresKey").asText();
+    assertEquals("models/default/" + model.version() + "/features.csv.gz", featuresKey);
+    List<String> lines;
+    try (var in =
+        new java.util.zip.GZIPInputStream(new ByteArrayInputStream(download(featuresKey)))) {
+      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+    assertEquals(
+        "customer_id," + String.join(",", model.featureNames()) + ",bought_again_within_90_days",
+        lines.get(0));
+    assertEquals(expected.features().rows() + 1, lines.size());
+    int d = expected.features().cols();
+    for (int i = 0; i < expected.features().rows(); i += 151) {
+      String[] cells = lines.get(i + 1).split(",");
+      assertEquals(expected.customerIds().get(i), cells[0]);
+      for (int c = 0; c < d; c++) {
+        assertEquals(
+            expected.features().data()[i * d + c],
+            Double.parseDouble(cells[c + 1]),
+            5e-7 * Math.max(1, Math.abs(expected.features().data()[i * d + c])),
+            "customer " + i + " " + model.featureNames().get(c));
+      }
+      assertEquals(expected.labels()[i], Integer.parseInt(cells[d + 1]));
+    }
+
     String report =
         new String(
             download("models/default/" + model.version() + "/report.html"), StandardCharsets.UTF_8);

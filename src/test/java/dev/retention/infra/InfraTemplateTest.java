@@ -11,6 +11,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.retention.data.ExportFormat;
 import dev.retention.functions.BatchScoreFunction;
+import dev.retention.functions.KnownSettings;
 import dev.retention.functions.ScoreFunction;
 import dev.retention.functions.TrainFunction;
 import dev.retention.service.score.ScoreApi;
@@ -347,10 +348,10 @@ class InfraTemplateTest {
               while (variables.hasNext()) {
                 String variable = variables.next();
                 if (variable.startsWith("RETENTION_")) {
-                  String key = variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
                   assertTrue(
-                      config.containsKey(key),
-                      name + " sets " + variable + " but there is no " + key);
+                      KnownSettings.keys().stream()
+                          .anyMatch(key -> KnownSettings.envName(key).equals(variable)),
+                      name + " sets " + variable + ", which is no known setting");
                 }
               }
             });
@@ -362,6 +363,68 @@ class InfraTemplateTest {
             .get("Properties")
             .get("ReservedConcurrentExecutions")
             .asInt());
+  }
+
+  /**
+   * Every alarm and dashboard metric of the functions' namespace is one the code emits (a metric
+   * name the services pass to {@code Metrics.Record.put}), so a renamed metric cannot leave an
+   * alarm that never fires.
+   */
+  @Test
+  void alarmsAndTheDashboardNameMetricsTheFunctionsEmit() throws IOException {
+    Set<String> emitted = new TreeSet<>();
+    java.util.regex.Pattern put = java.util.regex.Pattern.compile("\\.put\\(\\s*\"([A-Za-z]+)\"");
+    try (var files =
+        java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java/dev/retention/service"))) {
+      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        java.util.regex.Matcher m = put.matcher(java.nio.file.Files.readString(file));
+        while (m.find()) {
+          emitted.add(m.group(1));
+        }
+      }
+    }
+    assertTrue(
+        emitted.containsAll(List.of("HeldOutAuc", "RejectedShare", "Latency")), emitted.toString());
+    Set<String> alarmed = new TreeSet<>();
+    template
+        .get("Resources")
+        .properties()
+        .forEach(
+            e -> {
+              JsonNode p = e.getValue().path("Properties");
+              if (e.getValue().get("Type").asText().equals("AWS::CloudWatch::Alarm")
+                  && p.path("Namespace").path("Ref").asText().equals("MetricsNamespace")) {
+                alarmed.add(p.get("MetricName").asText());
+              }
+            });
+    assertTrue(
+        alarmed.containsAll(List.of("HeldOutAuc", "RejectedShare", "QualityGateHeld")),
+        alarmed.toString());
+    assertTrue(emitted.containsAll(alarmed), "alarms on metrics nobody emits: " + alarmed);
+    String dashboard =
+        template
+            .get("Resources")
+            .get("Dashboard")
+            .get("Properties")
+            .get("DashboardBody")
+            .get("Fn::Sub")
+            .asText();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\\[\"\\$\\{MetricsNamespace\\}\", \"([A-Za-z]+)\"")
+            .matcher(dashboard);
+    int count = 0;
+    while (m.find()) {
+      assertTrue(
+          emitted.contains(m.group(1)), "the dashboard shows " + m.group(1) + ", never emitted");
+      count++;
+    }
+    assertTrue(count >= 15, "dashboard metrics found: " + count);
+    // The body is valid JSON once the substitutions are made.
+    String body =
+        dashboard
+            .replaceAll("\\$\\{MinimumHeldOutAuc\\}", "0.65")
+            .replaceAll("\\$\\{[A-Za-z:]+\\}", "x");
+    new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
   }
 
   private static Map<String, JsonNode> functions() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.data.CsvTokenizer;
+import dev.retention.functions.KnownSettings;
 import dev.retention.testing.Events;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.testing.SyntheticOrders;
@@ -21,6 +22,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,22 +32,25 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The README's first command: runs the product locally with no AWS account and no Docker.
  *
  * <ol>
+ *   <li>checks the settings: every {@code -Dretention.*} property and {@code RETENTION_*}
+ *       environment variable must be a known setting (else it stops, listing the known ones); they
+ *       are passed to every function it runs, as a deployed function gets them;
  *   <li>starts a real S3-compatible server (s3proxy) on a free loopback port, data in {@code
  *       .local/s3};
  *   <li>uploads an export (the bundled sample, or {@code -Dlocal.export=FILE});
  *   <li>runs the packaged {@code target/function.zip} as the train function, the way the Lambda
  *       Java runtime does, with the S3 event of {@code events/s3-put-csv.json} (its key replaced
  *       for a user's file);
- *   <li>runs it as the score function with the API Gateway events of {@code events/}, and with a
- *       CSV of customers to score ({@code -Dlocal.score=FILE}) written to {@code -Dlocal.out}
- *       (default {@code .local/scored.csv});
- *   <li>uploads an orders export (a seeded synthetic one, or {@code -Dlocal.orders=FILE}) under
- *       {@code exports/orders/}, trains on it with {@code events/s3-put-orders-csv-gz.json}, and
- *       copies the operator report to {@code .local/report.html};
- *   <li>drops today's orders (synthetic, or {@code -Dlocal.orders-today=FILE}) under {@code
- *       exports/score/}, runs the batch-score function with {@code events/s3-put-score-csv.json},
- *       and copies the scores to {@code .local/scores.csv};
- *   <li>prints the model summaries and the scores, and stops everything it started.
+ *   <li>runs it as the score function: on the bundled sample with the API Gateway events of {@code
+ *       events/} (one of them a deliberately bad request), on a user's export with requests built
+ *       from the user's own rows and model; and with a CSV of customers to score ({@code
+ *       -Dlocal.score=FILE}) written to {@code -Dlocal.out} (default {@code .local/scored.csv});
+ *   <li>orders: on the bundled run, or with {@code -Dlocal.orders=FILE|synthetic}, uploads an
+ *       orders export under {@code exports/orders/} and trains on it, then drops today's orders
+ *       ({@code -Dlocal.orders-today=FILE}, synthetic by default) under {@code exports/score/} and
+ *       runs the batch-score function, copying the scores to {@code .local/scores.csv};
+ *   <li>copies the report of the user's model (else of the orders model) to {@code
+ *       .local/report.html}, prints a short summary, and stops everything it started.
  * </ol>
  */
 public final class LocalRun {
@@ -51,12 +58,25 @@ public final class LocalRun {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String BUCKET = "retention-data";
   private static final int BATCH = 1000;
+  private static final String SYNTHETIC = "synthetic";
+
+  /** Settings the local run decides itself: the local S3 server's address and bucket. */
+  private static final List<String> OWN =
+      List.of(
+          "retention.s3.bucket",
+          "retention.s3.endpoint-override",
+          "retention.s3.path-style",
+          "retention.s3.region");
 
   private final Path work = Path.of(".local");
+  private final Map<String, String> settings;
+  private final List<String> produced = new ArrayList<>();
   private S3ProxyServer s3;
   private PackagedFunction packaged;
 
-  private LocalRun() {}
+  private LocalRun(Map<String, String> settings) {
+    this.settings = settings;
+  }
 
   public static void main(String[] args) throws Exception {
     String export = System.getProperty("local.export", "");
@@ -64,20 +84,44 @@ public final class LocalRun {
     String out = System.getProperty("local.out", "");
     String orders = System.getProperty("local.orders", "");
     String ordersToday = System.getProperty("local.orders-today", "");
-    LocalRun run = new LocalRun();
-    Runtime.getRuntime().addShutdownHook(new Thread(run::stop));
+    Map<String, String> settings;
     try {
-      run.run(
-          export.isBlank()
-              ? Path.of("src/test/resources/reference/customers.csv")
-              : Path.of(export),
-          score.isBlank() ? null : Path.of(score),
-          out.isBlank() ? Path.of(".local/scored.csv") : Path.of(out));
-      run.runOrders(
-          orders.isBlank() ? null : Path.of(orders),
-          ordersToday.isBlank() ? null : Path.of(ordersToday));
+      settings = settings(System.getProperties(), System.getenv());
+    } catch (LocalRunException e) {
+      System.out.println("FAILED: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LocalRun run = new LocalRun(settings);
+    Runtime.getRuntime().addShutdownHook(new Thread(run::stop));
+    boolean userExport = !export.isBlank();
+    try {
+      run.start();
+      String featureReport =
+          run.run(
+              userExport ? Path.of(export) : Path.of("src/test/resources/reference/customers.csv"),
+              userExport,
+              score.isBlank() ? null : Path.of(score),
+              out.isBlank() ? Path.of(".local/scored.csv") : Path.of(out));
+      String ordersReport = null;
+      if (!userExport || !orders.isBlank()) {
+        ordersReport =
+            run.runOrders(
+                orders.isBlank() || orders.equals(SYNTHETIC) ? null : Path.of(orders),
+                ordersToday.isBlank() ? null : Path.of(ordersToday));
+      }
+      // The report people open: the user's own model's, else the orders demo's.
+      String reportKey = userExport || ordersReport == null ? featureReport : ordersReport;
+      Path report = run.work.resolve("report.html");
+      run.download(reportKey, report);
+      run.produced.add(
+          0, "report: " + report.toAbsolutePath() + " (s3://" + BUCKET + "/" + reportKey + ")");
       System.out.println();
-      System.out.println("done; models, reports, scores and the local S3 data are under .local/s3");
+      System.out.println("done:");
+      for (String line : run.produced) {
+        System.out.println("  " + line);
+      }
+      System.out.println("  models, reports, scores and the local S3 data are under .local/s3");
     } catch (LocalRunException e) {
       System.out.println();
       System.out.println("FAILED: " + e.getMessage());
@@ -88,26 +132,97 @@ public final class LocalRun {
     }
   }
 
-  private void run(Path export, Path scoreFile, Path scoredOut) throws Exception {
-    if (!Files.isRegularFile(export)) {
-      throw new LocalRunException("export file not found: " + export.toAbsolutePath());
+  /**
+   * The settings for the functions: {@code retention.*} system properties (from {@code -D}) and
+   * {@code RETENTION_*} environment variables, each a known setting, as environment variables (the
+   * way a deployed function gets them).
+   *
+   * @throws LocalRunException naming unknown settings and listing the known ones
+   */
+  static Map<String, String> settings(Properties properties, Map<String, String> environment) {
+    List<String> known = KnownSettings.keys();
+    Map<String, String> byEnv = new TreeMap<>();
+    for (String key : known) {
+      byEnv.put(KnownSettings.envName(key), key);
     }
+    Map<String, String> out = new TreeMap<>();
+    List<String> unknown = new ArrayList<>();
+    List<String> own = new ArrayList<>();
+    for (String name : properties.stringPropertyNames()) {
+      if (!name.startsWith("retention.")) {
+        continue;
+      }
+      if (!known.contains(name)) {
+        unknown.add("-D" + name);
+      } else if (OWN.contains(name)) {
+        own.add(name);
+      } else {
+        out.put(KnownSettings.envName(name), properties.getProperty(name));
+      }
+    }
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      if (!variable.getKey().startsWith("RETENTION_")) {
+        continue;
+      }
+      String key = byEnv.get(variable.getKey());
+      if (key == null) {
+        unknown.add(variable.getKey() + " (environment)");
+      } else if (!OWN.contains(key)) { // a shell's own S3 settings give way to the local server
+
+        out.putIfAbsent(variable.getKey(), variable.getValue()); // -D wins over the environment
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new LocalRunException(
+          "unknown setting"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + ". Known settings (README \"Configuration\"): "
+              + String.join(", ", known));
+    }
+    if (!own.isEmpty()) {
+      throw new LocalRunException(
+          String.join(", ", own)
+              + ": the local run sets the S3 settings itself (its own local server and bucket)");
+    }
+    return out;
+  }
+
+  /** A setting as the functions will see it: passed in, else the packaged default. */
+  private String setting(String key, String fallback) {
+    return settings.getOrDefault(KnownSettings.envName(key), fallback);
+  }
+
+  private void start() throws Exception {
     PackagedFunction.deleteTree(work.resolve("s3"));
     PackagedFunction.deleteTree(work.resolve("function"));
     Files.createDirectories(work.resolve("events"));
     packaged = PackagedFunction.unpack(Path.of("target/function.zip"), work.resolve("function"));
-
     System.out.println("retention-functions local run");
+    if (!settings.isEmpty()) {
+      System.out.println("  settings passed to every function: " + settings);
+    }
     s3 = S3ProxyServer.start(work.resolve("s3"));
     System.out.printf("  local S3 server (s3proxy) started, pid %d%n", s3.pid());
     s3.createBucket(BUCKET);
     System.out.printf(
         "  local S3 (s3proxy) at %s, bucket %s, objects under %s%n",
         s3.endpoint(), BUCKET, work.resolve("s3"));
+  }
+
+  /** Trains on a feature export and scores with it; returns the key of its report. */
+  private String run(Path export, boolean userExport, Path scoreFile, Path scoredOut)
+      throws Exception {
+    if (!Files.isRegularFile(export)) {
+      throw new LocalRunException("export file not found: " + export.toAbsolutePath());
+    }
     System.out.println();
     JsonNode summary =
         uploadAndRun(
-            "train", "s3-put-csv.json", "exports/features/" + export.getFileName(), export);
+            "train",
+            "s3-put-csv.json",
+            setting("retention.export.prefix", "exports/features/") + export.getFileName(),
+            export);
     if (!"TRAINED".equals(summary.get("status").asText())
         && !"ALREADY_PUBLISHED".equals(summary.get("status").asText())) {
       throw new LocalRunException("the export was not trained: " + summary);
@@ -122,36 +237,65 @@ public final class LocalRun {
     }
     printModel(summary, model);
 
-    // The score function with the sample API Gateway events, then the user's customers.
-    List<Path> events =
-        new ArrayList<>(
-            List.of(
-                Path.of("events/score-single.json"),
-                Path.of("events/score-batch.json"),
-                Path.of("events/score-bad-request.json"),
-                Path.of("events/get-model.json")));
+    // The score function: the sample events on the sample; the user's own rows on their export.
+    List<Path> events = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    if (userExport) {
+      List<List<String>> unused = new ArrayList<>();
+      List<Path> own =
+          export.getFileName().toString().matches(".*\\.csv(\\.gz)?")
+              ? scoringEvents(export, model, unused, new ArrayList<>(), 4, "score-export-rows")
+              : List.of();
+      if (own.isEmpty()) {
+        System.out.println(
+            "  (no sample requests: the export is not a CSV; pass -Dlocal.score=FILE.csv to score)");
+      } else {
+        events.add(own.get(0));
+        labels.add("POST /score with the first 4 rows of " + export.getFileName());
+      }
+    } else {
+      for (String name :
+          List.of("score-single.json", "score-batch.json", "score-bad-request.json")) {
+        events.add(Path.of("events", name));
+        labels.add(
+            "events/"
+                + name
+                + (name.equals("score-bad-request.json") ? " (a deliberately bad request)" : ""));
+      }
+    }
+    events.add(Path.of("events/get-model.json"));
+    labels.add("events/get-model.json");
+    int shown = events.size();
     List<List<String>> ids = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     if (scoreFile != null) {
-      events.addAll(scoringEvents(scoreFile, model, ids, skipped));
+      events.addAll(scoringEvents(scoreFile, model, ids, skipped, Integer.MAX_VALUE, "score-file"));
     }
     System.out.println();
     System.out.println("score function (QUARKUS_FUNQY_EXPORT=score):");
     List<JsonNode> responses = invoke("score", events);
-    for (int i = 0; i < 4; i++) {
-      printScoreResponse(events.get(i), responses.get(i));
+    for (int i = 0; i < shown; i++) {
+      printScoreResponse(labels.get(i), responses.get(i));
     }
     if (scoreFile != null) {
-      writeScored(responses.subList(4, responses.size()), ids, scoredOut);
+      writeScored(responses.subList(shown, responses.size()), ids, scoredOut);
       System.out.printf(
           "  scored %d customers from %s -> %s%n",
           ids.stream().mapToInt(List::size).sum(), scoreFile, scoredOut);
+      produced.add("scored customers: " + scoredOut.toAbsolutePath());
       if (!skipped.isEmpty()) {
         System.out.printf(
             "  skipped %d rows with bad values, first: %s%n",
             skipped.size(), skipped.subList(0, Math.min(5, skipped.size())));
       }
     }
+    return companion(summary, "report.html");
+  }
+
+  /** The key of a companion of the summary's model version (next to the model JSON). */
+  private static String companion(JsonNode summary, String name) {
+    String modelKey = summary.get("modelKey").asText();
+    return modelKey.substring(0, modelKey.length() - ".json".length()) + "/" + name;
   }
 
   /** The sample S3 event {@code template} naming {@code key}, encoded as S3 encodes it. */
@@ -196,14 +340,20 @@ public final class LocalRun {
     }
   }
 
-  /** Orders in, model and report out, then today's orders scored in batch. */
-  private void runOrders(Path history, Path today) throws Exception {
+  /**
+   * Orders in, model and report out, then today's orders scored in batch; returns the key of the
+   * orders model's report. Synthetic orders stand in for files not given.
+   */
+  private String runOrders(Path history, Path today) throws Exception {
     LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
     if (history == null) {
       history = work.resolve("orders-history.csv");
       try (Writer out = Files.newBufferedWriter(history, StandardCharsets.UTF_8)) {
         SyntheticOrders.write(out, 60_000, 6_000, yesterday.minusDays(60), 20261128L);
       }
+      System.out.println();
+      System.out.println(
+          "  generated synthetic orders (60,000 orders of 6,000 customers): " + history);
     }
     if (today == null) {
       today = work.resolve("orders-today.csv");
@@ -221,7 +371,7 @@ public final class LocalRun {
         uploadAndRun(
             "train",
             "s3-put-orders-csv-gz.json",
-            "exports/orders/" + history.getFileName(),
+            setting("retention.orders.prefix", "exports/orders/") + history.getFileName(),
             history);
     Path modelFile = work.resolve("orders-model.json");
     download(summary.get("modelKey").asText(), modelFile);
@@ -233,14 +383,22 @@ public final class LocalRun {
         derivation.get("cutoff").asText(),
         derivation.get("labelWindowDays").asInt(),
         derivation.get("counts"));
-    Path report = work.resolve("report.html");
-    download("models/default/" + summary.get("version").asText() + "/report.html", report);
-    System.out.println("  report: " + report.toAbsolutePath());
+    if (summary.hasNonNull("featuresKey")) {
+      Path features = work.resolve("orders-features.csv.gz");
+      download(summary.get("featuresKey").asText(), features);
+      produced.add("derived customer features: " + features.toAbsolutePath());
+    }
+    Path ordersReport = work.resolve("orders-report.html");
+    download(companion(summary, "report.html"), ordersReport);
+    produced.add("orders model report: " + ordersReport.toAbsolutePath());
 
     System.out.println();
     JsonNode scored =
         uploadAndRun(
-            "batch-score", "s3-put-score-csv.json", "exports/score/" + today.getFileName(), today);
+            "batch-score",
+            "s3-put-score-csv.json",
+            setting("retention.batch.prefix", "exports/score/") + today.getFileName(),
+            today);
     Path scores = work.resolve("scores.csv");
     download(scored.get("outputKey").asText(), scores);
     System.out.printf(
@@ -252,10 +410,17 @@ public final class LocalRun {
         BUCKET,
         scored.get("outputKey").asText(),
         scores.toAbsolutePath());
+    produced.add("batch scores (priority order): " + scores.toAbsolutePath());
+    if (scored.hasNonNull("reportKey")) {
+      Path batchReport = work.resolve("scores-report.html");
+      download(scored.get("reportKey").asText(), batchReport);
+      produced.add("batch report: " + batchReport.toAbsolutePath());
+    }
     List<String> lines = Files.readAllLines(scores);
-    for (String line : lines.subList(0, Math.min(6, lines.size()))) {
+    for (String line : lines.subList(0, Math.min(4, lines.size()))) {
       System.out.println("    " + line);
     }
+    return companion(summary, "report.html");
   }
 
   private void printModel(JsonNode summary, JsonNode model) {
@@ -273,9 +438,28 @@ public final class LocalRun {
     if (search != null && !search.isNull()) {
       System.out.printf("  K chosen by %s%n", search.get("rule").asText());
     }
+    JsonNode playbook = model.get("playbook");
+    System.out.printf(
+        Locale.ROOT,
+        "  minimum segment size %d; churn risk high below %.1f%%, medium below %.1f%%; latest: %s%s%n",
+        model.get("segmentation").path("minSize").asInt(),
+        100 * playbook.get("highRiskBelow").asDouble(),
+        100 * playbook.get("mediumRiskBelow").asDouble(),
+        summary.get("latest").asText(),
+        summary.hasNonNull("qualityGate")
+            ? " (quality gate " + summary.get("qualityGate").asText() + ")"
+            : "");
+    for (JsonNode merge : model.get("segmentation").path("merges")) {
+      System.out.println("  merged: " + merge.asText());
+    }
     System.out.println(
         "  segment  size    share  repurchase  predicted  name (action at high churn risk)");
+    java.util.Set<String> printed = new java.util.HashSet<>();
     for (JsonNode s : model.get("segments")) {
+      // A profile that covers several segments is printed once, with the segments it covers.
+      if (!printed.add(s.get("profileCovers").toString())) {
+        continue;
+      }
       System.out.printf(
           Locale.ROOT,
           "  %7d  %6d  %5.1f%%  %9.1f%%  %8.1f%%  %s (%s)%s%n",
@@ -296,7 +480,7 @@ public final class LocalRun {
     }
   }
 
-  private static void printScoreResponse(Path event, JsonNode response) throws IOException {
+  private static void printScoreResponse(String event, JsonNode response) throws IOException {
     if (response.has("errorMessage")) {
       System.out.printf(
           "  %s -> invocation error: %s%n", event, response.get("errorMessage").asText());
@@ -348,11 +532,21 @@ public final class LocalRun {
 
   /** Batches of API Gateway events built from a CSV of id + feature columns. */
   private List<Path> scoringEvents(
-      Path file, JsonNode model, List<List<String>> ids, List<String> skipped) throws IOException {
+      Path file,
+      JsonNode model,
+      List<List<String>> ids,
+      List<String> skipped,
+      int limit,
+      String name)
+      throws IOException {
     List<String> features = new ArrayList<>();
     model.get("features").forEach(f -> features.add(f.get("name").asText()));
     List<Path> events = new ArrayList<>();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    java.io.InputStream raw = Files.newInputStream(file);
+    if (file.getFileName().toString().endsWith(".gz")) {
+      raw = new java.util.zip.GZIPInputStream(raw);
+    }
+    try (Reader reader = new java.io.InputStreamReader(raw, StandardCharsets.UTF_8)) {
       CsvTokenizer csv = new CsvTokenizer(reader);
       String[] header = csv.next();
       if (header == null) {
@@ -376,7 +570,8 @@ public final class LocalRun {
       }
       ArrayNode batch = MAPPER.createArrayNode();
       List<String> batchIds = new ArrayList<>();
-      for (String[] row = csv.next(); row != null; row = csv.next()) {
+      int taken = 0;
+      for (String[] row = csv.next(); row != null && taken < limit; row = csv.next()) {
         if (row.length != columns.size()) {
           skipped.add(
               "line "
@@ -411,27 +606,28 @@ public final class LocalRun {
         }
         batch.add(customer);
         batchIds.add(row[idColumn]);
+        taken++;
         if (batch.size() == BATCH) {
-          events.add(batchEvent(events.size(), batch));
+          events.add(batchEvent(name + "-" + events.size(), batch));
           ids.add(batchIds);
           batch = MAPPER.createArrayNode();
           batchIds = new ArrayList<>();
         }
       }
       if (!batch.isEmpty()) {
-        events.add(batchEvent(events.size(), batch));
+        events.add(batchEvent(name + "-" + events.size(), batch));
         ids.add(batchIds);
       }
     }
     return events;
   }
 
-  private Path batchEvent(int index, ArrayNode customers) throws IOException {
+  private Path batchEvent(String name, ArrayNode customers) throws IOException {
     ObjectNode event = (ObjectNode) MAPPER.readTree(Path.of("events/score-batch.json").toFile());
     ObjectNode body = MAPPER.createObjectNode();
     body.set("customers", customers);
     event.put("body", body.toString());
-    Path path = work.resolve("events/score-file-" + index + ".json");
+    Path path = work.resolve("events/" + name + ".json");
     MAPPER.writeValue(path.toFile(), event);
     return path;
   }
@@ -484,10 +680,12 @@ public final class LocalRun {
             function,
             s3.endpoint(),
             BUCKET,
+            settings,
             List.of(),
             LambdaJavaRuntime.class.getName(),
             args,
-            log);
+            log,
+            seconds -> System.out.printf("    ... %s still running (%d s)%n", function, seconds));
     for (String line : Files.readAllLines(log)) {
       if (line.startsWith("timing ")) {
         System.out.println("  " + line);

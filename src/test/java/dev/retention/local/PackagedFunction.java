@@ -3,7 +3,6 @@ package dev.retention.local;
 import dev.retention.testing.S3ProxyServer;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -78,6 +79,24 @@ final class PackagedFunction {
       List<String> args,
       Path log)
       throws IOException, InterruptedException {
+    return run(function, s3Endpoint, bucket, Map.of(), jvmArgs, mainClass, args, log, s -> {});
+  }
+
+  /**
+   * As above, with extra environment variables (settings, as a deployed function gets them) and a
+   * progress callback told the elapsed seconds every {@link #PROGRESS_SECONDS} while it runs.
+   */
+  int run(
+      String function,
+      URI s3Endpoint,
+      String bucket,
+      Map<String, String> environment,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path log,
+      IntConsumer progress)
+      throws IOException, InterruptedException {
     String classPath =
         String.join(
             File.pathSeparator,
@@ -104,10 +123,16 @@ final class PackagedFunction {
     env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
     env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
     env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+    env.putAll(environment);
+    builder.redirectOutput(log.toFile());
     Process process = builder.start();
-    try (InputStream in = process.getInputStream()) {
-      Files.copy(in, log, StandardCopyOption.REPLACE_EXISTING);
+    long start = System.nanoTime();
+    while (!process.waitFor(PROGRESS_SECONDS, TimeUnit.SECONDS)) {
+      progress.accept((int) ((System.nanoTime() - start) / 1_000_000_000L));
     }
-    return process.waitFor();
+    return process.exitValue();
   }
+
+  /** How often a long run reports progress. */
+  static final int PROGRESS_SECONDS = 10;
 }

@@ -11,6 +11,7 @@ import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
+import dev.retention.service.Metrics;
 import dev.retention.service.NoModelException;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.ModelStore;
@@ -48,6 +49,7 @@ public final class BatchScoringService {
   private final ModelStore store;
   private final BatchSettings settings;
   private final Clock clock;
+  private final Metrics metrics;
 
   public BatchScoringService(ModelStore store, BatchSettings settings) {
     this(store, settings, Clock.systemUTC());
@@ -55,9 +57,16 @@ public final class BatchScoringService {
 
   /** With the clock that stamps the batch report. */
   public BatchScoringService(ModelStore store, BatchSettings settings, Clock clock) {
+    this(store, settings, clock, Metrics.disabled());
+  }
+
+  /** With the metrics each scored export emits. */
+  public BatchScoringService(
+      ModelStore store, BatchSettings settings, Clock clock, Metrics metrics) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /**
@@ -74,7 +83,8 @@ public final class BatchScoringService {
         this::handle,
         failures ->
             new BatchScoringFailedException(
-                "batch scoring failed, nothing written for: " + failures));
+                "batch scoring failed, nothing written for: " + failures),
+        metrics);
   }
 
   private BatchSummary handle(S3ObjectRef object) {
@@ -182,6 +192,18 @@ public final class BatchScoringService {
           outcome.rejections,
           "durationMs",
           summary.durationMs());
+      metrics
+          .record()
+          .put("RowsRead", outcome.rowsRead, Metrics.Unit.COUNT)
+          .put("RowsRejected", outcome.rowsRejected, Metrics.Unit.COUNT)
+          .put(
+              "RejectedShare",
+              outcome.rowsRead == 0 ? 0 : 100.0 * outcome.rowsRejected / outcome.rowsRead,
+              Metrics.Unit.PERCENT)
+          .put("CustomersScored", outcome.scored, Metrics.Unit.COUNT)
+          .put("BatchDuration", summary.durationMs(), Metrics.Unit.MILLISECONDS)
+          .property("modelVersion", model.version())
+          .emit();
       return summary;
     } catch (IOException e) {
       throw new ExportException("cannot score " + source + ": " + e.getMessage(), e);

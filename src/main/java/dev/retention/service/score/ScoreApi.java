@@ -5,6 +5,7 @@ import dev.retention.model.FeatureValueException;
 import dev.retention.model.ModelJson;
 import dev.retention.model.Scorer;
 import dev.retention.service.Log;
+import dev.retention.service.Metrics;
 import dev.retention.service.NoModelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,6 +39,7 @@ public final class ScoreApi {
   private final ModelCache cache;
   private final ScoreSettings settings;
   private final Clock clock;
+  private final Metrics metrics;
   private final ScoreResponseWriter writer = new ScoreResponseWriter(JSON);
 
   public ScoreApi(ModelCache cache, ScoreSettings settings) {
@@ -49,9 +51,15 @@ public final class ScoreApi {
    *     features describe the customer as of the day they are sent
    */
   public ScoreApi(ModelCache cache, ScoreSettings settings, Clock clock) {
+    this(cache, settings, clock, Metrics.disabled());
+  }
+
+  /** With the metrics every request emits: latency, customers, errors, cache refreshes. */
+  public ScoreApi(ModelCache cache, ScoreSettings settings, Clock clock, Metrics metrics) {
     this.cache = cache;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** The API's routes: path to method. */
@@ -92,7 +100,30 @@ public final class ScoreApi {
     return cache;
   }
 
+  /** Answers one HTTP request, and emits its metrics. */
   public HttpResult handle(String method, String path, String body) {
+    long start = System.nanoTime();
+    long[] before = cache.refreshCounts();
+    int[] customers = {0};
+    HttpResult result = route(method, path, body, customers);
+    long[] after = cache.refreshCounts();
+    int status = result.status();
+    metrics
+        .record()
+        .put("Latency", (System.nanoTime() - start) / 1e6, Metrics.Unit.MILLISECONDS)
+        .put("CustomersScored", customers[0], Metrics.Unit.COUNT)
+        .put("ClientErrors", status >= 400 && status < 500 ? 1 : 0, Metrics.Unit.COUNT)
+        .put("ModelUnavailable", status == 503 ? 1 : 0, Metrics.Unit.COUNT)
+        .put("ServerErrors", status >= 500 && status != 503 ? 1 : 0, Metrics.Unit.COUNT)
+        .put("CacheRefreshes", after[0] - before[0], Metrics.Unit.COUNT)
+        .put("CacheRefreshFailures", after[1] - before[1], Metrics.Unit.COUNT)
+        .property("route", method + " " + path)
+        .property("status", Integer.toString(status))
+        .emit();
+    return result;
+  }
+
+  private HttpResult route(String method, String path, String body, int[] customers) {
     String allowed = ROUTES.get(path);
     if (allowed == null) {
       return ScoreResponseWriter.error(
@@ -113,7 +144,7 @@ public final class ScoreApi {
       return new HttpResult(e.status(), e.body(), Map.of("allow", allowed));
     }
     try {
-      return path.equals("/model") ? model() : score(body);
+      return path.equals("/model") ? model() : score(body, customers);
     } catch (BadRequest e) {
       return ScoreResponseWriter.error(400, e.code(), e.getMessage(), e.field(), e.customerIndex());
     } catch (NoModelException e) {
@@ -133,7 +164,7 @@ public final class ScoreApi {
         Map.of());
   }
 
-  private HttpResult score(String body) {
+  private HttpResult score(String body, int[] customers) {
     ScoreRequestReader.checkBody(body, settings.maxBodyBytes());
     Scorer scorer = cache.current();
     ScoreRequestReader.Request request =
@@ -153,6 +184,7 @@ public final class ScoreApi {
             request.batch() ? i : null);
       }
     }
+    customers[0] = results.size();
     String version = scorer.model().version();
     Log.event(
         LOG,

@@ -20,6 +20,7 @@ import dev.retention.training.TrainingOptions;
  * @param segments minimum segment size and the RFM roles for naming
  * @param playbook risk bands and suggested actions, recorded in each model
  * @param limits what reading one export may cost
+ * @param qualityGate when a new model may not become latest
  */
 public record TrainSettings(
     String exportPrefix,
@@ -30,4 +31,5 @@ public record TrainSettings(
     RfmOptions rfm,
     SegmentOptions segments,
     Playbook playbook,
-    ReadLimits limits) {}
+    ReadLimits limits,
+    QualityGate qualityGate) {}

@@ -7,14 +7,17 @@ package dev.retention.service.train;
  * @param source {@code s3://bucket/key}
  * @param modelKey key of the model JSON, when one exists
  * @param version model version, when one exists
- * @param latest what became of latest.json: MOVED (this model is live), ALREADY_LIVE, or
- *     NEWER_IS_LIVE (a newer model stays live; this one is published as a version only)
+ * @param latest what became of latest.json: MOVED (this model is live), ALREADY_LIVE, NEWER_IS_LIVE
+ *     (a newer model stays live; this one is published as a version only) or HELD_BY_QUALITY_GATE
+ *     (its held-out AUC is worse than the live model's; see qualityGate)
  * @param liveVersion the version latest.json points at afterwards
  * @param rowsRead data rows read
  * @param rowsUsed rows used for training
  * @param rowsRejected rows rejected
  * @param k number of segments
  * @param auc held-out ROC AUC
+ * @param qualityGate the quality gate's decision in one sentence
+ * @param featuresKey key of {@code features.csv.gz} (orders models), else null
  * @param durationMs wall time of this object's handling
  * @param reason why it was skipped, else null
  */
@@ -30,6 +33,8 @@ public record TrainSummary(
     long rowsRejected,
     int k,
     double auc,
+    String qualityGate,
+    String featuresKey,
     long durationMs,
     String reason) {
 
@@ -42,6 +47,6 @@ public record TrainSummary(
 
   static TrainSummary skipped(String source, String reason) {
     return new TrainSummary(
-        Status.SKIPPED, source, null, null, null, null, 0, 0, 0, 0, 0, 0, reason);
+        Status.SKIPPED, source, null, null, null, null, 0, 0, 0, 0, 0, null, null, 0, reason);
   }
 }

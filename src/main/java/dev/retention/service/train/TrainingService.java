@@ -6,11 +6,13 @@ import dev.retention.data.FeatureExportReader;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.ReadResult;
 import dev.retention.features.RfmFeatures;
+import dev.retention.model.ModelFormatException;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
+import dev.retention.service.Metrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
@@ -19,12 +21,15 @@ import dev.retention.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +43,12 @@ import org.jboss.logging.Logger;
  * <p>Idempotent: the model version derives from the source object's identity (bucket, key, ETag,
  * version id) and its last-modified day, so a redelivered event (S3 delivers at least once) finds
  * the published version, finishes what an earlier attempt left undone (its report, the pointer) and
- * returns it without training again. {@code latest.json} only moves forward: every model records
- * its {@link ModelOrder} (the source's last-modified time, then the event sequencer), and a model
- * older than the live one is published as a version without becoming live; the summary says so.
+ * returns it without training again. Next to each version: its report and, for orders models, the
+ * derived customer features ({@code features.csv.gz}). The {@link QualityGate} keeps a model worse
+ * than the live one from becoming latest. {@code latest.json} only moves forward: every model
+ * records its {@link ModelOrder} (the source's last-modified time, then the event sequencer), and a
+ * model older than the live one is published as a version without becoming live; the summary says
+ * so.
  *
  * <p>Failures: a key outside the export prefix or with an unsupported suffix is skipped (logged,
  * not an error). An export that cannot be trained on throws after every record of the event was
@@ -56,11 +64,17 @@ public final class TrainingService {
   private final ModelStore store;
   private final TrainSettings settings;
   private final Clock clock;
+  private final Metrics metrics;
 
   public TrainingService(ModelStore store, TrainSettings settings, Clock clock) {
+    this(store, settings, clock, Metrics.disabled());
+  }
+
+  public TrainingService(ModelStore store, TrainSettings settings, Clock clock, Metrics metrics) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /**
@@ -75,7 +89,8 @@ public final class TrainingService {
         "train.failed",
         this::handle,
         failures ->
-            new TrainingFailedException("training failed, nothing published for: " + failures));
+            new TrainingFailedException("training failed, nothing published for: " + failures),
+        metrics);
   }
 
   TrainSummary handle(S3ObjectRef object) {
@@ -96,9 +111,11 @@ public final class TrainingService {
     String version = version(info);
     Optional<RetentionModel> existing = store.find(version);
     if (existing.isPresent()) {
-      // A redelivered or retried event: finish what an earlier attempt left (report, pointer).
+      // A redelivered or retried event: finish what an earlier attempt left (report, pointer),
+      // under the same quality gate.
+      QualityGate.Decision gate = settings.qualityGate().decide(existing.get());
       ModelStore.Published published =
-          store.complete(existing.get(), () -> ReportHtml.render(existing.get()));
+          store.complete(existing.get(), () -> ReportHtml.render(existing.get()), gate.goLive());
       Log.event(
           LOG,
           Logger.Level.INFO,
@@ -110,17 +127,26 @@ public final class TrainingService {
           "latest",
           published.pointer(),
           "liveVersion",
-          published.liveVersion());
+          published.liveVersion(),
+          "qualityGate",
+          gate.reason());
       return summary(
-          TrainSummary.Status.ALREADY_PUBLISHED, source, existing.get(), published, start);
+          TrainSummary.Status.ALREADY_PUBLISHED,
+          source,
+          existing.get(),
+          published,
+          gate,
+          existingFeatures(existing.get()),
+          start);
     }
 
     long lookupMs = (System.nanoTime() - start) / 1_000_000;
     String described = source + " etag " + info.etag();
-    Trainer.Input input =
+    Read read =
         orders
             ? readOrders(info, target.format(), described, lookupMs)
             : readFeatures(info, target.format(), described, lookupMs);
+    Trainer.Input input = read.input();
     if (input.rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
       Log.event(
@@ -147,38 +173,154 @@ public final class TrainingService {
                 version,
                 clock.instant(),
                 new ModelOrder(
-                    info.lastModified().toString(), info.key(), object.sequencer(), version)));
-    ModelStore.Published published = store.publish(model, ReportHtml.render(model));
-    TrainSummary summary = summary(TrainSummary.Status.TRAINED, source, model, published, start);
-    Log.event(
-        LOG,
-        Logger.Level.INFO,
-        "train.published",
-        "source",
-        source,
-        "modelKey",
-        published.modelKey(),
-        "latest",
-        published.pointer(),
-        "liveVersion",
-        published.liveVersion(),
-        "rowsUsed",
-        summary.rowsUsed(),
-        "rowsRejected",
-        summary.rowsRejected(),
-        "k",
-        summary.k(),
-        "auc",
-        summary.auc(),
-        "durationMs",
-        summary.durationMs(),
-        "timingsMs",
-        model.provenance().timingsMs());
-    return summary;
+                    info.lastModified().toString(), info.key(), object.sequencer(), version)),
+            liveModel(source));
+    QualityGate.Decision gate = settings.qualityGate().decide(model);
+    Path features = null;
+    try {
+      List<ModelStore.Companion> companions = new ArrayList<>();
+      companions.add(
+          ModelStore.Companion.of(
+              ModelStore.REPORT,
+              "text/html; charset=utf-8",
+              ReportHtml.render(model).getBytes(StandardCharsets.UTF_8)));
+      if (read.derived() != null) {
+        features = Files.createTempFile("features-", ".csv.gz");
+        RfmFeatures.Derived derived = read.derived();
+        FeaturesCsv.write(
+            features,
+            derived.customerIds(),
+            derived.features(),
+            derived.labels(),
+            model.labelColumn());
+        companions.add(ModelStore.Companion.ofFile(FEATURES, "application/gzip", features));
+      }
+      ModelStore.Published published = store.publish(model, companions, gate.goLive());
+      TrainSummary summary =
+          summary(
+              TrainSummary.Status.TRAINED,
+              source,
+              model,
+              published,
+              gate,
+              features == null ? null : store.companionKey(version, FEATURES),
+              start);
+      if (gate.held()) {
+        Log.event(
+            LOG,
+            Logger.Level.WARN,
+            gate.goLive() ? "train.quality-gate-forced" : "train.quality-gate-held",
+            "source",
+            source,
+            "version",
+            version,
+            "liveVersion",
+            published.liveVersion(),
+            "qualityGate",
+            gate.reason());
+      }
+      Log.event(
+          LOG,
+          Logger.Level.INFO,
+          "train.published",
+          "source",
+          source,
+          "modelKey",
+          published.modelKey(),
+          "latest",
+          published.pointer(),
+          "liveVersion",
+          published.liveVersion(),
+          "rowsUsed",
+          summary.rowsUsed(),
+          "rowsRejected",
+          summary.rowsRejected(),
+          "k",
+          summary.k(),
+          "auc",
+          summary.auc(),
+          "qualityGate",
+          gate.reason(),
+          "durationMs",
+          summary.durationMs(),
+          "timingsMs",
+          model.provenance().timingsMs());
+      emit(model, summary, gate);
+      return summary;
+    } catch (IOException e) {
+      throw new ExportException(
+          "cannot write the features of " + source + ": " + e.getMessage(), e);
+    } finally {
+      if (features != null) {
+        try {
+          Files.deleteIfExists(features);
+        } catch (IOException e) {
+          LOG.debug("temporary features file not deleted", e);
+        }
+      }
+    }
   }
 
-  private Trainer.Input readFeatures(
-      ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  private static final String FEATURES = "features.csv.gz";
+
+  /** The key of an existing orders model's features file. */
+  private String existingFeatures(RetentionModel model) {
+    return model.derivation() == null ? null : store.companionKey(model.version(), FEATURES);
+  }
+
+  /**
+   * The live model, for the quality gate's comparison; null when there is none or it cannot be read
+   * (a corrupt pointer is replaced by the publish, so training goes on, with a warning).
+   */
+  private RetentionModel liveModel(String source) {
+    try {
+      return store.fetchLatest(null).model();
+    } catch (ModelFormatException e) {
+      Log.event(
+          LOG,
+          Logger.Level.WARN,
+          "train.live-model-unreadable",
+          "source",
+          source,
+          "problem",
+          e.getMessage());
+      return null;
+    }
+  }
+
+  /** The training's metrics: rows, stages, held-out quality, the gate. */
+  private void emit(RetentionModel model, TrainSummary summary, QualityGate.Decision gate) {
+    RetentionModel.Provenance p = model.provenance();
+    metrics
+        .record()
+        .put("RowsRead", p.rowsRead(), Metrics.Unit.COUNT)
+        .put("RowsRejected", p.rowsRejected(), Metrics.Unit.COUNT)
+        .put(
+            "RejectedShare",
+            p.rowsRead() == 0 ? 0 : 100.0 * p.rowsRejected() / p.rowsRead(),
+            Metrics.Unit.PERCENT)
+        .put("CustomersUsed", p.rowsUsed(), Metrics.Unit.COUNT)
+        .put("Segments", model.segmentation().k(), Metrics.Unit.COUNT)
+        .put("HeldOutAuc", model.evaluation().rocAuc(), Metrics.Unit.NONE)
+        .put("HeldOutBrier", model.evaluation().brier(), Metrics.Unit.NONE)
+        .put("QualityGateHeld", gate.goLive() ? 0 : 1, Metrics.Unit.COUNT)
+        .put("TrainingDuration", summary.durationMs(), Metrics.Unit.MILLISECONDS)
+        .property("modelVersion", model.version())
+        .property("latest", summary.latest())
+        .emit();
+    for (Map.Entry<String, Long> stage : p.timingsMs().entrySet()) {
+      metrics
+          .record()
+          .dimension("Stage", stage.getKey())
+          .put("StageDuration", stage.getValue(), Metrics.Unit.MILLISECONDS)
+          .emit();
+    }
+  }
+
+  /** An export read into the trainer's input (and, for orders, the derivation behind it). */
+  private record Read(Trainer.Input input, RfmFeatures.Derived derived) {}
+
+  private Read readFeatures(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
     long readStart = System.nanoTime();
     ReadResult data;
     try (InputStream in = store.bucket().open(info)) {
@@ -189,21 +331,22 @@ public final class TrainingService {
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
-    return new Trainer.Input(
-        data.features(),
-        data.labels(),
-        settings.schema().labelColumn(),
-        data.rowsRead(),
-        data.rowsRejected(),
-        data.rejections(),
-        source,
-        timings,
-        null,
+    return new Read(
+        new Trainer.Input(
+            data.features(),
+            data.labels(),
+            settings.schema().labelColumn(),
+            data.rowsRead(),
+            data.rowsRejected(),
+            data.rejections(),
+            source,
+            timings,
+            null,
+            null),
         null);
   }
 
-  private Trainer.Input readOrders(
-      ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  private Read readOrders(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
     long readStart = System.nanoTime();
     OrderExportReader.Result read;
     // An order dated after the export was written is a future date.
@@ -221,17 +364,19 @@ public final class TrainingService {
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
     timings.put("deriveFeatures", (System.nanoTime() - deriveStart) / 1_000_000);
-    return new Trainer.Input(
-        derived.features(),
-        derived.labels(),
-        OrdersDerivation.labelName(derived.labelWindowDays()),
-        read.rowsRead(),
-        read.rowsRejected(),
-        read.rejections(),
-        source,
-        timings,
-        OrdersDerivation.describe(derived, settings.ordersSchema().grain()),
-        derived.windowPurchases());
+    return new Read(
+        new Trainer.Input(
+            derived.features(),
+            derived.labels(),
+            OrdersDerivation.labelName(derived.labelWindowDays()),
+            read.rowsRead(),
+            read.rowsRejected(),
+            read.rejections(),
+            source,
+            timings,
+            OrdersDerivation.describe(derived, settings.ordersSchema().grain()),
+            derived.windowPurchases()),
+        derived);
   }
 
   private TrainSummary skip(String source, String reason) {
@@ -244,6 +389,8 @@ public final class TrainingService {
       String source,
       RetentionModel model,
       ModelStore.Published published,
+      QualityGate.Decision gate,
+      String featuresKey,
       long start) {
     return new TrainSummary(
         status,
@@ -257,6 +404,8 @@ public final class TrainingService {
         model.provenance().rowsRejected(),
         model.segmentation().k(),
         model.evaluation().rocAuc(),
+        gate.reason(),
+        featuresKey,
         (System.nanoTime() - start) / 1_000_000,
         null);
   }
