@@ -140,6 +140,125 @@ public final class KMeans {
     }
   }
 
+  /**
+   * The rows of a Lloyd iteration that lives elsewhere (the parts of a distributed dataset): what
+   * {@link #lloyd} needs of them, each call one pass over the rows.
+   */
+  public interface LloydRows {
+
+    /** Mean over the columns of each column's variance (the tolerance's scale). */
+    double meanColumnVariance();
+
+    /**
+     * Assigns every row to its nearest centre ({@link Centroids#nearest}'s tie rule) and keeps the
+     * labels for the next call.
+     */
+    Assignment assign(double[] centres);
+
+    /**
+     * Up to {@code m} rows farthest from their assigned centre among clusters with more than one
+     * member (by {@code counts}), farthest first: each as its cluster then its coordinates.
+     */
+    double[][] farthest(int m, double[] centres, long[] counts);
+
+    /** Sum of squared distances of every row to its assigned centre. */
+    double inertia(double[] centres);
+
+    /** The labels of the last assignment, in row order. */
+    int[] labels();
+  }
+
+  /**
+   * One assignment pass: per-cluster coordinate sums ({@code k * d}) and counts, and how many
+   * labels changed since the previous pass (every row on the first).
+   */
+  public record Assignment(double[] sums, long[] counts, long changes) {}
+
+  /**
+   * Lloyd's iteration from {@code initial} over rows held elsewhere, with {@link #refine}'s rules:
+   * the same stopping test (no label changes, or a summed squared centre shift within {@code tol}
+   * times the mean column variance, or {@code maxIter}), empty clusters re-seeded with the points
+   * farthest from their centre, and a final assignment consistent with the centres. Plain Lloyd (no
+   * Hamerly bounds: the bounds would have to live with the rows); the fixed point is the same.
+   */
+  public static KMeansFit lloyd(LloydRows rows, Centroids initial, KMeansOptions options) {
+    int k = initial.k();
+    int d = initial.d();
+    double tolerance = options.tol() * rows.meanColumnVariance();
+    double[] centres = initial.centres().clone();
+    double[] next = new double[k * d];
+    Assignment assignment = rows.assign(centres);
+    boolean consistent = true;
+    boolean converged = false;
+    int iterations = 0;
+    while (iterations < options.maxIter()) {
+      iterations++;
+      double[] sums = assignment.sums().clone();
+      long[] counts = assignment.counts().clone();
+      boolean relocated = reseed(rows, centres, sums, counts, d);
+      double totalShift = 0;
+      for (int j = 0; j < k; j++) {
+        for (int c = 0; c < d; c++) {
+          next[j * d + c] = sums[j * d + c] / counts[j];
+        }
+        totalShift += Centroids.squaredDistance(centres, j * d, next, j * d, d);
+      }
+      System.arraycopy(next, 0, centres, 0, k * d);
+      consistent = false;
+      if (!relocated && totalShift <= tolerance) {
+        converged = true;
+        break;
+      }
+      assignment = rows.assign(centres);
+      consistent = true;
+      if (assignment.changes() == 0) {
+        converged = true;
+        break;
+      }
+    }
+    if (!consistent) {
+      assignment = rows.assign(centres);
+    }
+    return new KMeansFit(
+        new Centroids(k, d, centres),
+        rows.labels(),
+        assignment.counts().clone(),
+        rows.inertia(centres),
+        iterations,
+        converged,
+        0,
+        new double[0],
+        0);
+  }
+
+  /** Moves the farthest points into empty clusters' sums, as {@code Run.reseedEmpty} does. */
+  private static boolean reseed(
+      LloydRows rows, double[] centres, double[] sums, long[] counts, int d) {
+    int empty = 0;
+    for (long count : counts) {
+      empty += count == 0 ? 1 : 0;
+    }
+    if (empty == 0) {
+      return false;
+    }
+    double[][] farthest = rows.farthest(empty, centres, counts);
+    int next = 0;
+    for (int j = 0; j < counts.length && next < farthest.length; j++) {
+      if (counts[j] != 0) {
+        continue;
+      }
+      double[] point = farthest[next++];
+      int from = (int) point[0];
+      for (int c = 0; c < d; c++) {
+        sums[from * d + c] -= point[1 + c];
+        sums[j * d + c] = point[1 + c];
+      }
+      counts[from]--;
+      counts[j] = 1;
+    }
+    return true;
+  }
+
   /** Assigns every row of {@code data} to its nearest centre. */
   public static int[] assign(FeatureMatrix data, Centroids centroids, int threads) {
     int[] labels = new int[data.rows()];

@@ -116,7 +116,20 @@ public final class KSelection {
    *     restarts, the chosen K's refit {@code kmeans.nInit()}
    */
   public static Search search(FeatureMatrix data, Options options, KMeansOptions kmeans) {
-    int n = data.rows();
+    return search(
+        data.rows(), rows -> rows == null ? data : data.selectRows(rows), options, kmeans);
+  }
+
+  /**
+   * Runs the search on {@code n} rows held elsewhere: {@code gather} returns the given rows (all
+   * rows when null), standardized, in the given order. The sample is drawn exactly as {@link
+   * #search(FeatureMatrix, Options, KMeansOptions)} draws it, so both see the same rows.
+   */
+  public static Search search(
+      int n,
+      java.util.function.Function<int[], FeatureMatrix> gather,
+      Options options,
+      KMeansOptions kmeans) {
     int kMax = Math.min(options.kMax(), n);
     if (kMax < options.kMin()) {
       throw new IllegalArgumentException(
@@ -132,7 +145,7 @@ public final class KSelection {
     SplittableRandom rng = new SplittableRandom(kmeans.seed() ^ 0x5DEECE66DL);
     boolean all = n <= options.searchSampleRows();
     FeatureMatrix searchRows =
-        all ? data : data.selectRows(sample(n, options.searchSampleRows(), rng));
+        all ? gather.apply(null) : gather.apply(sample(n, options.searchSampleRows(), rng));
     int[] silhouetteIndex =
         searchRows.rows() <= options.silhouetteSampleRows()
             ? identity(searchRows.rows())

@@ -52,7 +52,6 @@ public final class LogisticRegression {
   public static LogisticFit fit(
       Design design, int[] labels, LogisticOptions options, LogisticFit start) {
     int n = design.size();
-    int d = design.terms();
     if (labels.length != design.base().rows()) {
       throw new IllegalArgumentException(
           "labels has " + labels.length + " entries for " + design.base().rows() + " rows");
@@ -65,6 +64,65 @@ public final class LogisticRegression {
       }
       positives += labels[i];
     }
+    long rowPositives = positives;
+    try (Workers workers = Workers.open(options.threads())) {
+      return fit(
+          new Objective() {
+            @Override
+            public long rows() {
+              return n;
+            }
+
+            @Override
+            public long positives() {
+              return rowPositives;
+            }
+
+            @Override
+            public int terms() {
+              return design.terms();
+            }
+
+            @Override
+            public double[] sums(double[] theta, double[] classWeight) {
+              return LogisticRegression.sums(design, labels, classWeight, theta, workers);
+            }
+          },
+          options,
+          start);
+    }
+  }
+
+  /**
+   * The data side of a fit: how many rows, how many of them positive, and the unscaled sums of the
+   * loss, gradient and Hessian over them at a point ({@link #sums(Design, int[], double[],
+   * double[], Workers)} over one design, or the same summed over the parts of a distributed
+   * dataset). The Newton iteration, the regularization and the stopping rule are {@link #fit(
+   * Objective, LogisticOptions, LogisticFit)}'s, whoever holds the rows.
+   */
+  public interface Objective {
+    long rows();
+
+    long positives();
+
+    int terms();
+
+    /**
+     * {@code [loss, gradient (p), Hessian (p * p, upper triangle)]} at {@code theta} (coefficients
+     * then intercept), summed over the rows with the class weights, not yet scaled by {@code C}.
+     */
+    double[] sums(double[] theta, double[] classWeight);
+  }
+
+  /**
+   * Newton's method on {@code objective} (see the class comment), from {@code start} when given.
+   *
+   * @throws IllegalArgumentException when the rows hold a single class
+   */
+  public static LogisticFit fit(Objective objective, LogisticOptions options, LogisticFit start) {
+    long n = objective.rows();
+    long positives = objective.positives();
+    int d = objective.terms();
     if (positives == 0 || positives == n) {
       throw new IllegalArgumentException(
           "labels contain a single class (all "
@@ -87,57 +145,55 @@ public final class LogisticRegression {
       System.arraycopy(start.coefficients(), 0, theta, 0, d);
       theta[d] = start.intercept();
     }
-    try (Workers workers = Workers.open(options.threads())) {
-      Evaluation current = evaluate(design, labels, classWeight, options.c(), theta, workers);
-      int iterations = 0;
-      double gradientNorm = maxAbs(current.gradient) * gradientScale;
-      while (gradientNorm > options.tol() && iterations < options.maxIter()) {
-        iterations++;
-        double[] step = solve(current.hessian, current.gradient, p);
-        double slope = 0;
-        for (int a = 0; a < p; a++) {
-          slope += current.gradient[a] * step[a];
-        }
-        // Near the optimum the predicted decrease falls below the rounding noise of an objective
-        // summed over many rows; there a full Newton step is accepted when it shrinks the gradient.
-        boolean noiseFloor = -slope <= 1e-12 * Math.abs(current.objective);
-        double t = 1.0;
-        Evaluation trial;
-        double[] candidate = new double[p];
-        boolean accepted;
-        while (true) {
-          for (int a = 0; a < p; a++) {
-            candidate[a] = theta[a] + t * step[a];
-          }
-          trial = evaluate(design, labels, classWeight, options.c(), candidate, workers);
-          accepted =
-              trial.objective <= current.objective + 1e-4 * t * slope
-                  || (noiseFloor && maxAbs(trial.gradient) < maxAbs(current.gradient));
-          if (accepted || t < 1e-10) {
-            break;
-          }
-          t *= 0.5;
-        }
-        if (!accepted) {
-          break; // no further progress representable in floating point
-        }
-        theta = candidate;
-        current = trial;
-        gradientNorm = maxAbs(current.gradient) * gradientScale;
+    Evaluation current = evaluate(objective, classWeight, options.c(), theta);
+    int iterations = 0;
+    double gradientNorm = maxAbs(current.gradient) * gradientScale;
+    while (gradientNorm > options.tol() && iterations < options.maxIter()) {
+      iterations++;
+      double[] step = solve(current.hessian, current.gradient, p);
+      double slope = 0;
+      for (int a = 0; a < p; a++) {
+        slope += current.gradient[a] * step[a];
       }
-      double[] coefficients = java.util.Arrays.copyOf(theta, d);
-      return new LogisticFit(
-          theta[d],
-          coefficients,
-          iterations,
-          gradientNorm,
-          gradientNorm <= options.tol(),
-          current.objective);
+      // Near the optimum the predicted decrease falls below the rounding noise of an objective
+      // summed over many rows; there a full Newton step is accepted when it shrinks the gradient.
+      boolean noiseFloor = -slope <= 1e-12 * Math.abs(current.objective);
+      double t = 1.0;
+      Evaluation trial;
+      double[] candidate = new double[p];
+      boolean accepted;
+      while (true) {
+        for (int a = 0; a < p; a++) {
+          candidate[a] = theta[a] + t * step[a];
+        }
+        trial = evaluate(objective, classWeight, options.c(), candidate);
+        accepted =
+            trial.objective <= current.objective + 1e-4 * t * slope
+                || (noiseFloor && maxAbs(trial.gradient) < maxAbs(current.gradient));
+        if (accepted || t < 1e-10) {
+          break;
+        }
+        t *= 0.5;
+      }
+      if (!accepted) {
+        break; // no further progress representable in floating point
+      }
+      theta = candidate;
+      current = trial;
+      gradientNorm = maxAbs(current.gradient) * gradientScale;
     }
+    double[] coefficients = java.util.Arrays.copyOf(theta, d);
+    return new LogisticFit(
+        theta[d],
+        coefficients,
+        iterations,
+        gradientNorm,
+        gradientNorm <= options.tol(),
+        current.objective);
   }
 
   /** Per-class row weights: {@code [w0, w1]}. */
-  static double[] classWeights(int n, long positives, LogisticOptions.ClassWeight mode) {
+  static double[] classWeights(long n, long positives, LogisticOptions.ClassWeight mode) {
     if (mode == LogisticOptions.ClassWeight.BALANCED) {
       return new double[] {n / (2.0 * (n - positives)), n / (2.0 * positives)};
     }
@@ -236,14 +292,43 @@ public final class LogisticRegression {
 
   private record Evaluation(double objective, double[] gradient, double[] hessian) {}
 
-  /** Objective, gradient and Hessian (upper triangle, row-major p*p) at {@code theta}. */
+  /** The objective's sums at {@code theta}, scaled by {@code C} and regularized. */
   private static Evaluation evaluate(
-      Design design,
-      int[] labels,
-      double[] classWeight,
-      double c,
-      double[] theta,
-      Workers workers) {
+      Objective objective, double[] classWeight, double c, double[] theta) {
+    return scale(objective.sums(theta, classWeight), c, theta);
+  }
+
+  /** Sums scaled by {@code C} plus the L2 term on the coefficients (not the intercept). */
+  private static Evaluation scale(double[] sums, double c, double[] theta) {
+    int p = theta.length;
+    int d = p - 1;
+    double[] gradient = new double[p];
+    double[] hessian = new double[p * p];
+    System.arraycopy(sums, 1, gradient, 0, p);
+    System.arraycopy(sums, 1 + p, hessian, 0, p * p);
+    double penalty = 0;
+    for (int a = 0; a < p; a++) {
+      gradient[a] *= c;
+      for (int bb = a; bb < p; bb++) {
+        hessian[a * p + bb] *= c;
+        hessian[bb * p + a] = hessian[a * p + bb];
+      }
+    }
+    for (int a = 0; a < d; a++) {
+      penalty += theta[a] * theta[a];
+      gradient[a] += theta[a];
+      hessian[a * p + a] += 1.0;
+    }
+    return new Evaluation(c * sums[0] + 0.5 * penalty, gradient, hessian);
+  }
+
+  /**
+   * The unscaled sums of {@link Objective#sums} over the rows of {@code design}: one parallel pass
+   * in fixed blocks (the result does not depend on the thread count). Two such sums over disjoint
+   * rows add up to the sums over their union.
+   */
+  public static double[] sums(
+      Design design, int[] labels, double[] classWeight, double[] theta, Workers workers) {
     int n = design.size();
     int d = design.terms();
     int p = d + 1;
@@ -302,33 +387,14 @@ public final class LogisticRegression {
           local[0] = loss;
           System.arraycopy(local, 0, partial, b * stride, stride);
         });
-    double objective = 0;
-    double[] gradient = new double[p];
-    double[] hessian = new double[p * p];
+    double[] out = new double[stride];
     for (int b = 0; b < blocks; b++) {
       int base = b * stride;
-      objective += partial[base];
-      for (int a = 0; a < p; a++) {
-        gradient[a] += partial[base + 1 + a];
-      }
-      for (int v = 0; v < p * p; v++) {
-        hessian[v] += partial[base + 1 + p + v];
+      for (int v = 0; v < stride; v++) {
+        out[v] += partial[base + v];
       }
     }
-    double penalty = 0;
-    for (int a = 0; a < p; a++) {
-      gradient[a] *= c;
-      for (int bb = a; bb < p; bb++) {
-        hessian[a * p + bb] *= c;
-        hessian[bb * p + a] = hessian[a * p + bb];
-      }
-    }
-    for (int a = 0; a < d; a++) {
-      penalty += theta[a] * theta[a];
-      gradient[a] += theta[a];
-      hessian[a * p + a] += 1.0;
-    }
-    return new Evaluation(c * objective + 0.5 * penalty, gradient, hessian);
+    return out;
   }
 
   /** Rows per column-major scratch block in {@link #evaluate}: fits L1 for p = 9 (9 KiB). */
@@ -441,7 +507,7 @@ public final class LogisticRegression {
     double[] weights = classWeights(design.size(), positives, options.classWeight());
     double weightSum = weights[1] * positives + weights[0] * (design.size() - positives);
     try (Workers workers = Workers.open(options.threads())) {
-      Evaluation e = evaluate(design, labels, weights, options.c(), theta, workers);
+      Evaluation e = scale(sums(design, labels, weights, theta, workers), options.c(), theta);
       return maxAbs(e.gradient) / (options.c() * weightSum);
     }
   }

@@ -45,45 +45,101 @@ public record Standardization(
     if (n == 0) {
       throw new IllegalArgumentException("cannot standardize a matrix with no rows");
     }
-    boolean[] log1p = new boolean[d];
-    for (String name : log1pColumns) {
-      int index = matrix.indexOf(name);
-      if (index < 0) {
-        throw new IllegalArgumentException(
-            "log1p column '" + name + "' is not a feature; features are " + matrix.columns());
-      }
-      log1p[index] = true;
-    }
-    double[] x = matrix.data();
+    boolean[] log1p = log1pFlags(matrix.columns(), log1pColumns);
+    checkDomain(matrix.data(), n, d, log1p, matrix.columns(), 0);
+    // Two passes (mean, then squared deviations) for accuracy on large, shifted columns.
+    double[] sums = columnSums(matrix.data(), n, d, log1p);
     double[] mean = new double[d];
-    checkDomain(matrix, log1p);
+    for (int c = 0; c < d; c++) {
+      mean[c] = sums[c] / n;
+    }
+    return of(
+        matrix.columns(), log1p, mean, squaredDeviations(matrix.data(), n, d, log1p, mean), n);
+  }
+
+  /**
+   * Per-column sums of {@code n} row-major rows (after log1p where flagged): the first pass of a
+   * fit, mergeable across the parts of a distributed dataset by adding.
+   */
+  public static double[] columnSums(double[] x, int n, int d, boolean[] log1p) {
+    double[] sums = new double[d];
     for (int r = 0; r < n; r++) {
       for (int c = 0; c < d; c++) {
-        mean[c] += log1p[c] ? Math.log1p(x[r * d + c]) : x[r * d + c];
+        sums[c] += log1p[c] ? Math.log1p(x[r * d + c]) : x[r * d + c];
       }
     }
-    for (int c = 0; c < d; c++) {
-      mean[c] /= n;
-    }
-    // Two passes (mean, then squared deviations) for accuracy on large, shifted columns.
-    double[] std = new double[d];
+    return sums;
+  }
+
+  /** Per-column sums of squared deviations from {@code mean}: the second pass, mergeable. */
+  public static double[] squaredDeviations(
+      double[] x, int n, int d, boolean[] log1p, double[] mean) {
+    double[] out = new double[d];
     for (int r = 0; r < n; r++) {
       for (int c = 0; c < d; c++) {
         double dev = (log1p[c] ? Math.log1p(x[r * d + c]) : x[r * d + c]) - mean[c];
-        std[c] += dev * dev;
+        out[c] += dev * dev;
       }
     }
+    return out;
+  }
+
+  /**
+   * The standardization of {@code n} rows with these means and summed squared deviations: the
+   * population standard deviation, and 1 for a constant column (with a warning), as {@link #fit}.
+   */
+  public static Standardization of(
+      List<String> columns, boolean[] log1p, double[] mean, double[] squaredDeviations, long n) {
+    int d = columns.size();
+    double[] std = new double[d];
     List<String> warnings = new ArrayList<>();
     for (int c = 0; c < d; c++) {
-      std[c] = Math.sqrt(std[c] / n);
+      std[c] = Math.sqrt(squaredDeviations[c] / n);
       // Relative test: a column whose spread is rounding noise around its mean is constant.
       if (!(std[c] > 1e-12 * Math.max(1.0, Math.abs(mean[c])))) {
-        warnings.add(
-            "feature '" + matrix.columns().get(c) + "' is constant; its standardized value is 0");
+        warnings.add("feature '" + columns.get(c) + "' is constant; its standardized value is 0");
         std[c] = 1.0;
       }
     }
-    return new Standardization(matrix.columns(), log1p, mean, std, warnings);
+    return new Standardization(columns, log1p, mean.clone(), std, warnings);
+  }
+
+  /** The flags of {@code log1pColumns} among {@code columns}. */
+  public static boolean[] log1pFlags(List<String> columns, Collection<String> log1pColumns) {
+    boolean[] log1p = new boolean[columns.size()];
+    for (String name : log1pColumns) {
+      int index = columns.indexOf(name);
+      if (index < 0) {
+        throw new IllegalArgumentException(
+            "log1p column '" + name + "' is not a feature; features are " + columns);
+      }
+      log1p[index] = true;
+    }
+    return log1p;
+  }
+
+  /**
+   * Fails, naming the row and column, on a value that a log1p column cannot take ({@code <= -1}):
+   * the check {@link #fit} makes, for rows read in parts ({@code firstRow} is the part's first).
+   */
+  public static void checkDomain(
+      double[] x, int n, int d, boolean[] log1p, List<String> columns, long firstRow) {
+    for (int c = 0; c < d; c++) {
+      if (!log1p[c]) {
+        continue;
+      }
+      for (int r = 0; r < n; r++) {
+        if (!(x[r * d + c] > -1.0)) {
+          throw new InvalidValueException(
+              c,
+              "row "
+                  + (firstRow + r)
+                  + ", column '"
+                  + columns.get(c)
+                  + "' cannot be log1p-transformed: values must be > -1");
+        }
+      }
+    }
   }
 
   /**
@@ -91,27 +147,6 @@ public record Standardization(
    *
    * @throws InvalidValueException naming the first row and column that is not, never the value
    */
-  private static void checkDomain(FeatureMatrix matrix, boolean[] log1p) {
-    int d = matrix.cols();
-    double[] x = matrix.data();
-    for (int c = 0; c < d; c++) {
-      if (!log1p[c]) {
-        continue;
-      }
-      for (int r = 0; r < matrix.rows(); r++) {
-        if (!(x[r * d + c] > -1.0)) {
-          throw new InvalidValueException(
-              c,
-              "row "
-                  + r
-                  + ", column '"
-                  + matrix.columns().get(c)
-                  + "' cannot be log1p-transformed: values must be > -1");
-        }
-      }
-    }
-  }
-
   /**
    * The value column {@code c} of one raw row is centred on: {@code log1p(value)} or the value
    * itself.
@@ -146,7 +181,7 @@ public record Standardization(
     int d = dimension();
     double[] in = matrix.data();
     double[] out = new double[in.length];
-    checkDomain(matrix, log1p);
+    checkDomain(in, matrix.rows(), d, log1p, columns, 0);
     for (int r = 0; r < matrix.rows(); r++) {
       for (int c = 0; c < d; c++) {
         double v = in[r * d + c];

@@ -23,7 +23,8 @@ public record BandTable(
     List<List<RetentionModel.BandCell>> segments, List<RetentionModel.BandCell> totals) {
 
   /** Sums per (segment, band) cell, filled by the caller customer by customer. */
-  public static final class Sums {
+  public static final class Sums implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final int k;
     private final long[] customers;
     private final double[] spend;
@@ -62,6 +63,23 @@ public record BandTable(
         clv[cell] += predictedClv;
         atRisk[cell] += CustomerValueModel.valueAtRisk(predictedClv, probability);
       }
+    }
+
+    /** These sums with {@code other}'s added (the parts of a distributed dataset); returns this. */
+    public Sums merge(Sums other) {
+      if (other.k != k) {
+        throw new IllegalArgumentException("sums of " + other.k + " segments into " + k);
+      }
+      for (int i = 0; i < customers.length; i++) {
+        customers[i] += other.customers[i];
+        spend[i] += other.spend[i];
+        clv[i] += other.clv[i];
+        atRisk[i] += other.atRisk[i];
+      }
+      hasSpend |= other.hasSpend;
+      hasClv |= other.hasClv;
+      population += other.population;
+      return this;
     }
 
     /** The table, with money withheld by the rule above. */

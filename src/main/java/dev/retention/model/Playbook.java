@@ -19,10 +19,15 @@ import java.util.Map;
  * @param mediumRiskBelow probability under which churn risk is "medium"
  * @param rules the rules, overrides first
  */
-public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> rules) {
+public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> rules)
+    implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   /** One line of the playbook; {@code *} matches any kind or band. */
-  public record Rule(String kind, String band, String action) {}
+  public record Rule(String kind, String band, String action) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   public static final List<String> BANDS = List.of("high", "medium", "low");
 

@@ -40,6 +40,19 @@ final class CustomerValueFit {
       CustomerValueModel.Quantities[] quantities,
       FeatureMatrix features) {}
 
+  /** The columns the layer reads, or null when the features lack one. */
+  static List<String> roleColumns(List<String> columns) {
+    RetentionModel.ValueRoles roles = roles(columns);
+    return roles == null
+        ? null
+        : List.of(
+            roles.recency(),
+            roles.frequency(),
+            roles.tenure(),
+            roles.monetary(),
+            roles.totalSpend());
+  }
+
   static RetentionModel.ValueRoles roles(List<String> columns) {
     RetentionModel.ValueRoles roles =
         new RetentionModel.ValueRoles(

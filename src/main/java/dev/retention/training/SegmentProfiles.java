@@ -2,7 +2,6 @@ package dev.retention.training;
 
 import dev.retention.core.Centroids;
 import dev.retention.core.FeatureMatrix;
-import dev.retention.features.RfmFeature;
 import dev.retention.model.BandTable;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
@@ -37,37 +36,33 @@ final class SegmentProfiles {
       Centroids centroids,
       SegmentOptions options,
       Playbook playbook) {
-    int k = centroids.k();
-    int d = raw.cols();
-    long[] size = new long[k];
-    long[] positives = new long[k];
-    double[] probabilitySum = new double[k];
-    double[] clvSum = new double[k];
-    double[] atRisk = new double[k];
-    int spendColumn = raw.columns().indexOf(RfmFeature.TOTAL_SPEND.column());
-    BandTable.Sums cells = new BandTable.Sums(k);
-    double[] featureSum = new double[k * d];
+    ProfileSums sums = new ProfileSums(centroids.k(), raw.columns(), playbook);
     double[] x = raw.data();
+    int d = raw.cols();
     for (int i = 0; i < raw.rows(); i++) {
-      int j = segment[i];
-      size[j]++;
-      positives[j] += labels[i];
-      probabilitySum[j] += probability[i];
-      cells.add(
-          j,
-          playbook.bandIndex(probability[i]),
-          spendColumn < 0 ? Double.NaN : x[i * d + spendColumn],
-          clv == null ? Double.NaN : clv[i],
-          probability[i]);
-      if (clv != null) {
-        clvSum[j] += clv[i];
-        atRisk[j] += CustomerValueModel.valueAtRisk(clv[i], probability[i]);
-      }
-      for (int c = 0; c < d; c++) {
-        featureSum[j * d + c] += x[i * d + c];
-      }
+      sums.add(x, i * d, segment[i], labels[i], probability[i], clv == null ? Double.NaN : clv[i]);
     }
-    int[] roles = SegmentNames.rfmRoles(options, raw.columns());
+    return build(sums, centroids, raw.columns(), options, playbook);
+  }
+
+  /** The profiles of summed rows ({@link ProfileSums}, possibly merged from parts). */
+  static Profiles build(
+      ProfileSums sums,
+      Centroids centroids,
+      List<String> columns,
+      SegmentOptions options,
+      Playbook playbook) {
+    int k = centroids.k();
+    int d = columns.size();
+    long[] size = sums.size;
+    long[] positives = sums.positives;
+    double[] probabilitySum = sums.probabilitySum;
+    double[] clvSum = sums.clvSum;
+    double[] atRisk = sums.atRisk;
+    double[] featureSum = sums.featureSum;
+    boolean hasClv = sums.hasClv;
+    long rows = sums.rows;
+    int[] roles = SegmentNames.rfmRoles(options, columns);
     String[] names = new String[k];
     String[] kinds = new String[k];
     int[] ids = new int[k];
@@ -80,19 +75,19 @@ final class SegmentProfiles {
         names[j] = kinds[j];
       } else {
         kinds[j] = SegmentNames.DESCRIPTIVE;
-        names[j] = SegmentNames.describe(centres[j], raw.columns());
+        names[j] = SegmentNames.describe(centres[j], columns);
       }
     }
-    SegmentNames.distinguish(names, kinds, centres, raw.columns());
+    SegmentNames.distinguish(names, kinds, centres, columns);
     SegmentNames.makeUnique(names, ids);
 
-    BandTable table = cells.table(options.minSize());
+    BandTable table = sums.cells.table(options.minSize());
     List<RetentionModel.Segment> out = new ArrayList<>(k);
     for (int j = 0; j < k; j++) {
       long n = size[j];
       Map<String, Double> means = new LinkedHashMap<>();
       for (int c = 0; c < d; c++) {
-        means.put(raw.columns().get(c), n == 0 ? 0.0 : featureSum[j * d + c] / n);
+        means.put(columns.get(c), n == 0 ? 0.0 : featureSum[j * d + c] / n);
       }
       out.add(
           new RetentionModel.Segment(
@@ -101,13 +96,13 @@ final class SegmentProfiles {
               kinds[j],
               List.of(j),
               n,
-              (double) n / raw.rows(),
+              (double) n / rows,
               n == 0 ? 0 : (double) positives[j] / n,
               n == 0 ? 0 : probabilitySum[j] / n,
               means,
               playbook.actions(kinds[j]),
-              clv == null || n == 0 ? null : clvSum[j] / n,
-              clv == null ? null : atRisk[j],
+              !hasClv || n == 0 ? null : clvSum[j] / n,
+              !hasClv ? null : atRisk[j],
               table.segments().get(j)));
     }
     return new Profiles(out, table.totals());

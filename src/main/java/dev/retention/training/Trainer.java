@@ -3,20 +3,16 @@ package dev.retention.training;
 import dev.retention.core.Centroids;
 import dev.retention.core.FeatureExpansion;
 import dev.retention.core.FeatureMatrix;
-import dev.retention.core.KMeans;
 import dev.retention.core.KMeansFit;
 import dev.retention.core.KSelection;
 import dev.retention.core.LogisticFit;
 import dev.retention.core.LogisticOptions;
-import dev.retention.core.LogisticRegression;
-import dev.retention.core.LogisticRegression.Design;
 import dev.retention.core.Metrics;
 import dev.retention.core.Standardization;
 import dev.retention.core.StratifiedSplit;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
-import dev.retention.model.Scorer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,10 +77,35 @@ public final class Trainer {
       }
     }
 
+    /** What the input says about its rows, without them. */
+    public About about() {
+      return new About(
+          labelColumn, rowsRead, rowsRejected, rejections, source, timingsMs, derivation);
+    }
+
     /** An input with no rejected rows. */
     public static Input of(FeatureMatrix features, int[] labels, String labelColumn) {
       return new Input(
           features, labels, labelColumn, features.rows(), 0, List.of(), null, Map.of(), null, null);
+    }
+  }
+
+  /**
+   * Where the training rows came from, for the model's provenance: everything of {@link Input} but
+   * the rows (which a {@link TrainingRows} holds).
+   */
+  public record About(
+      String labelColumn,
+      long rowsRead,
+      long rowsRejected,
+      List<String> rejections,
+      String source,
+      Map<String, Long> timingsMs,
+      RetentionModel.Derivation derivation) {
+
+    public About {
+      rejections = List.copyOf(rejections);
+      timingsMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
     }
   }
 
@@ -139,10 +160,34 @@ public final class Trainer {
       Playbook playbook,
       Identity identity,
       RetentionModel incumbent) {
-    FeatureMatrix raw = input.features();
-    int[] labels = input.labels();
-    int n = raw.rows();
-    int d = raw.cols();
+    return train(
+        new InMemoryRows(input.features(), input.labels(), input.windowPurchases()),
+        input.about(),
+        options,
+        segmentOptions,
+        playbook,
+        identity,
+        incumbent);
+  }
+
+  /**
+   * Trains a model on rows held anywhere ({@link TrainingRows}): the one sequence of steps and
+   * rules, whichever engine makes the passes over the rows.
+   *
+   * @param incumbent the live model, or null
+   * @throws IllegalArgumentException with a clear message for data that cannot be trained on
+   */
+  public static RetentionModel train(
+      TrainingRows data,
+      About input,
+      TrainingOptions options,
+      SegmentOptions segmentOptions,
+      Playbook playbook,
+      Identity identity,
+      RetentionModel incumbent) {
+    int[] labels = data.labels();
+    int n = data.rows();
+    List<String> columns = data.columns();
     if (n == 0) {
       throw new IllegalArgumentException("no usable rows to train on");
     }
@@ -152,28 +197,33 @@ public final class Trainer {
     List<String> warnings = new ArrayList<>();
     Stopwatch watch = new Stopwatch();
 
-    Standardization standardization = Standardization.fit(raw, options.log1pColumns());
+    Standardization standardization = data.standardize(options.log1pColumns());
     warnings.addAll(standardization.warnings());
-    FeatureMatrix z = standardization.transform(raw);
     timings.put("standardize", watch.lap());
 
     // Customer value (orders): BG/NBD and Gamma-Gamma on every customer, and the value features.
     CustomerValueFit.Fitted value = null;
-    FeatureMatrix valueZ = null;
     Standardization valueScaling = null;
+    FeatureMatrix valueRoles = null;
     List<String> valueNotes = new ArrayList<>();
     if (input.derivation() != null
         && options.customerValue().mode() == CustomerValueOptions.Mode.AUTO) {
-      value =
-          CustomerValueFit.fit(
-              raw,
-              options.customerValue(),
-              input.derivation().labelWindowDays(),
-              options.threads(),
-              valueNotes);
+      List<String> roles = CustomerValueFit.roleColumns(columns);
+      if (roles == null) {
+        valueNotes.add("customer value: the features lack the RFM roles it reads; not fitted");
+      } else {
+        valueRoles = data.raw(roles);
+        value =
+            CustomerValueFit.fit(
+                valueRoles,
+                options.customerValue(),
+                input.derivation().labelWindowDays(),
+                options.threads(),
+                valueNotes);
+      }
       if (value != null) {
         valueScaling = Standardization.fit(value.features(), List.of());
-        valueZ = valueScaling.transform(value.features());
+        data.valueColumns(value.draft(), valueScaling, valueScaling.transform(value.features()));
       } else {
         warnings.addAll(valueNotes);
       }
@@ -183,9 +233,11 @@ public final class Trainer {
     KSelection.Result search = null;
     KMeansFit segments;
     if (options.k() > 0) {
-      segments = KMeans.fit(z, options.k(), options.kmeans());
+      segments = data.kmeans(options.k(), options.kmeans());
     } else {
-      KSelection.Search result = KSelection.search(z, options.kSearch(), options.kmeans());
+      KSelection.Search result =
+          KSelection.search(
+              n, rows -> data.standardized(rows, false), options.kSearch(), options.kmeans());
       search = result.result();
       timings.put("kSearch", watch.lap());
       // On a sample-based search, the chosen K's best centres (over nInit restarts on the sample)
@@ -193,10 +245,10 @@ public final class Trainer {
       segments =
           result.searchedAllRows()
               ? result.chosenFit()
-              : KMeans.refine(z, result.chosenFit().centroids(), options.kmeans());
+              : data.refine(result.chosenFit().centroids(), options.kmeans());
     }
     List<String> merges = new ArrayList<>();
-    segments = mergeSmallSegments(z, segments, minSize, options, merges);
+    segments = mergeSmallSegments(data, segments, minSize, options, merges);
     timings.put("kmeans", watch.lap());
 
     StratifiedSplit split =
@@ -204,28 +256,27 @@ public final class Trainer {
     int[] validationLabels = StratifiedSplit.pick(labels, split.validation());
     LogisticOptions logistic = options.logistic();
     RetentionModel.ValueDecision valueDecision =
-        valueZ == null
+        value == null
             ? null
-            : decideValueFeatures(z, valueZ, labels, split, validationLabels, options, logistic);
+            : decideValueFeatures(data, split, validationLabels, options, logistic);
     boolean valueUsed = valueDecision != null && valueDecision.used();
-    FeatureMatrix extra = valueUsed ? valueZ : null;
     Classification classification =
-        decideAndEvaluate(z, extra, labels, split, validationLabels, options, logistic);
+        decideAndEvaluate(data, valueUsed, split, validationLabels, options, logistic);
     FeatureExpansion expansion = classification.expansion;
     Metrics.Evaluation evaluation =
         Metrics.evaluate(
-            LogisticRegression.probabilities(
-                new Design(z, extra, split.validation(), expansion), classification.evaluationFit),
+            data.probabilities(
+                split.validation(), expansion, valueUsed, classification.evaluationFit),
             validationLabels,
             options.evaluation().threshold(),
             Disclosure.liftGroups(split.validation().length, minSize));
     RetentionModel.Incumbent compared =
-        incumbent == null ? null : compare(incumbent, raw, split.validation(), validationLabels);
+        incumbent == null ? null : compare(incumbent, data, split.validation(), validationLabels);
     timings.put("evaluate", watch.lap());
 
-    Design all = new Design(z, extra, null, expansion);
     // Warm start from the training-split fit: same optimum, fewer passes over all rows.
-    LogisticFit fit = LogisticRegression.fit(all, labels, logistic, classification.evaluationFit);
+    LogisticFit fit =
+        data.logistic(null, expansion, valueUsed, logistic, classification.evaluationFit);
     if (!fit.converged()) {
       warnings.add(
           "logistic regression stopped after "
@@ -235,7 +286,6 @@ public final class Trainer {
     }
     timings.put("refit", watch.lap());
 
-    double[] probability = LogisticRegression.probabilities(all, fit);
     double[] clv = null;
     if (value != null && value.model().hasSpend()) {
       clv = new double[n];
@@ -245,12 +295,16 @@ public final class Trainer {
     }
     SegmentProfiles.Profiles profiles =
         SegmentProfiles.build(
-            raw,
-            labels,
-            segments.labels(),
-            probability,
-            clv,
+            data.profile(
+                segments,
+                fit,
+                expansion,
+                valueUsed,
+                playbook,
+                value != null && value.model().hasSpend() ? value.draft() : null,
+                clv),
             segments.centroids(),
+            columns,
             segmentOptions,
             playbook);
     RetentionModel.Segmentation segmentation =
@@ -263,16 +317,18 @@ public final class Trainer {
                 valueScaling,
                 valueUsed,
                 valueDecision,
-                raw,
-                input.windowPurchases(),
+                valueRoles,
+                data.windowPurchases(),
                 minSize);
     timings.put("profile", watch.lap());
 
+    List<String> classifierColumns =
+        valueUsed ? classifierColumns(columns, value.features().columns()) : columns;
     RetentionModel.Classifier classifier =
         new RetentionModel.Classifier(
             fit.intercept(),
             fit.coefficients(),
-            expansion.termNames(classifierColumns(raw.columns(), extra)),
+            expansion.termNames(classifierColumns),
             expansion.squares(),
             expansion.interactions(),
             logistic.c(),
@@ -282,7 +338,7 @@ public final class Trainer {
             fit.converged(),
             fit.gradientNorm(),
             classification.decision,
-            effects(z, extra, expansion, fit, classifierColumns(raw.columns(), extra), options));
+            effects(data, valueUsed, expansion, fit, classifierColumns, options));
     Metrics.Confusion confusion = evaluation.confusion();
     RetentionModel.Evaluation published =
         new RetentionModel.Evaluation(
@@ -347,7 +403,7 @@ public final class Trainer {
         identity.version(),
         identity.createdAt().toString(),
         input.labelColumn(),
-        features(raw, standardization, minSize),
+        features(data, standardization, minSize),
         segmentation,
         classifier,
         published,
@@ -365,11 +421,11 @@ public final class Trainer {
    * reads is missing, or a row it rejects). Notes name features, never values.
    */
   static RetentionModel.Incumbent compare(
-      RetentionModel incumbent, FeatureMatrix raw, int[] validation, int[] validationLabels) {
+      RetentionModel incumbent, TrainingRows data, int[] validation, int[] validationLabels) {
     List<String> needs = incumbent.features().stream().map(RetentionModel.Feature::name).toList();
     int[] from = new int[needs.size()];
     for (int c = 0; c < from.length; c++) {
-      from[c] = raw.columns().indexOf(needs.get(c));
+      from[c] = data.columns().indexOf(needs.get(c));
       if (from[c] < 0) {
         return new RetentionModel.Incumbent(
             incumbent.version(),
@@ -378,29 +434,15 @@ public final class Trainer {
             "the live model reads feature '" + needs.get(c) + "', which this export lacks");
       }
     }
-    Scorer scorer = Scorer.of(incumbent);
-    double[] row = new double[from.length];
-    double[] probability = new double[validation.length];
-    int d = raw.cols();
-    for (int r = 0; r < validation.length; r++) {
-      int i = validation[r];
-      for (int c = 0; c < from.length; c++) {
-        row[c] = raw.data()[i * d + from[c]];
-      }
-      try {
-        probability[r] = scorer.score(row).probability();
-      } catch (RuntimeException e) {
-        return new RetentionModel.Incumbent(
-            incumbent.version(),
-            null,
-            null,
-            "the live model cannot score held-out customer "
-                + (r + 1)
-                + " of "
-                + validation.length
-                + ": "
-                + e.getMessage());
-      }
+    double[] probability;
+    try {
+      probability = data.incumbentProbabilities(incumbent, from, validation);
+    } catch (RuntimeException e) {
+      return new RetentionModel.Incumbent(
+          incumbent.version(),
+          null,
+          null,
+          "the live model cannot score the held-out customers: " + e.getMessage());
     }
     return new RetentionModel.Incumbent(
         incumbent.version(),
@@ -418,30 +460,26 @@ public final class Trainer {
    * training rows, and the direction of a higher value.
    */
   private static List<RetentionModel.FeatureEffect> effects(
-      FeatureMatrix z,
-      FeatureMatrix extra,
+      TrainingRows data,
+      boolean withValue,
       FeatureExpansion expansion,
       LogisticFit fit,
       List<String> columns,
       TrainingOptions options) {
-    int n = z.rows();
+    int n = data.rows();
     int[] rows =
         n <= EFFECT_SAMPLE_ROWS
             ? null
             : KSelection.sample(n, EFFECT_SAMPLE_ROWS, new SplittableRandom(options.seed() + 7));
-    int m = rows == null ? n : rows.length;
+    FeatureMatrix inputsOfRows = data.standardized(rows, withValue);
+    int m = inputsOfRows.rows();
     int w = columns.size();
     double[] inputs = new double[w];
     double[] contribution = new double[w];
     double[] meanAbs = new double[w];
     double[] covariance = new double[w];
-    int d = z.cols();
     for (int r = 0; r < m; r++) {
-      int i = rows == null ? r : rows[r];
-      System.arraycopy(z.data(), i * d, inputs, 0, d);
-      if (extra != null) {
-        System.arraycopy(extra.data(), i * extra.cols(), inputs, d, extra.cols());
-      }
+      System.arraycopy(inputsOfRows.data(), r * w, inputs, 0, w);
       expansion.contributions(inputs, fit.coefficients(), contribution);
       for (int c = 0; c < w; c++) {
         meanAbs[c] += Math.abs(contribution[c]);
@@ -458,13 +496,10 @@ public final class Trainer {
     return out;
   }
 
-  /** The classifier's input columns: the features, then the value features when used. */
-  private static List<String> classifierColumns(List<String> features, FeatureMatrix extra) {
-    if (extra == null) {
-      return features;
-    }
+  /** The classifier's input columns: the features, then the value features. */
+  private static List<String> classifierColumns(List<String> features, List<String> value) {
     List<String> out = new ArrayList<>(features);
-    out.addAll(extra.columns());
+    out.addAll(value);
     return out;
   }
 
@@ -474,28 +509,19 @@ public final class Trainer {
    * validation log loss drops by at least the configured relative margin.
    */
   private static RetentionModel.ValueDecision decideValueFeatures(
-      FeatureMatrix z,
-      FeatureMatrix valueZ,
-      int[] labels,
+      TrainingRows data,
       StratifiedSplit split,
       int[] validationLabels,
       TrainingOptions options,
       LogisticOptions logistic) {
-    int[] train = split.train();
-    int[] rows =
-        train.length <= options.nonLinear().sampleRows()
-            ? train
-            : subsample(train, options.nonLinear().sampleRows(), options.seed());
+    int[] rows = decisionRows(split.train(), options);
     double[] losses = new double[2];
     for (int variant = 0; variant < 2; variant++) {
-      FeatureMatrix extra = variant == 0 ? null : valueZ;
-      LogisticFit fit =
-          LogisticRegression.fit(
-              new Design(z, extra, rows, FeatureExpansion.NONE), labels, logistic);
+      boolean withValue = variant == 1;
+      LogisticFit fit = data.logistic(rows, FeatureExpansion.NONE, withValue, logistic, null);
       losses[variant] =
           Metrics.logLoss(
-              LogisticRegression.probabilities(
-                  new Design(z, extra, split.validation(), FeatureExpansion.NONE), fit),
+              data.probabilities(split.validation(), FeatureExpansion.NONE, withValue, fit),
               validationLabels);
     }
     double margin = options.nonLinear().minImprovement();
@@ -509,6 +535,13 @@ public final class Trainer {
             + margin * 100
             + "% relative: "
             + (used ? "they did" : "they did not"));
+  }
+
+  /** The training rows the decisions fit on: all, or a seeded sample of the configured size. */
+  private static int[] decisionRows(int[] train, TrainingOptions options) {
+    return train.length <= options.nonLinear().sampleRows()
+        ? train
+        : subsample(train, options.nonLinear().sampleRows(), options.seed());
   }
 
   /** The published layer: the draft with its features' scaling, the decision and the back-test. */
@@ -599,7 +632,7 @@ public final class Trainer {
    * profiles were computed.
    */
   private static KMeansFit mergeSmallSegments(
-      FeatureMatrix z, KMeansFit fit, int minSize, TrainingOptions options, List<String> merges) {
+      TrainingRows data, KMeansFit fit, int minSize, TrainingOptions options, List<String> merges) {
     KMeansFit current = fit;
     while (current.centroids().k() > 1) {
       long[] sizes = current.sizes();
@@ -630,7 +663,7 @@ public final class Trainer {
               + k
               + " to "
               + (k - 1));
-      current = KMeans.refine(z, new Centroids(k - 1, d, kept), options.kmeans());
+      current = data.refine(new Centroids(k - 1, d, kept), options.kmeans());
     }
     return current;
   }
@@ -662,9 +695,8 @@ public final class Trainer {
       RetentionModel.NonLinearDecision decision) {}
 
   private static Classification decideAndEvaluate(
-      FeatureMatrix z,
-      FeatureMatrix extra,
-      int[] labels,
+      TrainingRows data,
+      boolean withValue,
       StratifiedSplit split,
       int[] validationLabels,
       TrainingOptions options,
@@ -678,8 +710,7 @@ public final class Trainer {
               options.nonLinear().mode() == NonLinearOptions.Mode.ON
                   ? FeatureExpansion.QUADRATIC
                   : FeatureExpansion.NONE;
-          LogisticFit fit =
-              LogisticRegression.fit(new Design(z, extra, train, expansion), labels, logistic);
+          LogisticFit fit = data.logistic(train, expansion, withValue, logistic, null);
           return new Classification(
               expansion,
               fit,
@@ -694,25 +725,19 @@ public final class Trainer {
       default:
         break;
     }
-    int[] decisionRows =
-        train.length <= options.nonLinear().sampleRows()
-            ? train
-            : subsample(train, options.nonLinear().sampleRows(), options.seed());
+    int[] decisionRows = decisionRows(train, options);
     LogisticFit linear =
-        LogisticRegression.fit(
-            new Design(z, extra, decisionRows, FeatureExpansion.NONE), labels, logistic);
+        data.logistic(decisionRows, FeatureExpansion.NONE, withValue, logistic, null);
     LogisticFit quadratic =
-        LogisticRegression.fit(
-            new Design(z, extra, decisionRows, FeatureExpansion.QUADRATIC), labels, logistic);
+        data.logistic(decisionRows, FeatureExpansion.QUADRATIC, withValue, logistic, null);
     double linearLoss =
         Metrics.logLoss(
-            LogisticRegression.probabilities(
-                new Design(z, extra, split.validation(), FeatureExpansion.NONE), linear),
+            data.probabilities(split.validation(), FeatureExpansion.NONE, withValue, linear),
             validationLabels);
     double quadraticLoss =
         Metrics.logLoss(
-            LogisticRegression.probabilities(
-                new Design(z, extra, split.validation(), FeatureExpansion.QUADRATIC), quadratic),
+            data.probabilities(
+                split.validation(), FeatureExpansion.QUADRATIC, withValue, quadratic),
             validationLabels);
     double minImprovement = options.nonLinear().minImprovement();
     boolean used = quadraticLoss < linearLoss * (1 - minImprovement);
@@ -720,11 +745,7 @@ public final class Trainer {
     LogisticFit evaluationFit =
         decisionRows == train
             ? (used ? quadratic : linear)
-            : LogisticRegression.fit(
-                new Design(z, extra, train, expansion),
-                labels,
-                logistic,
-                used ? quadratic : linear);
+            : data.logistic(train, expansion, withValue, logistic, used ? quadratic : linear);
     String rule =
         "squares and interactions are used only when they lower the validation log loss by at"
             + " least "
@@ -754,14 +775,15 @@ public final class Trainer {
   }
 
   private static List<RetentionModel.Feature> features(
-      FeatureMatrix raw, Standardization standardization, int minSize) {
-    int d = raw.cols();
-    double[] range = Disclosure.lowHigh(raw.data(), raw.rows(), d, minSize);
+      TrainingRows data, Standardization standardization, int minSize) {
+    List<String> columns = data.columns();
+    int d = columns.size();
+    double[] range = data.lowHigh(minSize);
     List<RetentionModel.Feature> out = new ArrayList<>(d);
     for (int c = 0; c < d; c++) {
       out.add(
           new RetentionModel.Feature(
-              raw.columns().get(c),
+              columns.get(c),
               standardization.log1p()[c],
               standardization.mean()[c],
               standardization.std()[c],
