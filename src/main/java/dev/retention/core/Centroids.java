@@ -8,7 +8,8 @@ package dev.retention.core;
  * @param d dimension
  * @param centres row-major centre coordinates, length {@code k * d}
  */
-public record Centroids(int k, int d, double[] centres) {
+public record Centroids(int k, int d, double[] centres) implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   public Centroids {
     if (k < 1 || d < 1 || centres.length != k * d) {
@@ -54,7 +55,7 @@ public record Centroids(int k, int d, double[] centres) {
     return out;
   }
 
-  static double squaredDistance(double[] a, int aOffset, double[] b, int bOffset, int d) {
+  public static double squaredDistance(double[] a, int aOffset, double[] b, int bOffset, int d) {
     double sum = 0;
     for (int c = 0; c < d; c++) {
       double diff = a[aOffset + c] - b[bOffset + c];

@@ -19,7 +19,9 @@ import java.util.List;
  * @param squares add {@code z_j^2}
  * @param interactions add {@code z_j * z_k}, {@code j < k}
  */
-public record FeatureExpansion(boolean squares, boolean interactions) {
+public record FeatureExpansion(boolean squares, boolean interactions)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   public static final FeatureExpansion NONE = new FeatureExpansion(false, false);
   public static final FeatureExpansion QUADRATIC = new FeatureExpansion(true, true);

@@ -16,7 +16,9 @@ public record LogisticFit(
     int iterations,
     double gradientNorm,
     boolean converged,
-    double objective) {
+    double objective)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** Linear predictor of {@code x[offset .. offset + coefficients.length)}. */
   public double linear(double[] x, int offset) {

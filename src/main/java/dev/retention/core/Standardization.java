@@ -21,7 +21,9 @@ import java.util.List;
  * @param warnings human-readable notes (constant columns), recorded in the model's provenance
  */
 public record Standardization(
-    List<String> columns, boolean[] log1p, double[] mean, double[] std, List<String> warnings) {
+    List<String> columns, boolean[] log1p, double[] mean, double[] std, List<String> warnings)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   public Standardization {
     columns = List.copyOf(columns);

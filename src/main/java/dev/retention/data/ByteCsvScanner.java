@@ -39,8 +39,14 @@ final class ByteCsvScanner {
       java.nio.charset.StandardCharsets.UTF_8.newDecoder();
 
   ByteCsvScanner(InputStream in, ReadLimits limits) {
+    this(in, limits, 1);
+  }
+
+  /** A scanner whose first physical line is line {@code firstLine} of the export (a part of it). */
+  ByteCsvScanner(InputStream in, ReadLimits limits, long firstLine) {
     this.in = in;
     this.limits = limits;
+    this.line = firstLine;
     for (int i = 0; i < cells.length; i++) {
       cells[i] = new Utf8Slice();
     }

@@ -81,6 +81,100 @@ public final class FeatureExportReader {
         List.copyOf(ignored));
   }
 
+  /**
+   * What every part of one feature export is read with, fixed by its head: the columns (its header,
+   * or its first records' keys), the label and the feature columns chosen exactly as {@link #read}
+   * chooses them (from the first {@link #SAMPLE_ROWS} rows).
+   */
+  public record Plan(
+      ExportFormat.Kind kind,
+      List<String> columns,
+      int labelIndex,
+      int[] featureIndex,
+      List<String> features,
+      List<String> ignored)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * The plan of an export from its head (its first bytes, decoded: the header and at least the
+   * first {@link #SAMPLE_ROWS} rows, or the whole export when shorter).
+   *
+   * @throws ExportException on a bad header or no data row
+   */
+  public static Plan plan(InputStream head, ExportFormat format, ExportSchema schema)
+      throws IOException {
+    RowSource source = RowSource.open(head, format, SAMPLE_ROWS);
+    List<String> columns = source.columns();
+    int labelIndex = columns.indexOf(schema.labelColumn());
+    if (labelIndex < 0) {
+      throw new ExportException(
+          "label column '" + schema.labelColumn() + "' is not in the export's columns " + columns);
+    }
+    List<RowSource.Row> sample = new ArrayList<>();
+    while (sample.size() < SAMPLE_ROWS) {
+      RowSource.Row row = source.next();
+      if (row == null) {
+        break;
+      }
+      sample.add(row.copy());
+    }
+    if (sample.isEmpty()) {
+      throw new ExportException("the export has a header but no data rows");
+    }
+    List<String> ignored = new ArrayList<>();
+    int[] featureIndex = chooseFeatures(columns, labelIndex, schema, sample, ignored);
+    List<String> features = new ArrayList<>();
+    for (int c : featureIndex) {
+      features.add(columns.get(c));
+    }
+    return new Plan(
+        format.kind(), List.copyOf(columns), labelIndex, featureIndex, features, ignored);
+  }
+
+  /**
+   * The rows of one part of an export, read with its plan and the same per-row rules as {@link
+   * #read} (the rejected-share limit is the caller's, over all parts: {@link
+   * Rejections#checkShare(long, long, List, double, String)}).
+   *
+   * @param plain the part's decoded bytes, starting at line {@code firstLine}, without the header
+   * @param values the accepted rows, row-major in the plan's feature order
+   * @param reasonLines the line of each kept reason
+   */
+  public record Part(
+      int rows,
+      double[] values,
+      int[] labels,
+      long[] lines,
+      long read,
+      long rejected,
+      List<String> reasons,
+      List<Long> reasonLines)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** Reads one part; see {@link Part}. */
+  public static Part readPart(InputStream plain, Plan plan, long firstLine, ReadLimits limits)
+      throws IOException {
+    RowSource source = RowSource.part(plain, plan.kind(), plan.columns(), firstLine, limits);
+    Accumulator acc = new Accumulator(plan.columns(), plan.featureIndex(), plan.labelIndex());
+    for (RowSource.Row row = source.next(); row != null; row = source.next()) {
+      acc.accept(row);
+    }
+    int d = plan.featureIndex().length;
+    return new Part(
+        acc.accepted,
+        Arrays.copyOf(acc.values, acc.accepted * d),
+        Arrays.copyOf(acc.labels, acc.accepted),
+        Arrays.copyOf(acc.lines, acc.accepted),
+        acc.rejections.read(),
+        acc.rejections.rejected(),
+        acc.rejections.reasons(),
+        acc.rejections.reasonLines());
+  }
+
   private static int[] chooseFeatures(
       List<String> columns,
       int labelIndex,
@@ -152,6 +246,7 @@ public final class FeatureExportReader {
     private final Rejections rejections;
     private double[] values;
     private int[] labels;
+    private long[] lines;
     private int accepted;
 
     Accumulator(List<String> columns, int[] featureIndex, int labelIndex) {
@@ -161,6 +256,7 @@ public final class FeatureExportReader {
       this.rejections = new Rejections(columns);
       this.values = new double[1024 * featureIndex.length];
       this.labels = new int[1024];
+      this.lines = new long[1024];
     }
 
     void accept(RowSource.Row source) {
@@ -184,9 +280,11 @@ public final class FeatureExportReader {
       }
       if (accepted == labels.length) {
         labels = Arrays.copyOf(labels, labels.length * 2);
+        lines = Arrays.copyOf(lines, labels.length);
         values = Arrays.copyOf(values, labels.length * featureIndex.length);
       }
       System.arraycopy(row, 0, values, accepted * featureIndex.length, featureIndex.length);
+      lines[accepted] = source.line();
       labels[accepted++] = label;
     }
 

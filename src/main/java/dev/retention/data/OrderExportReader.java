@@ -56,6 +56,77 @@ public final class OrderExportReader {
     return rows.result(schema);
   }
 
+  /** Where good rows go: an {@link OrderBook}, or a distributed reader's records. */
+  public interface Sink {
+    /** One good row, at line {@code line} of the export. */
+    void add(
+        long line,
+        CharSequence customerId,
+        CharSequence orderId,
+        int epochDay,
+        double amount,
+        float items,
+        boolean refund,
+        CharSequence channel);
+  }
+
+  /**
+   * What every part of one orders export is read with: its columns (header or first records' keys),
+   * checked for the required ones.
+   */
+  public record Plan(ExportFormat.Kind kind, List<String> columns, RfmFeatures.Columns optional)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * The plan of an orders export from its head (decoded).
+   *
+   * @throws ExportException on a missing required column
+   */
+  public static Plan plan(InputStream head, ExportFormat format, OrdersSchema schema)
+      throws IOException {
+    RowSource source = RowSource.open(head, format, FeatureExportReader.SAMPLE_ROWS);
+    Rows rows = new Rows(source.columns(), schema, null, null);
+    return new Plan(format.kind(), List.copyOf(source.columns()), rows.optional());
+  }
+
+  /**
+   * Counts of one part's rows.
+   *
+   * @param reasonLines the line of each kept reason
+   */
+  public record PartCounts(long read, long rejected, List<String> reasons, List<Long> reasonLines)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * Reads one part of an orders export (its decoded bytes from line {@code firstLine}, without the
+   * header) with the same per-row rules as {@link #read}, sending the good rows to {@code sink};
+   * the rejected-share limit is the caller's, over all parts.
+   */
+  public static PartCounts readPart(
+      InputStream plain,
+      Plan plan,
+      OrdersSchema schema,
+      LocalDate latestAllowed,
+      long firstLine,
+      ReadLimits limits,
+      Sink sink)
+      throws IOException {
+    RowSource source = RowSource.part(plain, plan.kind(), plan.columns(), firstLine, limits);
+    Rows rows = new Rows(plan.columns(), schema, latestAllowed, sink);
+    for (RowSource.Row row = source.next(); row != null; row = source.next()) {
+      rows.accept(row.line(), row.problem(), row.cells());
+    }
+    return new PartCounts(
+        rows.rejections.read(),
+        rows.rejections.rejected(),
+        rows.rejections.reasons(),
+        rows.rejections.reasonLines());
+  }
+
   /** Checks one row after another and adds the good ones to the book. */
   private static final class Rows {
     private final int customer;
@@ -69,10 +140,16 @@ public final class OrderExportReader {
     private final LocalDate latestAllowed;
     private final RefundRule refunds;
     private final OrderBook book;
+    private final Sink sink;
     private final Rejections rejections;
     private final DateParser dates = new DateParser();
 
     Rows(List<String> columns, OrdersSchema schema, LocalDate latestAllowed) {
+      this(columns, schema, latestAllowed, null);
+    }
+
+    /** Rows for {@code sink}, or for a book of their own when it is null. */
+    Rows(List<String> columns, OrdersSchema schema, LocalDate latestAllowed, Sink sink) {
       customer = required(columns, schema.customerIdColumn(), "customer id");
       order = required(columns, schema.orderIdColumn(), "order id");
       date = required(columns, schema.orderDateColumn(), "order date");
@@ -83,8 +160,13 @@ public final class OrderExportReader {
       this.latestAllowed = latestAllowed;
       latest = latestAllowed == null ? Integer.MAX_VALUE : (int) latestAllowed.toEpochDay();
       refunds = new RefundRule(schema.refundStatuses());
-      book = new OrderBook(schema.grain());
+      book = sink == null ? new OrderBook(schema.grain()) : null;
+      this.sink = sink;
       rejections = new Rejections(columns);
+    }
+
+    RfmFeatures.Columns optional() {
+      return new RfmFeatures.Columns(items >= 0, status >= 0, channel >= 0);
     }
 
     void accept(long line, String problem, CharSequence[] cells) {
@@ -132,24 +214,19 @@ public final class OrderExportReader {
         itemCount = (float) n;
       }
       boolean refund = status >= 0 && refunds.test(cells[status]);
-      book.add(
-          customerId,
-          orderId,
-          day,
-          value,
-          itemCount,
-          refund,
-          channel >= 0 && !Rejections.blank(cells[channel]) ? trim(cells[channel]) : null);
+      CharSequence channelName =
+          channel >= 0 && !Rejections.blank(cells[channel]) ? trim(cells[channel]) : null;
+      if (sink != null) {
+        sink.add(line, customerId, orderId, day, value, itemCount, refund, channelName);
+      } else {
+        book.add(customerId, orderId, day, value, itemCount, refund, channelName);
+      }
     }
 
     Result result(OrdersSchema schema) {
       rejections.checkShare(schema.maxRejectedShare(), "nothing was derived");
       return new Result(
-          book,
-          new RfmFeatures.Columns(items >= 0, status >= 0, channel >= 0),
-          rejections.read(),
-          rejections.rejected(),
-          rejections.reasons());
+          book, optional(), rejections.read(), rejections.rejected(), rejections.reasons());
     }
   }
 

@@ -31,7 +31,9 @@ public record OrdersSchema(
     String channelColumn,
     Set<String> refundStatuses,
     OrderBook.Grain grain,
-    double maxRejectedShare) {
+    double maxRejectedShare)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   public OrdersSchema {
     refundStatuses =

@@ -11,7 +11,8 @@ package dev.retention.data;
  *     bytes read so far, beyond the first {@link #GZIP_FREE_BYTES} (default 50: CSV exports
  *     compress 3-12 times, a decompression bomb a thousand times)
  */
-public record ReadLimits(int maxLineBytes, double maxGzipRatio) {
+public record ReadLimits(int maxLineBytes, double maxGzipRatio) implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** Decompressed bytes always allowed, whatever the ratio (small files, repetitive headers). */
   public static final long GZIP_FREE_BYTES = 64L << 20;

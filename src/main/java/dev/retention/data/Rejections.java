@@ -16,6 +16,7 @@ public final class Rejections {
 
   private final List<String> columns;
   private final List<String> reasons = new ArrayList<>();
+  private final List<Long> reasonLines = new ArrayList<>();
   private long read;
   private long rejected;
 
@@ -39,14 +40,19 @@ public final class Rejections {
     return List.copyOf(reasons);
   }
 
+  /** The line of each kept reason (to merge the first reasons of an export read in parts). */
+  List<Long> reasonLines() {
+    return List.copyOf(reasonLines);
+  }
+
   /** A row that could not be split into cells. */
   void rejectRow(long line, String problem) {
-    reject("line " + line + ": " + problem);
+    reject(line, "line " + line + ": " + problem);
   }
 
   /** A cell without a value. */
   void rejectMissing(long line, int column) {
-    reject("line " + line + ", column '" + columns.get(column) + "': missing value");
+    reject(line, "line " + line + ", column '" + columns.get(column) + "': missing value");
   }
 
   /**
@@ -87,23 +93,23 @@ public final class Rejections {
 
   /** A cell with a bad value: named by line and column, the value itself is not kept. */
   void reject(long line, int column, String problem) {
-    reject("line " + line + ", column '" + columns.get(column) + "': " + problem);
+    reject(line, "line " + line + ", column '" + columns.get(column) + "': " + problem);
   }
 
-  private void reject(String reason) {
+  private void reject(long line, String reason) {
     rejected++;
     if (reasons.size() < MAX_REASONS) {
       reasons.add(reason);
+      reasonLines.add(line);
     }
   }
 
   /**
-   * Fails the whole read when every row, or more than {@code maxShare} of rows, was rejected: such
-   * an export is more likely broken than dirty.
-   *
-   * @param outcome what did not happen, e.g. "nothing was trained"
+   * Fails like {@link #checkShare} on counts summed over the parts of an export, with its first
+   * reasons; the one place of the rejected-share rule.
    */
-  void checkShare(double maxShare, String outcome) {
+  public static void checkShare(
+      long read, long rejected, List<String> reasons, double maxShare, String outcome) {
     if (read == 0) {
       throw new ExportException("the export has a header but no data rows");
     }
@@ -121,5 +127,15 @@ public final class Rejections {
               outcome,
               reasons));
     }
+  }
+
+  /**
+   * Fails the whole read when every row, or more than {@code maxShare} of rows, was rejected: such
+   * an export is more likely broken than dirty.
+   *
+   * @param outcome what did not happen, e.g. "nothing was trained"
+   */
+  void checkShare(double maxShare, String outcome) {
+    checkShare(read, rejected, reasons, maxShare, outcome);
   }
 }

@@ -63,6 +63,28 @@ abstract class RowSource {
     return source;
   }
 
+  /**
+   * The rows of one part of an export: decoded bytes that start at line {@code firstLine} of the
+   * export (after its header, if the part is the first) and are read with the whole export's {@code
+   * columns} (a CSV part has no header; a JSON Lines part takes the columns its export's first
+   * records set).
+   */
+  static RowSource part(
+      InputStream plain,
+      ExportFormat.Kind kind,
+      List<String> columns,
+      long firstLine,
+      ReadLimits limits) {
+    if (kind == ExportFormat.Kind.CSV) {
+      return new Csv(new ByteCsvScanner(plain, limits, firstLine), columns);
+    }
+    return new JsonLines(
+        new InputStreamReader(plain, StandardCharsets.UTF_8.newDecoder()),
+        columns,
+        firstLine,
+        limits);
+  }
+
   static void checkHeader(List<String> columns) {
     Set<String> seen = new HashSet<>();
     for (String column : columns) {
@@ -86,6 +108,13 @@ abstract class RowSource {
     // The scanner's first cells, as many as the header has: the scanner reuses these objects
     // record after record (growing its array keeps them), so this view stays current.
     private final CharSequence[] view;
+
+    /** A part without a header, read with its export's columns. */
+    Csv(ByteCsvScanner scanner, List<String> columns) {
+      this.scanner = scanner;
+      this.columns = List.copyOf(columns);
+      this.view = null; // the scanner's cells, taken per record: they exist once one is read
+    }
 
     Csv(ByteCsvScanner scanner) throws IOException {
       this.scanner = scanner;
@@ -120,7 +149,12 @@ abstract class RowSource {
       if (!scanner.validUtf8()) {
         return new Row(line, null, "not valid UTF-8");
       }
-      return new Row(line, view, null);
+      return new Row(
+          line,
+          view != null
+              ? view
+              : java.util.Arrays.copyOf(scanner.cells(), columns.size(), CharSequence[].class),
+          null);
     }
   }
 
@@ -187,6 +221,16 @@ abstract class RowSource {
     private final List<String> sampledProblems = new ArrayList<>();
     private int replay;
     private long line;
+
+    /** A part: read with its export's columns, its first line being {@code firstLine}. */
+    JsonLines(Reader reader, List<String> columns, long firstLine, ReadLimits limits) {
+      this.reader = new BoundedLines(reader, limits);
+      for (String column : columns) {
+        index.put(column, this.columns.size());
+        this.columns.add(column);
+      }
+      this.line = firstLine - 1;
+    }
 
     JsonLines(Reader reader, int sampleRows, ReadLimits limits) throws IOException {
       this.reader = new BoundedLines(reader, limits);

@@ -90,7 +90,27 @@ public final class RfmFeatures {
       long ordersAfterLabelWindow,
       long duplicateOrderRowsIgnored,
       long orderLinesMerged,
-      long orderLinesWithAnotherDate) {
+      long orderLinesWithAnotherDate)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** These counts plus {@code other}'s: the counts of two disjoint sets of customers. */
+    public Counts plus(Counts other) {
+      return new Counts(
+          customersInExport + other.customersInExport,
+          customersUsed + other.customersUsed,
+          customersRefundsOnly + other.customersRefundsOnly,
+          customersZeroAmountOnly + other.customersZeroAmountOnly,
+          customersFirstBuyingAfterCutoff + other.customersFirstBuyingAfterCutoff,
+          orders + other.orders,
+          ordersRefunded + other.ordersRefunded,
+          ordersZeroAmount + other.ordersZeroAmount,
+          ordersAfterCutoff + other.ordersAfterCutoff,
+          ordersAfterLabelWindow + other.ordersAfterLabelWindow,
+          duplicateOrderRowsIgnored + other.duplicateOrderRowsIgnored,
+          orderLinesMerged + other.orderLinesMerged,
+          orderLinesWithAnotherDate + other.orderLinesWithAnotherDate);
+    }
 
     /** The counts by name, in declaration order (the model's {@code derivation.counts}). */
     public Map<String, Long> asMap() {
@@ -113,7 +133,10 @@ public final class RfmFeatures {
   }
 
   /** Which optional columns the export has. */
-  public record Columns(boolean items, boolean status, boolean channel) {}
+  public record Columns(boolean items, boolean status, boolean channel)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /** The edge rules, as recorded in each model derived from orders. */
   public static final List<String> RULES =
@@ -138,35 +161,55 @@ public final class RfmFeatures {
   /** Features and labels for training: the default cutoff leaves a full label window of data. */
   public static Derived forTraining(OrderBook book, Columns columns, RfmOptions options) {
     int cutoff = cutoffDay(book, options, true);
-    return derive(book, columns, cutoff, options.labelWindowDays(), true);
+    return derive(book, columns, cutoff, options.labelWindowDays(), true, true);
   }
 
   /** Features for scoring today's customers: by default as of the latest order day. */
   public static Derived forScoring(OrderBook book, Columns columns, RfmOptions options) {
     int cutoff = cutoffDay(book, options, false);
-    return derive(book, columns, cutoff, options.labelWindowDays(), false);
+    return derive(book, columns, cutoff, options.labelWindowDays(), false, true);
   }
 
   private static int cutoffDay(OrderBook book, RfmOptions options, boolean training) {
     if (book.orders() == 0) {
       throw new IllegalArgumentException("the export has no orders");
     }
+    return cutoffDay(book.minDay(), book.maxDay(), options, training);
+  }
+
+  /**
+   * The cutoff of orders dated {@code minDay} to {@code maxDay} (epoch days, every accepted row):
+   * the configured one, else for training the latest day minus the label window, for scoring the
+   * latest day. The one place of the rule, for an export read whole or in parts.
+   *
+   * @throws IllegalArgumentException when the orders are shorter than the label window
+   */
+  public static int cutoffDay(int minDay, int maxDay, RfmOptions options, boolean training) {
     if (options.cutoff() != null) {
       return (int) options.cutoff().toEpochDay();
     }
-    int cutoff = training ? book.maxDay() - options.labelWindowDays() : book.maxDay();
-    if (cutoff < book.minDay()) {
+    int cutoff = training ? maxDay - options.labelWindowDays() : maxDay;
+    if (cutoff < minDay) {
       throw new IllegalArgumentException(
           "the orders span "
-              + LocalDate.ofEpochDay(book.minDay())
+              + LocalDate.ofEpochDay(minDay)
               + " to "
-              + LocalDate.ofEpochDay(book.maxDay())
+              + LocalDate.ofEpochDay(maxDay)
               + ", shorter than the "
               + options.labelWindowDays()
               + "-day label window: no order is left before the default cutoff; export a longer"
               + " history or set the cutoff");
     }
     return cutoff;
+  }
+
+  /**
+   * Features and labels of the customers of {@code book} (a part of an export's customers, each
+   * with all its orders, in the export's order) as of {@code cutoff}: the same rules as {@link
+   * #forTraining}, with no customer required. Their counts add up over disjoint parts.
+   */
+  public static Derived partForTraining(OrderBook book, Columns columns, int cutoff, int window) {
+    return derive(book, columns, cutoff, window, true, false);
   }
 
   /** Feature definitions for an export with these optional columns, in column order. */
@@ -177,7 +220,12 @@ public final class RfmFeatures {
   }
 
   private static Derived derive(
-      OrderBook book, Columns columns, int cutoff, int window, boolean withLabels) {
+      OrderBook book,
+      Columns columns,
+      int cutoff,
+      int window,
+      boolean withLabels,
+      boolean requireCustomers) {
     List<RfmFeature> table = RfmFeature.available(columns);
     RfmFeature[] features = table.toArray(RfmFeature[]::new);
     int d = features.length;
@@ -229,7 +277,7 @@ public final class RfmFeatures {
       ids.add(book.customerId(c));
       rows++;
     }
-    if (rows == 0) {
+    if (rows == 0 && requireCustomers) {
       throw new IllegalArgumentException(
           "no customer has a purchase on or before the cutoff " + LocalDate.ofEpochDay(cutoff));
     }

@@ -128,7 +128,8 @@ public class Services {
         BatchSettings.Order.valueOf(mapping.batch().order().toUpperCase(Locale.ROOT)));
   }
 
-  static TrainSettings trainSettings(RetentionConfig mapping, Config config) {
+  /** The train function's settings from configuration (also the Spark trainer's). */
+  public static TrainSettings trainSettings(RetentionConfig mapping, Config config) {
     RetentionConfig.Export export = mapping.export();
     ExportSchema schema =
         new ExportSchema(

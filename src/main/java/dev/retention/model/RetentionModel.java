@@ -336,11 +336,17 @@ public record RetentionModel(
       boolean usedInClassifier,
       ValueDecision decision,
       List<BackTestBin> backTest,
-      List<String> notes) {}
+      List<String> notes)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /** The feature names the customer-value models read. */
   public record ValueRoles(
-      String recency, String frequency, String tenure, String monetary, String totalSpend) {}
+      String recency, String frequency, String tenure, String monetary, String totalSpend)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * BG/NBD parameters: purchase rates ~ Gamma(r, alpha), dropout probabilities ~ Beta(a, b).
@@ -359,7 +365,10 @@ public record RetentionModel(
       double gradientNorm,
       double customers,
       double repeatCustomers,
-      double penalizer) {}
+      double penalizer)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * Gamma-Gamma parameters: spends ~ Gamma(p, nu), nu ~ Gamma(q, v).
@@ -377,10 +386,16 @@ public record RetentionModel(
       boolean converged,
       double customers,
       Double frequencyMonetaryCorrelation,
-      double penalizer) {}
+      double penalizer)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /** A value feature offered to the repurchase model: its meaning and standardization. */
-  public record ValueFeature(String name, String meaning, double mean, double std) {}
+  public record ValueFeature(String name, String meaning, double mean, double std)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * Whether the value features lower the validation log loss.
@@ -391,7 +406,10 @@ public record RetentionModel(
    * @param used whether the classifier uses the value features
    */
   public record ValueDecision(
-      double baseLogLoss, double withValueLogLoss, long decisionRows, boolean used, String rule) {}
+      double baseLogLoss, double withValueLogLoss, long decisionRows, boolean used, String rule)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * The calibration/holdout check of the purchase model, as lifetimes draws it: customers grouped
@@ -400,8 +418,10 @@ public record RetentionModel(
    *
    * @param repeatPurchases the group, e.g. "0", "3", "7+"
    */
-  public record BackTestBin(
-      String repeatPurchases, long customers, double predicted, double actual) {}
+  public record BackTestBin(String repeatPurchases, long customers, double predicted, double actual)
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
 
   /**
    * How customer features were derived from an orders export (see {@code RfmFeatures}).

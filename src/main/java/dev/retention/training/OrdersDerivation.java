@@ -3,6 +3,7 @@ package dev.retention.training;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmFeatures;
 import dev.retention.model.RetentionModel;
+import java.util.List;
 
 /**
  * What a model trained on an orders export records about its features: the model-owned {@link
@@ -26,16 +27,31 @@ public final class OrdersDerivation {
 
   public static RetentionModel.Derivation describe(
       RfmFeatures.Derived derived, OrderBook.Grain grain) {
+    return describe(
+        derived.cutoff(),
+        derived.labelWindowDays(),
+        derived.definitions(),
+        derived.counts(),
+        grain);
+  }
+
+  /** The record of a derivation made in parts (its counts summed over them). */
+  public static RetentionModel.Derivation describe(
+      java.time.LocalDate cutoff,
+      int labelWindowDays,
+      List<RfmFeatures.Definition> definitions,
+      RfmFeatures.Counts counts,
+      OrderBook.Grain grain) {
     return new RetentionModel.Derivation(
         "orders",
-        derived.cutoff().toString(),
-        derived.labelWindowDays(),
+        cutoff.toString(),
+        labelWindowDays,
         grain.name(),
-        derived.definitions().stream()
+        definitions.stream()
             .map(d -> new RetentionModel.FeatureDefinition(d.name(), d.meaning()))
             .toList(),
         RfmFeatures.RULES,
-        derived.counts().asMap(),
+        counts.asMap(),
         SCORING);
   }
 }

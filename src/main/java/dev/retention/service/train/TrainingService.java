@@ -109,35 +109,9 @@ public final class TrainingService {
     }
     ObjectInfo info = target.info();
     String version = version(info);
-    Optional<RetentionModel> existing = store.find(version);
-    if (existing.isPresent()) {
-      // A redelivered or retried event: finish what an earlier attempt left (report, pointer),
-      // under the same quality gate.
-      QualityGate.Decision gate = settings.qualityGate().decide(existing.get());
-      ModelStore.Published published =
-          store.complete(existing.get(), () -> ReportHtml.render(existing.get()), gate.goLive());
-      Log.event(
-          LOG,
-          Logger.Level.INFO,
-          "train.redelivered",
-          "source",
-          source,
-          "version",
-          version,
-          "latest",
-          published.pointer(),
-          "liveVersion",
-          published.liveVersion(),
-          "qualityGate",
-          gate.reason());
-      return summary(
-          TrainSummary.Status.ALREADY_PUBLISHED,
-          source,
-          existing.get(),
-          published,
-          gate,
-          existingFeatures(existing.get()),
-          start);
+    Optional<TrainSummary> finished = finishPublished(version, source, start);
+    if (finished.isPresent()) {
+      return finished.get();
     }
 
     long lookupMs = (System.nanoTime() - start) / 1_000_000;
@@ -175,6 +149,57 @@ public final class TrainingService {
                 new ModelOrder(
                     info.lastModified().toString(), info.key(), object.sequencer(), version)),
             liveModel(source));
+    return publish(model, source, read.derived(), start);
+  }
+
+  /**
+   * When {@code version} was published already (a redelivered or retried event): finishes what an
+   * earlier attempt left (report, pointer), under the same quality gate, and says so.
+   */
+  public Optional<TrainSummary> finishPublished(String version, String source, long start) {
+    Optional<RetentionModel> existing = store.find(version);
+    if (existing.isEmpty()) {
+      return Optional.empty();
+    }
+    QualityGate.Decision gate = settings.qualityGate().decide(existing.get());
+    ModelStore.Published published =
+        store.complete(existing.get(), () -> ReportHtml.render(existing.get()), gate.goLive());
+    Log.event(
+        LOG,
+        Logger.Level.INFO,
+        "train.redelivered",
+        "source",
+        source,
+        "version",
+        version,
+        "latest",
+        published.pointer(),
+        "liveVersion",
+        published.liveVersion(),
+        "qualityGate",
+        gate.reason());
+    return Optional.of(
+        summary(
+            TrainSummary.Status.ALREADY_PUBLISHED,
+            source,
+            existing.get(),
+            published,
+            gate,
+            existingFeatures(existing.get()),
+            start));
+  }
+
+  /**
+   * Publishes a trained model: the quality gate's decision, its report (and, given the orders
+   * derivation, its features), the version, the pointer when the gate lets it; logs and metrics.
+   * The train function's path and the Spark trainer's.
+   *
+   * @param derived the orders derivation the model was trained on, for {@code features.csv.gz};
+   *     null for none
+   */
+  public TrainSummary publish(
+      RetentionModel model, String source, RfmFeatures.Derived derived, long start) {
+    String version = model.version();
     QualityGate.Decision gate = settings.qualityGate().decide(model);
     Path features = null;
     try {
@@ -184,9 +209,8 @@ public final class TrainingService {
               ModelStore.REPORT,
               "text/html; charset=utf-8",
               ReportHtml.render(model).getBytes(StandardCharsets.UTF_8)));
-      if (read.derived() != null) {
+      if (derived != null) {
         features = Files.createTempFile("features-", ".csv.gz");
-        RfmFeatures.Derived derived = read.derived();
         FeaturesCsv.write(
             features,
             derived.customerIds(),
@@ -272,7 +296,7 @@ public final class TrainingService {
    * The live model, for the quality gate's comparison; null when there is none or it cannot be read
    * (a corrupt pointer is replaced by the publish, so training goes on, with a warning).
    */
-  private RetentionModel liveModel(String source) {
+  public RetentionModel liveModel(String source) {
     try {
       return store.fetchLatest(null).model();
     } catch (ModelFormatException e) {
@@ -414,7 +438,7 @@ public final class TrainingService {
    * {@code <last-modified day>-<16 hex of SHA-256(bucket, key, etag, version id)>}: sortable by day
    * and the same for the same object version, whoever delivers its event how often.
    */
-  static String version(ObjectInfo info) {
+  public static String version(ObjectInfo info) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       String identity =

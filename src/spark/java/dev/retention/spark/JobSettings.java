@@ -1,0 +1,109 @@
+package dev.retention.spark;
+
+import dev.retention.functions.KnownSettings;
+import dev.retention.functions.RetentionConfig;
+import dev.retention.functions.Services;
+import dev.retention.service.train.TrainSettings;
+import dev.retention.storage.S3Settings;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.common.MapBackedConfigSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The Spark job's settings: the packaged {@code application.properties} (the functions' defaults)
+ * under the {@code --setting key=value} pairs the train function passed on, read through the same
+ * configuration mapping and binder as the functions ({@link Services#trainSettings}), so a
+ * hand-off trains with exactly the function's settings. An unknown {@code retention.*} key fails
+ * the job, naming it.
+ */
+final class JobSettings {
+
+  private final SmallRyeConfig config;
+  private final RetentionConfig mapping;
+
+  private JobSettings(SmallRyeConfig config) {
+    this.config = config;
+    this.mapping = config.getConfigMapping(RetentionConfig.class);
+  }
+
+  static JobSettings of(Map<String, String> settings) {
+    List<String> unknown = new ArrayList<>();
+    List<String> known = KnownSettings.keys();
+    for (String key : settings.keySet()) {
+      if (!known.contains(key)) {
+        unknown.add(key);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "unknown setting" + (unknown.size() > 1 ? "s " : " ") + new TreeSet<>(unknown));
+    }
+    URL defaults = JobSettings.class.getResource("/application.properties");
+    try {
+      return new JobSettings(
+          new SmallRyeConfigBuilder()
+              .withMapping(RetentionConfig.class)
+              .withConverter(Duration.class, 200, JobSettings::duration)
+              .withSources(new PropertiesConfigSource(defaults))
+              .withSources(new MapBackedConfigSource("job arguments", settings, 500) {
+                private static final long serialVersionUID = 1L;
+              })
+              .withDefaultValue("smallrye.config.mapping.validate-unknown", "false")
+              .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Durations as the functions read them (Quarkus' format): a number and a unit ({@code ms}, {@code
+   * s}, {@code m}, {@code h}, {@code d}), a bare number of seconds, or ISO-8601 ({@code PT2S}).
+   */
+  static Duration duration(String value) {
+    String text = value.trim().toLowerCase(java.util.Locale.ROOT);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(text);
+    if (!m.matches()) {
+      return Duration.parse(value.trim());
+    }
+    long amount = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      case "d" -> Duration.ofDays(amount);
+      default -> Duration.ofSeconds(amount);
+    };
+  }
+
+  TrainSettings train() {
+    return Services.trainSettings(mapping, config);
+  }
+
+  RetentionConfig mapping() {
+    return mapping;
+  }
+
+  S3Settings s3(String bucket) {
+    RetentionConfig.S3 s3 = mapping.s3();
+    return new S3Settings(
+        bucket,
+        s3.region(),
+        s3.endpointOverride(),
+        s3.pathStyle(),
+        s3.connectTimeout(),
+        s3.socketTimeout(),
+        s3.apiCallAttemptTimeout(),
+        s3.apiCallTimeout(),
+        s3.maxAttempts());
+  }
+}

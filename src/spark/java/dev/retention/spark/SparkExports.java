@@ -1,0 +1,503 @@
+package dev.retention.spark;
+
+import dev.retention.data.ExportFormat;
+import dev.retention.data.ExportSchema;
+import dev.retention.data.FeatureExportReader;
+import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersSchema;
+import dev.retention.data.ReadLimits;
+import dev.retention.data.Rejections;
+import dev.retention.features.OrderBook;
+import dev.retention.features.RfmFeatures;
+import dev.retention.features.RfmOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * An export read in parts by Spark, with the project's own readers and rules: Hadoop splits the
+ * file into lines (decompressing gzip, which makes one part), each part's bytes go through {@link
+ * FeatureExportReader#readPart} or {@link OrderExportReader#readPart} with the plan the export's
+ * head fixed, numbered from the part's first line of the whole file, so a rejected row is named by
+ * the line the train function would name. Counts and the first reasons are merged over the parts
+ * and the rejected-share rule applied once ({@link Rejections#checkShare(long, long, List, double,
+ * String)}).
+ *
+ * <p>Orders are then grouped by customer (a Spark shuffle); each group's orders, in the export's
+ * line order, go into an {@link OrderBook} and through {@link RfmFeatures#partForTraining}: the
+ * derivation's code, its edge rules (refunds, zero amounts, duplicates, order lines, cutoff and
+ * window) unchanged. Customers keep the order of their first accepted row, as the train function's
+ * book keeps them.
+ *
+ * <p>A quoted CSV field with a line break, in a record that straddles two splits (128 MB by
+ * default), would be cut at the split: the distributed reader rejects the two halves, where the
+ * train function reads the record whole.
+ */
+final class SparkExports {
+
+  private SparkExports() {}
+
+  /** An export read into blocks, with its provenance. */
+  record Loaded(
+      JavaRDD<Block> blocks,
+      List<String> columns,
+      int rows,
+      long rowsRead,
+      long rowsRejected,
+      List<String> rejections,
+      List<String> ignored,
+      RfmFeatures.Counts counts,
+      LocalDate cutoff,
+      List<RfmFeatures.Definition> definitions) {}
+
+  /** The export's lines, each part an input stream from its first line's number. */
+  private static JavaPairRDD<LongWritable, Text> lines(JavaSparkContext sc, String path) {
+    return sc.newAPIHadoopFile(
+        path, TextInputFormat.class, LongWritable.class, Text.class, sc.hadoopConfiguration());
+  }
+
+  /**
+   * The export-wide number of the first line of each part: one counting pass when the file has
+   * more than one part.
+   */
+  private static long[] firstLines(JavaPairRDD<LongWritable, Text> lines) {
+    int parts = lines.getNumPartitions();
+    long[] first = new long[parts];
+    first[0] = 1;
+    if (parts == 1) {
+      return first;
+    }
+    List<Tuple2<Integer, Long>> counts =
+        lines
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  long count = 0;
+                  while (it.hasNext()) {
+                    it.next();
+                    count++;
+                  }
+                  return Collections.singletonList(new Tuple2<>(index, count)).iterator();
+                },
+                true)
+            .collect();
+    long[] perPart = new long[parts];
+    for (Tuple2<Integer, Long> count : counts) {
+      perPart[count._1()] = count._2();
+    }
+    for (int p = 1; p < parts; p++) {
+      first[p] = first[p - 1] + perPart[p - 1];
+    }
+    return first;
+  }
+
+  /**
+   * A part's lines as one stream, each line followed by a line feed; the header (the file's first
+   * line, in the first part of a CSV export) left out.
+   */
+  static InputStream stream(Iterator<Tuple2<LongWritable, Text>> lines, boolean skipFirst) {
+    return new InputStream() {
+      private byte[] current = new byte[0];
+      private int length;
+      private int position;
+      private boolean skipped = !skipFirst;
+
+      private boolean fill() {
+        while (position >= length) {
+          if (!lines.hasNext()) {
+            return false;
+          }
+          Text text = lines.next()._2();
+          if (!skipped) {
+            skipped = true;
+            continue;
+          }
+          int size = text.getLength();
+          if (current.length < size + 1) {
+            current = new byte[Math.max(size + 1, current.length * 2)];
+          }
+          System.arraycopy(text.getBytes(), 0, current, 0, size);
+          current[size] = '\n';
+          length = size + 1;
+          position = 0;
+        }
+        return true;
+      }
+
+      @Override
+      public int read() {
+        return fill() ? current[position++] & 0xff : -1;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int count) {
+        if (count == 0) {
+          return 0;
+        }
+        if (!fill()) {
+          return -1;
+        }
+        int copied = Math.min(count, length - position);
+        System.arraycopy(current, position, buffer, offset, copied);
+        position += copied;
+        return copied;
+      }
+    };
+  }
+
+  /** The first reasons of all parts, by line: those the train function would have kept. */
+  static List<String> firstReasons(List<List<String>> reasons, List<List<Long>> lines) {
+    List<Map.Entry<Long, String>> all = new ArrayList<>();
+    for (int p = 0; p < reasons.size(); p++) {
+      for (int r = 0; r < reasons.get(p).size(); r++) {
+        all.add(Map.entry(lines.get(p).get(r), reasons.get(p).get(r)));
+      }
+    }
+    all.sort(Map.Entry.comparingByKey());
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(Rejections.MAX_REASONS, all.size()); i++) {
+      out.add(all.get(i).getValue());
+    }
+    return out;
+  }
+
+  /**
+   * A feature export: its plan from {@code head} (the export's first bytes, decoded), every part
+   * read with it.
+   */
+  static Loaded features(
+      JavaSparkContext sc,
+      String path,
+      InputStream head,
+      ExportFormat format,
+      ExportSchema schema,
+      ReadLimits limits)
+      throws IOException {
+    FeatureExportReader.Plan plan = FeatureExportReader.plan(head, format, schema);
+    JavaPairRDD<LongWritable, Text> lines = lines(sc, path);
+    long[] firstLines = firstLines(lines);
+    boolean csv = plan.kind() == ExportFormat.Kind.CSV;
+    Broadcast<FeatureExportReader.Plan> shared = sc.broadcast(plan);
+    JavaRDD<Tuple2<Integer, FeatureExportReader.Part>> parts =
+        lines
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  boolean header = csv && index == 0;
+                  FeatureExportReader.Part part =
+                      FeatureExportReader.readPart(
+                          stream(it, header),
+                          shared.value(),
+                          firstLines[index] + (header ? 1 : 0),
+                          limits);
+                  return Collections.singletonList(new Tuple2<>(index, part)).iterator();
+                },
+                true)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Tuple2<Integer, long[]>> counts =
+        parts
+            .map(t -> new Tuple2<>(t._1(), new long[] {t._2().rows(), t._2().read(), t._2().rejected()}))
+            .collect();
+    List<Tuple2<Integer, List<String>>> reasonsOfParts =
+        parts.map(t -> new Tuple2<>(t._1(), t._2().reasons())).collect();
+    List<Tuple2<Integer, List<Long>>> linesOfParts =
+        parts.map(t -> new Tuple2<>(t._1(), t._2().reasonLines())).collect();
+    int numberOfParts = lines.getNumPartitions();
+    long[] firstRow = new long[numberOfParts];
+    long[] rowsOfPart = new long[numberOfParts];
+    long read = 0;
+    long rejected = 0;
+    for (Tuple2<Integer, long[]> count : counts) {
+      rowsOfPart[count._1()] = count._2()[0];
+      read += count._2()[1];
+      rejected += count._2()[2];
+    }
+    for (int p = 1; p < numberOfParts; p++) {
+      firstRow[p] = firstRow[p - 1] + rowsOfPart[p - 1];
+    }
+    List<String> reasons = firstReasons(ordered(reasonsOfParts), ordered(linesOfParts));
+    Rejections.checkShare(read, rejected, reasons, schema.maxRejectedShare(), "nothing was trained");
+    List<String> columns = plan.features();
+    JavaRDD<Block> blocks =
+        parts.map(
+            t ->
+                new Block(
+                    firstRow[t._1()],
+                    t._2().rows(),
+                    columns,
+                    t._2().values(),
+                    t._2().labels(),
+                    null,
+                    null,
+                    null,
+                    0));
+    long total = firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1];
+    return new Loaded(
+        blocks,
+        columns,
+        Math.toIntExact(total),
+        read,
+        rejected,
+        reasons,
+        plan.ignored(),
+        null,
+        null,
+        null);
+  }
+
+  private static <T> List<T> ordered(List<Tuple2<Integer, T>> parts) {
+    List<Tuple2<Integer, T>> sorted = new ArrayList<>(parts);
+    sorted.sort((a, b) -> Integer.compare(a._1(), b._1()));
+    List<T> out = new ArrayList<>();
+    for (Tuple2<Integer, T> part : sorted) {
+      out.add(part._2());
+    }
+    return out;
+  }
+
+  /** One accepted order row, numbered by its line in the export. */
+  record OrderRow(
+      long line,
+      String customerId,
+      String orderId,
+      int day,
+      double amount,
+      float items,
+      boolean refund,
+      String channel)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** The customers derived in one partition of the grouped orders, and their counts. */
+  record Derived(
+      List<long[]> firstLines,
+      List<double[]> features,
+      List<int[]> labelAndWindow,
+      RfmFeatures.Counts counts)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** An orders export: read in parts, grouped by customer, derived with the project's rules. */
+  static Loaded orders(
+      JavaSparkContext sc,
+      String path,
+      InputStream head,
+      ExportFormat format,
+      OrdersSchema schema,
+      RfmOptions rfm,
+      LocalDate latestAllowed,
+      ReadLimits limits)
+      throws IOException {
+    OrderExportReader.Plan plan = OrderExportReader.plan(head, format, schema);
+    JavaPairRDD<LongWritable, Text> lines = lines(sc, path);
+    long[] firstLines = firstLines(lines);
+    boolean csv = plan.kind() == ExportFormat.Kind.CSV;
+    Broadcast<OrderExportReader.Plan> shared = sc.broadcast(plan);
+    // Each part: its rows (as records) and its counts, kept apart.
+    JavaRDD<Tuple2<Integer, Object>> parsed =
+        lines
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  boolean header = csv && index == 0;
+                  List<Tuple2<Integer, Object>> out = new ArrayList<>();
+                  OrderExportReader.PartCounts counts =
+                      OrderExportReader.readPart(
+                          stream(it, header),
+                          shared.value(),
+                          schema,
+                          latestAllowed,
+                          firstLines[index] + (header ? 1 : 0),
+                          limits,
+                          (line, customer, order, day, amount, items, refund, channel) ->
+                              out.add(
+                                  new Tuple2<>(
+                                      index,
+                                      new OrderRow(
+                                          line,
+                                          customer.toString(),
+                                          order.toString(),
+                                          day,
+                                          amount,
+                                          items,
+                                          refund,
+                                          channel == null ? null : channel.toString()))));
+                  out.add(new Tuple2<>(index, counts));
+                  return out.iterator();
+                },
+                true)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Tuple2<Integer, Object>> partCounts =
+        parsed.filter(t -> t._2() instanceof OrderExportReader.PartCounts).collect();
+    long read = 0;
+    long rejected = 0;
+    List<Tuple2<Integer, List<String>>> reasonsOfParts = new ArrayList<>();
+    List<Tuple2<Integer, List<Long>>> linesOfParts = new ArrayList<>();
+    for (Tuple2<Integer, Object> part : partCounts) {
+      OrderExportReader.PartCounts counts = (OrderExportReader.PartCounts) part._2();
+      read += counts.read();
+      rejected += counts.rejected();
+      reasonsOfParts.add(new Tuple2<>(part._1(), counts.reasons()));
+      linesOfParts.add(new Tuple2<>(part._1(), counts.reasonLines()));
+    }
+    List<String> reasons = firstReasons(ordered(reasonsOfParts), ordered(linesOfParts));
+    Rejections.checkShare(read, rejected, reasons, schema.maxRejectedShare(), "nothing was derived");
+    JavaRDD<OrderRow> rows =
+        parsed.filter(t -> t._2() instanceof OrderRow).map(t -> (OrderRow) t._2());
+    int[] span =
+        rows.map(r -> new int[] {r.day(), r.day()})
+            .reduce((a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+    int cutoff = RfmFeatures.cutoffDay(span[0], span[1], rfm, true);
+    int window = rfm.labelWindowDays();
+    RfmFeatures.Columns optional = plan.optional();
+    OrderBook.Grain grain = schema.grain();
+    JavaRDD<Derived> derived =
+        rows.mapToPair(r -> new Tuple2<>(r.customerId(), r))
+            .groupByKey()
+            .mapPartitions(
+                groups -> {
+                  OrderBook book = new OrderBook(grain);
+                  Map<String, Long> firstLine = new HashMap<>();
+                  while (groups.hasNext()) {
+                    Tuple2<String, Iterable<OrderRow>> group = groups.next();
+                    List<OrderRow> orders = new ArrayList<>();
+                    group._2().forEach(orders::add);
+                    orders.sort((a, b) -> Long.compare(a.line(), b.line()));
+                    firstLine.put(group._1(), orders.get(0).line());
+                    for (OrderRow o : orders) {
+                      book.add(
+                          o.customerId(),
+                          o.orderId(),
+                          o.day(),
+                          o.amount(),
+                          o.items(),
+                          o.refund(),
+                          o.channel());
+                    }
+                  }
+                  if (book.customers() == 0) {
+                    return Collections.emptyIterator();
+                  }
+                  RfmFeatures.Derived d =
+                      RfmFeatures.partForTraining(book, optional, cutoff, window);
+                  int width = d.features().cols();
+                  List<long[]> lineOf = new ArrayList<>();
+                  List<double[]> values = new ArrayList<>();
+                  List<int[]> labelAndWindow = new ArrayList<>();
+                  for (int i = 0; i < d.features().rows(); i++) {
+                    lineOf.add(new long[] {firstLine.get(d.customerIds().get(i))});
+                    values.add(
+                        Arrays.copyOfRange(d.features().data(), i * width, (i + 1) * width));
+                    labelAndWindow.add(new int[] {d.labels()[i], d.windowPurchases()[i]});
+                  }
+                  return Collections.singletonList(
+                          new Derived(lineOf, values, labelAndWindow, d.counts()))
+                      .iterator();
+                })
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    RfmFeatures.Counts counts = derived.map(Derived::counts).reduce(RfmFeatures.Counts::plus);
+    List<String> columns = RfmFeatures.definitions(optional).stream().map(RfmFeatures.Definition::name).toList();
+    int d = columns.size();
+    // Customers in the order of their first accepted row, in blocks of consecutive rows.
+    JavaRDD<Tuple2<Long, double[]>> customers =
+        derived
+            .flatMap(
+                part -> {
+                  List<Tuple2<Long, double[]>> out = new ArrayList<>();
+                  for (int i = 0; i < part.features().size(); i++) {
+                    double[] row = Arrays.copyOf(part.features().get(i), d + 2);
+                    row[d] = part.labelAndWindow().get(i)[0];
+                    row[d + 1] = part.labelAndWindow().get(i)[1];
+                    out.add(new Tuple2<>(part.firstLines().get(i)[0], row));
+                  }
+                  return out.iterator();
+                })
+            .sortBy(Tuple2::_1, true, Math.max(1, lines.getNumPartitions()));
+    List<Tuple2<Integer, Integer>> sizes =
+        customers
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  int count = 0;
+                  while (it.hasNext()) {
+                    it.next();
+                    count++;
+                  }
+                  return Collections.singletonList(new Tuple2<>(index, count)).iterator();
+                },
+                true)
+            .collect();
+    int numberOfParts = customers.getNumPartitions();
+    long[] firstRow = new long[numberOfParts];
+    long[] rowsOfPart = new long[numberOfParts];
+    for (Tuple2<Integer, Integer> size : sizes) {
+      rowsOfPart[size._1()] = size._2();
+    }
+    for (int p = 1; p < numberOfParts; p++) {
+      firstRow[p] = firstRow[p - 1] + rowsOfPart[p - 1];
+    }
+    JavaRDD<Block> blocks =
+        customers
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  List<double[]> kept = new ArrayList<>();
+                  while (it.hasNext()) {
+                    kept.add(it.next()._2());
+                  }
+                  int m = kept.size();
+                  double[] raw = new double[m * d];
+                  int[] labels = new int[m];
+                  int[] windowPurchases = new int[m];
+                  for (int i = 0; i < m; i++) {
+                    System.arraycopy(kept.get(i), 0, raw, i * d, d);
+                    labels[i] = (int) kept.get(i)[d];
+                    windowPurchases[i] = (int) kept.get(i)[d + 1];
+                  }
+                  return Collections.singletonList(
+                          new Block(
+                              firstRow[index],
+                              m,
+                              columns,
+                              raw,
+                              labels,
+                              windowPurchases,
+                              null,
+                              null,
+                              0))
+                      .iterator();
+                },
+                true)
+            .filter(b -> b.rows > 0);
+    long total = firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1];
+    if (total == 0) {
+      throw new IllegalArgumentException(
+          "no customer has a purchase on or before the cutoff " + LocalDate.ofEpochDay(cutoff));
+    }
+    return new Loaded(
+        blocks,
+        columns,
+        Math.toIntExact(total),
+        read,
+        rejected,
+        reasons,
+        List.of(),
+        counts,
+        LocalDate.ofEpochDay(cutoff),
+        RfmFeatures.definitions(optional));
+  }
+}
