@@ -30,6 +30,22 @@ public final class KnownSettings {
   }
 
   /**
+   * Every known setting that has a value, as {@code key=value} in key order, except those under
+   * {@code excludedPrefix}: the raw text as configured (application.properties, overridden by an
+   * environment variable or a system property), so another process that reads the same settings
+   * gets the same values.
+   */
+  public static List<String> effective(Config config, String excludedPrefix) {
+    List<String> out = new ArrayList<>();
+    for (String key : keys()) {
+      if (!key.startsWith(excludedPrefix)) {
+        config.getOptionalValue(key, String.class).ifPresent(value -> out.add(key + "=" + value));
+      }
+    }
+    return out;
+  }
+
+  /**
    * Fails on a {@code retention.*} property, or a {@code RETENTION_*} environment variable, that is
    * not a known setting.
    *

@@ -37,6 +37,29 @@ public interface RetentionConfig {
 
   Metrics metrics();
 
+  Spark spark();
+
+  /**
+   * The hand-off of large exports to the Spark job (README "Hand-off to Spark"): the train function
+   * starts the job's state machine instead of training in-process.
+   */
+  interface Spark {
+    /** The Step Functions state machine that runs the job; empty: never hand off. */
+    Optional<String> stateMachineArn();
+
+    /** Exports of at least this many (counted) bytes are handed off. */
+    long handOffBytes();
+
+    /** A {@code .gz} export counts this many times its stored bytes. */
+    double gzipExpansion();
+
+    /** A Step Functions stand-in instead of AWS (tests). */
+    Optional<URI> endpointOverride();
+
+    /** One StartExecution or DescribeExecution call, retries included. */
+    Duration apiCallTimeout();
+  }
+
   /** When a new model may not become latest. */
   interface QualityGate {
     double margin();

@@ -12,6 +12,7 @@ import dev.retention.service.batch.BatchSettings;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
+import dev.retention.service.train.HandOff;
 import dev.retention.service.train.QualityGate;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainingService;
@@ -19,6 +20,7 @@ import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.S3Clients;
 import dev.retention.storage.S3Settings;
+import dev.retention.storage.SparkRuns;
 import dev.retention.training.SegmentOptions;
 import dev.retention.training.TrainingOptions;
 import jakarta.enterprise.inject.Disposes;
@@ -40,6 +42,9 @@ public class Services {
 
   /** Where the training hyper-parameters are configured. */
   static final String TRAIN_PREFIX = "retention.train.";
+
+  /** The hand-off's own settings: not passed on to the Spark job. */
+  static final String SPARK_PREFIX = "retention.spark.";
 
   @Produces
   @Singleton
@@ -70,9 +75,51 @@ public class Services {
 
   @Produces
   @Singleton
-  TrainingService training(ModelStore store, RetentionConfig mapping, Config config) {
+  TrainingService training(
+      ModelStore store, RetentionConfig mapping, Config config, HandOff handOff) {
     return new TrainingService(
-        store, trainSettings(mapping, config), Clock.systemUTC(), metrics(mapping, "train"));
+        store,
+        trainSettings(mapping, config),
+        Clock.systemUTC(),
+        metrics(mapping, "train"),
+        handOff);
+  }
+
+  /**
+   * The hand-off of large exports to the Spark job. Its Step Functions client is built on the first
+   * hand-off, and only when a state machine is configured: other functions never build this bean,
+   * and a train function that never hands off never builds the client.
+   */
+  @Produces
+  @Singleton
+  HandOff handOff(RetentionConfig mapping, Config config) {
+    return handOff(mapping.spark(), config);
+  }
+
+  void close(@Disposes HandOff handOff) {
+    handOff.close();
+  }
+
+  static HandOff handOff(RetentionConfig.Spark spark, Config config) {
+    SparkRuns.Settings runs = null;
+    if (spark.stateMachineArn().isPresent()) {
+      try {
+        runs =
+            new SparkRuns.Settings(
+                spark.stateMachineArn().get().strip(),
+                spark.endpointOverride(),
+                spark.apiCallTimeout());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            SPARK_PREFIX + "state-machine-arn: " + e.getMessage(), e);
+      }
+    }
+    SparkRuns.Settings opened = runs;
+    return new HandOff(
+        spark.handOffBytes(),
+        spark.gzipExpansion(),
+        KnownSettings.effective(config, SPARK_PREFIX),
+        opened == null ? null : () -> SparkRuns.open(opened));
   }
 
   @Produces

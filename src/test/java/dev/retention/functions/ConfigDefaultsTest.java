@@ -114,6 +114,49 @@ class ConfigDefaultsTest {
   }
 
   @Test
+  void theHandOffToSparkIsOffUnlessAStateMachineIsSet() throws IOException {
+    SmallRyeConfig shipped = config(Map.of());
+    RetentionConfig.Spark spark = shipped.getConfigMapping(RetentionConfig.class).spark();
+    assertEquals(java.util.Optional.empty(), spark.stateMachineArn());
+    assertEquals(1L << 30, spark.handOffBytes());
+    assertEquals(5.0, spark.gzipExpansion());
+    assertEquals(Duration.ofSeconds(20), spark.apiCallTimeout());
+    var off = Services.handOff(spark, shipped);
+    org.junit.jupiter.api.Assertions.assertFalse(off.configured());
+    assertEquals(1L << 30, off.thresholdBytes());
+
+    SmallRyeConfig on =
+        config(
+            Map.of(
+                "retention.spark.state-machine-arn",
+                "arn:aws:states:eu-west-1:123456789012:stateMachine:train",
+                "retention.model.name",
+                "shop"));
+    var handOff = Services.handOff(on.getConfigMapping(RetentionConfig.class).spark(), on);
+    assertTrue(handOff.configured());
+    List<String> passed =
+        handOff.arguments(
+            new dev.retention.storage.ObjectInfo(
+                "b", "k.csv", "e", null, java.time.Instant.EPOCH, 1),
+            null,
+            "v");
+    assertTrue(passed.contains("retention.model.name=shop"), passed.toString());
+    assertTrue(passed.stream().noneMatch(a -> a.startsWith("retention.spark.")), passed.toString());
+
+    SmallRyeConfig version =
+        config(
+            Map.of(
+                "retention.spark.state-machine-arn",
+                "arn:aws:states:eu-west-1:123456789012:stateMachine:train:3"));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Services.handOff(version.getConfigMapping(RetentionConfig.class).spark(), version));
+    assertTrue(e.getMessage().startsWith("retention.spark.state-machine-arn: "), e.getMessage());
+  }
+
+  @Test
   void scoreSettingsAreTheDocumentedOnes() throws IOException {
     assertEquals(
         new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 1000, 1_048_576),

@@ -1,11 +1,16 @@
 package dev.retention.functions;
 
+import static io.restassured.RestAssured.given;
+
+import dev.retention.testing.Events;
 import dev.retention.testing.S3ProxyServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.restassured.response.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Starts s3proxy for a @QuarkusTest and points the functions at it. */
 public class LocalS3Resource implements QuarkusTestResourceLifecycleManager {
@@ -32,6 +37,20 @@ public class LocalS3Resource implements QuarkusTestResourceLifecycleManager {
         BUCKET,
         "retention.s3.region",
         "us-east-1");
+  }
+
+  /**
+   * Posts events/s3-put-csv.json for {@code key} to the function under test, as S3 sends it for the
+   * object as it now is (its real ETag and size).
+   */
+  static Response invokeCsvEvent(String key) {
+    try (S3Client s3 = server.client()) {
+      return given()
+          .contentType("application/json")
+          .body(Events.asS3Sends(Events.s3WithKey("s3-put-csv.json", key), s3))
+          .when()
+          .post();
+    }
   }
 
   @Override

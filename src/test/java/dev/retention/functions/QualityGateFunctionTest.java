@@ -1,6 +1,5 @@
 package dev.retention.functions;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +18,6 @@ import dev.retention.service.train.TrainingService;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.testing.EmfCapture;
-import dev.retention.testing.Events;
 import dev.retention.training.NonLinearOptions;
 import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
@@ -94,13 +92,7 @@ class QualityGateFunctionTest {
   }
 
   private static Response invoke(String key) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      return given()
-          .contentType("application/json")
-          .body(Events.asS3Sends(Events.s3WithKey("s3-put-csv.json", key), s3))
-          .when()
-          .post();
-    }
+    return LocalS3Resource.invokeCsvEvent(key);
   }
 
   private static String latestVersion() throws IOException {

@@ -267,6 +267,7 @@ class InfraTemplateTest {
   @Test
   void iamPoliciesAreLeastPrivilege() {
     Map<String, Set<String>> grants = new java.util.TreeMap<>();
+    Map<String, Set<String>> otherGrants = new java.util.TreeMap<>();
     functions()
         .forEach(
             (name, f) -> {
@@ -276,11 +277,20 @@ class InfraTemplateTest {
                     name + ": only inline statements, no managed policies");
                 for (JsonNode statement : policy.get("Statement")) {
                   assertEquals("Allow", statement.get("Effect").asText());
+                  boolean s3 = true;
                   for (JsonNode action : statement.get("Action")) {
                     assertFalse(
                         action.asText().contains("*"), name + ": wildcard action " + action);
-                    assertTrue(
-                        action.asText().startsWith("s3:"), name + ": unexpected action " + action);
+                    s3 &= action.asText().startsWith("s3:");
+                  }
+                  if (!s3) {
+                    // Not S3: collected whole (action and resource), compared exactly below.
+                    for (JsonNode action : statement.get("Action")) {
+                      otherGrants
+                          .computeIfAbsent(name, k -> new TreeSet<>())
+                          .add(action.asText() + " " + statement.get("Resource"));
+                    }
+                    continue;
                   }
                   JsonNode resources = statement.get("Resource");
                   for (JsonNode node : resources.isArray() ? resources : List.of(resources)) {
@@ -300,6 +310,16 @@ class InfraTemplateTest {
                 }
               }
             });
+    // The train function may start the Spark job's state machine and look up its executions, and
+    // nothing else beyond S3; the other functions nothing beyond S3.
+    assertEquals(
+        Map.of(
+            "TrainFunction",
+            Set.of(
+                "states:StartExecution {\"Ref\":\"SparkTrainStateMachine\"}",
+                "states:DescribeExecution {\"Fn::Sub\":\"arn:${AWS::Partition}:states:${AWS::Region}"
+                    + ":${AWS::AccountId}:execution:${SparkTrainStateMachine.Name}:*\"}")),
+        otherGrants);
     assertEquals(
         Set.of(
             "s3:GetObject /exports/features/*",
@@ -425,6 +445,242 @@ class InfraTemplateTest {
             .replaceAll("\\$\\{MinimumHeldOutAuc\\}", "0.65")
             .replaceAll("\\$\\{[A-Za-z:]+\\}", "x");
     new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+  }
+
+  private static JsonNode resource(String name) {
+    JsonNode r = template.get("Resources").get(name);
+    assertTrue(r != null, "the template has " + name);
+    return r;
+  }
+
+  private static List<JsonNode> list(JsonNode node) {
+    List<JsonNode> out = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(out::add);
+    } else {
+      out.add(node);
+    }
+    return out;
+  }
+
+  /** {@code action resource} of every statement, resources as the template writes them. */
+  private static Set<String> grants(JsonNode statements) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode statement : statements) {
+      assertEquals("Allow", statement.get("Effect").asText(), statement.toString());
+      for (JsonNode action : list(statement.get("Action"))) {
+        assertFalse(action.asText().contains("*"), "wildcard action " + action);
+        for (JsonNode resource : list(statement.get("Resource"))) {
+          String text =
+              resource.has("Fn::Sub")
+                  ? resource.get("Fn::Sub").asText().replace(BUCKET_ARN, "<bucket>")
+                  : resource.toString();
+          assertFalse(text.equals("*"), "a resource of any name: " + statement);
+          out.add(action.asText() + " " + text);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theSparkJobRoleIsAssumedByEmrServerlessOnlyAndReachesOnlyWhatTheJobNeeds() {
+    JsonNode role = resource("SparkJobRole");
+    assertEquals("AWS::IAM::Role", role.get("Type").asText());
+    JsonNode p = role.get("Properties");
+    assertFalse(p.has("ManagedPolicyArns"), "no managed policies");
+    JsonNode trust = p.get("AssumeRolePolicyDocument").get("Statement");
+    assertEquals(1, trust.size());
+    assertEquals("Allow", trust.get(0).get("Effect").asText());
+    assertEquals(
+        "emr-serverless.amazonaws.com", trust.get(0).get("Principal").get("Service").asText());
+    assertEquals("sts:AssumeRole", trust.get(0).get("Action").asText());
+    Set<String> granted = new TreeSet<>();
+    for (JsonNode policy : p.get("Policies")) {
+      granted.addAll(grants(policy.get("PolicyDocument").get("Statement")));
+    }
+    assertEquals(
+        Set.of(
+            "s3:GetObject <bucket>/exports/features/*",
+            "s3:GetObjectVersion <bucket>/exports/features/*",
+            "s3:GetObject <bucket>/exports/orders/*",
+            "s3:GetObjectVersion <bucket>/exports/orders/*",
+            "s3:GetObject <bucket>/${SparkJobJarKey}",
+            "s3:GetObject <bucket>/models/*",
+            "s3:PutObject <bucket>/models/*",
+            "s3:PutObject <bucket>/spark-logs/*",
+            "s3:ListBucket <bucket>"),
+        granted);
+    // The jar's key is under jobs/ and names one file, so its grant never covers an export, a
+    // model or another key.
+    JsonNode jarKey = template.get("Parameters").get("SparkJobJarKey");
+    assertEquals("jobs/retention-spark-job.jar", jarKey.get("Default").asText());
+    Pattern allowed = Pattern.compile(jarKey.get("AllowedPattern").asText());
+    assertTrue(allowed.matcher("jobs/retention-spark-job.jar").matches());
+    for (String bad : List.of("models/x.jar", "jobs/*", "jobs/../models/a.jar", "exports/a.jar")) {
+      assertFalse(allowed.matcher(bad).matches(), bad);
+    }
+    // Its logs go where it may write them, and expire.
+    assertTrue(
+        template.toString().contains("\"LogUri\":\"s3://${DataBucketName}/spark-logs/\""),
+        "S3 monitoring under spark-logs/");
+    boolean expires = false;
+    for (JsonNode rule :
+        resource("DataBucket").get("Properties").get("LifecycleConfiguration").get("Rules")) {
+      expires |= rule.path("Prefix").asText().equals("spark-logs/") && rule.has("ExpirationInDays");
+    }
+    assertTrue(expires, "spark-logs/ expire");
+  }
+
+  @Test
+  void theSparkApplicationRunsTheReleaseTheJobIsBuiltForAndStopsWhenIdle() {
+    JsonNode app = resource("SparkApplication");
+    assertEquals("AWS::EMRServerless::Application", app.get("Type").asText());
+    JsonNode p = app.get("Properties");
+    assertEquals("SPARK", p.get("Type").asText());
+    assertEquals("SparkReleaseLabel", p.get("ReleaseLabel").get("Ref").asText());
+    assertEquals(
+        "emr-spark-8.0.0",
+        template.get("Parameters").get("SparkReleaseLabel").get("Default").asText());
+    assertTrue(p.get("AutoStartConfiguration").get("Enabled").asBoolean());
+    assertTrue(p.get("AutoStopConfiguration").get("Enabled").asBoolean());
+    assertTrue(p.get("AutoStopConfiguration").get("IdleTimeoutMinutes").asInt() > 0);
+    assertTrue(p.get("MaximumCapacity").has("Cpu") && p.get("MaximumCapacity").has("Memory"));
+  }
+
+  @Test
+  void theStateMachineRunsTheJobClassOnTheHandedOffArgumentsAndReportsFailuresToTheQueue() {
+    JsonNode machine = resource("SparkTrainStateMachine");
+    assertEquals("AWS::Serverless::StateMachine", machine.get("Type").asText());
+    JsonNode p = machine.get("Properties");
+    assertEquals("STANDARD", p.get("Type").asText(), "names are idempotent for Standard only");
+    JsonNode definition = p.get("Definition");
+    JsonNode states = definition.get("States");
+    JsonNode run = states.get(definition.get("StartAt").asText());
+    assertEquals("arn:aws:states:::emr-serverless:startJobRun.sync", run.get("Resource").asText());
+    JsonNode parameters = run.get("Parameters");
+    assertEquals("${SparkApplicationId}", parameters.get("ApplicationId").asText());
+    assertEquals("${SparkJobRoleArn}", parameters.get("ExecutionRoleArn").asText());
+    assertEquals("$$.Execution.Name", parameters.get("Name.$").asText());
+    assertEquals("$$.Execution.Name", parameters.get("ClientToken.$").asText());
+    JsonNode submit = parameters.get("JobDriver").get("SparkSubmit");
+    assertEquals("s3://${DataBucketName}/${SparkJobJarKey}", submit.get("EntryPoint").asText());
+    assertEquals("$.arguments", submit.get("EntryPointArguments.$").asText());
+    assertTrue(
+        submit
+            .get("SparkSubmitParameters")
+            .asText()
+            .startsWith("--class dev.retention.spark.SparkTrainJob "),
+        submit.toString());
+
+    // Retries transient API faults only, never a job that ran and failed.
+    for (JsonNode retry : run.get("Retry")) {
+      for (JsonNode error : retry.get("ErrorEquals")) {
+        assertTrue(error.asText().startsWith("EMRServerless."), "retried: " + error);
+      }
+    }
+    // Any failure: to the train failure queue, then the execution fails.
+    JsonNode caught = run.get("Catch").get(0);
+    assertEquals("States.ALL", caught.get("ErrorEquals").get(0).asText());
+    JsonNode report = states.get(caught.get("Next").asText());
+    assertEquals("arn:aws:states:::sqs:sendMessage", report.get("Resource").asText());
+    assertEquals("${TrainFailureQueueUrl}", report.get("Parameters").get("QueueUrl").asText());
+    JsonNode body = report.get("Parameters").get("MessageBody");
+    assertEquals("$.source", body.get("source.$").asText());
+    assertEquals("$.modelVersion", body.get("modelVersion.$").asText());
+    assertEquals("Fail", states.get(report.get("Next").asText()).get("Type").asText());
+
+    // Every placeholder is substituted, each with what it names.
+    Set<String> placeholders = new TreeSet<>();
+    Matcher m = Pattern.compile("\\$\\{([A-Za-z]+)}").matcher(definition.toString());
+    while (m.find()) {
+      placeholders.add(m.group(1));
+    }
+    JsonNode substitutions = p.get("DefinitionSubstitutions");
+    assertEquals(names(substitutions), placeholders);
+    assertEquals(
+        List.of("SparkApplication", "ApplicationId"),
+        List.of(
+            substitutions.get("SparkApplicationId").get("Fn::GetAtt").get(0).asText(),
+            substitutions.get("SparkApplicationId").get("Fn::GetAtt").get(1).asText()));
+    assertEquals(
+        "SparkJobRole", substitutions.get("SparkJobRoleArn").get("Fn::GetAtt").get(0).asText());
+    assertEquals("SparkJobJarKey", substitutions.get("SparkJobJarKey").get("Ref").asText());
+    assertEquals(
+        "TrainFailureQueue", substitutions.get("TrainFailureQueueUrl").get("Ref").asText());
+    assertEquals(
+        BUCKET_ARN.substring("arn:${AWS::Partition}:s3:::".length()),
+        substitutions.get("DataBucketName").get("Fn::Sub").asText());
+    assertFalse(
+        machine.toString().contains("\"Ref\":\"DataBucket\""),
+        "a Ref of the bucket would close a dependency cycle through the train function");
+    // Every Next names a state.
+    states.forEach(
+        state -> {
+          if (state.has("Next")) {
+            assertTrue(states.has(state.get("Next").asText()), state.toString());
+          }
+        });
+  }
+
+  @Test
+  void theStateMachineMayRunWatchAndCancelItsJobPassItsRoleAndReportFailuresOnly() {
+    JsonNode policies = resource("SparkTrainStateMachine").get("Properties").get("Policies");
+    Set<String> granted = new TreeSet<>();
+    for (JsonNode policy : policies) {
+      assertTrue(policy.has("Statement"), "only inline statements, no policy templates");
+      granted.addAll(grants(policy.get("Statement")));
+      for (JsonNode statement : policy.get("Statement")) {
+        if (list(statement.get("Action")).stream()
+            .anyMatch(a -> a.asText().equals("iam:PassRole"))) {
+          assertEquals(
+              "emr-serverless.amazonaws.com",
+              statement.get("Condition").get("StringEquals").get("iam:PassedToService").asText());
+        }
+      }
+    }
+    assertEquals(
+        Set.of(
+            "emr-serverless:StartJobRun {\"Fn::GetAtt\":[\"SparkApplication\",\"Arn\"]}",
+            "emr-serverless:GetJobRun ${SparkApplication.Arn}/jobruns/*",
+            "emr-serverless:CancelJobRun ${SparkApplication.Arn}/jobruns/*",
+            "iam:PassRole {\"Fn::GetAtt\":[\"SparkJobRole\",\"Arn\"]}",
+            "events:PutTargets arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}"
+                + ":rule/StepFunctionsGetEventsForEMRServerlessJobRule",
+            "events:PutRule arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}"
+                + ":rule/StepFunctionsGetEventsForEMRServerlessJobRule",
+            "events:DescribeRule arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}"
+                + ":rule/StepFunctionsGetEventsForEMRServerlessJobRule",
+            "sqs:SendMessage {\"Fn::GetAtt\":[\"TrainFailureQueue\",\"Arn\"]}"),
+        granted);
+  }
+
+  @Test
+  void theTrainFunctionHandsOffThroughKnownSettingsAndTheOutputsNameTheRun() {
+    JsonNode variables =
+        resource("TrainFunction").get("Properties").get("Environment").get("Variables");
+    assertEquals(
+        "SparkTrainStateMachine",
+        variables.get("RETENTION_SPARK_STATE_MACHINE_ARN").get("Ref").asText());
+    assertEquals(
+        "HandOffBytes", variables.get("RETENTION_SPARK_HAND_OFF_BYTES").get("Ref").asText());
+    for (String variable :
+        List.of("RETENTION_SPARK_STATE_MACHINE_ARN", "RETENTION_SPARK_HAND_OFF_BYTES")) {
+      assertTrue(
+          KnownSettings.keys().stream().anyMatch(k -> KnownSettings.envName(k).equals(variable)),
+          variable);
+    }
+    assertEquals(
+        config.getProperty("retention.spark.hand-off-bytes"),
+        template.get("Parameters").get("HandOffBytes").get("Default").asText(),
+        "the template's default is the function's");
+    JsonNode outputs = template.get("Outputs");
+    assertEquals(
+        "SparkTrainStateMachine",
+        outputs.get("SparkTrainStateMachineArn").get("Value").get("Ref").asText());
+    assertEquals(
+        "SparkApplication",
+        outputs.get("SparkApplicationId").get("Value").get("Fn::GetAtt").get(0).asText());
   }
 
   private static Map<String, JsonNode> functions() {

@@ -3,10 +3,11 @@ package dev.retention.service.train;
 /**
  * The outcome for one S3 object.
  *
- * @param status TRAINED, ALREADY_PUBLISHED (a redelivered event) or SKIPPED
+ * @param status TRAINED, ALREADY_PUBLISHED (a redelivered event), HANDED_OFF (a large export: the
+ *     Spark job's run trains and publishes it; see runId) or SKIPPED
  * @param source {@code s3://bucket/key}
- * @param modelKey key of the model JSON, when one exists
- * @param version model version, when one exists
+ * @param modelKey key of the model JSON, when one exists (not yet when HANDED_OFF)
+ * @param version model version, when one exists or, when HANDED_OFF, the version the run publishes
  * @param latest what became of latest.json: MOVED (this model is live), ALREADY_LIVE, NEWER_IS_LIVE
  *     (a newer model stays live; this one is published as a version only) or HELD_BY_QUALITY_GATE
  *     (its held-out AUC is worse than the live model's; see qualityGate)
@@ -20,6 +21,7 @@ package dev.retention.service.train;
  * @param featuresKey key of {@code features.csv.gz} (orders models), else null
  * @param durationMs wall time of this object's handling
  * @param reason why it was skipped, else null
+ * @param runId when HANDED_OFF, the run's id (the Step Functions execution ARN), else null
  */
 public record TrainSummary(
     Status status,
@@ -36,17 +38,39 @@ public record TrainSummary(
     String qualityGate,
     String featuresKey,
     long durationMs,
-    String reason) {
+    String reason,
+    String runId) {
 
   /** What happened to the object. */
   public enum Status {
     TRAINED,
     ALREADY_PUBLISHED,
+    HANDED_OFF,
     SKIPPED
   }
 
   static TrainSummary skipped(String source, String reason) {
     return new TrainSummary(
-        Status.SKIPPED, source, null, null, null, null, 0, 0, 0, 0, 0, null, null, 0, reason);
+        Status.SKIPPED, source, null, null, null, null, 0, 0, 0, 0, 0, null, null, 0, reason, null);
+  }
+
+  static TrainSummary handedOff(String source, String version, String runId, long durationMs) {
+    return new TrainSummary(
+        Status.HANDED_OFF,
+        source,
+        null,
+        version,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        durationMs,
+        null,
+        runId);
   }
 }

@@ -16,6 +16,7 @@ import dev.retention.service.Metrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
+import dev.retention.storage.SparkRuns;
 import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Trainer;
 import java.io.IOException;
@@ -50,6 +51,12 @@ import org.jboss.logging.Logger;
  * model older than the live one is published as a version without becoming live; the summary says
  * so.
  *
+ * <p>Large exports: when a state machine is configured ({@link HandOff}), an export whose counted
+ * bytes reach the hand-off threshold is not read here. Its run of the Spark job is started, named
+ * by the model version (so a redelivered event finds the same run), and the summary says
+ * HANDED_OFF; the job publishes the version, and an event redelivered after that completes it as
+ * above.
+ *
  * <p>Failures: a key outside the export prefix or with an unsupported suffix is skipped (logged,
  * not an error). An export that cannot be trained on throws after every record of the event was
  * handled, so the invocation fails visibly (retry policy and on-failure destination apply) and
@@ -65,16 +72,26 @@ public final class TrainingService {
   private final TrainSettings settings;
   private final Clock clock;
   private final Metrics metrics;
+  private final HandOff handOff;
 
   public TrainingService(ModelStore store, TrainSettings settings, Clock clock) {
     this(store, settings, clock, Metrics.disabled());
   }
 
   public TrainingService(ModelStore store, TrainSettings settings, Clock clock, Metrics metrics) {
+    this(store, settings, clock, metrics, HandOff.never());
+  }
+
+  /**
+   * @param handOff when large exports go to the Spark job instead
+   */
+  public TrainingService(
+      ModelStore store, TrainSettings settings, Clock clock, Metrics metrics, HandOff handOff) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
+    this.handOff = handOff;
   }
 
   /**
@@ -112,6 +129,30 @@ public final class TrainingService {
     Optional<TrainSummary> finished = finishPublished(version, source, start);
     if (finished.isPresent()) {
       return finished.get();
+    }
+
+    long counted = handOff.countedBytes(info, target.format().gzip());
+    if (handOff.large(counted)) {
+      if (handOff.configured()) {
+        return handOff(object, info, version, source, counted, start);
+      }
+      Log.event(
+          LOG,
+          Logger.Level.WARN,
+          "train.hand-off-not-configured",
+          "source",
+          source,
+          "version",
+          version,
+          "bytes",
+          info.size(),
+          "countedBytes",
+          counted,
+          "threshold",
+          handOff.thresholdBytes(),
+          "problem",
+          "a large export trains in-process: no state machine is configured"
+              + " (retention.spark.state-machine-arn)");
     }
 
     long lookupMs = (System.nanoTime() - start) / 1_000_000;
@@ -287,6 +328,45 @@ public final class TrainingService {
 
   private static final String FEATURES = "features.csv.gz";
 
+  /** Starts (or finds) the Spark job's run for a large export; nothing of it is read here. */
+  private TrainSummary handOff(
+      S3ObjectRef object,
+      ObjectInfo info,
+      String version,
+      String source,
+      long counted,
+      long start) {
+    SparkRuns.Run run = handOff.start(info, object.sequencer(), version, source);
+    long durationMs = (System.nanoTime() - start) / 1_000_000;
+    // A redelivery after the run failed, timed out or was aborted starts nothing new (its failure
+    // went to the failure queue): worth a warning.
+    Log.event(
+        LOG,
+        run.failed() ? Logger.Level.WARN : Logger.Level.INFO,
+        "train.handed-off",
+        "source",
+        source,
+        "version",
+        version,
+        "runId",
+        run.id(),
+        "runStatus",
+        run.status(),
+        "bytes",
+        info.size(),
+        "countedBytes",
+        counted,
+        "threshold",
+        handOff.thresholdBytes());
+    metrics
+        .record()
+        .put("HandedOff", 1, Metrics.Unit.COUNT)
+        .property("modelVersion", version)
+        .property("runId", run.id())
+        .emit();
+    return TrainSummary.handedOff(source, version, run.id(), durationMs);
+  }
+
   /** The key of an existing orders model's features file. */
   private String existingFeatures(RetentionModel model) {
     return model.derivation() == null ? null : store.companionKey(model.version(), FEATURES);
@@ -431,6 +511,7 @@ public final class TrainingService {
         gate.reason(),
         featuresKey,
         (System.nanoTime() - start) / 1_000_000,
+        null,
         null);
   }
 

@@ -116,7 +116,10 @@ class SparkPublishTest {
 
     JsonNode summary = SparkTrainJob.run(sc, arguments(head, copy, etag), settings());
     assertEquals("TRAINED", summary.get("status").asText(), summary.toString());
-    assertEquals("MOVED", summary.get("latest").asText());
+    // MOVED, or ALREADY_LIVE when the SDK retried the pointer's create and met its own write.
+    assertTrue(
+        List.of("MOVED", "ALREADY_LIVE").contains(summary.get("latest").asText()),
+        summary.toString());
     String version = summary.get("version").asText();
     try (S3Client client = s3.client()) {
       RetentionModel model =
