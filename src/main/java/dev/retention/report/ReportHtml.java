@@ -449,6 +449,26 @@ public final class ReportHtml {
             + " in 100 did; of those who did, the model found "
             + per100(e.recall())
             + " in 100.");
+    RetentionModel.Incumbent live = e.incumbent();
+    if (live != null) {
+      card(
+          out,
+          "Against the live model",
+          live.rocAuc() == null ? "not compared" : Svg.number(live.rocAuc()) + " AUC",
+          live.rocAuc() == null
+              ? "The model live when this one was trained ("
+                  + live.version()
+                  + ") could not be compared: "
+                  + live.note()
+              : "The model live when this one was trained ("
+                  + live.version()
+                  + ") ranks these same held-out customers with an AUC of "
+                  + Svg.number(live.rocAuc())
+                  + ", against "
+                  + Svg.number(e.rocAuc())
+                  + " for this one; a new model much worse than the live one does not go live"
+                  + " (the quality gate).");
+    }
     List<RetentionModel.Segment> profiles = profiles(model);
     long smallest = profiles.stream().mapToLong(RetentionModel.Segment::size).min().orElse(0);
     card(

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.io.LongWritable;
@@ -270,20 +271,6 @@ final class SparkExports {
     return out;
   }
 
-  /** One accepted order row, numbered by its line in the export. */
-  record OrderRow(
-      long line,
-      String customerId,
-      String orderId,
-      int day,
-      double amount,
-      float items,
-      boolean refund,
-      String channel)
-      implements Serializable {
-    private static final long serialVersionUID = 1L;
-  }
-
   /** The customers derived in one partition of the grouped orders, and their counts. */
   record Derived(
       List<long[]> firstLines,
@@ -310,13 +297,13 @@ final class SparkExports {
     long[] firstLines = firstLines(lines);
     boolean csv = plan.kind() == ExportFormat.Kind.CSV;
     Broadcast<OrderExportReader.Plan> shared = sc.broadcast(plan);
-    // Each part: its rows (as records) and its counts, kept apart.
+    // Each part: its accepted rows combined per customer, and its counts, kept apart.
     JavaRDD<Tuple2<Integer, Object>> parsed =
         lines
             .mapPartitionsWithIndex(
                 (index, it) -> {
                   boolean header = csv && index == 0;
-                  List<Tuple2<Integer, Object>> out = new ArrayList<>();
+                  Map<String, CustomerRows> byCustomer = new LinkedHashMap<>();
                   OrderExportReader.PartCounts counts =
                       OrderExportReader.readPart(
                           stream(it, header),
@@ -326,18 +313,20 @@ final class SparkExports {
                           firstLines[index] + (header ? 1 : 0),
                           limits,
                           (line, customer, order, day, amount, items, refund, channel) ->
-                              out.add(
-                                  new Tuple2<>(
-                                      index,
-                                      new OrderRow(
-                                          line,
-                                          customer.toString(),
-                                          order.toString(),
-                                          day,
-                                          amount,
-                                          items,
-                                          refund,
-                                          channel == null ? null : channel.toString()))));
+                              byCustomer
+                                  .computeIfAbsent(customer.toString(), CustomerRows::new)
+                                  .add(
+                                      line,
+                                      order.toString(),
+                                      day,
+                                      amount,
+                                      items,
+                                      refund,
+                                      channel == null ? null : channel.toString()));
+                  List<Tuple2<Integer, Object>> out = new ArrayList<>(byCustomer.size() + 1);
+                  for (CustomerRows rows : byCustomer.values()) {
+                    out.add(new Tuple2<>(index, rows));
+                  }
                   out.add(new Tuple2<>(index, counts));
                   return out.iterator();
                 },
@@ -358,10 +347,10 @@ final class SparkExports {
     }
     List<String> reasons = firstReasons(ordered(reasonsOfParts), ordered(linesOfParts));
     Rejections.checkShare(read, rejected, reasons, schema.maxRejectedShare(), "nothing was derived");
-    JavaRDD<OrderRow> rows =
-        parsed.filter(t -> t._2() instanceof OrderRow).map(t -> (OrderRow) t._2());
+    JavaRDD<CustomerRows> rows =
+        parsed.filter(t -> t._2() instanceof CustomerRows).map(t -> (CustomerRows) t._2());
     int[] span =
-        rows.map(r -> new int[] {r.day(), r.day()})
+        rows.map(CustomerRows::span)
             .reduce((a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
     int cutoff = RfmFeatures.cutoffDay(span[0], span[1], rfm, true);
     int window = rfm.labelWindowDays();
@@ -369,26 +358,24 @@ final class SparkExports {
     OrderBook.Grain grain = schema.grain();
     JavaRDD<Derived> derived =
         rows.mapToPair(r -> new Tuple2<>(r.customerId(), r))
-            .groupByKey()
+            .combineByKey(CustomerRows::copy, CustomerRows::append, CustomerRows::append)
             .mapPartitions(
                 groups -> {
                   OrderBook book = new OrderBook(grain);
                   Map<String, Long> firstLine = new HashMap<>();
                   while (groups.hasNext()) {
-                    Tuple2<String, Iterable<OrderRow>> group = groups.next();
-                    List<OrderRow> orders = new ArrayList<>();
-                    group._2().forEach(orders::add);
-                    orders.sort((a, b) -> Long.compare(a.line(), b.line()));
-                    firstLine.put(group._1(), orders.get(0).line());
-                    for (OrderRow o : orders) {
+                    CustomerRows customer = groups.next()._2();
+                    int[] order = customer.inLineOrder();
+                    firstLine.put(customer.customerId(), customer.line(order[0]));
+                    for (int i : order) {
                       book.add(
-                          o.customerId(),
-                          o.orderId(),
-                          o.day(),
-                          o.amount(),
-                          o.items(),
-                          o.refund(),
-                          o.channel());
+                          customer.customerId(),
+                          customer.orderId(i),
+                          customer.day(i),
+                          customer.amount(i),
+                          customer.items(i),
+                          customer.refund(i),
+                          customer.channel(i));
                     }
                   }
                   if (book.customers() == 0) {

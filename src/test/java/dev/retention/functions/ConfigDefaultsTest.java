@@ -162,4 +162,27 @@ class ConfigDefaultsTest {
         new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 1000, 1_048_576),
         Services.scoreSettings(config(Map.of()).getConfigMapping(RetentionConfig.class)));
   }
+
+  /** Every known setting is in the README: in a table row or in the text, with its full key. */
+  @Test
+  void everySettingIsDocumentedInTheReadme() throws IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    // "`retention.a.b-c` / `d-e`" documents retention.a.b-c and retention.a.d-e.
+    java.util.Set<String> documented = new java.util.HashSet<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("`(retention\\.[a-z0-9.-]+)`((?: / `[a-z0-9-]+`)*)")
+            .matcher(readme);
+    while (m.find()) {
+      documented.add(m.group(1));
+      String parent = m.group(1).substring(0, m.group(1).lastIndexOf('.') + 1);
+      for (String sibling : m.group(2).split(" / ")) {
+        if (!sibling.isBlank()) {
+          documented.add(parent + sibling.replace("`", "").trim());
+        }
+      }
+    }
+    List<String> missing =
+        KnownSettings.keys().stream().filter(k -> !documented.contains(k)).toList();
+    assertEquals(List.of(), missing, "settings the README does not describe");
+  }
 }

@@ -165,7 +165,12 @@ class QualityGateFunctionTest {
           ModelJson.read(
               s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("models/default/" + held + ".json"))
                   .asByteArray());
-      s3.headObject(b -> b.bucket(BUCKET).key("models/default/" + held + "/report.html"));
+      String report =
+          s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("models/default/" + held + "/report.html"))
+              .asUtf8String();
+      // The operator sees the comparison on the report's cards, with the live version.
+      assertTrue(report.contains("Against the live model"), "no comparison card");
+      assertTrue(report.contains("(" + live + ") ranks these same held-out customers"), live);
     }
     RetentionModel.Incumbent compared = model.evaluation().incumbent();
     assertEquals(live, compared.version());
