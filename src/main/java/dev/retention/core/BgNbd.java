@@ -237,19 +237,7 @@ public final class BgNbd {
           weightOfX[x[i]] += w;
         }
       }
-      int distinct = 0;
-      for (int v = 1; v <= maxX; v++) {
-        if (weightOfX[v] > 0) {
-          distinct++;
-        }
-      }
-      int[] distinctX = new int[distinct];
-      distinct = 0;
-      for (int v = 1; v <= maxX; v++) {
-        if (weightOfX[v] > 0) {
-          distinctX[distinct++] = v;
-        }
-      }
+      int[] distinctX = BgNbd.weightedValues(weightOfX);
       return new Likelihood(
           x,
           tx,
@@ -558,5 +546,26 @@ public final class BgNbd {
       partials[o + 19] = h23;
       partials[o + 20] = h33;
     }
+  }
+
+  /**
+   * The repeat counts {@code x >= 1} that carry weight, ascending: the likelihoods sum their x-only
+   * terms once per distinct count (shared with {@link GammaGamma}).
+   */
+  static int[] weightedValues(double[] weightOfX) {
+    int distinct = 0;
+    for (int v = 1; v < weightOfX.length; v++) {
+      if (weightOfX[v] > 0) {
+        distinct++;
+      }
+    }
+    int[] values = new int[distinct];
+    distinct = 0;
+    for (int v = 1; v < weightOfX.length; v++) {
+      if (weightOfX[v] > 0) {
+        values[distinct++] = v;
+      }
+    }
+    return values;
   }
 }

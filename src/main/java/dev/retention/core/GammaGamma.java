@@ -227,19 +227,7 @@ public final class GammaGamma {
         sxm += w * dx * dm;
       }
       double correlation = sxx > 0 && smm > 0 ? sxm / Math.sqrt(sxx * smm) : Double.NaN;
-      int distinct = 0;
-      for (int v = 1; v <= maxX; v++) {
-        if (weightOfX[v] > 0) {
-          distinct++;
-        }
-      }
-      int[] distinctX = new int[distinct];
-      distinct = 0;
-      for (int v = 1; v <= maxX; v++) {
-        if (weightOfX[v] > 0) {
-          distinctX[distinct++] = v;
-        }
-      }
+      int[] distinctX = BgNbd.weightedValues(weightOfX);
       return new Likelihood(
           compactX,
           compactSpend,

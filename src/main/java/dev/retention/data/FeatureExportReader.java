@@ -39,31 +39,13 @@ public final class FeatureExportReader {
   public static ReadResult read(InputStream raw, ExportFormat format, ExportSchema schema)
       throws IOException {
     RowSource source = RowSource.open(raw, format, SAMPLE_ROWS);
-    List<String> columns = source.columns();
-    int labelIndex = columns.indexOf(schema.labelColumn());
-    if (labelIndex < 0) {
-      throw new ExportException(
-          "label column '" + schema.labelColumn() + "' is not in the export's columns " + columns);
-    }
     List<RowSource.Row> sample = new ArrayList<>();
-    while (sample.size() < SAMPLE_ROWS) {
-      RowSource.Row row = source.next();
-      if (row == null) {
-        break;
-      }
-      sample.add(row.copy());
-    }
-    if (sample.isEmpty()) {
-      throw new ExportException("the export has a header but no data rows");
-    }
-    List<String> ignored = new ArrayList<>();
-    int[] featureIndex = chooseFeatures(columns, labelIndex, schema, sample, ignored);
-    List<String> featureNames = new ArrayList<>();
-    for (int c : featureIndex) {
-      featureNames.add(columns.get(c));
-    }
+    Plan plan = plan(source, format, schema, sample);
+    int[] featureIndex = plan.featureIndex();
+    List<String> featureNames = plan.features();
+    List<String> ignored = plan.ignored();
 
-    Accumulator acc = new Accumulator(columns, featureIndex, labelIndex);
+    Accumulator acc = new Accumulator(plan.columns(), featureIndex, plan.labelIndex());
     for (RowSource.Row row : sample) {
       acc.accept(row);
     }
@@ -105,14 +87,19 @@ public final class FeatureExportReader {
    */
   public static Plan plan(InputStream head, ExportFormat format, ExportSchema schema)
       throws IOException {
-    RowSource source = RowSource.open(head, format, SAMPLE_ROWS);
+    return plan(RowSource.open(head, format, SAMPLE_ROWS), format, schema, new ArrayList<>());
+  }
+
+  /** The plan from {@code source}'s header and first rows, which are left in {@code sample}. */
+  private static Plan plan(
+      RowSource source, ExportFormat format, ExportSchema schema, List<RowSource.Row> sample)
+      throws IOException {
     List<String> columns = source.columns();
     int labelIndex = columns.indexOf(schema.labelColumn());
     if (labelIndex < 0) {
       throw new ExportException(
           "label column '" + schema.labelColumn() + "' is not in the export's columns " + columns);
     }
-    List<RowSource.Row> sample = new ArrayList<>();
     while (sample.size() < SAMPLE_ROWS) {
       RowSource.Row row = source.next();
       if (row == null) {

@@ -49,18 +49,21 @@ public class Services {
   @Produces
   @Singleton
   Bucket bucket(RetentionConfig mapping) {
-    RetentionConfig.S3 s3 = mapping.s3();
-    return S3Clients.open(
-        new S3Settings(
-            s3.bucket(),
-            s3.region(),
-            s3.endpointOverride(),
-            s3.pathStyle(),
-            s3.connectTimeout(),
-            s3.socketTimeout(),
-            s3.apiCallAttemptTimeout(),
-            s3.apiCallTimeout(),
-            s3.maxAttempts()));
+    return S3Clients.open(s3Settings(mapping.s3(), mapping.s3().bucket()));
+  }
+
+  /** The storage settings of the {@code retention.s3.*} group, for {@code bucket}. */
+  public static S3Settings s3Settings(RetentionConfig.S3 s3, String bucket) {
+    return new S3Settings(
+        bucket,
+        s3.region(),
+        s3.endpointOverride(),
+        s3.pathStyle(),
+        s3.connectTimeout(),
+        s3.socketTimeout(),
+        s3.apiCallAttemptTimeout(),
+        s3.apiCallTimeout(),
+        s3.maxAttempts());
   }
 
   void close(@Disposes Bucket bucket) {

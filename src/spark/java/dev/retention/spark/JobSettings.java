@@ -94,16 +94,6 @@ final class JobSettings {
   }
 
   S3Settings s3(String bucket) {
-    RetentionConfig.S3 s3 = mapping.s3();
-    return new S3Settings(
-        bucket,
-        s3.region(),
-        s3.endpointOverride(),
-        s3.pathStyle(),
-        s3.connectTimeout(),
-        s3.socketTimeout(),
-        s3.apiCallAttemptTimeout(),
-        s3.apiCallTimeout(),
-        s3.maxAttempts());
+    return Services.s3Settings(mapping.s3(), bucket);
   }
 }

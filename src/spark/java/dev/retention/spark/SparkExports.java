@@ -85,9 +85,30 @@ final class SparkExports {
     if (parts == 1) {
       return first;
     }
-    List<Tuple2<Integer, Long>> counts =
-        lines
-            .mapPartitionsWithIndex(
+    long[] perPart = sizesOfParts(lines.keys());
+    for (int p = 1; p < parts; p++) {
+      first[p] = first[p - 1] + perPart[p - 1];
+    }
+    return first;
+  }
+
+  /**
+   * Materializes {@code blocks} (kept, as the trainer's passes read them) and drops the cached
+   * steps before them: at 50M order rows the order-level caches otherwise crowd the blocks out of
+   * memory and every later pass recomputes or reads them from disk.
+   */
+  private static void release(JavaRDD<Block> blocks, JavaRDD<?>... before) {
+    blocks.persist(StorageLevel.MEMORY_AND_DISK()).count();
+    for (JavaRDD<?> rdd : before) {
+      rdd.unpersist(false);
+    }
+  }
+
+  /** The number of elements of each part of {@code rdd}, in part order (one Spark job). */
+  static <T> long[] sizesOfParts(JavaRDD<T> rdd) {
+    long[] sizes = new long[rdd.getNumPartitions()];
+    List<Tuple2<Integer, Long>> counted =
+        rdd.mapPartitionsWithIndex(
                 (index, it) -> {
                   long count = 0;
                   while (it.hasNext()) {
@@ -98,14 +119,10 @@ final class SparkExports {
                 },
                 true)
             .collect();
-    long[] perPart = new long[parts];
-    for (Tuple2<Integer, Long> count : counts) {
-      perPart[count._1()] = count._2();
+    for (Tuple2<Integer, Long> size : counted) {
+      sizes[size._1()] = size._2();
     }
-    for (int p = 1; p < parts; p++) {
-      first[p] = first[p - 1] + perPart[p - 1];
-    }
-    return first;
+    return sizes;
   }
 
   /**
@@ -247,6 +264,7 @@ final class SparkExports {
                     null,
                     null,
                     0));
+    release(blocks, parts);
     long total = firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1];
     return new Loaded(
         blocks,
@@ -416,25 +434,9 @@ final class SparkExports {
                   return out.iterator();
                 })
             .sortBy(Tuple2::_1, true, Math.max(1, lines.getNumPartitions()));
-    List<Tuple2<Integer, Integer>> sizes =
-        customers
-            .mapPartitionsWithIndex(
-                (index, it) -> {
-                  int count = 0;
-                  while (it.hasNext()) {
-                    it.next();
-                    count++;
-                  }
-                  return Collections.singletonList(new Tuple2<>(index, count)).iterator();
-                },
-                true)
-            .collect();
     int numberOfParts = customers.getNumPartitions();
     long[] firstRow = new long[numberOfParts];
-    long[] rowsOfPart = new long[numberOfParts];
-    for (Tuple2<Integer, Integer> size : sizes) {
-      rowsOfPart[size._1()] = size._2();
-    }
+    long[] rowsOfPart = sizesOfParts(customers);
     for (int p = 1; p < numberOfParts; p++) {
       firstRow[p] = firstRow[p - 1] + rowsOfPart[p - 1];
     }
@@ -470,6 +472,7 @@ final class SparkExports {
                 },
                 true)
             .filter(b -> b.rows > 0);
+    release(blocks, parsed, derived);
     long total = firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1];
     if (total == 0) {
       throw new IllegalArgumentException(

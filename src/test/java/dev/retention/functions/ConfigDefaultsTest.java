@@ -118,12 +118,12 @@ class ConfigDefaultsTest {
     SmallRyeConfig shipped = config(Map.of());
     RetentionConfig.Spark spark = shipped.getConfigMapping(RetentionConfig.class).spark();
     assertEquals(java.util.Optional.empty(), spark.stateMachineArn());
-    assertEquals(1L << 30, spark.handOffBytes());
+    assertEquals(256L << 20, spark.handOffBytes());
     assertEquals(5.0, spark.gzipExpansion());
     assertEquals(Duration.ofSeconds(20), spark.apiCallTimeout());
     var off = Services.handOff(spark, shipped);
     org.junit.jupiter.api.Assertions.assertFalse(off.configured());
-    assertEquals(1L << 30, off.thresholdBytes());
+    assertEquals(256L << 20, off.thresholdBytes());
 
     SmallRyeConfig on =
         config(

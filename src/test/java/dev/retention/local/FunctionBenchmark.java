@@ -113,20 +113,66 @@ public final class FunctionBenchmark {
           scoreLog);
       print(scoreLog, "score-handler");
 
-      for (int run = 0; run < 3; run++) {
-        Path log = work.resolve("cold-" + run + ".log");
-        function.run(
-            "score",
-            s3.endpoint(),
-            BUCKET,
-            List.of(),
-            LambdaJavaRuntime.class.getName(),
+      // Cold start three ways, three fresh JVMs each: as Lambda's java21 starts it, with an
+      // application class-data archive (AppCDS, JDK 17), and with JDK 25's AOT cache (what the
+      // java25 runtime can use). Each archive is recorded by one training run first.
+      Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+      Path cds = work.resolve("function.jsa").toAbsolutePath();
+      Path aot = work.resolve("function.aot").toAbsolutePath();
+      Files.deleteIfExists(cds);
+      Files.deleteIfExists(aot);
+      List<String> opens = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED");
+      record Variant(String name, PackagedFunction jvm, List<String> record, List<String> use) {}
+      List<Variant> variants = new ArrayList<>();
+      variants.add(new Variant("plain (JDK 17)", function, null, List.of()));
+      variants.add(
+          new Variant(
+              "AppCDS (JDK 17)",
+              function,
+              List.of("-XX:ArchiveClassesAtExit=" + cds),
+              List.of("-XX:SharedArchiveFile=" + cds)));
+      if (Files.isExecutable(jdk25)) {
+        variants.add(new Variant("plain (JDK 25)", function.withJava(jdk25), null, opens));
+        List<String> recordAot = new ArrayList<>(opens);
+        recordAot.add("-XX:AOTCacheOutput=" + aot);
+        List<String> useAot = new ArrayList<>(opens);
+        useAot.add("-XX:AOTCache=" + aot);
+        variants.add(
+            new Variant("AOT cache (JDK 25)", function.withJava(jdk25), recordAot, useAot));
+      }
+      for (Variant variant : variants) {
+        List<String> runtimeArgs =
             List.of(
                 PackagedFunction.HANDLER,
                 singleEvent.toAbsolutePath().toString(),
-                work.resolve("cold-response.json").toAbsolutePath().toString()),
-            log);
-        print(log, "timing");
+                work.resolve("cold-response.json").toAbsolutePath().toString());
+        if (variant.record() != null) {
+          variant
+              .jvm()
+              .run(
+                  "score",
+                  s3.endpoint(),
+                  BUCKET,
+                  variant.record(),
+                  LambdaJavaRuntime.class.getName(),
+                  runtimeArgs,
+                  work.resolve("cold-record.log"));
+        }
+        System.out.println("  cold start, " + variant.name() + ":");
+        for (int run = 0; run < 3; run++) {
+          Path log = work.resolve("cold-" + run + ".log");
+          variant
+              .jvm()
+              .run(
+                  "score",
+                  s3.endpoint(),
+                  BUCKET,
+                  variant.use(),
+                  LambdaJavaRuntime.class.getName(),
+                  runtimeArgs,
+                  log);
+          print(log, "timing");
+        }
       }
       System.out.println(
           "  (cold start: since_jvm_start_ms = process start to first score response)");

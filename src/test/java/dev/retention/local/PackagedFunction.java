@@ -27,9 +27,16 @@ final class PackagedFunction {
   static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
 
   private final Path root;
+  private final Path java;
 
-  private PackagedFunction(Path root) {
+  private PackagedFunction(Path root, Path java) {
     this.root = root.toAbsolutePath();
+    this.java = java;
+  }
+
+  /** The same function run by another JDK's {@code java} (cold-start measurements). */
+  PackagedFunction withJava(Path javaExecutable) {
+    return new PackagedFunction(root, javaExecutable);
   }
 
   static PackagedFunction unpack(Path zip, Path into) throws IOException {
@@ -51,7 +58,7 @@ final class PackagedFunction {
         }
       }
     }
-    return new PackagedFunction(into);
+    return new PackagedFunction(into, Path.of(System.getProperty("java.home"), "bin", "java"));
   }
 
   /** Deletes a directory tree if it exists. */
@@ -104,7 +111,7 @@ final class PackagedFunction {
             root.resolve("lib") + File.separator + "*",
             Path.of("target/test-classes").toAbsolutePath().toString());
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java.toString());
     // What AWS sets for Java functions by default: fast start over peak throughput.
     command.add("-XX:+TieredCompilation");
     command.add("-XX:TieredStopAtLevel=1");
