@@ -123,12 +123,15 @@ public final class FunctionBenchmark {
       Files.deleteIfExists(aot);
       List<String> opens = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED");
       record Variant(String name, PackagedFunction jvm, List<String> record, List<String> use) {}
+      // Archives need a class path of jars: the function's classes jarred beside lib/.
+      PackagedFunction jars = function.jarred(work.resolve("jars"));
       List<Variant> variants = new ArrayList<>();
       variants.add(new Variant("plain (JDK 17)", function, null, List.of()));
+      variants.add(new Variant("plain, classes in a jar (JDK 17)", jars, null, List.of()));
       variants.add(
           new Variant(
-              "AppCDS (JDK 17)",
-              function,
+              "AppCDS, classes in a jar (JDK 17)",
+              jars,
               List.of("-XX:ArchiveClassesAtExit=" + cds),
               List.of("-XX:SharedArchiveFile=" + cds)));
       if (Files.isExecutable(jdk25)) {
@@ -138,7 +141,8 @@ public final class FunctionBenchmark {
         List<String> useAot = new ArrayList<>(opens);
         useAot.add("-XX:AOTCache=" + aot);
         variants.add(
-            new Variant("AOT cache (JDK 25)", function.withJava(jdk25), recordAot, useAot));
+            new Variant(
+                "AOT cache, classes in a jar (JDK 25)", jars.withJava(jdk25), recordAot, useAot));
       }
       for (Variant variant : variants) {
         List<String> runtimeArgs =

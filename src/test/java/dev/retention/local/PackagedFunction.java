@@ -28,15 +28,48 @@ final class PackagedFunction {
 
   private final Path root;
   private final Path java;
+  private final List<String> classPath;
 
-  private PackagedFunction(Path root, Path java) {
+  private PackagedFunction(Path root, Path java, List<String> classPath) {
     this.root = root.toAbsolutePath();
     this.java = java;
+    this.classPath = classPath;
   }
 
   /** The same function run by another JDK's {@code java} (cold-start measurements). */
   PackagedFunction withJava(Path javaExecutable) {
-    return new PackagedFunction(root, javaExecutable);
+    return new PackagedFunction(root, javaExecutable, classPath);
+  }
+
+  /**
+   * The same function from jars only: its classes in one jar beside {@code lib/}, the runtime
+   * emulator in another. A class-data archive (AppCDS, JDK 25's AOT cache) refuses a class path
+   * with a non-empty directory, which the unpacked zip is.
+   */
+  PackagedFunction jarred(Path into) throws IOException {
+    Files.createDirectories(into);
+    Path app = into.resolve("function-classes.jar").toAbsolutePath();
+    Path runtime = into.resolve("runtime-emulator.jar").toAbsolutePath();
+    jar(root, app, p -> !p.startsWith(root.resolve("lib")));
+    Path tests = Path.of("target/test-classes").toAbsolutePath();
+    jar(tests, runtime, p -> true);
+    return new PackagedFunction(
+        root,
+        java,
+        List.of(app.toString(), root.resolve("lib") + File.separator + "*", runtime.toString()));
+  }
+
+  private static void jar(Path from, Path to, java.util.function.Predicate<Path> keep)
+      throws IOException {
+    try (Stream<Path> files = Files.walk(from);
+        java.util.jar.JarOutputStream out =
+            new java.util.jar.JarOutputStream(Files.newOutputStream(to))) {
+      for (Path file : files.filter(Files::isRegularFile).filter(keep).sorted().toList()) {
+        out.putNextEntry(new java.util.jar.JarEntry(from.relativize(file).toString()));
+        Files.copy(file, out);
+        out.closeEntry();
+      }
+    }
   }
 
   static PackagedFunction unpack(Path zip, Path into) throws IOException {
@@ -58,7 +91,8 @@ final class PackagedFunction {
         }
       }
     }
-    return new PackagedFunction(into, Path.of(System.getProperty("java.home"), "bin", "java"));
+    return new PackagedFunction(
+        into, Path.of(System.getProperty("java.home"), "bin", "java"), null);
   }
 
   /** Deletes a directory tree if it exists. */
@@ -105,11 +139,13 @@ final class PackagedFunction {
       IntConsumer progress)
       throws IOException, InterruptedException {
     String classPath =
-        String.join(
-            File.pathSeparator,
-            root.toString(),
-            root.resolve("lib") + File.separator + "*",
-            Path.of("target/test-classes").toAbsolutePath().toString());
+        this.classPath != null
+            ? String.join(File.pathSeparator, this.classPath)
+            : String.join(
+                File.pathSeparator,
+                root.toString(),
+                root.resolve("lib") + File.separator + "*",
+                Path.of("target/test-classes").toAbsolutePath().toString());
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     // What AWS sets for Java functions by default: fast start over peak throughput.

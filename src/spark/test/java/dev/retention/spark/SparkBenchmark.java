@@ -182,6 +182,7 @@ public final class SparkBenchmark {
     out.put("customers", model.provenance().rowsUsed());
     out.put("k", model.segmentation().k());
     out.put("auc", model.evaluation().rocAuc());
+    out.put("terms", model.classifier().terms().size());
     out.put("wallMs", wallMs);
     out.put("sessionStartMs", sessionMs);
     out.set("stageMs", MAPPER.valueToTree(model.provenance().timingsMs()));
