@@ -4,6 +4,7 @@ import dev.retention.features.OrderBook;
 import dev.retention.features.RfmFeatures;
 import dev.retention.model.RetentionModel;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a model trained on an orders export records about its features: the model-owned {@link
@@ -23,6 +24,31 @@ public final class OrdersDerivation {
   /** The label's name in a model derived from orders. */
   public static String labelName(int windowDays) {
     return "bought_again_within_" + windowDays + "_days";
+  }
+
+  /**
+   * The trainer's input from an orders export's derivation: the one mapping of derived features,
+   * label, read counts and derivation record that every trainer of an orders export uses.
+   */
+  public static Trainer.Input input(
+      RfmFeatures.Derived derived,
+      OrderBook.Grain grain,
+      long rowsRead,
+      long rowsRejected,
+      List<String> rejections,
+      String source,
+      Map<String, Long> timingsMs) {
+    return new Trainer.Input(
+        derived.features(),
+        derived.labels(),
+        labelName(derived.labelWindowDays()),
+        rowsRead,
+        rowsRejected,
+        rejections,
+        source,
+        timingsMs,
+        describe(derived, grain),
+        derived.windowPurchases());
   }
 
   public static RetentionModel.Derivation describe(

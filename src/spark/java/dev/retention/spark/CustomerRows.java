@@ -31,8 +31,12 @@ public final class CustomerRows implements Externalizable {
   public CustomerRows() {}
 
   CustomerRows(String customerId) {
+    this(customerId, 4);
+  }
+
+  private CustomerRows(String customerId, int capacity) {
     this.customerId = customerId;
-    allocate(4);
+    allocate(capacity);
   }
 
   private void allocate(int capacity) {
@@ -79,10 +83,7 @@ public final class CustomerRows implements Externalizable {
 
   /** A copy to combine into (cached parts are never changed). */
   CustomerRows copy() {
-    CustomerRows c = new CustomerRows(customerId);
-    c.ensure(size);
-    c.append(this);
-    return c;
+    return new CustomerRows(customerId, Math.max(1, size)).append(this);
   }
 
   /** Appends {@code other}'s rows; returns this. */
@@ -101,10 +102,6 @@ public final class CustomerRows implements Externalizable {
 
   String customerId() {
     return customerId;
-  }
-
-  int size() {
-    return size;
   }
 
   /** Row indices in the order of their lines in the export (parts arrive in any order). */

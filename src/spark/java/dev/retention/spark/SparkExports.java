@@ -93,9 +93,8 @@ final class SparkExports {
   }
 
   /**
-   * Materializes {@code blocks} (kept, as the trainer's passes read them) and drops the cached
-   * steps before them: at 50M order rows the order-level caches otherwise crowd the blocks out of
-   * memory and every later pass recomputes or reads them from disk.
+   * Materializes {@code blocks} (kept: every training pass reads them) and drops the cached steps
+   * before them, which nothing reads again, so the training passes have the executors' memory.
    */
   private static void release(JavaRDD<Block> blocks, JavaRDD<?>... before) {
     blocks.persist(StorageLevel.MEMORY_AND_DISK()).count();

@@ -120,17 +120,14 @@ class ReportBrowserTest {
         RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
     SegmentOptions segments = new SegmentOptions(150, "recency_days", "frequency", "monetary");
     return Trainer.train(
-        new Trainer.Input(
-            derived.features(),
-            derived.labels(),
-            "bought_again_within_90_days",
+        OrdersDerivation.input(
+            derived,
+            read.book().grain(),
             read.rowsRead(),
             read.rowsRejected(),
             read.rejections(),
             "synthetic orders <seed 3>",
-            Map.of(),
-            OrdersDerivation.describe(derived, read.book().grain()),
-            derived.windowPurchases()),
+            Map.of()),
         TrainingOptions.defaults(),
         segments,
         Playbook.of(0.33, 0.66, null),

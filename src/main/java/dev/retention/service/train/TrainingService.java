@@ -469,17 +469,14 @@ public final class TrainingService {
     timings.put("readAndParse", readMs);
     timings.put("deriveFeatures", (System.nanoTime() - deriveStart) / 1_000_000);
     return new Read(
-        new Trainer.Input(
-            derived.features(),
-            derived.labels(),
-            OrdersDerivation.labelName(derived.labelWindowDays()),
+        OrdersDerivation.input(
+            derived,
+            settings.ordersSchema().grain(),
             read.rowsRead(),
             read.rowsRejected(),
             read.rejections(),
             source,
-            timings,
-            OrdersDerivation.describe(derived, settings.ordersSchema().grain()),
-            derived.windowPurchases()),
+            timings),
         derived);
   }
 

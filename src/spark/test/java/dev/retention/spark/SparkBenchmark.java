@@ -211,17 +211,14 @@ public final class SparkBenchmark {
             RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm());
         timings.put("derive", (System.nanoTime() - deriveStart) / 1_000_000);
         input =
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                OrdersDerivation.labelName(derived.labelWindowDays()),
+            OrdersDerivation.input(
+                derived,
+                read.book().grain(),
                 read.rowsRead(),
                 read.rowsRejected(),
                 read.rejections(),
                 "bench",
-                timings,
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases());
+                timings);
       } else {
         ReadResult read = FeatureExportReader.read(in, format, settings.schema());
         timings.put("read", (System.nanoTime() - start) / 1_000_000);

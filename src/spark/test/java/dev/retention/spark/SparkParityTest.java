@@ -228,17 +228,14 @@ class SparkParityTest {
         RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm());
     RetentionModel lambda =
         Trainer.train(
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                OrdersDerivation.labelName(derived.labelWindowDays()),
+            OrdersDerivation.input(
+                derived,
+                read.book().grain(),
                 read.rowsRead(),
                 read.rowsRejected(),
                 read.rejections(),
                 "parity",
-                Map.of(),
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases()),
+                Map.of()),
             settings.options(),
             settings.segments(),
             settings.playbook(),
