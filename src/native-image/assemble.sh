@@ -7,8 +7,8 @@
 #   src/native-image/assemble.sh            # assemble (or find) the home, print its path
 #
 # Environment:
-#   RETENTION_NATIVE_CACHE  where downloads and the home go (default ~/.cache/retention-native)
-#   RETENTION_NATIVE_JDK    the JDK 25 with JVMCI that runs the builder
+#   NATIVE_TOOLCHAIN_CACHE  where downloads and the home go (default ~/.cache/retention-native)
+#   NATIVE_TOOLCHAIN_JDK    the JDK 25 with JVMCI that runs the builder
 #                           (default /usr/lib/jvm/temurin-25-jdk-amd64)
 #
 # Parts:
@@ -28,12 +28,12 @@ DEBIAN_VERSION='25.0.2+10-1~deb13u2'
 DEBIAN_SUITE='trixie-security'
 DEBIAN_MIRROR='http://deb.debian.org/debian-security'
 # Bump when anything of ours changes, so a cached home is rebuilt.
-TOOLCHAIN_REVISION=3
+TOOLCHAIN_REVISION=4
 
 here="$(cd "$(dirname "$0")" && pwd)"
 project="$(cd "$here/../.." && pwd)"
-cache="${RETENTION_NATIVE_CACHE:-$HOME/.cache/retention-native}"
-jdk="${RETENTION_NATIVE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+cache="${NATIVE_TOOLCHAIN_CACHE:-$HOME/.cache/retention-native}"
+jdk="${NATIVE_TOOLCHAIN_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 home="$cache/graalvm-ce-$GRAALVM_VERSION-retention-$TOOLCHAIN_REVISION"
 
 fail() {
@@ -52,7 +52,7 @@ fi
 [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] ||
   fail "builds only on Linux x86_64 (this is $(uname -s)-$(uname -m))"
 [ -x "$jdk/bin/java" ] ||
-  fail "no JDK 25 at $jdk: install Temurin 25 (or set RETENTION_NATIVE_JDK to a JDK 25 with JVMCI)"
+  fail "no JDK 25 at $jdk: install Temurin 25 (or set NATIVE_TOOLCHAIN_JDK to a JDK 25 with JVMCI)"
 "$jdk/bin/java" --list-modules 2>/dev/null | grep -q '^jdk.internal.vm.ci@25' ||
   fail "$jdk is not a JDK 25 with the jdk.internal.vm.ci (JVMCI) module"
 for tool in gcc ar objcopy nm apt-get dpkg-deb; do

@@ -541,6 +541,9 @@ public final class NativeImageLauncher {
     vm.add("-Djava.lang.invoke.MethodHandle.DONT_INLINE_THRESHOLD=-1");
     vm.add("-Djava.lang.invoke.MethodHandle.PROFILE_GWT=false");
     vm.addAll(internalExports(modulePath, upgradeModulePath));
+    // Classes initialized at build time run in the image class loader's unnamed module; JBoss
+    // Threads (Quarkus) reflects into java.lang there and asks for exactly this on Java 24+.
+    vm.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
     vm.addAll(javaArgs);
     vm.add("--upgrade-module-path");
     vm.add(join(upgradeModulePath));
