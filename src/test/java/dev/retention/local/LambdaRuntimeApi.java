@@ -45,6 +45,12 @@ final class LambdaRuntimeApi implements AutoCloseable {
   private volatile String initError;
   private volatile long firstPollNanos;
 
+  static {
+    // Small responses written in parts would wait for delayed ACKs (about 40 ms each) without it:
+    // the emulator must not add latency Lambda's Runtime API does not have.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private LambdaRuntimeApi(List<byte[]> events) throws IOException {
     this.events = List.copyOf(events);
     this.done = new CountDownLatch(events.size());
