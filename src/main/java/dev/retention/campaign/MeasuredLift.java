@@ -44,12 +44,32 @@ public final class MeasuredLift {
    */
   public static LiftResult measure(
       CampaignOutcomes outcomes, CampaignManifest manifest, LiftOptions options) {
-    int strata = manifest.strata().size();
+    return measure(
+        outcomes,
+        manifest.campaignId(),
+        manifest.strata().stream().map(CampaignManifest.Stratum::label).toList(),
+        manifest.minimumSize(),
+        options);
+  }
+
+  /**
+   * Measures any randomized comparison of a contact against a holdout (a campaign the product did
+   * not plan, an experiment), with its strata's names.
+   *
+   * @throws IllegalArgumentException when the outcomes do not have one stratum per label
+   */
+  public static LiftResult measure(
+      CampaignOutcomes outcomes,
+      String campaignId,
+      List<String> strataLabels,
+      int minimumSize,
+      LiftOptions options) {
+    int strata = strataLabels.size();
     if (outcomes.strata() != strata) {
       throw new IllegalArgumentException(
           "the outcomes have " + outcomes.strata() + " strata, the campaign " + strata);
     }
-    int m = Math.max(2, manifest.minimumSize());
+    int m = Math.max(2, minimumSize);
     boolean[] shown = publishable(outcomes, strata, m);
     List<LiftResult.StratumLift> perStratum = new ArrayList<>();
     int withheld = 0;
@@ -71,17 +91,16 @@ public final class MeasuredLift {
         withheldCustomers += contact + holdout;
       }
       perStratum.add(
-          new LiftResult.StratumLift(
-              s, manifest.strata().get(s).label(), contact, holdout, comparison));
+          new LiftResult.StratumLift(s, strataLabels.get(s), contact, holdout, comparison));
     }
     return new LiftResult(
-        manifest.campaignId(),
+        campaignId,
         overall(outcomes, strata, m, options),
         perStratum,
         withheld,
         withheldCustomers,
         outcomes.skipped(),
-        manifest.minimumSize(),
+        minimumSize,
         options.describe());
   }
 
