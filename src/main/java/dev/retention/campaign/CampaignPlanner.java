@@ -234,13 +234,4 @@ public final class CampaignPlanner {
     return new CampaignManifest(
         context.campaignId(), context.modelVersion(), context.asOf(), rule, totals, published, m);
   }
-
-  /** The customers' groups counted per stratum, for checks: {@code [stratum][group ordinal]}. */
-  static long[][] counts(CampaignPlan plan) {
-    long[][] out = new long[plan.manifest().strata().size()][Group.values().length];
-    for (int i = 0; i < plan.group().length; i++) {
-      out[plan.stratum()[i]][plan.group()[i].ordinal()]++;
-    }
-    return out;
-  }
 }
