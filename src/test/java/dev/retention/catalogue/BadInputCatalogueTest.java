@@ -10,6 +10,7 @@ import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.ExportSchema;
 import dev.retention.data.FeatureExportReader;
+import dev.retention.data.IdRules;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
@@ -279,7 +280,7 @@ class BadInputCatalogueTest {
       OrderExportReader.Result r = orders(goodOrders() + extra);
       RfmFeatures.Counts counts =
           RfmFeatures.forTraining(
-                  r.book(), r.columns(), new RfmOptions(90, LocalDate.of(2026, 6, 30)))
+                  r.book(), r.columns(), new RfmOptions(60, LocalDate.of(2026, 6, 30)))
               .counts();
       assertEquals(expected, count.applyAsLong(counts), counts.toString());
     };
@@ -369,8 +370,9 @@ class BadInputCatalogueTest {
         new Case(
             "feature export",
             "an empty column name",
-            "read fails: the header has an empty column name",
-            featureReadFails("customer_id,,repurchased\nC1,1,1\n", "empty column name")));
+            "read fails: a column of the header has no name (named by position)",
+            featureReadFails(
+                "customer_id,,repurchased\nC1,1,1\n", "column 2 of the header has no name")));
     c.add(
         new Case(
             "feature export",
@@ -408,9 +410,19 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "feature export",
-            "feature `NaN` or `Infinity`",
+            "feature `NaN`, `Infinity`, `0x1p4` or `10d`",
+            "row rejected: not a number (one grammar: decimals with an optional exponent)",
+            () -> {
+              for (String bad : List.of("NaN", "Infinity", "0x1p4", "10d", "10f")) {
+                featureRowRejected("X," + bad + ",2,1", ", column 'a': not a number").run();
+              }
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "feature `1e999`",
             "row rejected: not a finite number",
-            featureRowRejected("X,Infinity,2,1", ", column 'a': not a finite number")));
+            featureRowRejected("X,1e999,2,1", ", column 'a': not a finite number")));
     c.add(
         new Case(
             "feature export",
@@ -556,10 +568,15 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
-            "amount `ten`",
-            "row rejected: not a finite number",
-            orderRowRejected(
-                "c1,ox,2026-05-01,ten,1,paid", ", column 'amount': not a finite number")));
+            "amount `ten` or `0x1p4`",
+            "row rejected: not a number",
+            () -> {
+              for (String bad : List.of("ten", "0x1p4", "10d")) {
+                orderRowRejected(
+                        "c1,ox,2026-05-01," + bad + ",1,paid", ", column 'amount': not a number")
+                    .run();
+              }
+            }));
     c.add(
         new Case(
             "orders export",
@@ -570,9 +587,25 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
-            "no customer id",
-            "row rejected: missing value",
-            orderRowRejected(",ox,2026-05-01,5,1,paid", ", column 'customer_id': missing value")));
+            "no customer id (a guest order)",
+            "skipped and counted as a guest row, not a bad row; with guest-rows=REJECT a bad row",
+            () -> {
+              OrderExportReader.Result r = orders(goodOrders() + ",ox,2026-05-01,5,1,paid\n");
+              assertEquals(0, r.rowsRejected());
+              assertEquals(1, r.guestRows());
+              OrderExportReader.Result strict =
+                  OrderExportReader.read(
+                      new ByteArrayInputStream(
+                          (goodOrders() + ",ox,2026-05-01,5,1,paid\n")
+                              .getBytes(StandardCharsets.UTF_8)),
+                      ExportFormat.of("x.csv").orElseThrow(),
+                      OrdersSchema.defaults()
+                          .withIds(
+                              new IdRules(IdRules.GuestRows.REJECT, IdRules.Normalisation.EXACT)),
+                      LocalDate.of(2026, 11, 28));
+              assertEquals(
+                  List.of("line 202, column 'customer_id': missing value"), strict.rejections());
+            }));
     c.add(
         new Case(
             "orders export",

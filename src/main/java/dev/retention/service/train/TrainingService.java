@@ -4,6 +4,7 @@ import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureExportReader;
 import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersDialect;
 import dev.retention.data.ReadResult;
 import dev.retention.features.RfmFeatures;
 import dev.retention.model.ModelFormatException;
@@ -120,7 +121,8 @@ public final class TrainingService {
             object,
             orders || object.key().startsWith(settings.exportPrefix()),
             "export prefixes " + settings.exportPrefix() + " and " + settings.ordersPrefix(),
-            settings.limits());
+            settings.limits(),
+            settings.text());
     if (target.skipReason() != null) {
       return skip(source, target.skipReason());
     }
@@ -468,10 +470,16 @@ public final class TrainingService {
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
     timings.put("deriveFeatures", (System.nanoTime() - deriveStart) / 1_000_000);
+    OrdersDerivation.Reading reading =
+        new OrdersDerivation.Reading(
+            new OrdersDialect(settings.ordersSchema(), format.text()).describe(),
+            read.guestRows(),
+            read.customerIdsMerged());
     return new Read(
         OrdersDerivation.input(
             derived,
             settings.ordersSchema().grain(),
+            reading,
             read.rowsRead(),
             read.rowsRejected(),
             read.rejections(),
