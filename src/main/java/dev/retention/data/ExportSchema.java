@@ -22,7 +22,9 @@ public record ExportSchema(
     List<String> exclude,
     double maxRejectedShare,
     IdRules ids,
-    DuplicateIds duplicateIds) {
+    DuplicateIds duplicateIds)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** A customer id on more than one row of a feature export. */
   public enum DuplicateIds {

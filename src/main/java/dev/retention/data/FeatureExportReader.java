@@ -36,7 +36,7 @@ public final class FeatureExportReader {
   public static final int SAMPLE_ROWS = 100;
 
   /** Repeated-id line pairs an error names at most. */
-  static final int MAX_REPEATS_NAMED = 5;
+  public static final int MAX_REPEATS_NAMED = 5;
 
   private FeatureExportReader() {}
 
