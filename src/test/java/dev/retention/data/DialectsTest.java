@@ -404,4 +404,38 @@ class DialectsTest {
             r.book(), r.columns(), new RfmOptions(20, LocalDate.of(2026, 2, 10)));
     assertEquals(List.of(), observed.warnings());
   }
+
+  /** The README's spreadsheet example, read with exactly its settings. */
+  @Test
+  void aEuropeanSpreadsheetExportWithTheReadmeSettings() throws IOException {
+    String csv =
+        "Kunde;Bestellung;Datum;Betrag\n"
+            + "K-1;A-7;31.01.2026;12,50\n"
+            + "K-1;A-9;14.02.2026;\"1.234,5\"\n"
+            + "K-2;A-8;02.02.2026;-3,5\n";
+    var settings =
+        dev.retention.testing.RealExports.trainSettings(
+            Map.of(
+                "retention.orders.customer-id-column", "Kunde",
+                "retention.orders.order-id-column", "Bestellung",
+                "retention.orders.order-date-column", "Datum",
+                "retention.orders.amount-column", "Betrag",
+                "retention.orders.date-formats", "dd.MM.yyyy",
+                "retention.export.delimiter", ";",
+                "retention.export.decimal-separator", ",",
+                "retention.export.max-rejected-share", "0.5"));
+    OrderExportReader.Result r = orders(csv, "x.csv", settings.ordersSchema(), settings.text());
+    assertEquals(1, r.rowsRejected(), "a thousands separator is not a number");
+    assertEquals(List.of("line 3, column 'Betrag': not a number"), r.rejections());
+    assertEquals(LocalDate.of(2026, 2, 2).toEpochDay(), r.book().maxDay());
+    ExportException e =
+        assertThrows(
+            ExportException.class,
+            () -> orders(csv, "x.csv", OrdersSchema.defaults(), TextFormat.defaults()));
+    assertEquals(
+        "the header is one column that holds ';': the export looks ';'-separated; set"
+            + " retention.export.delimiter=; (and retention.export.decimal-separator=, for decimal"
+            + " commas)",
+        e.getMessage());
+  }
 }
