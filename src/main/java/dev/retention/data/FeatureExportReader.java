@@ -551,6 +551,7 @@ public final class FeatureExportReader {
       return out;
     }
 
+    /** The rows' ids: a view on the id table (an id becomes a string only when asked for). */
     List<String> ids() {
       if (ids == null) {
         return null;
@@ -558,11 +559,20 @@ public final class FeatureExportReader {
       if (partIds != null) {
         return Arrays.asList(Arrays.copyOf(partIds, rows));
       }
-      List<String> out = new ArrayList<>(rows);
-      for (int r = 0; r < rows; r++) {
-        out.add(ids.get(r));
-      }
-      return out;
+      IdTable table = ids;
+      int size = rows;
+      return new java.util.AbstractList<>() {
+        @Override
+        public String get(int index) {
+          java.util.Objects.checkIndex(index, size);
+          return table.get(index);
+        }
+
+        @Override
+        public int size() {
+          return size;
+        }
+      };
     }
 
     /** 1 or 0, or -1 for a value that is not a label; the common one-character forms first. */
