@@ -1,7 +1,6 @@
 package dev.retention.data;
 
 import dev.retention.core.FeatureMatrix;
-import dev.retention.features.IdTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ public final class FeatureExportReader {
     }
     checkPresent(source, plan, schema);
     acc.rejections.checkShare(schema.maxRejectedShare(), "nothing was trained");
-    acc.refuseRepeats();
+    acc.settleRepeats();
     int d = plan.featureIndex().length;
     return new ReadResult(
         new FeatureMatrix(plan.features(), acc.values(d)),
@@ -241,9 +240,7 @@ public final class FeatureExportReader {
   public static Part readPart(InputStream plain, Plan plan, ExportSchema schema, long firstLine)
       throws IOException {
     RowSource source = RowSource.part(plain, plan.format(), plan.columns(), firstLine);
-    Accumulator acc =
-        new Accumulator(plan, schema.withDuplicateIds(ExportSchema.DuplicateIds.MEAN), null);
-    acc.keepEveryRow();
+    Accumulator acc = new Accumulator(plan, schema, null);
     LateKeys late = new LateKeys(plan.columns().size(), schema, new ArrayList<>());
     for (RowSource.Row row = source.next(); row != null; row = source.next()) {
       late.check(source);
@@ -414,17 +411,14 @@ public final class FeatureExportReader {
     private final ExportSchema schema;
     private final double[] row;
     private final Rejections rejections;
-    private final IdTable ids;
+    private final IdColumn ids;
     private double[] values;
     private int[] labels;
     private long[] lines;
-    private int[] count;
     private int rows;
     private long aggregated;
-    private boolean everyRow;
-    private String[] partIds;
-    private long repeats;
-    private final List<long[]> repeatPairs = new ArrayList<>();
+    // After the read, with repeated ids aggregated: the row of the id table each row's id is at.
+    private int[] idRows;
 
     /**
      * @param text the export's text layout; null for a part (the plan's)
@@ -437,17 +431,10 @@ public final class FeatureExportReader {
       this.schema = schema;
       this.row = new double[featureIndex.length];
       this.rejections = new Rejections(plan.columns());
-      this.ids = idIndex >= 0 ? new IdTable() : null;
+      this.ids = idIndex >= 0 ? new IdColumn() : null;
       this.values = new double[1024 * featureIndex.length];
       this.labels = new int[1024];
       this.lines = new long[1024];
-      this.count = new int[1024];
-    }
-
-    /** A part keeps every accepted row with its id: repeats are found over all parts. */
-    void keepEveryRow() {
-      everyRow = true;
-      partIds = ids == null ? null : new String[1024];
     }
 
     void accept(RowSource.Row source) {
@@ -485,87 +472,96 @@ public final class FeatureExportReader {
         }
         row[f] = value;
       }
-      int at = rows;
-      if (ids != null && !everyRow) {
-        at = ids.index(id);
-        if (at < rows) {
-          repeat(at, label, source.line());
-          return;
-        }
-      }
       if (rows == labels.length) {
         int size = labels.length * 2;
         labels = Arrays.copyOf(labels, size);
         lines = Arrays.copyOf(lines, size);
-        count = Arrays.copyOf(count, size);
         values = Arrays.copyOf(values, size * featureIndex.length);
-        if (partIds != null) {
-          partIds = Arrays.copyOf(partIds, size);
-        }
       }
       System.arraycopy(row, 0, values, rows * featureIndex.length, featureIndex.length);
       lines[rows] = source.line();
-      count[rows] = 1;
-      if (partIds != null) {
-        partIds[rows] = id.toString();
+      if (ids != null) {
+        ids.add(id);
       }
       labels[rows++] = label;
     }
 
-    /** A row whose id an earlier accepted row has: refused at the end, or aggregated. */
-    private void repeat(int at, int label, long line) {
-      if (schema.duplicateIds() == ExportSchema.DuplicateIds.REFUSE) {
-        repeats++;
-        if (repeatPairs.size() < MAX_REPEATS_NAMED) {
-          repeatPairs.add(new long[] {line, lines[at]});
-        }
+    /**
+     * After the read: a customer id on more than one row refuses the export (naming the first
+     * lines, never the id), or under MEAN each id's rows become its first row (features averaged,
+     * label 1 when any row's is).
+     */
+    void settleRepeats() {
+      int[] first = ids == null ? null : ids.firstRows();
+      if (first == null) {
         return;
       }
-      int d = featureIndex.length;
-      for (int f = 0; f < d; f++) {
-        values[at * d + f] += row[f];
-      }
-      labels[at] = Math.max(labels[at], label);
-      count[at]++;
-      aggregated++;
-    }
-
-    void refuseRepeats() {
-      if (repeats > 0) {
-        throw repeatedIds(repeats, repeatPairs);
-      }
-    }
-
-    /** The rows' values; the mean of each id's rows when they were aggregated. */
-    double[] values(int d) {
-      double[] out = Arrays.copyOf(values, rows * d);
-      if (aggregated > 0) {
+      if (schema.duplicateIds() == ExportSchema.DuplicateIds.REFUSE) {
+        long repeats = 0;
+        List<long[]> pairs = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
-          if (count[r] > 1) {
-            for (int f = 0; f < d; f++) {
-              out[r * d + f] /= count[r];
+          if (first[r] != r) {
+            repeats++;
+            if (pairs.size() < MAX_REPEATS_NAMED) {
+              pairs.add(new long[] {lines[r], lines[first[r]]});
             }
           }
         }
+        throw repeatedIds(repeats, pairs);
       }
-      return out;
+      int d = featureIndex.length;
+      int[] target = new int[rows];
+      int[] count = new int[rows];
+      idRows = new int[rows];
+      int kept = 0;
+      for (int r = 0; r < rows; r++) {
+        if (first[r] == r) {
+          target[r] = kept;
+          idRows[kept] = r;
+          if (kept != r) {
+            System.arraycopy(values, r * d, values, kept * d, d);
+            labels[kept] = labels[r];
+            lines[kept] = lines[r];
+          }
+          count[kept++] = 1;
+        } else {
+          int t = target[first[r]];
+          for (int f = 0; f < d; f++) {
+            values[t * d + f] += values[r * d + f];
+          }
+          labels[t] = Math.max(labels[t], labels[r]);
+          count[t]++;
+          aggregated++;
+        }
+      }
+      for (int t = 0; t < kept; t++) {
+        if (count[t] > 1) {
+          for (int f = 0; f < d; f++) {
+            values[t * d + f] /= count[t];
+          }
+        }
+      }
+      rows = kept;
     }
 
-    /** The rows' ids: a view on the id table (an id becomes a string only when asked for). */
+    /** The rows' values, row-major. */
+    double[] values(int d) {
+      return Arrays.copyOf(values, rows * d);
+    }
+
+    /** The rows' ids: a view on the id column (an id becomes a string only when asked for). */
     List<String> ids() {
       if (ids == null) {
         return null;
       }
-      if (partIds != null) {
-        return Arrays.asList(Arrays.copyOf(partIds, rows));
-      }
-      IdTable table = ids;
+      IdColumn column = ids;
+      int[] at = idRows;
       int size = rows;
       return new java.util.AbstractList<>() {
         @Override
         public String get(int index) {
           java.util.Objects.checkIndex(index, size);
-          return table.get(index);
+          return column.get(at == null ? index : at[index]);
         }
 
         @Override

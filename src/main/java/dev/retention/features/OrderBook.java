@@ -334,8 +334,12 @@ public final class OrderBook {
    * channel (entries equal in all of these are interchangeable: their sums are the same).
    */
   private void sortEntries(CustomerOrders into, int n) {
-    into.sorter.sort(into.entries, n, this::compareEntries);
+    if (n > 1) {
+      into.sorter.sort(into.entries, n, entryOrder);
+    }
   }
+
+  private final IndexSort.Order entryOrder = this::compareEntries;
 
   private int compareEntries(int a, int b) {
     if (flags[a] != flags[b]) {
@@ -368,6 +372,7 @@ public final class OrderBook {
 
     private int[] entries = new int[16];
     private final IndexSort sorter = new IndexSort();
+    private final IndexSort.Order orderOrder = this::compareOrders;
     int[] day = new int[64];
     double[] amount = new double[64];
     double[] refundedByCutoff = new double[64];
@@ -462,7 +467,9 @@ public final class OrderBook {
       for (int g = 0; g < count; g++) {
         order[g] = g;
       }
-      sorter.sort(order, count, this::compareOrders);
+      if (count > 1) {
+        sorter.sort(order, count, orderOrder);
+      }
     }
 
     private int compareOrders(int a, int b) {
