@@ -10,10 +10,11 @@ import java.util.Arrays;
 
 /**
  * RFC 4180 records straight from UTF-8 bytes, for the large orders exports: the same grammar as
- * {@link CsvTokenizer} (quoted fields with commas, line breaks and doubled quotes; CRLF or LF; a
- * leading byte-order mark dropped; blank lines skipped), but cells are {@link Utf8Slice} windows on
- * a reused buffer instead of new strings. Quoted cells are unescaped in place. The separators are
- * ASCII and never occur inside a multi-byte UTF-8 sequence, so splitting bytes is exact.
+ * {@link CsvTokenizer} (quoted fields with delimiters, line breaks and doubled quotes; CRLF or LF;
+ * a leading byte-order mark dropped; blank lines skipped), but cells are {@link Utf8Slice} windows
+ * on a reused buffer instead of new strings. Quoted cells are unescaped in place. The separators
+ * are ASCII and never occur inside a multi-byte UTF-8 sequence, so splitting bytes is exact. The
+ * field delimiter is {@code ,} unless the export's dialect says otherwise ({@link TextFormat}).
  */
 final class ByteCsvScanner {
 
@@ -24,6 +25,8 @@ final class ByteCsvScanner {
 
   private final InputStream in;
   private final ReadLimits limits;
+  private final byte delimiter;
+  private final long delimiters;
   private byte[] buffer = new byte[1 << 16];
   private int position;
   private int limit;
@@ -39,13 +42,19 @@ final class ByteCsvScanner {
       java.nio.charset.StandardCharsets.UTF_8.newDecoder();
 
   ByteCsvScanner(InputStream in, ReadLimits limits) {
-    this(in, limits, 1);
+    this(in, limits, 1, ',');
+  }
+
+  ByteCsvScanner(InputStream in, ReadLimits limits, char delimiter) {
+    this(in, limits, 1, delimiter);
   }
 
   /** A scanner whose first physical line is line {@code firstLine} of the export (a part of it). */
-  ByteCsvScanner(InputStream in, ReadLimits limits, long firstLine) {
+  ByteCsvScanner(InputStream in, ReadLimits limits, long firstLine, char delimiter) {
     this.in = in;
     this.limits = limits;
+    this.delimiter = (byte) delimiter;
+    this.delimiters = ONES * (delimiter & 0xff);
     this.line = firstLine;
     for (int i = 0; i < cells.length; i++) {
       cells[i] = new Utf8Slice();
@@ -142,7 +151,7 @@ final class ByteCsvScanner {
         }
       } else if (b == '\n') {
         break;
-      } else if (b == ',') {
+      } else if (b == delimiter) {
         state = START;
       } else if (b == '"' && (state == START || state == QUOTE_IN_QUOTED)) {
         state = QUOTED;
@@ -167,9 +176,9 @@ final class ByteCsvScanner {
 
   /**
    * The common case in one pass: a record without any quote that ends inside the buffer. Splits it
-   * at its commas while looking for its end; returns false (nothing consumed) otherwise. Reads
-   * eight bytes at a time and finds the first comma, line feed or quote among them with the SWAR
-   * zero-byte test (Mycroft; Anderson, "Bit Twiddling Hacks", "determine if a word has a zero
+   * at its delimiters while looking for its end; returns false (nothing consumed) otherwise. Reads
+   * eight bytes at a time and finds the first delimiter, line feed or quote among them with the
+   * SWAR zero-byte test (Mycroft; Anderson, "Bit Twiddling Hacks", "determine if a word has a zero
    * byte"): the lowest flagged byte is exact.
    */
   private boolean fastRecord() {
@@ -183,14 +192,15 @@ final class ByteCsvScanner {
         long word = (long) LONGS.get(b, p);
         seen |= word;
         long special =
-            zeroBytes(word ^ COMMAS) | zeroBytes(word ^ NEWLINES) | zeroBytes(word ^ QUOTES);
+            zeroBytes(word ^ delimiters) | zeroBytes(word ^ NEWLINES) | zeroBytes(word ^ QUOTES);
         if (special == 0) {
           p += 8;
           continue;
         }
         p += Long.numberOfTrailingZeros(special) >>> 3;
       } else {
-        while (p < limit && b[p] != ',' && b[p] != '\n' && b[p] != '"') {
+        byte d = delimiter;
+        while (p < limit && b[p] != d && b[p] != '\n' && b[p] != '"') {
           seen |= b[p] & 0xff;
           p++;
         }
@@ -199,7 +209,7 @@ final class ByteCsvScanner {
         }
       }
       byte c = b[p];
-      if (c == ',') {
+      if (c == delimiter) {
         add(cellStart, p);
         cellStart = p + 1;
         p++;
@@ -220,7 +230,6 @@ final class ByteCsvScanner {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
-  private static final long COMMAS = ONES * ',';
   private static final long NEWLINES = ONES * '\n';
   private static final long QUOTES = ONES * '"';
 
@@ -254,19 +263,19 @@ final class ByteCsvScanner {
           }
         }
         // Text after the closing quote joins the cell, as in CsvTokenizer.
-        while (p < end && buffer[p] != ',') {
+        while (p < end && buffer[p] != delimiter) {
           buffer[write++] = buffer[p++];
         }
         stop = write;
       } else {
-        while (p < end && buffer[p] != ',') {
+        while (p < end && buffer[p] != delimiter) {
           p++;
         }
         stop = p;
       }
       add(start, stop);
       if (p < end) {
-        p++; // the comma
+        p++; // the delimiter
         continue;
       }
       return;

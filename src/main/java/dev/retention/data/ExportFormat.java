@@ -10,13 +10,21 @@ import java.util.zip.GZIPInputStream;
 /**
  * Export file formats, detected from the object key's suffix: CSV with a header ({@code .csv}) or
  * JSON Lines ({@code .jsonl}, {@code .ndjson}), each optionally gzip-compressed ({@code .gz}), and
- * the limits that reading one is held to.
+ * the limits that reading one is held to and the text's delimiter and decimal separator.
  *
  * @param kind CSV or JSON_LINES
  * @param gzip whether the bytes are gzip-compressed
- * @param limits longest record and largest gzip expansion
+ * @param limits longest record, largest gzip expansion, most columns
+ * @param text the CSV delimiter and the decimal separator of numbers
  */
-public record ExportFormat(Kind kind, boolean gzip, ReadLimits limits) {
+public record ExportFormat(Kind kind, boolean gzip, ReadLimits limits, TextFormat text)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** A format of the default text layout ({@code ,} and {@code .}). */
+  public ExportFormat(Kind kind, boolean gzip, ReadLimits limits) {
+    this(kind, gzip, limits, TextFormat.defaults());
+  }
 
   /** The text layout of rows. */
   public enum Kind {
@@ -44,7 +52,17 @@ public record ExportFormat(Kind kind, boolean gzip, ReadLimits limits) {
 
   /** The same format read under other limits. */
   public ExportFormat withLimits(ReadLimits newLimits) {
-    return new ExportFormat(kind, gzip, newLimits);
+    return new ExportFormat(kind, gzip, newLimits, text);
+  }
+
+  /** The format of this export's decoded bytes (what the parts of an export read in parts are). */
+  public ExportFormat withoutGzip() {
+    return new ExportFormat(kind, false, limits, text);
+  }
+
+  /** The same format with another delimiter and decimal separator. */
+  public ExportFormat withText(TextFormat newText) {
+    return new ExportFormat(kind, gzip, limits, newText);
   }
 
   /**

@@ -10,16 +10,22 @@ import java.util.Locale;
 
 /**
  * Streams a customer feature export into a {@link ReadResult}: memory grows with accepted rows x
- * features (primitive arrays), never with the file's size as text.
+ * features (primitive arrays) and their ids, never with the file's size as text.
  *
  * <p>Columns: the id column is never a feature; the label column is required; the features are the
  * {@code include} list if given, else every other column that is numeric in the first {@value
  * #SAMPLE_ROWS} rows (a column with no numeric value there is ignored and listed), minus {@code
- * exclude}.
+ * exclude}. JSON Lines: every key of every object is read; a key first seen after those rows cannot
+ * become a feature any more (the rows before it have been taken without it), so unless {@code
+ * include} names the features or {@code exclude} names the key, the read fails naming the key, its
+ * line and both settings: a feature is never dropped without a word.
  *
  * <p>A row with a missing, non-numeric or non-finite feature, a bad label, or the wrong number of
- * fields is rejected and counted; the first {@value Rejections#MAX_REASONS} reasons name the line,
- * column and value. Good rows are never lost because of bad ones, but if more than {@code
+ * fields is rejected and counted; the first {@value Rejections#MAX_REASONS} reasons name the line
+ * and column, never the value. A row without a customer id is rejected, or skipped and counted as a
+ * guest row by the id rule. A customer id on two accepted rows refuses the export, naming the lines
+ * (never the id), or by the schema's rule the rows of one id are aggregated; a customer is never
+ * counted twice. Good rows are never lost because of bad ones, but if more than {@code
  * maxRejectedShare} of rows is rejected the whole read fails: such an export is more likely broken
  * than dirty.
  */
@@ -28,55 +34,125 @@ public final class FeatureExportReader {
   /** Rows used to tell numeric from text columns. */
   public static final int SAMPLE_ROWS = 100;
 
+  /** Repeated-id line pairs an error names at most. */
+  public static final int MAX_REPEATS_NAMED = 5;
+
   private FeatureExportReader() {}
 
   /**
    * Reads an export.
    *
-   * @throws ExportException on a bad header, no usable row, or too many rejected rows
+   * @throws ExportException on a bad header, no usable row, a repeated id, or too many rejected
+   *     rows
    * @throws IOException when the stream fails
    */
   public static ReadResult read(InputStream raw, ExportFormat format, ExportSchema schema)
       throws IOException {
-    RowSource source = RowSource.open(raw, format, SAMPLE_ROWS);
+    RowSource source =
+        RowSource.open(raw, format, SAMPLE_ROWS, required(schema), expectation(schema));
     List<RowSource.Row> sample = new ArrayList<>();
     Plan plan = plan(source, format, schema, sample);
-    int[] featureIndex = plan.featureIndex();
-    List<String> featureNames = plan.features();
-    List<String> ignored = plan.ignored();
-
-    Accumulator acc = new Accumulator(plan.columns(), featureIndex, plan.labelIndex());
+    List<String> ignored = new ArrayList<>(plan.ignored());
+    Accumulator acc = new Accumulator(plan, schema, format.text());
+    LateKeys late = new LateKeys(plan.columns().size(), schema, ignored);
     for (RowSource.Row row : sample) {
       acc.accept(row);
     }
     for (RowSource.Row row = source.next(); row != null; row = source.next()) {
+      late.check(source);
       acc.accept(row);
     }
+    checkPresent(source, plan, schema);
     acc.rejections.checkShare(schema.maxRejectedShare(), "nothing was trained");
+    acc.settleRepeats();
+    int d = plan.featureIndex().length;
     return new ReadResult(
-        new FeatureMatrix(
-            featureNames, Arrays.copyOf(acc.values, acc.accepted * featureIndex.length)),
-        Arrays.copyOf(acc.labels, acc.accepted),
+        new FeatureMatrix(plan.features(), acc.values(d)),
+        Arrays.copyOf(acc.labels, acc.rows),
         acc.rejections.read(),
         acc.rejections.rejected(),
         acc.rejections.reasons(),
-        List.copyOf(ignored));
+        List.copyOf(ignored),
+        acc.ids(),
+        acc.rejections.skipped(),
+        acc.aggregated);
+  }
+
+  /**
+   * The columns a feature export must have, for header checks and JSON keys (the id column is
+   * optional: an export without one is read without id checks).
+   */
+  private static List<String> required(ExportSchema schema) {
+    List<String> out = new ArrayList<>();
+    out.add(schema.labelColumn());
+    out.addAll(schema.include());
+    return out;
+  }
+
+  private static String expectation(ExportSchema schema) {
+    return "the id column '"
+        + schema.idColumn()
+        + "', the label column '"
+        + schema.labelColumn()
+        + "' and the feature columns";
+  }
+
+  /**
+   * JSON Lines: fails when the label or an included feature never had a key (the header of a CSV
+   * export was checked before its first row).
+   */
+  private static void checkPresent(RowSource source, Plan plan, ExportSchema schema) {
+    if (!source.present(plan.labelIndex())) {
+      throw new ExportException(
+          "label column '"
+              + schema.labelColumn()
+              + "' is not in the export's columns "
+              + presentColumns(source));
+    }
+    for (int c : plan.featureIndex()) {
+      if (!source.present(c)) {
+        throw new ExportException(
+            "included feature column '"
+                + plan.columns().get(c)
+                + "' is not in the export's columns "
+                + presentColumns(source));
+      }
+    }
+  }
+
+  private static List<String> presentColumns(RowSource source) {
+    List<String> out = new ArrayList<>();
+    for (int c = 0; c < source.columns().size(); c++) {
+      if (source.present(c)) {
+        out.add(source.columns().get(c));
+      }
+    }
+    return out;
   }
 
   /**
    * What every part of one feature export is read with, fixed by its head: the columns (its header,
    * or its first records' keys), the label and the feature columns chosen exactly as {@link #read}
    * chooses them (from the first {@link #SAMPLE_ROWS} rows).
+   *
+   * @param format the format of the decoded parts (delimiter, decimal separator, limits)
+   * @param idIndex the id column, or -1 when the export has none
    */
   public record Plan(
-      ExportFormat.Kind kind,
+      ExportFormat format,
       List<String> columns,
+      int idIndex,
       int labelIndex,
       int[] featureIndex,
       List<String> features,
       List<String> ignored)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** CSV or JSON Lines. */
+    public ExportFormat.Kind kind() {
+      return format.kind();
+    }
   }
 
   /**
@@ -87,14 +163,18 @@ public final class FeatureExportReader {
    */
   public static Plan plan(InputStream head, ExportFormat format, ExportSchema schema)
       throws IOException {
-    return plan(RowSource.open(head, format, SAMPLE_ROWS), format, schema, new ArrayList<>());
+    return plan(
+        RowSource.open(head, format, SAMPLE_ROWS, required(schema), expectation(schema)),
+        format,
+        schema,
+        new ArrayList<>());
   }
 
   /** The plan from {@code source}'s header and first rows, which are left in {@code sample}. */
   private static Plan plan(
       RowSource source, ExportFormat format, ExportSchema schema, List<RowSource.Row> sample)
       throws IOException {
-    List<String> columns = source.columns();
+    List<String> columns = List.copyOf(source.columns());
     int labelIndex = columns.indexOf(schema.labelColumn());
     if (labelIndex < 0) {
       throw new ExportException(
@@ -110,56 +190,103 @@ public final class FeatureExportReader {
     if (sample.isEmpty()) {
       throw new ExportException("the export has a header but no data rows");
     }
+    // JSON Lines: the sample's keys (its rows are read by now) join the columns.
+    columns = List.copyOf(source.columns());
     List<String> ignored = new ArrayList<>();
-    int[] featureIndex = chooseFeatures(columns, labelIndex, schema, sample, ignored);
+    int[] featureIndex =
+        chooseFeatures(columns, labelIndex, schema, sample, ignored, format.text());
     List<String> features = new ArrayList<>();
     for (int c : featureIndex) {
       features.add(columns.get(c));
     }
     return new Plan(
-        format.kind(), List.copyOf(columns), labelIndex, featureIndex, features, ignored);
+        format.withoutGzip(),
+        columns,
+        columns.indexOf(schema.idColumn()),
+        labelIndex,
+        featureIndex,
+        features,
+        ignored);
   }
 
   /**
    * The rows of one part of an export, read with its plan and the same per-row rules as {@link
-   * #read} (the rejected-share limit is the caller's, over all parts: {@link
-   * Rejections#checkShare(long, long, List, double, String)}).
+   * #read} (the rejected-share limit and the repeated-id rule are the caller's, over all parts:
+   * {@link Rejections#checkShare(long, long, List, double, String)}).
    *
    * @param plain the part's decoded bytes, starting at line {@code firstLine}, without the header
    * @param values the accepted rows, row-major in the plan's feature order
+   * @param ids the id of each accepted row (null without an id column)
    * @param reasonLines the line of each kept reason
+   * @param present the columns holding a value in this part (JSON Lines keys)
    */
   public record Part(
       int rows,
       double[] values,
       int[] labels,
       long[] lines,
+      String[] ids,
       long read,
       long rejected,
+      long guestRows,
       List<String> reasons,
-      List<Long> reasonLines)
+      List<Long> reasonLines,
+      List<String> present)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
   }
 
-  /** Reads one part; see {@link Part}. */
-  public static Part readPart(InputStream plain, Plan plan, long firstLine, ReadLimits limits)
+  /** Reads one part; see {@link Part}. Repeated ids are the caller's to find, over all parts. */
+  public static Part readPart(InputStream plain, Plan plan, ExportSchema schema, long firstLine)
       throws IOException {
-    RowSource source = RowSource.part(plain, plan.kind(), plan.columns(), firstLine, limits);
-    Accumulator acc = new Accumulator(plan.columns(), plan.featureIndex(), plan.labelIndex());
+    RowSource source = RowSource.part(plain, plan.format(), plan.columns(), firstLine);
+    Accumulator acc = new Accumulator(plan, schema, null);
+    LateKeys late = new LateKeys(plan.columns().size(), schema, new ArrayList<>());
     for (RowSource.Row row = source.next(); row != null; row = source.next()) {
+      late.check(source);
       acc.accept(row);
     }
     int d = plan.featureIndex().length;
+    List<String> ids = acc.ids();
     return new Part(
-        acc.accepted,
-        Arrays.copyOf(acc.values, acc.accepted * d),
-        Arrays.copyOf(acc.labels, acc.accepted),
-        Arrays.copyOf(acc.lines, acc.accepted),
+        acc.rows,
+        acc.values(d),
+        Arrays.copyOf(acc.labels, acc.rows),
+        Arrays.copyOf(acc.lines, acc.rows),
+        ids == null ? null : ids.toArray(String[]::new),
         acc.rejections.read(),
         acc.rejections.rejected(),
+        acc.rejections.skipped(),
         acc.rejections.reasons(),
-        acc.rejections.reasonLines());
+        acc.rejections.reasonLines(),
+        presentColumns(source));
+  }
+
+  /**
+   * The error for customer ids repeated on other lines: the first {@value #MAX_REPEATS_NAMED} pairs
+   * of lines (a repeat and the line of the id's first row) and how many rows repeat an id; never
+   * the id itself.
+   *
+   * @param pairs line pairs {repeat, first}, by the repeat's line
+   */
+  public static ExportException repeatedIds(long repeats, List<long[]> pairs) {
+    StringBuilder named = new StringBuilder();
+    for (int i = 0; i < Math.min(MAX_REPEATS_NAMED, pairs.size()); i++) {
+      named
+          .append(i == 0 ? "" : ", ")
+          .append("line ")
+          .append(pairs.get(i)[0])
+          .append(" repeats the id of line ")
+          .append(pairs.get(i)[1]);
+    }
+    return new ExportException(
+        repeats
+            + " row"
+            + (repeats == 1 ? " repeats" : "s repeat")
+            + " a customer id of an earlier row ("
+            + named
+            + "): a feature export holds one row per customer; nothing was trained (set"
+            + " retention.export.duplicate-ids=MEAN to average the rows of one id)");
   }
 
   private static int[] chooseFeatures(
@@ -167,7 +294,8 @@ public final class FeatureExportReader {
       int labelIndex,
       ExportSchema schema,
       List<RowSource.Row> sample,
-      List<String> ignored) {
+      List<String> ignored,
+      TextFormat text) {
     List<Integer> chosen = new ArrayList<>();
     if (!schema.include().isEmpty()) {
       for (String name : schema.include()) {
@@ -192,7 +320,7 @@ public final class FeatureExportReader {
           ignored.add(name + " (excluded)");
           continue;
         }
-        if (numericSomewhere(sample, c)) {
+        if (numericSomewhere(sample, c, text.decimalSeparator())) {
           chosen.add(c);
         } else {
           ignored.add(name + " (not numeric)");
@@ -211,36 +339,99 @@ public final class FeatureExportReader {
     return chosen.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private static boolean numericSomewhere(List<RowSource.Row> sample, int column) {
+  private static boolean numericSomewhere(
+      List<RowSource.Row> sample, int column, char decimalSeparator) {
     for (RowSource.Row row : sample) {
-      if (row.cells() != null && row.cells()[column] != null) {
-        try {
-          Double.parseDouble(row.cells()[column].toString().trim());
+      if (row.cells() != null) {
+        CharSequence cell = row.cell(column);
+        if (cell != null && Numbers.isNumber(cell, decimalSeparator)) {
           return true;
-        } catch (NumberFormatException e) {
-          // text value: keep looking
         }
       }
     }
     return false;
   }
 
-  /** Growable primitive storage for accepted rows, plus rejection bookkeeping. */
+  /**
+   * JSON Lines keys first seen after the sample that fixed the feature columns: ignored when the
+   * features are named ({@code include}) or the key is excluded, else the read fails.
+   */
+  private static final class LateKeys {
+    private final ExportSchema schema;
+    private final List<String> ignored;
+    private int known;
+
+    LateKeys(int known, ExportSchema schema, List<String> ignored) {
+      this.known = known;
+      this.schema = schema;
+      this.ignored = ignored;
+    }
+
+    void check(RowSource source) {
+      List<String> columns = source.columns();
+      for (; known < columns.size(); known++) {
+        String name = columns.get(known);
+        long line = source.firstLine(known);
+        if (name.equals(schema.idColumn())) {
+          throw new ExportException(
+              "line "
+                  + line
+                  + ": the id key '"
+                  + name
+                  + "' first appears after the first "
+                  + SAMPLE_ROWS
+                  + " objects: in a feature export every row has its customer id, or none has");
+        }
+        if (!schema.include().isEmpty()) {
+          ignored.add(name + " (not included; first seen at line " + line + ")");
+        } else if (schema.exclude().contains(name)) {
+          ignored.add(name + " (excluded)");
+        } else {
+          throw new ExportException(
+              "line "
+                  + line
+                  + ": key '"
+                  + name
+                  + "' first appears after the first "
+                  + SAMPLE_ROWS
+                  + " objects, which fix a feature export's columns; name the features with"
+                  + " retention.export.include-columns, or leave the key out with"
+                  + " retention.export.exclude-columns");
+        }
+      }
+    }
+  }
+
+  /** Growable primitive storage for accepted rows and their ids, plus rejection bookkeeping. */
   private static final class Accumulator {
     private final int[] featureIndex;
     private final int labelIndex;
+    private final int idIndex;
+    private final char decimal;
+    private final ExportSchema schema;
     private final double[] row;
     private final Rejections rejections;
+    private final IdColumn ids;
     private double[] values;
     private int[] labels;
     private long[] lines;
-    private int accepted;
+    private int rows;
+    private long aggregated;
+    // After the read, with repeated ids aggregated: the row of the id table each row's id is at.
+    private int[] idRows;
 
-    Accumulator(List<String> columns, int[] featureIndex, int labelIndex) {
-      this.featureIndex = featureIndex;
-      this.labelIndex = labelIndex;
+    /**
+     * @param text the export's text layout; null for a part (the plan's)
+     */
+    Accumulator(Plan plan, ExportSchema schema, TextFormat text) {
+      this.featureIndex = plan.featureIndex();
+      this.labelIndex = plan.labelIndex();
+      this.idIndex = plan.idIndex();
+      this.decimal = (text == null ? plan.format().text() : text).decimalSeparator();
+      this.schema = schema;
       this.row = new double[featureIndex.length];
-      this.rejections = new Rejections(columns);
+      this.rejections = new Rejections(plan.columns());
+      this.ids = idIndex >= 0 ? new IdColumn() : null;
       this.values = new double[1024 * featureIndex.length];
       this.labels = new int[1024];
       this.lines = new long[1024];
@@ -252,27 +443,132 @@ public final class FeatureExportReader {
         rejections.rejectRow(source.line(), source.problem());
         return;
       }
-      CharSequence[] cells = source.cells();
-      int label = parseLabel(cells[labelIndex]);
+      CharSequence id = null;
+      if (idIndex >= 0) {
+        id = source.cell(idIndex);
+        if (IdRules.missing(id)) {
+          if (schema.ids().guests() == IdRules.GuestRows.SKIP) {
+            rejections.skip();
+          } else {
+            rejections.rejectMissing(source.line(), idIndex);
+          }
+          return;
+        }
+        if (schema.ids().normalisation() == IdRules.Normalisation.TRIM) {
+          id = OrderExportReader.trimBlanks(id);
+        }
+      }
+      int label = parseLabel(source.cell(labelIndex));
       if (label < 0) {
         rejections.reject(source.line(), labelIndex, "label must be 1/0, true/false or yes/no");
         return;
       }
       for (int f = 0; f < featureIndex.length; f++) {
-        double value = rejections.number(source.line(), featureIndex[f], cells[featureIndex[f]]);
+        double value =
+            rejections.number(
+                source.line(), featureIndex[f], source.cell(featureIndex[f]), decimal);
         if (Double.isNaN(value)) {
           return;
         }
         row[f] = value;
       }
-      if (accepted == labels.length) {
-        labels = Arrays.copyOf(labels, labels.length * 2);
-        lines = Arrays.copyOf(lines, labels.length);
-        values = Arrays.copyOf(values, labels.length * featureIndex.length);
+      if (rows == labels.length) {
+        int size = labels.length * 2;
+        labels = Arrays.copyOf(labels, size);
+        lines = Arrays.copyOf(lines, size);
+        values = Arrays.copyOf(values, size * featureIndex.length);
       }
-      System.arraycopy(row, 0, values, accepted * featureIndex.length, featureIndex.length);
-      lines[accepted] = source.line();
-      labels[accepted++] = label;
+      System.arraycopy(row, 0, values, rows * featureIndex.length, featureIndex.length);
+      lines[rows] = source.line();
+      if (ids != null) {
+        ids.add(id);
+      }
+      labels[rows++] = label;
+    }
+
+    /**
+     * After the read: a customer id on more than one row refuses the export (naming the first
+     * lines, never the id), or under MEAN each id's rows become its first row (features averaged,
+     * label 1 when any row's is).
+     */
+    void settleRepeats() {
+      int[] first = ids == null ? null : ids.firstRows();
+      if (first == null) {
+        return;
+      }
+      if (schema.duplicateIds() == ExportSchema.DuplicateIds.REFUSE) {
+        long repeats = 0;
+        List<long[]> pairs = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+          if (first[r] != r) {
+            repeats++;
+            if (pairs.size() < MAX_REPEATS_NAMED) {
+              pairs.add(new long[] {lines[r], lines[first[r]]});
+            }
+          }
+        }
+        throw repeatedIds(repeats, pairs);
+      }
+      int d = featureIndex.length;
+      int[] target = new int[rows];
+      int[] count = new int[rows];
+      idRows = new int[rows];
+      int kept = 0;
+      for (int r = 0; r < rows; r++) {
+        if (first[r] == r) {
+          target[r] = kept;
+          idRows[kept] = r;
+          if (kept != r) {
+            System.arraycopy(values, r * d, values, kept * d, d);
+            labels[kept] = labels[r];
+            lines[kept] = lines[r];
+          }
+          count[kept++] = 1;
+        } else {
+          int t = target[first[r]];
+          for (int f = 0; f < d; f++) {
+            values[t * d + f] += values[r * d + f];
+          }
+          labels[t] = Math.max(labels[t], labels[r]);
+          count[t]++;
+          aggregated++;
+        }
+      }
+      for (int t = 0; t < kept; t++) {
+        if (count[t] > 1) {
+          for (int f = 0; f < d; f++) {
+            values[t * d + f] /= count[t];
+          }
+        }
+      }
+      rows = kept;
+    }
+
+    /** The rows' values, row-major. */
+    double[] values(int d) {
+      return Arrays.copyOf(values, rows * d);
+    }
+
+    /** The rows' ids: a view on the id column (an id becomes a string only when asked for). */
+    List<String> ids() {
+      if (ids == null) {
+        return null;
+      }
+      IdColumn column = ids;
+      int[] at = idRows;
+      int size = rows;
+      return new java.util.AbstractList<>() {
+        @Override
+        public String get(int index) {
+          java.util.Objects.checkIndex(index, size);
+          return column.get(at == null ? index : at[index]);
+        }
+
+        @Override
+        public int size() {
+          return size;
+        }
+      };
     }
 
     /** 1 or 0, or -1 for a value that is not a label; the common one-character forms first. */
@@ -289,11 +585,11 @@ public final class FeatureExportReader {
           return 0;
         }
       }
-      switch (cell.toString().trim().toLowerCase(Locale.ROOT)) {
-        case "1", "1.0", "true", "yes", "y" -> {
+      switch (cell.toString().strip().toLowerCase(Locale.ROOT)) {
+        case "1", "1.0", "1,0", "true", "yes", "y" -> {
           return 1;
         }
-        case "0", "0.0", "false", "no", "n" -> {
+        case "0", "0.0", "0,0", "false", "no", "n" -> {
           return 0;
         }
         default -> {

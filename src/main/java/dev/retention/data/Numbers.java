@@ -4,21 +4,31 @@ import dev.retention.features.Utf8Slice;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Decimal text to double, exactly as {@link Double#parseDouble} but fast for the plain decimals
- * exports are made of ({@code -12}, {@code 0.0743}, {@code 3.5e2}).
+ * The one number grammar of the project: every numeric cell of every export (features, orders,
+ * batch exports, in the function and in Spark) is read here, and nothing else is a number.
+ *
+ * <pre>
+ *   cell     = blank* number blank*          blank = space or tab
+ *   number   = [+-] (digits [sep [digits]] | sep digits) [(e|E) [+-] digits]
+ * </pre>
+ *
+ * where {@code sep} is the dialect's decimal separator ({@code .} by default, {@code ,} by the
+ * setting {@code retention.export.decimal-separator}). The whole cell must match: no hexadecimal
+ * floats ({@code 0x1p4}), no type suffixes ({@code 10d}, {@code 10f}), no {@code NaN} or {@code
+ * Infinity}, no thousands separators. A number too large for a double reads as infinite (the
+ * readers then reject it as not finite).
  *
  * <p>Fast path (Clinger, "How to read floating point numbers accurately", PLDI 1990): when the
  * significant digits form an integer {@code m < 2^53} and the decimal exponent {@code e} has {@code
  * |e| <= 22}, both {@code m} and {@code 10^|e|} are exact doubles, so the single IEEE
- * multiplication or division {@code m * 10^e} is correctly rounded, the same double {@code
- * parseDouble} returns. Anything else (more digits, larger exponents, hex, "NaN", "Infinity",
- * suffixes) goes to {@link Double#parseDouble}, which also supplies the error for text that is not
- * a number.
+ * multiplication or division {@code m * 10^e} is correctly rounded, the same double {@link
+ * Double#parseDouble} returns. Other numbers of the grammar (more digits, larger exponents) are
+ * handed to {@link Double#parseDouble} after the grammar was checked here, so its own, wider syntax
+ * never decides what is a number.
  */
-final class Numbers {
+public final class Numbers {
 
   private static final double[] POWERS = new double[23];
 
@@ -78,33 +88,64 @@ final class Numbers {
   }
 
   /**
-   * @throws NumberFormatException if {@code text} is not a number
+   * The number in {@code text}, with {@code .} as the decimal separator.
+   *
+   * @throws NumberFormatException if {@code text} is not a number of the grammar
    */
-  static double parse(CharSequence text) {
+  public static double parse(CharSequence text) {
+    return parse(text, '.');
+  }
+
+  /**
+   * The number in {@code text}, with {@code decimalSeparator} ({@code .} or {@code ,}).
+   *
+   * @throws NumberFormatException if {@code text} is not a number of the grammar
+   */
+  public static double parse(CharSequence text, char decimalSeparator) {
     if (text instanceof Utf8Slice slice) {
-      return parse(slice.bytes(), slice.start(), slice.start() + slice.length());
+      return parse(
+          slice.bytes(), slice.start(), slice.start() + slice.length(), (byte) decimalSeparator);
     }
-    // Numbers are ASCII: anything else is not one (parseDouble below says so with its message).
+    // Numbers are ASCII: any other character fails the grammar (as a '?' byte).
     String s = text.toString();
-    return parse(s.getBytes(StandardCharsets.ISO_8859_1), 0, s.length(), s);
+    byte[] bytes = new byte[s.length()];
+    for (int i = 0; i < bytes.length; i++) {
+      char c = s.charAt(i);
+      bytes[i] = c < 0x80 ? (byte) c : (byte) '?';
+    }
+    return parse(bytes, 0, bytes.length, (byte) decimalSeparator);
+  }
+
+  /** Whether {@code text} is a number of the grammar (finite or not). */
+  public static boolean isNumber(CharSequence text, char decimalSeparator) {
+    try {
+      parse(text, decimalSeparator);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /**
    * The number in {@code bytes[from, to)} (UTF-8 text), read straight from the bytes.
    *
-   * @throws NumberFormatException if the text is not a number
+   * @throws NumberFormatException if the text is not a number of the grammar
    */
   static double parse(byte[] bytes, int from, int to) {
-    return parse(bytes, from, to, null);
+    return parse(bytes, from, to, (byte) '.');
   }
 
-  private static double parse(byte[] b, int from, int to, String original) {
+  private static boolean blank(byte b) {
+    return b == ' ' || b == '\t';
+  }
+
+  static double parse(byte[] b, int from, int to, byte separator) {
     int n = to;
     int i = from;
-    while (i < n && (b[i] & 0xff) <= ' ') {
+    while (i < n && blank(b[i])) {
       i++;
     }
-    while (n > i && (b[n - 1] & 0xff) <= ' ') {
+    while (n > i && blank(b[n - 1])) {
       n--;
     }
     int start = i;
@@ -161,14 +202,18 @@ final class Numbers {
         if (fraction) {
           exponent--;
         }
-      } else if (!fraction && b[i] == '.') {
+      } else if (!fraction && b[i] == separator) {
         fraction = true;
         i++;
       } else {
         break;
       }
     }
-    if (any && i < n && (b[i] == 'e' || b[i] == 'E')) {
+    if (!any) {
+      throw notANumber();
+    }
+    boolean longExponent = false;
+    if (i < n && (b[i] == 'e' || b[i] == 'E')) {
       int j = i + 1;
       boolean negativeExponent = false;
       if (j < n && (b[j] == '-' || b[j] == '+')) {
@@ -177,27 +222,42 @@ final class Numbers {
       }
       int value = 0;
       int expDigits = 0;
-      for (; j < n && expDigits < 4; j++) {
+      for (; j < n; j++) {
         int d = b[j] - '0';
         if (d < 0 || d > 9) {
           break;
         }
-        value = value * 10 + d;
+        if (value < 100_000) {
+          value = value * 10 + d;
+        } else {
+          longExponent = true;
+        }
         expDigits++;
       }
-      if (expDigits > 0) {
-        exponent += negativeExponent ? -value : value;
-        i = j;
+      if (expDigits == 0) {
+        throw notANumber();
       }
+      exponent += negativeExponent ? -value : value;
+      i = j;
     }
-    if (!any || i != n || digits > 15 || exponent < -22 || exponent > 22) {
-      String text =
-          original != null
-              ? original.substring(start - from, n - from)
-              : new String(b, start, n - start, StandardCharsets.UTF_8);
-      return Double.parseDouble(text);
+    if (i != n) {
+      throw notANumber();
+    }
+    if (longExponent || digits > 15 || exponent < -22 || exponent > 22) {
+      // In the grammar, but beyond the fast path: the JDK rounds it (its syntax is wider, and the
+      // text was checked above). The separator becomes '.'.
+      char[] text = new char[n - start];
+      for (int k = start; k < n; k++) {
+        text[k - start] = b[k] == separator ? '.' : (char) b[k];
+      }
+      return Double.parseDouble(new String(text));
     }
     double value = exponent >= 0 ? mantissa * POWERS[exponent] : mantissa / POWERS[-exponent];
     return negative ? -value : value;
+  }
+
+  private static NumberFormatException notANumber() {
+    // The cell's text is never part of the message: it could be a customer's value.
+    return new NumberFormatException("not a number");
   }
 }

@@ -6,20 +6,29 @@ import dev.retention.features.RfmFeatures;
 import dev.retention.features.Utf8Slice;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Streams an orders export (CSV or JSON Lines, optionally gzip) into an {@link OrderBook}: one
  * pass, one row at a time; memory grows with customers and their distinct orders, never with the
- * export's text or its line count.
+ * export's text or its line count. The export is read in its own dialect ({@link OrdersSchema}:
+ * columns, amount or quantity × unit price, refund marks, order key, dates and zone, guest rows,
+ * ids; {@link TextFormat}: delimiter and decimal separator).
  *
- * <p>A row is rejected and counted, with line, column and value, when the customer or order id is
- * missing, the date is not {@code yyyy-MM-dd[...]}, the date is after {@code latestAllowed} (a
- * future date), the amount is not a finite number, or the items are not a non-negative number. As
- * for feature exports, more than {@code maxRejectedShare} rejected rows fail the read.
+ * <p>A row without a customer id is a guest row: skipped and counted (not a bad row) unless the
+ * dialect rejects them. A row is rejected and counted, by line and column and never with its value,
+ * when the order id is missing, the date matches no accepted format, the date is after {@code
+ * latestAllowed} (a future date), the amount (or quantity or unit price) is not a finite number, or
+ * the items are not a non-negative number. As for feature exports, more than {@code
+ * maxRejectedShare} of the rows that are not guest rows rejected fail the read.
+ *
+ * <p>Each row is a purchase row or a refund row (a refund status, a negative amount or quantity,
+ * the cancellation prefix); the book nets them per order ({@link OrderBook}). A refund row carries
+ * the refunded amount (positive), or {@link OrderBook#WHOLE_ORDER} when it gives none (a status
+ * alone, or an export without money).
  */
 public final class OrderExportReader {
 
@@ -28,13 +37,17 @@ public final class OrderExportReader {
    *
    * @param book the accepted orders
    * @param columns which optional columns the export has
+   * @param guestRows rows without a customer id, skipped (not counted in rowsRejected)
+   * @param customerIdsMerged ids that the id normalisation made one with another spelling
    */
   public record Result(
       OrderBook book,
       RfmFeatures.Columns columns,
       long rowsRead,
       long rowsRejected,
-      List<String> rejections) {}
+      List<String> rejections,
+      long guestRows,
+      long customerIdsMerged) {}
 
   private OrderExportReader() {}
 
@@ -48,20 +61,33 @@ public final class OrderExportReader {
       InputStream raw, ExportFormat format, OrdersSchema schema, LocalDate latestAllowed)
       throws IOException {
     // CSV is split from bytes (no string per cell); the book keys ids by their UTF-8 bytes.
-    RowSource source = RowSource.open(raw, format, FeatureExportReader.SAMPLE_ROWS);
-    Rows rows = new Rows(source.columns(), schema, latestAllowed);
+    RowSource source =
+        RowSource.open(
+            raw,
+            format,
+            FeatureExportReader.SAMPLE_ROWS,
+            required(schema),
+            "the orders columns " + required(schema),
+            optionalColumns(schema));
+    Rows rows = new Rows(source, schema, format.text(), latestAllowed, null);
     for (RowSource.Row row = source.next(); row != null; row = source.next()) {
       rows.accept(row.line(), row.problem(), row.cells());
     }
+    rows.checkColumns();
     return rows.result(schema);
   }
 
   /** Where good rows go: an {@link OrderBook}, or a distributed reader's records. */
   public interface Sink {
-    /** One good row, at line {@code line} of the export. */
+    /**
+     * One good row, at line {@code line} of the export.
+     *
+     * @param spelling the customer id as exported when the id normalisation changed it, else null
+     */
     void add(
         long line,
         CharSequence customerId,
+        CharSequence spelling,
         CharSequence orderId,
         int epochDay,
         double amount,
@@ -71,40 +97,54 @@ public final class OrderExportReader {
   }
 
   /**
-   * What every part of one orders export is read with: its columns (header or first records' keys),
-   * checked for the required ones.
+   * What every part of one orders export is read with: its columns (header, or the required columns
+   * and the first records' keys), checked for the required ones.
    */
-  public record Plan(ExportFormat.Kind kind, List<String> columns, RfmFeatures.Columns optional)
-      implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+  public record Plan(ExportFormat format, List<String> columns) implements java.io.Serializable {
+    private static final long serialVersionUID = 2L;
   }
 
   /**
    * The plan of an orders export from its head (decoded).
    *
-   * @throws ExportException on a missing required column
+   * @throws ExportException on a missing required column (CSV)
    */
   public static Plan plan(InputStream head, ExportFormat format, OrdersSchema schema)
       throws IOException {
-    RowSource source = RowSource.open(head, format, FeatureExportReader.SAMPLE_ROWS);
-    Rows rows = new Rows(source.columns(), schema, null, null);
-    return new Plan(format.kind(), List.copyOf(source.columns()), rows.optional());
+    RowSource source =
+        RowSource.open(
+            head,
+            format,
+            FeatureExportReader.SAMPLE_ROWS,
+            required(schema),
+            "the orders columns " + required(schema),
+            optionalColumns(schema));
+    new Rows(source, schema, format.text(), null, (line, a, b, c, d, e, f, g, h) -> {});
+    return new Plan(format.withoutGzip(), List.copyOf(source.columns()));
   }
 
   /**
    * Counts of one part's rows.
    *
    * @param reasonLines the line of each kept reason
+   * @param present the columns of the plan (and later keys) that hold a value in this part
    */
-  public record PartCounts(long read, long rejected, List<String> reasons, List<Long> reasonLines)
+  public record PartCounts(
+      long read,
+      long rejected,
+      List<String> reasons,
+      List<Long> reasonLines,
+      long guestRows,
+      List<String> present)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
   }
 
   /**
    * Reads one part of an orders export (its decoded bytes from line {@code firstLine}, without the
    * header) with the same per-row rules as {@link #read}, sending the good rows to {@code sink};
-   * the rejected-share limit is the caller's, over all parts.
+   * the rejected-share limit and the check of the columns are the caller's, over all parts ({@link
+   * #checkColumns}, {@link #optional}).
    */
   public static PartCounts readPart(
       InputStream plain,
@@ -112,61 +152,177 @@ public final class OrderExportReader {
       OrdersSchema schema,
       LocalDate latestAllowed,
       long firstLine,
-      ReadLimits limits,
       Sink sink)
       throws IOException {
-    RowSource source = RowSource.part(plain, plan.kind(), plan.columns(), firstLine, limits);
-    Rows rows = new Rows(plan.columns(), schema, latestAllowed, sink);
+    RowSource source = RowSource.part(plain, plan.format(), plan.columns(), firstLine);
+    Rows rows = new Rows(source, schema, plan.format().text(), latestAllowed, sink);
     for (RowSource.Row row = source.next(); row != null; row = source.next()) {
       rows.accept(row.line(), row.problem(), row.cells());
+    }
+    List<String> present = new ArrayList<>();
+    for (int c = 0; c < source.columns().size(); c++) {
+      if (source.present(c)) {
+        present.add(source.columns().get(c));
+      }
     }
     return new PartCounts(
         rows.rejections.read(),
         rows.rejections.rejected(),
         rows.rejections.reasons(),
-        rows.rejections.reasonLines());
+        rows.rejections.reasonLines(),
+        rows.guests,
+        present);
+  }
+
+  /**
+   * Fails when a column the dialect requires holds no value in the whole export (JSON Lines keys
+   * are checked over every object, as {@code present} lists them for all parts).
+   */
+  public static void checkColumns(OrdersSchema schema, List<String> present) {
+    for (String column : required(schema)) {
+      if (!present.contains(column)) {
+        throw missingColumn(schema, column, present);
+      }
+    }
+  }
+
+  /**
+   * The optional columns of an export whose columns with a value are {@code present}. Refunds are
+   * marked (and {@code refund_share} derived) by a status column, a cancellation prefix, or line
+   * items, whose negative quantities are cancellations.
+   */
+  public static RfmFeatures.Columns optional(OrdersSchema schema, List<String> present) {
+    OrdersSchema.Columns c = schema.columns();
+    boolean refunds =
+        present.contains(c.status())
+            || schema.refunds().cancelPrefix() != null
+            || (schema.money() && c.lineItems());
+    return new RfmFeatures.Columns(
+        present.contains(c.items()), refunds, present.contains(c.channel()), schema.money());
+  }
+
+  /** The optional columns the dialect reads when the export has them. */
+  static List<String> optionalColumns(OrdersSchema schema) {
+    OrdersSchema.Columns c = schema.columns();
+    List<String> out = new ArrayList<>();
+    for (String name : new String[] {c.items(), c.status(), c.channel()}) {
+      if (name != null) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** The columns the dialect requires, in the export's usual order. */
+  static List<String> required(OrdersSchema schema) {
+    OrdersSchema.Columns c = schema.columns();
+    List<String> out = new ArrayList<>();
+    out.add(c.customerId());
+    if (schema.orderKey() == OrdersSchema.OrderKey.ORDER_ID) {
+      out.add(c.orderId());
+    }
+    out.add(c.orderDate());
+    if (schema.money()) {
+      if (c.lineItems()) {
+        out.add(c.quantity());
+        out.add(c.unitPrice());
+      } else {
+        out.add(c.amount());
+      }
+    }
+    return out;
+  }
+
+  private static ExportException missingColumn(
+      OrdersSchema schema, String column, List<String> found) {
+    OrdersSchema.Columns c = schema.columns();
+    String what =
+        column.equals(c.customerId())
+            ? "customer id"
+            : column.equals(c.orderId())
+                ? "order id"
+                : column.equals(c.orderDate())
+                    ? "order date"
+                    : column.equals(c.quantity())
+                        ? "quantity"
+                        : column.equals(c.unitPrice()) ? "unit price" : "amount";
+    return new ExportException(
+        "the orders export has no " + what + " column '" + column + "'; columns: " + found);
   }
 
   /** Checks one row after another and adds the good ones to the book. */
   private static final class Rows {
+    private final RowSource source;
+    private final OrdersSchema schema;
     private final int customer;
     private final int order;
     private final int date;
     private final int amount;
+    private final int quantity;
+    private final int price;
     private final int items;
     private final int status;
     private final int channel;
     private final int latest;
+    private final char decimal;
     private final LocalDate latestAllowed;
     private final RefundRule refunds;
+    private final String cancelPrefix;
+    private final boolean trim;
+    private final IdSpellings spellings;
     private final OrderBook book;
     private final Sink sink;
     private final Rejections rejections;
-    private final DateParser dates = new DateParser();
-
-    Rows(List<String> columns, OrdersSchema schema, LocalDate latestAllowed) {
-      this(columns, schema, latestAllowed, null);
-    }
+    private final DateParser dates;
+    private final String dateProblem;
+    private long guests;
 
     /** Rows for {@code sink}, or for a book of their own when it is null. */
-    Rows(List<String> columns, OrdersSchema schema, LocalDate latestAllowed, Sink sink) {
-      customer = required(columns, schema.customerIdColumn(), "customer id");
-      order = required(columns, schema.orderIdColumn(), "order id");
-      date = required(columns, schema.orderDateColumn(), "order date");
-      amount = required(columns, schema.amountColumn(), "amount");
-      items = columns.indexOf(schema.itemsColumn());
-      status = columns.indexOf(schema.statusColumn());
-      channel = columns.indexOf(schema.channelColumn());
+    Rows(
+        RowSource source,
+        OrdersSchema schema,
+        TextFormat text,
+        LocalDate latestAllowed,
+        Sink sink) {
+      this.source = source;
+      this.schema = schema;
+      List<String> columns = source.columns();
+      OrdersSchema.Columns c = schema.columns();
+      // CSV: the header decides now; JSON Lines: every key counts, checked after the last row.
+      if (source.hasHeader()) {
+        for (String name : required(schema)) {
+          if (!columns.contains(name)) {
+            throw missingColumn(schema, name, columns);
+          }
+        }
+      }
+      customer = columns.indexOf(c.customerId());
+      order =
+          schema.orderKey() == OrdersSchema.OrderKey.ORDER_ID ? columns.indexOf(c.orderId()) : -1;
+      date = columns.indexOf(c.orderDate());
+      boolean lineItems = schema.money() && c.lineItems();
+      amount = schema.money() && !lineItems ? columns.indexOf(c.amount()) : -1;
+      quantity = lineItems ? columns.indexOf(c.quantity()) : -1;
+      price = lineItems ? columns.indexOf(c.unitPrice()) : -1;
+      items = optionalIndex(columns, c.items());
+      status = optionalIndex(columns, c.status());
+      channel = optionalIndex(columns, c.channel());
+      this.decimal = text.decimalSeparator();
       this.latestAllowed = latestAllowed;
       latest = latestAllowed == null ? Integer.MAX_VALUE : (int) latestAllowed.toEpochDay();
-      refunds = new RefundRule(schema.refundStatuses());
+      refunds = new RefundRule(schema.refunds().statuses());
+      cancelPrefix = schema.refunds().cancelPrefix();
+      trim = schema.ids().normalisation() == IdRules.Normalisation.TRIM;
+      spellings = trim && sink == null ? new IdSpellings() : null;
       book = sink == null ? new OrderBook(schema.grain()) : null;
       this.sink = sink;
       rejections = new Rejections(columns);
+      dates = new DateParser(schema.dates().formats(), schema.dates().zone());
+      dateProblem = "not a date (" + schema.dates().describe() + ")";
     }
 
-    RfmFeatures.Columns optional() {
-      return new RfmFeatures.Columns(items >= 0, status >= 0, channel >= 0);
+    private static int optionalIndex(List<String> columns, String name) {
+      return name == null ? -1 : columns.indexOf(name);
     }
 
     void accept(long line, String problem, CharSequence[] cells) {
@@ -175,87 +331,206 @@ public final class OrderExportReader {
         rejections.rejectRow(line, problem);
         return;
       }
-      CharSequence customerId = trim(cells[customer]);
-      if (customerId.length() == 0) {
-        rejections.rejectMissing(line, customer);
+      CharSequence customerId = cell(cells, customer);
+      if (IdRules.missing(customerId)) {
+        if (schema.ids().guests() == IdRules.GuestRows.SKIP) {
+          guests++;
+          rejections.skip();
+        } else {
+          rejections.rejectMissing(line, customer);
+        }
         return;
       }
-      CharSequence orderId = trim(cells[order]);
-      if (orderId.length() == 0) {
-        rejections.rejectMissing(line, order);
-        return;
+      CharSequence spelling = null;
+      if (trim) {
+        int length = customerId.length();
+        if (blankAt(customerId, 0) || blankAt(customerId, length - 1)) {
+          spelling = customerId.toString();
+          customerId = trimBlanks(customerId);
+        }
+        if (spellings != null) {
+          spellings.seen(spelling == null ? customerId : spelling, customerId);
+        }
       }
-      CharSequence dateText = trim(cells[date]);
-      if (dateText.length() == 0) {
+      CharSequence dateText = cell(cells, date);
+      if (Rejections.blank(dateText)) {
         rejections.rejectMissing(line, date);
         return;
       }
       int day = dates.epochDay(dateText);
       if (day == DateParser.INVALID) {
-        rejections.reject(line, date, "not a date (yyyy-MM-dd)");
+        rejections.reject(line, date, dateProblem);
         return;
       }
       if (day > latest) {
         rejections.reject(line, date, "a future date, after " + latestAllowed);
         return;
       }
-      double value = number(cells[amount]);
+      CharSequence orderId;
+      if (order >= 0) {
+        orderId = cell(cells, order);
+        if (Rejections.blank(orderId)) {
+          rejections.rejectMissing(line, order);
+          return;
+        }
+      } else {
+        orderId = Integer.toString(day); // a customer's day is the order
+      }
+      double value = 1; // an export without money: a placeholder never published
+      boolean negativeQuantity = false;
+      if (amount >= 0) {
+        value = number(line, amount, cells);
+      } else if (quantity >= 0) {
+        double q = number(line, quantity, cells);
+        if (Double.isNaN(q)) {
+          return;
+        }
+        double p = number(line, price, cells);
+        if (Double.isNaN(p)) {
+          return;
+        }
+        negativeQuantity = q < 0;
+        value = q * p;
+        if (!Double.isFinite(value)) {
+          rejections.reject(line, price, "quantity × unit price is not a finite number");
+          return;
+        }
+      }
       if (Double.isNaN(value)) {
-        rejections.reject(line, amount, "not a finite number");
         return;
       }
+      boolean refund =
+          value < 0
+              || negativeQuantity
+              || (status >= 0 && refunds.test(cell(cells, status)))
+              || (cancelPrefix != null && startsWith(orderId, cancelPrefix));
       float itemCount = Float.NaN;
-      if (items >= 0 && !Rejections.blank(cells[items])) {
-        double n = number(cells[items]);
-        if (!(n >= 0)) {
+      CharSequence itemCell = cell(cells, items);
+      if (items >= 0 && !Rejections.blank(itemCell)) {
+        double n = parse(itemCell);
+        if (Double.isNaN(n) || !Double.isFinite(n) || (n < 0 && !refund)) {
           rejections.reject(line, items, "not a non-negative number");
           return;
         }
-        itemCount = (float) n;
+        itemCount = (float) Math.abs(n); // a refund row's items are returned ones
       }
-      boolean refund = status >= 0 && refunds.test(cells[status]);
+      double rowAmount =
+          !schema.money() || (refund && value == 0)
+              ? (refund ? OrderBook.WHOLE_ORDER : 1)
+              : Math.abs(value);
+      CharSequence channelCell = cell(cells, channel);
       CharSequence channelName =
-          channel >= 0 && !Rejections.blank(cells[channel]) ? trim(cells[channel]) : null;
+          channel >= 0 && !Rejections.blank(channelCell) ? trimBlanks(channelCell) : null;
       if (sink != null) {
-        sink.add(line, customerId, orderId, day, value, itemCount, refund, channelName);
+        sink.add(
+            line, customerId, spelling, orderId, day, rowAmount, itemCount, refund, channelName);
       } else {
-        book.add(customerId, orderId, day, value, itemCount, refund, channelName);
+        book.add(customerId, orderId, day, rowAmount, itemCount, refund, channelName);
       }
+    }
+
+    /** The finite number in column {@code c}, or NaN after rejecting the row. */
+    private double number(long line, int c, CharSequence[] cells) {
+      CharSequence text = cell(cells, c);
+      if (Rejections.blank(text)) {
+        rejections.rejectMissing(line, c);
+        return Double.NaN;
+      }
+      return rejections.number(line, c, text, decimal);
+    }
+
+    private double parse(CharSequence text) {
+      try {
+        return Numbers.parse(text, decimal);
+      } catch (NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
+
+    /** Fails when a required column held no value anywhere (JSON Lines keys). */
+    void checkColumns() {
+      OrderExportReader.checkColumns(schema, present());
+    }
+
+    private List<String> present() {
+      List<String> out = new ArrayList<>();
+      for (int c = 0; c < source.columns().size(); c++) {
+        if (source.present(c)) {
+          out.add(source.columns().get(c));
+        }
+      }
+      return out;
     }
 
     Result result(OrdersSchema schema) {
       rejections.checkShare(schema.maxRejectedShare(), "nothing was derived");
       return new Result(
-          book, optional(), rejections.read(), rejections.rejected(), rejections.reasons());
+          book,
+          optional(schema, present()),
+          rejections.read(),
+          rejections.rejected(),
+          rejections.reasons(),
+          guests,
+          spellings == null ? 0 : spellings.merged());
     }
   }
 
-  private static CharSequence trim(CharSequence cell) {
-    if (cell == null) {
-      return "";
-    }
-    return cell instanceof Utf8Slice slice ? slice.trim() : cell.toString().trim();
+  private static CharSequence cell(CharSequence[] cells, int c) {
+    return c >= 0 && c < cells.length ? cells[c] : null;
   }
 
-  private static int required(List<String> columns, String name, String what) {
-    int c = columns.indexOf(name);
-    if (c < 0) {
-      throw new ExportException(
-          "the orders export has no " + what + " column '" + name + "'; columns: " + columns);
+  private static boolean startsWith(CharSequence text, String prefix) {
+    if (text.length() < prefix.length()) {
+      return false;
     }
-    return c;
+    for (int i = 0; i < prefix.length(); i++) {
+      if (text.charAt(i) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** The finite number in {@code cell}, or NaN. */
-  private static double number(CharSequence cell) {
-    if (Rejections.blank(cell)) {
-      return Double.NaN;
+  private static boolean blankAt(CharSequence cell, int i) {
+    char c = cell.charAt(i);
+    return c == ' ' || c == '\t';
+  }
+
+  /**
+   * Without surrounding spaces and tabs (the TRIM normalisation of ids; channel and status names):
+   * a row's byte cell is trimmed in place, a string copied.
+   */
+  static CharSequence trimBlanks(CharSequence cell) {
+    if (cell instanceof Utf8Slice slice) {
+      return slice.trimBlanks();
     }
-    try {
-      double value = Numbers.parse(cell);
-      return Double.isFinite(value) ? value : Double.NaN;
-    } catch (NumberFormatException e) {
-      return Double.NaN;
+    String s = cell.toString();
+    int from = 0;
+    int to = s.length();
+    while (from < to && blankAt(s, from)) {
+      from++;
+    }
+    while (to > from && blankAt(s, to - 1)) {
+      to--;
+    }
+    return s.substring(from, to);
+  }
+
+  /**
+   * Counts the ids the TRIM normalisation merged: every distinct spelling as exported, against the
+   * distinct ids they became (3 spellings of one id are 2 merged).
+   */
+  static final class IdSpellings {
+    private final IdTable spelled = new IdTable();
+    private final IdTable ids = new IdTable();
+
+    void seen(CharSequence spelling, CharSequence id) {
+      spelled.index(spelling);
+      ids.index(id);
+    }
+
+    long merged() {
+      return spelled.size() - ids.size();
     }
   }
 
@@ -278,7 +553,7 @@ public final class OrderExportReader {
       if (cell == null) {
         return false;
       }
-      CharSequence value = trim(cell);
+      CharSequence value = trimBlanks(cell);
       int known = seen.size();
       if (known >= MAX_REMEMBERED) {
         // Not a categorical status: decide each row on its own.
@@ -292,74 +567,6 @@ public final class OrderExportReader {
         decided[i] = values.contains(value.toString().toLowerCase(Locale.ROOT));
       }
       return decided[i];
-    }
-  }
-
-  /**
-   * {@code yyyy-MM-dd}, optionally followed by {@code T} or a space and a time, which is ignored:
-   * the date is taken as written. Remembers the last date: exports repeat dates row after row.
-   */
-  static final class DateParser {
-    static final int INVALID = Integer.MIN_VALUE;
-    private final char[] last = new char[10];
-    private int lastDay = INVALID;
-
-    int epochDay(CharSequence text) {
-      int n = text.length();
-      if (n > 10) {
-        char separator = text.charAt(10);
-        if (separator != 'T' && separator != ' ') {
-          return INVALID;
-        }
-        n = 10;
-      }
-      if (n != 10) {
-        return INVALID;
-      }
-      if (lastDay != INVALID && same(text)) {
-        return lastDay;
-      }
-      if (text.charAt(4) != '-' || text.charAt(7) != '-') {
-        return INVALID;
-      }
-      int year = digits(text, 0, 4);
-      int month = digits(text, 5, 7);
-      int dayOfMonth = digits(text, 8, 10);
-      if (year < 0 || month < 0 || dayOfMonth < 0) {
-        return INVALID;
-      }
-      int day;
-      try {
-        day = (int) LocalDate.of(year, month, dayOfMonth).toEpochDay();
-      } catch (DateTimeException e) {
-        return INVALID;
-      }
-      for (int i = 0; i < 10; i++) {
-        last[i] = text.charAt(i);
-      }
-      lastDay = day;
-      return day;
-    }
-
-    private boolean same(CharSequence text) {
-      for (int i = 9; i >= 0; i--) {
-        if (text.charAt(i) != last[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private static int digits(CharSequence t, int from, int to) {
-      int v = 0;
-      for (int i = from; i < to; i++) {
-        char c = t.charAt(i);
-        if (c < '0' || c > '9') {
-          return -1;
-        }
-        v = v * 10 + (c - '0');
-      }
-      return v;
     }
   }
 }

@@ -18,6 +18,7 @@ public final class Rejections {
   private final List<String> reasons = new ArrayList<>();
   private final List<Long> reasonLines = new ArrayList<>();
   private long read;
+  private long skipped;
   private long rejected;
 
   Rejections(List<String> columns) {
@@ -28,8 +29,17 @@ public final class Rejections {
     read++;
   }
 
+  /** A row read but skipped by the dialect (a guest row): not bad, not in the rejected share. */
+  void skip() {
+    skipped++;
+  }
+
   long read() {
     return read;
+  }
+
+  long skipped() {
+    return skipped;
   }
 
   long rejected() {
@@ -60,15 +70,20 @@ public final class Rejections {
    * not a number, not finite).
    */
   double number(long line, int column, CharSequence cell) {
+    return number(line, column, cell, '.');
+  }
+
+  /** {@link #number(long, int, CharSequence)} with the dialect's decimal separator. */
+  double number(long line, int column, CharSequence cell, char decimalSeparator) {
     if (blank(cell)) {
       rejectMissing(line, column);
       return Double.NaN;
     }
     double value;
     try {
-      value = Numbers.parse(cell);
+      value = Numbers.parse(cell, decimalSeparator);
     } catch (NumberFormatException e) {
-      reject(line, column, "not a number");
+      reject(line, column, notANumber(cell, decimalSeparator));
       return Double.NaN;
     }
     if (!Double.isFinite(value)) {
@@ -76,6 +91,22 @@ public final class Rejections {
       return Double.NaN;
     }
     return value;
+  }
+
+  /**
+   * "not a number", with a hint when the cell would be one with the other decimal separator (the
+   * cell itself is never part of the reason).
+   */
+  static String notANumber(CharSequence cell, char decimalSeparator) {
+    char other = decimalSeparator == '.' ? ',' : '.';
+    if (Numbers.isNumber(cell, other)) {
+      return "not a number (a decimal '"
+          + other
+          + "'? set retention.export.decimal-separator="
+          + other
+          + ")";
+    }
+    return "not a number";
   }
 
   /** Whether a cell is absent or holds only spaces and control characters. */
@@ -136,6 +167,13 @@ public final class Rejections {
    * @param outcome what did not happen, e.g. "nothing was trained"
    */
   void checkShare(double maxShare, String outcome) {
-    checkShare(read, rejected, reasons, maxShare, outcome);
+    if (read > 0 && skipped == read) {
+      throw new ExportException(
+          "every one of the "
+              + read
+              + " rows has no customer id (guest rows, skipped): there is no customer to learn"
+              + " from");
+    }
+    checkShare(read - skipped, rejected, reasons, maxShare, outcome);
   }
 }

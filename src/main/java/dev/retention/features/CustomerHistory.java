@@ -8,10 +8,11 @@ import java.util.Arrays;
  * to customer: {@link #reset}, one {@link #add} per distinct order (repeats already merged by the
  * grain's rule), then {@link #finish}.
  *
- * <p>The rules: a <em>purchase</em> is an order that is not a refund and has a positive amount; a
- * refund is an order flagged refunded or cancelled, or with a negative amount; a zero-amount order
- * is neither. Features read only orders dated on or before the cutoff; the label reads only
- * purchases in {@code (cutoff, cutoff + window]}.
+ * <p>The rules: a <em>purchase</em> is an order with a positive purchase amount that its refunds
+ * (those dated up to the cutoff) did not refund in full; its spend is what is left. A
+ * <em>refund</em> is an order refunded in full, or refund rows without a purchase of their own. A
+ * zero-amount order is neither. Features read only orders dated on or before the cutoff; the label
+ * reads only purchases in {@code (cutoff, cutoff + window]}, net of refunds dated in the window.
  */
 public final class CustomerHistory {
 
@@ -43,6 +44,7 @@ public final class CustomerHistory {
   private int windowPurchaseDays;
   int purchases;
   int refunds;
+  int partlyRefunded;
   int zeros;
   int first;
   int last;
@@ -65,6 +67,7 @@ public final class CustomerHistory {
     this.window = window;
     purchases = 0;
     refunds = 0;
+    partlyRefunded = 0;
     zeros = 0;
     first = Integer.MAX_VALUE;
     last = Integer.MIN_VALUE;
@@ -85,42 +88,55 @@ public final class CustomerHistory {
   }
 
   /**
-   * Adds one distinct order.
+   * Adds one distinct order, its refund rows already netted ({@link OrderBook}).
    *
+   * @param purchase the order's purchase amount (its purchase rows)
+   * @param hasPurchase whether it has purchase rows (else it is a refund order of its own)
+   * @param refundedByCutoff refunded by refund rows dated on or before the cutoff
+   * @param refundedByHorizon refunded by refund rows dated on or before the label window's end
    * @param itemCount items, or NaN when not given
-   * @param refundFlag whether its status marks a refund or cancellation
    * @param channel dense channel index, or a negative number for none
    */
-  public void add(int day, double amount, float itemCount, boolean refundFlag, int channel) {
-    boolean refund = refundFlag || amount < 0;
-    boolean purchase = !refund && amount > 0;
+  public void add(
+      int day,
+      double purchase,
+      boolean hasPurchase,
+      double refundedByCutoff,
+      double refundedByHorizon,
+      float itemCount,
+      int channel) {
     if (day > cutoff) {
+      // After the cutoff only the label reads it, with the refunds the window has seen.
+      boolean bought = hasPurchase && purchase > refundedByHorizon;
       ordersAfterCutoff++;
       if (day > cutoff + window) {
         ordersAfterWindow++;
-      } else if (purchase) {
+      } else if (bought) {
         repurchased = true;
         if (laterPurchases == laterDays.length) {
           laterDays = Arrays.copyOf(laterDays, laterPurchases * 2);
         }
         laterDays[laterPurchases++] = day;
       }
-      laterPurchase |= purchase;
+      laterPurchase |= bought;
       return;
     }
-    if (refund) {
+    if (!hasPurchase || (refundedByCutoff > 0 && refundedByCutoff >= purchase)) {
       refunds++;
       return;
     }
-    if (!purchase) {
+    if (!(purchase > 0)) {
       zeros++;
       return;
+    }
+    if (refundedByCutoff > 0) {
+      partlyRefunded++;
     }
     if (purchases == days.length) {
       days = Arrays.copyOf(days, purchases * 2);
     }
     days[purchases++] = day;
-    spend += amount;
+    spend += purchase - refundedByCutoff;
     if (!Float.isNaN(itemCount)) {
       items += itemCount;
     }

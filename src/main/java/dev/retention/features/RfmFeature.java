@@ -16,8 +16,16 @@ import java.util.function.ToDoubleFunction;
 public enum RfmFeature {
   RECENCY_DAYS("recency_days", "days from the last purchase to the cutoff", null, h -> h.recency()),
   FREQUENCY("frequency", "distinct purchase days up to the cutoff", null, h -> h.distinctDays),
-  MONETARY("monetary", "mean purchase amount per order", null, h -> h.spend / h.purchases),
-  TOTAL_SPEND("total_spend", "sum of purchase amounts", null, h -> h.spend),
+  MONETARY(
+      "monetary",
+      "mean purchase amount per order, net of refunds",
+      RfmFeatures.Columns::money,
+      h -> h.spend / h.purchases),
+  TOTAL_SPEND(
+      "total_spend",
+      "sum of purchase amounts, net of refunds",
+      RfmFeatures.Columns::money,
+      h -> h.spend),
   TENURE_DAYS(
       "tenure_days", "days from the first purchase to the cutoff", null, h -> h.cutoff() - h.first),
   MEAN_DAYS_BETWEEN(
@@ -92,6 +100,11 @@ public enum RfmFeature {
    */
   public double of(CustomerHistory history) {
     return value.applyAsDouble(history);
+  }
+
+  /** Whether the feature is money (left out of exports without money). */
+  public boolean money() {
+    return this == MONETARY || this == TOTAL_SPEND;
   }
 
   /** The features an export with these optional columns gives, in table order. */

@@ -21,9 +21,13 @@ import java.util.Map;
  * <p>Rules, each counted in {@link Derived#counts()}:
  *
  * <ul>
- *   <li>A <em>purchase</em> is an order that is not a refund and has a positive amount. A refund is
- *       an order whose status marks it refunded or cancelled, or whose amount is negative. A
- *       zero-amount order is neither (free samples, fully discounted orders) and is ignored.
+ *   <li>Rows are purchase rows or refund rows (a refund or cancel status, a negative amount or
+ *       quantity, a cancellation prefix); per (customer, order id) they are netted ({@link
+ *       OrderBook}): an order refunded in full is a refund, one refunded in part a purchase of what
+ *       is left, whatever the rows' order. A <em>purchase</em> is an order with a positive amount
+ *       left; a zero-amount order (free samples, fully discounted orders) is neither and is
+ *       ignored. Features see refunds dated up to the cutoff, the label those up to the window's
+ *       end.
  *   <li>A customer enters the table only with at least one purchase on or before the cutoff.
  *       Customers with refunds only, with zero-amount orders only, or whose first purchase is after
  *       the cutoff are counted and left out: they were not buying customers at the cutoff.
@@ -49,6 +53,8 @@ public final class RfmFeatures {
    * @param labelWindowDays the label window
    * @param definitions the columns of {@code features}, with their meaning
    * @param counts how many customers and orders each rule touched
+   * @param columns which optional columns the export had, and whether it had money
+   * @param warnings what the model must say about its labels (a censored label window)
    */
   public record Derived(
       List<String> customerIds,
@@ -58,7 +64,29 @@ public final class RfmFeatures {
       LocalDate cutoff,
       int labelWindowDays,
       List<Definition> definitions,
-      Counts counts) {}
+      Counts counts,
+      Columns columns,
+      List<String> warnings) {
+
+    public Derived {
+      warnings = List.copyOf(warnings);
+    }
+
+    /** The same derivation with these warnings. */
+    public Derived withWarnings(List<String> newWarnings) {
+      return new Derived(
+          customerIds,
+          features,
+          labels,
+          windowPurchases,
+          cutoff,
+          labelWindowDays,
+          definitions,
+          counts,
+          columns,
+          newWarnings);
+    }
+  }
 
   /**
    * How many customers and orders each rule touched.
@@ -73,9 +101,13 @@ public final class RfmFeatures {
    * @param ordersZeroAmount zero-amount orders on or before the cutoff
    * @param ordersAfterCutoff orders after the cutoff (only the label reads them)
    * @param ordersAfterLabelWindow orders after the label window (read by nothing)
-   * @param duplicateOrderRowsIgnored grain ORDER: repeated (customer, order id) rows
-   * @param orderLinesMerged grain LINE: lines added to their order
-   * @param orderLinesWithAnotherDate grain LINE: lines dated differently from their order
+   * @param duplicateOrderRowsIgnored grain ORDER: repeated purchase rows of one (customer, order
+   *     id)
+   * @param orderLinesMerged grain LINE: purchase lines added to their order
+   * @param orderLinesWithAnotherDate grain LINE: lines dated differently from their order's
+   *     earliest line
+   * @param ordersPartlyRefunded purchases on or before the cutoff that refund rows reduced
+   * @param refundRowsNetted refund rows netted against a purchase of the same order id
    */
   public record Counts(
       long customersInExport,
@@ -90,7 +122,9 @@ public final class RfmFeatures {
       long ordersAfterLabelWindow,
       long duplicateOrderRowsIgnored,
       long orderLinesMerged,
-      long orderLinesWithAnotherDate)
+      long orderLinesWithAnotherDate,
+      long ordersPartlyRefunded,
+      long refundRowsNetted)
       implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -109,7 +143,9 @@ public final class RfmFeatures {
           ordersAfterLabelWindow + other.ordersAfterLabelWindow,
           duplicateOrderRowsIgnored + other.duplicateOrderRowsIgnored,
           orderLinesMerged + other.orderLinesMerged,
-          orderLinesWithAnotherDate + other.orderLinesWithAnotherDate);
+          orderLinesWithAnotherDate + other.orderLinesWithAnotherDate,
+          ordersPartlyRefunded + other.ordersPartlyRefunded,
+          refundRowsNetted + other.refundRowsNetted);
     }
 
     /** The counts by name, in declaration order (the model's {@code derivation.counts}). */
@@ -128,14 +164,33 @@ public final class RfmFeatures {
       out.put("duplicateOrderRowsIgnored", duplicateOrderRowsIgnored);
       out.put("orderLinesMerged", orderLinesMerged);
       out.put("orderLinesWithAnotherDate", orderLinesWithAnotherDate);
+      out.put("ordersPartlyRefunded", ordersPartlyRefunded);
+      out.put("refundRowsNetted", refundRowsNetted);
       return out;
     }
   }
 
-  /** Which optional columns the export has. */
-  public record Columns(boolean items, boolean status, boolean channel)
+  /**
+   * Which optional columns the export has, and whether it has money at all.
+   *
+   * @param status whether the export marks refunds beyond negative amounts (a status column, a
+   *     cancellation prefix, line items' negative quantities): then {@code refund_share} is derived
+   * @param money false for a purchase log without amounts: the money features are left out
+   */
+  public record Columns(boolean items, boolean status, boolean channel, boolean money)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+
+    /** An export with money. */
+    public Columns(boolean items, boolean status, boolean channel) {
+      this(items, status, channel, true);
+    }
+
+    /** These columns, or those of either of two parts of one export. */
+    public Columns or(Columns other) {
+      return new Columns(
+          items || other.items, status || other.status, channel || other.channel, money);
+    }
   }
 
   /** The edge rules, as recorded in each model derived from orders. */
@@ -143,14 +198,23 @@ public final class RfmFeatures {
       List.of(
           "features read only orders dated on or before the cutoff; the label reads only purchases"
               + " in (cutoff, cutoff + window]; later orders are ignored",
-          "a purchase is an order that is not refunded or cancelled and has a positive amount",
-          "an order is a refund when its status is a refund status or its amount is negative",
-          "zero-amount orders are ignored",
+          "a row is a refund row when its status is a refund status, its amount or quantity is"
+              + " negative, or its order id has the cancellation prefix; other rows are purchase"
+              + " rows",
+          "per (customer, order id) purchase rows and refund rows are kept apart and netted,"
+              + " whatever the row order: refund rows add up (one without an amount refunds the"
+              + " whole order); an order refunded in full is a refund, one refunded in part a"
+              + " purchase of what is left; refund rows without a purchase row are a refund order"
+              + " dated by the earliest of them",
+          "features see refunds dated on or before the cutoff; the label sees refunds dated up to"
+              + " the window's end",
+          "a purchase is an order with a positive amount left; zero-amount orders are ignored",
           "customers with refunds only, zero-amount orders only, or a first purchase after the"
               + " cutoff are left out and counted",
-          "grain ORDER: a repeated (customer, order id) row is a duplicate, ignored and counted;"
-              + " grain LINE: rows of one order add up, a line with another date keeps the"
-              + " order's first date and is counted",
+          "grain ORDER: of repeated purchase rows of one (customer, order id) the earliest (then"
+              + " the smallest amount) is the order, the others are duplicates, ignored and"
+              + " counted; grain LINE: purchase lines add up, the order is dated by its earliest"
+              + " line and lines with another date are counted",
           "rows dated more than a day after the export was written (future dates; the day of"
               + " slack covers shop time zones) are rejected as bad rows",
           "frequency counts distinct purchase days; the mean gap of a single purchase day is its"
@@ -161,7 +225,10 @@ public final class RfmFeatures {
   /** Features and labels for training: the default cutoff leaves a full label window of data. */
   public static Derived forTraining(OrderBook book, Columns columns, RfmOptions options) {
     int cutoff = cutoffDay(book, options, true);
-    return derive(book, columns, cutoff, options.labelWindowDays(), true, true);
+    Derived derived = derive(book, columns, cutoff, options.labelWindowDays(), true, true);
+    String censored =
+        censoredWindowWarning(cutoff, book.minDay(), book.maxDay(), options.labelWindowDays());
+    return censored == null ? derived : derived.withWarnings(List.of(censored));
   }
 
   /** Features for scoring today's customers: by default as of the latest order day. */
@@ -182,13 +249,24 @@ public final class RfmFeatures {
    * the configured one, else for training the latest day minus the label window, for scoring the
    * latest day. The one place of the rule, for an export read whole or in parts.
    *
-   * @throws IllegalArgumentException when the orders are shorter than the label window
+   * <p>For training, the label window must be observed: a configured cutoff after the last order,
+   * or one whose window ends after it, is refused naming the cutoff, the window and the export's
+   * first and last order dates, unless {@link RfmOptions#allowCensoredWindow()} (then {@link
+   * #censoredWindow} says so, for the model's warnings). A cutoff before the first order leaves no
+   * history to learn from and is refused too.
+   *
+   * @throws IllegalArgumentException when the orders do not cover the cutoff and its window
    */
   public static int cutoffDay(int minDay, int maxDay, RfmOptions options, boolean training) {
+    int window = options.labelWindowDays();
     if (options.cutoff() != null) {
-      return (int) options.cutoff().toEpochDay();
+      int cutoff = (int) options.cutoff().toEpochDay();
+      if (training) {
+        checkWindow(cutoff, minDay, maxDay, options);
+      }
+      return cutoff;
     }
-    int cutoff = training ? maxDay - options.labelWindowDays() : maxDay;
+    int cutoff = training ? maxDay - window : maxDay;
     if (cutoff < minDay) {
       throw new IllegalArgumentException(
           "the orders span "
@@ -196,11 +274,79 @@ public final class RfmFeatures {
               + " to "
               + LocalDate.ofEpochDay(maxDay)
               + ", shorter than the "
-              + options.labelWindowDays()
+              + window
               + "-day label window: no order is left before the default cutoff; export a longer"
               + " history or set the cutoff");
     }
     return cutoff;
+  }
+
+  private static void checkWindow(int cutoff, int minDay, int maxDay, RfmOptions options) {
+    int window = options.labelWindowDays();
+    String span =
+        "the export's orders run from "
+            + LocalDate.ofEpochDay(minDay)
+            + " to "
+            + LocalDate.ofEpochDay(maxDay);
+    if (cutoff < minDay) {
+      throw new IllegalArgumentException(
+          "the cutoff "
+              + LocalDate.ofEpochDay(cutoff)
+              + " is before the first order: "
+              + span
+              + "; no customer has a history at the cutoff (retention.orders.cutoff)");
+    }
+    if (cutoff >= maxDay) {
+      throw new IllegalArgumentException(
+          "the cutoff "
+              + LocalDate.ofEpochDay(cutoff)
+              + " is on or after the export's last order ("
+              + span
+              + "): no day of the "
+              + window
+              + "-day label window is observed; set retention.orders.cutoff to at most "
+              + LocalDate.ofEpochDay(maxDay - window)
+              + ", or leave it unset");
+    }
+    if (cutoff + window > maxDay && !options.allowCensoredWindow()) {
+      throw new IllegalArgumentException(
+          censoredWindow(cutoff, minDay, maxDay, window)
+              + "; set retention.orders.cutoff to at most "
+              + LocalDate.ofEpochDay(maxDay - window)
+              + ", or retention.orders.allow-censored-window=true to train on censored labels");
+    }
+  }
+
+  /**
+   * The warning of a training whose label window runs past the export's last order, or null when
+   * the window is observed.
+   */
+  public static String censoredWindowWarning(int cutoff, int minDay, int maxDay, int window) {
+    if (cutoff + window <= maxDay) {
+      return null;
+    }
+    return censoredWindow(cutoff, minDay, maxDay, window)
+        + ": customers who would buy in the unobserved days count as not buying again (censored"
+        + " labels; retention.orders.allow-censored-window=true)";
+  }
+
+  private static String censoredWindow(int cutoff, int minDay, int maxDay, int window) {
+    return "the "
+        + window
+        + "-day label window after the cutoff "
+        + LocalDate.ofEpochDay(cutoff)
+        + " ends on "
+        + LocalDate.ofEpochDay(cutoff + window)
+        + ", after the export's last order ("
+        + "the export's orders run from "
+        + LocalDate.ofEpochDay(minDay)
+        + " to "
+        + LocalDate.ofEpochDay(maxDay)
+        + "): only "
+        + Math.max(0, maxDay - cutoff)
+        + " of its "
+        + window
+        + " days are observed";
   }
 
   /**
@@ -239,23 +385,35 @@ public final class RfmFeatures {
     long zeroAmountOrders = 0;
     long laterOrders = 0;
     long afterWindowOrders = 0;
-    long duplicates = book.adjacentDuplicates();
-    long merged = book.adjacentMerged();
-    long conflicts = book.adjacentConflicts();
+    long duplicates = 0;
+    long merged = 0;
+    long conflicts = 0;
+    long partlyRefunded = 0;
+    long netted = 0;
     long distinctOrders = 0;
     OrderBook.CustomerOrders scratch = new OrderBook.CustomerOrders();
     CustomerHistory history = new CustomerHistory();
     int rows = 0;
     for (int c = 0; c < customers; c++) {
-      OrderBook.CustomerOrders orders = book.collect(c, scratch);
+      OrderBook.CustomerOrders orders =
+          book.collect(c, scratch, cutoff, withLabels ? cutoff + window : cutoff);
       duplicates += orders.duplicates;
       merged += orders.merged;
       conflicts += orders.conflicts;
+      netted += orders.refundRowsNetted;
       history.reset(cutoff, window);
-      for (int o = 0; o < orders.count; o++) {
+      for (int k = 0; k < orders.count; k++) {
+        int o = orders.order[k];
         history.add(
-            orders.day[o], orders.amount[o], orders.items[o], orders.refund[o], orders.channel[o]);
+            orders.day[o],
+            orders.amount[o],
+            orders.hasPurchase[o],
+            orders.refundedByCutoff[o],
+            orders.refundedByHorizon[o],
+            orders.items[o],
+            orders.channel[o]);
       }
+      partlyRefunded += history.partlyRefunded;
       distinctOrders += orders.count;
       refundOrders += history.refunds;
       zeroAmountOrders += history.zeros;
@@ -295,7 +453,9 @@ public final class RfmFeatures {
             withLabels ? afterWindowOrders : 0,
             duplicates,
             merged,
-            conflicts);
+            conflicts,
+            partlyRefunded,
+            netted);
     List<Definition> definitions = definitions(columns);
     return new Derived(
         List.copyOf(ids),
@@ -306,6 +466,8 @@ public final class RfmFeatures {
         LocalDate.ofEpochDay(cutoff),
         window,
         definitions,
-        counts);
+        counts,
+        columns,
+        List.of());
   }
 }

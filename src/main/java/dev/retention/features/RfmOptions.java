@@ -8,8 +8,10 @@ import java.time.LocalDate;
  * @param labelWindowDays the label is "bought again within this many days after the cutoff"
  * @param cutoff features use orders on or before this day; null = the latest order day minus the
  *     label window when training, the latest order day when scoring
+ * @param allowCensoredWindow whether a cutoff whose label window runs past the export's last order
+ *     may train (its labels are censored: a warning goes with the model); by default it is refused
  */
-public record RfmOptions(int labelWindowDays, LocalDate cutoff) {
+public record RfmOptions(int labelWindowDays, LocalDate cutoff, boolean allowCensoredWindow) {
 
   public static final int DEFAULT_LABEL_WINDOW_DAYS = 90;
 
@@ -19,7 +21,12 @@ public record RfmOptions(int labelWindowDays, LocalDate cutoff) {
     }
   }
 
+  /** Options that refuse a censored label window. */
+  public RfmOptions(int labelWindowDays, LocalDate cutoff) {
+    this(labelWindowDays, cutoff, false);
+  }
+
   public static RfmOptions defaults() {
-    return new RfmOptions(DEFAULT_LABEL_WINDOW_DAYS, null);
+    return new RfmOptions(DEFAULT_LABEL_WINDOW_DAYS, null, false);
   }
 }

@@ -33,6 +33,18 @@ public final class Utf8Slice implements CharSequence {
     return this;
   }
 
+  /** Drops leading and trailing spaces and tabs only, in place. */
+  public Utf8Slice trimBlanks() {
+    while (length > 0 && (bytes[start] == ' ' || bytes[start] == '\t')) {
+      start++;
+      length--;
+    }
+    while (length > 0 && (bytes[start + length - 1] == ' ' || bytes[start + length - 1] == '\t')) {
+      length--;
+    }
+    return this;
+  }
+
   public byte[] bytes() {
     return bytes;
   }

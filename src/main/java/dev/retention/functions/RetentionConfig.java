@@ -112,6 +112,27 @@ public interface RetentionConfig {
     int maxLineBytes();
 
     double maxGzipRatio();
+
+    /** The most columns (CSV header fields, JSON Lines keys) an export may have. */
+    int maxColumns();
+
+    /** The CSV field delimiter: {@code ,}, {@code ;}, {@code tab} or {@code |}. */
+    String delimiter();
+
+    /** The decimal separator of numbers: {@code .} or {@code ,}. */
+    String decimalSeparator();
+
+    /** Whether column names that differ only by case are meant (else the export is refused). */
+    boolean allowCaseCollisions();
+
+    /** Feature exports: a row without a customer id is REJECTed (a bad row) or SKIPped. */
+    String guestRows();
+
+    /** Customer ids EXACT as exported, or TRIMmed of surrounding spaces (merges counted). */
+    String idNormalisation();
+
+    /** Feature exports: a repeated customer id REFUSEs the export, or its rows are MEAN-ed. */
+    String duplicateIds();
   }
 
   /** Orders exports: turned into customer features and labels (RFM) before training. */
@@ -125,6 +146,32 @@ public interface RetentionConfig {
     String orderDateColumn();
 
     String amountColumn();
+
+    /** Line items: amount = quantity × unit price (set with unitPriceColumn). */
+    Optional<String> quantityColumn();
+
+    Optional<String> unitPriceColumn();
+
+    /** An order id starting with this marks a cancellation (e.g. {@code C}). */
+    Optional<String> cancelPrefix();
+
+    /** false: a purchase log without money (no amount read; money features left out). */
+    boolean money();
+
+    /** ORDER_ID, or CUSTOMER_DAY (an order is a customer's day: purchase logs without ids). */
+    String orderKey();
+
+    /** {@code DateTimeFormatter} patterns separated by {@code |}, tried in order; unset: ISO. */
+    Optional<String> dateFormats();
+
+    /** The zone whose day a date-time with an offset falls on; unset: as written. */
+    Optional<String> timeZone();
+
+    /** A row without a customer id is SKIPped as a guest row (counted) or REJECTed. */
+    String guestRows();
+
+    /** Whether a label window that runs past the export's last order may train (with a warning). */
+    boolean allowCensoredWindow();
 
     String itemsColumn();
 

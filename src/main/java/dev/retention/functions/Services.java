@@ -1,8 +1,10 @@
 package dev.retention.functions;
 
 import dev.retention.data.ExportSchema;
+import dev.retention.data.IdRules;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
+import dev.retention.data.TextFormat;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
@@ -175,49 +177,111 @@ public class Services {
         train.ordersSchema(),
         train.limits(),
         new RfmOptions(train.rfm().labelWindowDays(), mapping.batch().asOf().orElse(null)),
-        BatchSettings.Order.valueOf(mapping.batch().order().toUpperCase(Locale.ROOT)));
+        BatchSettings.Order.valueOf(mapping.batch().order().toUpperCase(Locale.ROOT)),
+        train.text());
   }
 
   /** The train function's settings from configuration (also the Spark trainer's). */
   public static TrainSettings trainSettings(RetentionConfig mapping, Config config) {
     RetentionConfig.Export export = mapping.export();
+    IdRules.Normalisation normalisation =
+        setting(
+            IdRules.Normalisation.class,
+            "retention.export.id-normalisation",
+            export.idNormalisation());
     ExportSchema schema =
         new ExportSchema(
             export.idColumn(),
             export.labelColumn(),
             export.includeColumns().orElse(List.of()),
             export.excludeColumns().orElse(List.of()),
-            export.maxRejectedShare());
+            export.maxRejectedShare(),
+            new IdRules(
+                setting(IdRules.GuestRows.class, "retention.export.guest-rows", export.guestRows()),
+                normalisation),
+            setting(
+                ExportSchema.DuplicateIds.class,
+                "retention.export.duplicate-ids",
+                export.duplicateIds()));
     TrainingOptions options = SettingsBinder.bind(config, TRAIN_PREFIX, TrainingOptions.defaults());
-    RetentionConfig.Orders orders = mapping.orders();
-    OrdersSchema ordersSchema =
-        new OrdersSchema(
-            orders.customerIdColumn(),
-            orders.orderIdColumn(),
-            orders.orderDateColumn(),
-            orders.amountColumn(),
-            orders.itemsColumn(),
-            orders.statusColumn(),
-            orders.channelColumn(),
-            Set.copyOf(orders.refundStatuses()),
-            OrderBook.Grain.valueOf(orders.grain().toUpperCase(Locale.ROOT)),
-            export.maxRejectedShare());
     RetentionConfig.Segments segments = mapping.segments();
     return new TrainSettings(
         export.prefix(),
         schema,
         options,
-        orders.prefix(),
-        ordersSchema,
-        new RfmOptions(orders.labelWindowDays(), orders.cutoff().orElse(null)),
+        mapping.orders().prefix(),
+        ordersSchema(mapping.orders(), normalisation, export.maxRejectedShare()),
+        new RfmOptions(
+            mapping.orders().labelWindowDays(),
+            mapping.orders().cutoff().orElse(null),
+            mapping.orders().allowCensoredWindow()),
         new SegmentOptions(
             segments.minSize(),
             segments.recencyFeature(),
             segments.frequencyFeature(),
             segments.monetaryFeature()),
         playbook(mapping),
-        new ReadLimits(export.maxLineBytes(), export.maxGzipRatio()),
-        new QualityGate(mapping.qualityGate().margin(), mapping.qualityGate().force()));
+        new ReadLimits(export.maxLineBytes(), export.maxGzipRatio(), export.maxColumns()),
+        new QualityGate(mapping.qualityGate().margin(), mapping.qualityGate().force()),
+        TextFormat.of(export.delimiter(), export.decimalSeparator(), export.allowCaseCollisions()));
+  }
+
+  /** The orders dialect of the {@code retention.orders.*} settings. */
+  static OrdersSchema ordersSchema(
+      RetentionConfig.Orders orders, IdRules.Normalisation normalisation, double maxRejectedShare) {
+    List<String> formats =
+        orders.dateFormats().stream()
+            .flatMap(f -> java.util.Arrays.stream(f.split("\\|")))
+            .map(String::strip)
+            .filter(f -> !f.isEmpty())
+            .toList();
+    java.time.ZoneId zone = null;
+    if (orders.timeZone().isPresent()) {
+      try {
+        zone = java.time.ZoneId.of(orders.timeZone().get().strip());
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException(
+            "retention.orders.time-zone: not a time zone (e.g. UTC, Europe/London, +02:00): "
+                + e.getMessage(),
+            e);
+      }
+    }
+    return new OrdersSchema(
+        new OrdersSchema.Columns(
+            orders.customerIdColumn(),
+            orders.orderIdColumn(),
+            orders.orderDateColumn(),
+            orders.amountColumn(),
+            orders.quantityColumn().orElse(null),
+            orders.unitPriceColumn().orElse(null),
+            orders.itemsColumn(),
+            orders.statusColumn(),
+            orders.channelColumn()),
+        new OrdersSchema.Refunds(
+            Set.copyOf(orders.refundStatuses()), orders.cancelPrefix().orElse(null)),
+        setting(OrderBook.Grain.class, "retention.orders.grain", orders.grain()),
+        setting(OrdersSchema.OrderKey.class, "retention.orders.order-key", orders.orderKey()),
+        orders.money(),
+        new OrdersSchema.Dates(formats, zone),
+        new IdRules(
+            setting(IdRules.GuestRows.class, "retention.orders.guest-rows", orders.guestRows()),
+            normalisation),
+        maxRejectedShare);
+  }
+
+  /** The constant of {@code type} named by a setting's value, or an error naming the setting. */
+  static <E extends Enum<E>> E setting(Class<E> type, String key, String value) {
+    try {
+      return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          key
+              + ": '"
+              + value
+              + "' is not one of "
+              + java.util.Arrays.toString(type.getEnumConstants()),
+          e);
+    }
   }
 
   static Playbook playbook(RetentionConfig config) {

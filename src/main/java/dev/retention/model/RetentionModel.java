@@ -50,9 +50,9 @@ public record RetentionModel(
    * The schema version this code writes: 1.1 added derivation, playbook and segment privacy; 1.2
    * the model order, feature ranges over the minimum size (low/high instead of min/max) and the
    * merges of small segments; 1.3 the customer-value layer and segments' predicted CLV and value at
-   * risk.
+   * risk; 1.4 the derivation's money flag, left-out features, dialect and warnings.
    */
-  public static final String SCHEMA_VERSION = "1.3";
+  public static final String SCHEMA_VERSION = "1.4";
 
   /**
    * One input feature and its standardization: {@code z = (t(x) - mean) / std}, {@code t = log1p}
@@ -432,8 +432,17 @@ public record RetentionModel(
    * @param grain ORDER or LINE: what one export row was
    * @param features every feature and what it means
    * @param rules the edge rules applied
-   * @param counts customers and orders each rule touched
+   * @param counts customers, orders and rows each rule touched
    * @param scoring how to compute the same features for scoring today's customers
+   * @param money whether the export had money; false for a purchase log without amounts, whose
+   *     money features ({@code leftOut}) and money outputs (spend, CLV, value at risk) are left
+   *     out; null in files before schema 1.4 (they all had money)
+   * @param leftOut features left out of this derivation, each with its reason
+   * @param dialect the dialect the export was read in (columns, dates and zone, delimiter and
+   *     decimal separator, refund marks, guest rows, ids, grain, order key, money), as setting-like
+   *     names and values: every path that reads orders for this model reads them with it; null
+   *     before schema 1.4
+   * @param warnings what the derivation says about the labels (a censored label window)
    */
   public record Derivation(
       String source,
@@ -443,7 +452,42 @@ public record RetentionModel(
       List<FeatureDefinition> features,
       List<String> rules,
       Map<String, Long> counts,
-      String scoring) {}
+      String scoring,
+      Boolean money,
+      List<String> leftOut,
+      Map<String, String> dialect,
+      List<String> warnings) {
+
+    /** A derivation as recorded before schema 1.4: with money, no dialect. */
+    public Derivation(
+        String source,
+        String cutoff,
+        int labelWindowDays,
+        String grain,
+        List<FeatureDefinition> features,
+        List<String> rules,
+        Map<String, Long> counts,
+        String scoring) {
+      this(
+          source,
+          cutoff,
+          labelWindowDays,
+          grain,
+          features,
+          rules,
+          counts,
+          scoring,
+          null,
+          null,
+          null,
+          null);
+    }
+
+    /** Whether the export had money (files before 1.4 all had). */
+    public boolean hasMoney() {
+      return money == null || money;
+    }
+  }
 
   /** A derived feature and its meaning. */
   public record FeatureDefinition(String name, String meaning) {}

@@ -254,7 +254,9 @@ public final class ReportHtml {
       return;
     }
     boolean hasSpend = false;
-    boolean hasClv = model.customerValue() != null && model.customerValue().gammaGamma() != null;
+    boolean noMoney = model.derivation() != null && !model.derivation().hasMoney();
+    boolean hasClv =
+        !noMoney && model.customerValue() != null && model.customerValue().gammaGamma() != null;
     boolean withheld = false;
     record Line(RetentionModel.Segment segment, int band, RetentionModel.BandCell cell) {}
     List<Line> lines = new ArrayList<>();
@@ -262,7 +264,7 @@ public final class ReportHtml {
       List<RetentionModel.BandCell> cells = table.segments().get(segment.id());
       for (int band = 0; band < cells.size(); band++) {
         RetentionModel.BandCell cell = cells.get(band);
-        hasSpend |= cell.spend() != null;
+        hasSpend |= !noMoney && cell.spend() != null;
         if (cell.customers() > 0) {
           withheld |= cell.customers() < minSize;
           lines.add(new Line(segment, band, cell));
@@ -270,7 +272,7 @@ public final class ReportHtml {
       }
     }
     for (RetentionModel.BandCell total : table.totals()) {
-      hasSpend |= total.spend() != null;
+      hasSpend |= !noMoney && total.spend() != null;
     }
     lines.sort(
         Comparator.comparingInt(Line::band)
@@ -288,7 +290,7 @@ public final class ReportHtml {
         .append(")</b> are at <b>high churn risk</b> (repurchase probability below ")
         .append(Svg.percent(playbook.highRiskBelow()))
         .append(")");
-    if (high.valueAtRisk() != null) {
+    if (hasClv && high.valueAtRisk() != null) {
       out.append(", with <b>")
           .append(Svg.money(high.valueAtRisk()))
           .append("</b> of predicted value at risk over the next ")
@@ -376,6 +378,11 @@ public final class ReportHtml {
       out.append(
           " This export has no total_spend column, so the report shows no spend; add one to see"
               + " it.");
+    }
+    if (noMoney) {
+      out.append(
+          " The orders export has no money (a purchase log without amounts), so the report shows"
+              + " no spend, predicted value or value at risk.");
     }
     out.append("</p></section>\n");
   }

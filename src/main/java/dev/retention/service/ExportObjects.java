@@ -3,6 +3,7 @@ package dev.retention.service;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.ReadLimits;
+import dev.retention.data.TextFormat;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ObjectInfo;
 import java.time.LocalDate;
@@ -98,9 +99,15 @@ public final class ExportObjects {
    * @param underPrefix whether the key is under the function's prefix(es)
    * @param prefixes how to name those prefixes in the skip reason
    * @param limits what reading the export may cost
+   * @param text the export's delimiter, decimal separator and case-collision rule
    */
   public static Target target(
-      Bucket bucket, S3ObjectRef object, boolean underPrefix, String prefixes, ReadLimits limits) {
+      Bucket bucket,
+      S3ObjectRef object,
+      boolean underPrefix,
+      String prefixes,
+      ReadLimits limits,
+      TextFormat text) {
     if (!object.bucket().equals(bucket.name())) {
       return Target.skip("bucket is not the configured bucket " + bucket.name());
     }
@@ -132,7 +139,7 @@ public final class ExportObjects {
               + "); the newer object's own event handles it");
     }
     // An event without a version id on a versioned bucket: pin the version HEAD found.
-    return new Target(info, format.get().withLimits(limits), null);
+    return new Target(info, format.get().withLimits(limits).withText(text), null);
   }
 
   /**

@@ -194,7 +194,7 @@ public final class Trainer {
     requireMinimum(labels, options, segmentOptions.minSize());
     int minSize = segmentOptions.minSize();
     Map<String, Long> timings = new LinkedHashMap<>(input.timingsMs());
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(derivationWarnings(input.derivation()));
     Stopwatch watch = new Stopwatch();
 
     Standardization standardization = data.standardize(options.log1pColumns());
@@ -833,5 +833,10 @@ public final class Trainer {
       last = now;
       return ms;
     }
+  }
+
+  /** What the derivation says about the labels (a censored label window), first among warnings. */
+  private static List<String> derivationWarnings(RetentionModel.Derivation derivation) {
+    return derivation == null || derivation.warnings() == null ? List.of() : derivation.warnings();
   }
 }

@@ -26,6 +26,10 @@ public final class CustomerRows implements Externalizable {
   private float[] items;
   private boolean[] refunds;
   private String[] channels;
+  // The id's spellings as exported when the id normalisation changed them (TRIM), and whether
+  // the normalised spelling itself was seen: what the ids merged are counted from.
+  private boolean exact;
+  private java.util.Set<String> variants = new java.util.TreeSet<>();
 
   /** For deserialization only. */
   public CustomerRows() {}
@@ -69,7 +73,13 @@ public final class CustomerRows implements Externalizable {
       double amount,
       float itemCount,
       boolean refund,
-      String channel) {
+      String channel,
+      String spelling) {
+    if (spelling == null) {
+      exact = true;
+    } else {
+      variants.add(spelling);
+    }
     ensure(size + 1);
     lines[size] = line;
     orderIds[size] = orderId;
@@ -88,6 +98,8 @@ public final class CustomerRows implements Externalizable {
 
   /** Appends {@code other}'s rows; returns this. */
   CustomerRows append(CustomerRows other) {
+    exact |= other.exact;
+    variants.addAll(other.variants);
     ensure(size + other.size);
     System.arraycopy(other.lines, 0, lines, size, other.size);
     System.arraycopy(other.orderIds, 0, orderIds, size, other.size);
@@ -102,6 +114,11 @@ public final class CustomerRows implements Externalizable {
 
   String customerId() {
     return customerId;
+  }
+
+  /** How many spellings of this id the export held (1 unless the id normalisation merged). */
+  int spellings() {
+    return (exact ? 1 : 0) + variants.size();
   }
 
   /** Row indices in the order of their lines in the export (parts arrive in any order). */
@@ -171,6 +188,11 @@ public final class CustomerRows implements Externalizable {
   @Override
   public void writeExternal(ObjectOutput out) throws IOException {
     writeText(out, customerId);
+    out.writeBoolean(exact);
+    out.writeInt(variants.size());
+    for (String variant : variants) {
+      writeText(out, variant);
+    }
     out.writeInt(size);
     for (int i = 0; i < size; i++) {
       out.writeLong(lines[i]);
@@ -189,6 +211,11 @@ public final class CustomerRows implements Externalizable {
   @Override
   public void readExternal(ObjectInput in) throws IOException {
     customerId = readText(in);
+    exact = in.readBoolean();
+    variants = new java.util.TreeSet<>();
+    for (int v = in.readInt(); v > 0; v--) {
+      variants.add(readText(in));
+    }
     size = in.readInt();
     allocate(Math.max(1, size));
     for (int i = 0; i < size; i++) {

@@ -66,7 +66,11 @@ final class SparkExports {
       List<String> ignored,
       RfmFeatures.Counts counts,
       LocalDate cutoff,
-      List<RfmFeatures.Definition> definitions) {}
+      List<RfmFeatures.Definition> definitions,
+      RfmFeatures.Columns optional,
+      long guestRows,
+      long customerIdsMerged,
+      List<String> warnings) {}
 
   /** The export's lines, each part an input stream from its first line's number. */
   private static JavaPairRDD<LongWritable, Text> lines(JavaSparkContext sc, String path) {
@@ -196,15 +200,11 @@ final class SparkExports {
 
   /**
    * A feature export: its plan from {@code head} (the export's first bytes, decoded), every part
-   * read with it.
+   * read with it; repeated customer ids found over all parts (one shuffle of ids and lines) and
+   * refused, or averaged by the schema's rule, as the train function does.
    */
   static Loaded features(
-      JavaSparkContext sc,
-      String path,
-      InputStream head,
-      ExportFormat format,
-      ExportSchema schema,
-      ReadLimits limits)
+      JavaSparkContext sc, String path, InputStream head, ExportFormat format, ExportSchema schema)
       throws IOException {
     FeatureExportReader.Plan plan = FeatureExportReader.plan(head, format, schema);
     JavaPairRDD<LongWritable, Text> lines = lines(sc, path);
@@ -220,36 +220,61 @@ final class SparkExports {
                       FeatureExportReader.readPart(
                           stream(it, header),
                           shared.value(),
-                          firstLines[index] + (header ? 1 : 0),
-                          limits);
+                          schema,
+                          firstLines[index] + (header ? 1 : 0));
                   return Collections.singletonList(new Tuple2<>(index, part)).iterator();
                 },
                 true)
             .persist(StorageLevel.MEMORY_AND_DISK());
     List<Tuple2<Integer, long[]>> counts =
         parts
-            .map(t -> new Tuple2<>(t._1(), new long[] {t._2().rows(), t._2().read(), t._2().rejected()}))
+            .map(
+                t ->
+                    new Tuple2<>(
+                        t._1(),
+                        new long[] {
+                          t._2().rows(), t._2().read(), t._2().rejected(), t._2().guestRows()
+                        }))
             .collect();
     List<Tuple2<Integer, List<String>>> reasonsOfParts =
         parts.map(t -> new Tuple2<>(t._1(), t._2().reasons())).collect();
     List<Tuple2<Integer, List<Long>>> linesOfParts =
         parts.map(t -> new Tuple2<>(t._1(), t._2().reasonLines())).collect();
+    java.util.Set<String> present =
+        new java.util.HashSet<>(parts.flatMap(t -> t._2().present().iterator()).distinct().collect());
+    if (!present.contains(schema.labelColumn())) {
+      throw new dev.retention.data.ExportException(
+          "label column '"
+              + schema.labelColumn()
+              + "' is not in the export's columns "
+              + new java.util.TreeSet<>(present));
+    }
     int numberOfParts = lines.getNumPartitions();
     long[] firstRow = new long[numberOfParts];
     long[] rowsOfPart = new long[numberOfParts];
     long read = 0;
     long rejected = 0;
+    long guests = 0;
     for (Tuple2<Integer, long[]> count : counts) {
       rowsOfPart[count._1()] = count._2()[0];
       read += count._2()[1];
       rejected += count._2()[2];
+      guests += count._2()[3];
     }
     for (int p = 1; p < numberOfParts; p++) {
       firstRow[p] = firstRow[p - 1] + rowsOfPart[p - 1];
     }
     List<String> reasons = firstReasons(ordered(reasonsOfParts), ordered(linesOfParts));
-    Rejections.checkShare(read, rejected, reasons, schema.maxRejectedShare(), "nothing was trained");
+    Rejections.checkShare(
+        read - guests, rejected, reasons, schema.maxRejectedShare(), "nothing was trained");
     List<String> columns = plan.features();
+    if (plan.idIndex() >= 0) {
+      Loaded aggregated =
+          repeatedIds(parts, columns, read, rejected, guests, reasons, plan, schema);
+      if (aggregated != null) {
+        return aggregated;
+      }
+    }
     JavaRDD<Block> blocks =
         parts.map(
             t ->
@@ -275,7 +300,142 @@ final class SparkExports {
         plan.ignored(),
         null,
         null,
-        null);
+        null,
+        null,
+        guests,
+        0,
+        List.of());
+  }
+
+  /**
+   * Customer ids on more than one row, over all parts: refused naming the first lines (never an
+   * id), or under MEAN the rows of each id averaged into one customer (label 1 when any row's is),
+   * in the order of their first rows. Null when no id repeats.
+   */
+  private static Loaded repeatedIds(
+      JavaRDD<Tuple2<Integer, FeatureExportReader.Part>> parts,
+      List<String> columns,
+      long read,
+      long rejected,
+      long guests,
+      List<String> reasons,
+      FeatureExportReader.Plan plan,
+      ExportSchema schema) {
+    JavaPairRDD<String, Long> idLines =
+        parts.flatMapToPair(
+            t -> {
+              FeatureExportReader.Part part = t._2();
+              List<Tuple2<String, Long>> out = new ArrayList<>(part.rows());
+              for (int i = 0; i < part.rows(); i++) {
+                out.add(new Tuple2<>(part.ids()[i], part.lines()[i]));
+              }
+              return out.iterator();
+            });
+    // Per id: its first line and how many rows it has.
+    JavaPairRDD<String, long[]> perId =
+        idLines
+            .mapValues(line -> new long[] {line, 1})
+            .reduceByKey((a, b) -> new long[] {Math.min(a[0], b[0]), a[1] + b[1]});
+    JavaPairRDD<String, long[]> repeated = perId.filter(t -> t._2()[1] > 1);
+    long repeats = repeated.values().map(v -> v[1] - 1).fold(0L, Long::sum);
+    if (repeats == 0) {
+      return null;
+    }
+    if (schema.duplicateIds() == ExportSchema.DuplicateIds.REFUSE) {
+      List<long[]> pairs =
+          idLines
+              .join(repeated)
+              .filter(t -> t._2()._1() != t._2()._2()[0])
+              .map(t -> new long[] {t._2()._1(), t._2()._2()[0]})
+              .takeOrdered(
+                  FeatureExportReader.MAX_REPEATS_NAMED,
+                  (java.util.Comparator<long[]> & Serializable)
+                      (a, b) -> Long.compare(a[0], b[0]));
+      throw FeatureExportReader.repeatedIds(repeats, pairs);
+    }
+    int d = columns.size();
+    // Per id: first line, label (max), row count, feature sums.
+    JavaRDD<Tuple2<Long, double[]>> customers =
+        parts
+            .flatMapToPair(
+                t -> {
+                  FeatureExportReader.Part part = t._2();
+                  List<Tuple2<String, double[]>> out = new ArrayList<>(part.rows());
+                  for (int i = 0; i < part.rows(); i++) {
+                    double[] row = new double[d + 3];
+                    row[0] = part.lines()[i];
+                    row[1] = part.labels()[i];
+                    row[2] = 1;
+                    System.arraycopy(part.values(), i * d, row, 3, d);
+                    out.add(new Tuple2<>(part.ids()[i], row));
+                  }
+                  return out.iterator();
+                })
+            .reduceByKey(
+                (a, b) -> {
+                  double[] sum = new double[a.length];
+                  sum[0] = Math.min(a[0], b[0]);
+                  sum[1] = Math.max(a[1], b[1]);
+                  for (int k = 2; k < a.length; k++) {
+                    sum[k] = a[k] + b[k];
+                  }
+                  return sum;
+                })
+            .map(
+                t -> {
+                  double[] v = t._2();
+                  double[] row = new double[d + 1];
+                  for (int f = 0; f < d; f++) {
+                    row[f] = v[3 + f] / v[2];
+                  }
+                  row[d] = v[1];
+                  return new Tuple2<>((long) v[0], row);
+                })
+            .sortBy(Tuple2::_1, true, Math.max(1, parts.getNumPartitions()));
+    int numberOfParts = customers.getNumPartitions();
+    long[] firstRow = new long[numberOfParts];
+    long[] rowsOfPart = sizesOfParts(customers);
+    for (int p = 1; p < numberOfParts; p++) {
+      firstRow[p] = firstRow[p - 1] + rowsOfPart[p - 1];
+    }
+    JavaRDD<Block> blocks =
+        customers
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  List<double[]> kept = new ArrayList<>();
+                  while (it.hasNext()) {
+                    kept.add(it.next()._2());
+                  }
+                  int m = kept.size();
+                  double[] raw = new double[m * d];
+                  int[] labels = new int[m];
+                  for (int i = 0; i < m; i++) {
+                    System.arraycopy(kept.get(i), 0, raw, i * d, d);
+                    labels[i] = (int) kept.get(i)[d];
+                  }
+                  return Collections.singletonList(
+                          new Block(firstRow[index], m, columns, raw, labels, null, null, null, 0))
+                      .iterator();
+                },
+                true)
+            .filter(b -> b.rows > 0);
+    release(blocks, parts);
+    long total = firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1];
+    return new Loaded(
+        blocks,
+        columns,
+        Math.toIntExact(total),
+        read,
+        rejected,
+        reasons,
+        plan.ignored(),
+        null,
+        null,
+        null,
+        null,
+        guests,
+        0,
+        List.of());
   }
 
   private static <T> List<T> ordered(List<Tuple2<Integer, T>> parts) {
@@ -293,7 +453,8 @@ final class SparkExports {
       List<long[]> firstLines,
       List<double[]> features,
       List<int[]> labelAndWindow,
-      RfmFeatures.Counts counts)
+      RfmFeatures.Counts counts,
+      long merged)
       implements Serializable {
     private static final long serialVersionUID = 1L;
   }
@@ -306,13 +467,12 @@ final class SparkExports {
       ExportFormat format,
       OrdersSchema schema,
       RfmOptions rfm,
-      LocalDate latestAllowed,
-      ReadLimits limits)
+      LocalDate latestAllowed)
       throws IOException {
     OrderExportReader.Plan plan = OrderExportReader.plan(head, format, schema);
     JavaPairRDD<LongWritable, Text> lines = lines(sc, path);
     long[] firstLines = firstLines(lines);
-    boolean csv = plan.kind() == ExportFormat.Kind.CSV;
+    boolean csv = plan.format().kind() == ExportFormat.Kind.CSV;
     Broadcast<OrderExportReader.Plan> shared = sc.broadcast(plan);
     // Each part: its accepted rows combined per customer, and its counts, kept apart.
     JavaRDD<Tuple2<Integer, Object>> parsed =
@@ -328,8 +488,7 @@ final class SparkExports {
                           schema,
                           latestAllowed,
                           firstLines[index] + (header ? 1 : 0),
-                          limits,
-                          (line, customer, order, day, amount, items, refund, channel) ->
+                          (line, customer, spelling, order, day, amount, items, refund, channel) ->
                               byCustomer
                                   .computeIfAbsent(customer.toString(), CustomerRows::new)
                                   .add(
@@ -339,7 +498,8 @@ final class SparkExports {
                                       amount,
                                       items,
                                       refund,
-                                      channel == null ? null : channel.toString()));
+                                      channel == null ? null : channel.toString(),
+                                      spelling == null ? null : spelling.toString()));
                   List<Tuple2<Integer, Object>> out = new ArrayList<>(byCustomer.size() + 1);
                   for (CustomerRows rows : byCustomer.values()) {
                     out.add(new Tuple2<>(index, rows));
@@ -353,17 +513,31 @@ final class SparkExports {
         parsed.filter(t -> t._2() instanceof OrderExportReader.PartCounts).collect();
     long read = 0;
     long rejected = 0;
+    long guests = 0;
+    java.util.Set<String> present = new java.util.LinkedHashSet<>();
     List<Tuple2<Integer, List<String>>> reasonsOfParts = new ArrayList<>();
     List<Tuple2<Integer, List<Long>>> linesOfParts = new ArrayList<>();
     for (Tuple2<Integer, Object> part : partCounts) {
       OrderExportReader.PartCounts counts = (OrderExportReader.PartCounts) part._2();
       read += counts.read();
       rejected += counts.rejected();
+      guests += counts.guestRows();
+      present.addAll(counts.present());
       reasonsOfParts.add(new Tuple2<>(part._1(), counts.reasons()));
       linesOfParts.add(new Tuple2<>(part._1(), counts.reasonLines()));
     }
+    // JSON Lines: a column counts when any object of any part has its key.
+    OrderExportReader.checkColumns(schema, List.copyOf(present));
     List<String> reasons = firstReasons(ordered(reasonsOfParts), ordered(linesOfParts));
-    Rejections.checkShare(read, rejected, reasons, schema.maxRejectedShare(), "nothing was derived");
+    if (read > 0 && guests == read) {
+      throw new dev.retention.data.ExportException(
+          "every one of the "
+              + read
+              + " rows has no customer id (guest rows, skipped): there is no customer to learn"
+              + " from");
+    }
+    Rejections.checkShare(
+        read - guests, rejected, reasons, schema.maxRejectedShare(), "nothing was derived");
     JavaRDD<CustomerRows> rows =
         parsed.filter(t -> t._2() instanceof CustomerRows).map(t -> (CustomerRows) t._2());
     int[] span =
@@ -371,7 +545,8 @@ final class SparkExports {
             .reduce((a, b) -> new int[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
     int cutoff = RfmFeatures.cutoffDay(span[0], span[1], rfm, true);
     int window = rfm.labelWindowDays();
-    RfmFeatures.Columns optional = plan.optional();
+    String censored = RfmFeatures.censoredWindowWarning(cutoff, span[0], span[1], window);
+    RfmFeatures.Columns optional = OrderExportReader.optional(schema, List.copyOf(present));
     OrderBook.Grain grain = schema.grain();
     JavaRDD<Derived> derived =
         rows.mapToPair(r -> new Tuple2<>(r.customerId(), r))
@@ -380,8 +555,10 @@ final class SparkExports {
                 groups -> {
                   OrderBook book = new OrderBook(grain);
                   Map<String, Long> firstLine = new HashMap<>();
+                  long merged = 0;
                   while (groups.hasNext()) {
                     CustomerRows customer = groups.next()._2();
+                    merged += customer.spellings() - 1;
                     int[] order = customer.inLineOrder();
                     firstLine.put(customer.customerId(), customer.line(order[0]));
                     for (int i : order) {
@@ -411,11 +588,12 @@ final class SparkExports {
                     labelAndWindow.add(new int[] {d.labels()[i], d.windowPurchases()[i]});
                   }
                   return Collections.singletonList(
-                          new Derived(lineOf, values, labelAndWindow, d.counts()))
+                          new Derived(lineOf, values, labelAndWindow, d.counts(), merged))
                       .iterator();
                 })
             .persist(StorageLevel.MEMORY_AND_DISK());
     RfmFeatures.Counts counts = derived.map(Derived::counts).reduce(RfmFeatures.Counts::plus);
+    long merged = derived.map(Derived::merged).fold(0L, Long::sum);
     List<String> columns = RfmFeatures.definitions(optional).stream().map(RfmFeatures.Definition::name).toList();
     int d = columns.size();
     // Customers in the order of their first accepted row, in blocks of consecutive rows.
@@ -487,6 +665,10 @@ final class SparkExports {
         List.of(),
         counts,
         LocalDate.ofEpochDay(cutoff),
-        RfmFeatures.definitions(optional));
+        RfmFeatures.definitions(optional),
+        optional,
+        guests,
+        merged,
+        censored == null ? List.of() : List.of(censored));
   }
 }

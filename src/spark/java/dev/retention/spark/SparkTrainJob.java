@@ -3,6 +3,7 @@ package dev.retention.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.data.ExportFormat;
+import dev.retention.data.OrdersDialect;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
@@ -187,7 +188,8 @@ public final class SparkTrainJob {
                 () ->
                     new IllegalArgumentException(
                         "unsupported suffix of " + input + "; expected one of " + ExportFormat.SUFFIXES))
-            .withLimits(settings.limits());
+            .withLimits(settings.limits())
+            .withText(settings.text());
     String version = "local-" + digest(input);
     RetentionModel model;
     try (InputStream head = Files.newInputStream(input)) {
@@ -266,7 +268,8 @@ public final class SparkTrainJob {
       ExportFormat format =
           ExportFormat.of(arguments.key())
               .orElseThrow(() -> new IllegalArgumentException("unsupported suffix: " + source))
-              .withLimits(train.limits());
+              .withLimits(train.limits())
+              .withText(train.text());
       RetentionModel model;
       try (InputStream head = bucket.open(info)) {
         model =
@@ -324,9 +327,8 @@ public final class SparkTrainJob {
     SparkExports.Loaded loaded =
         orders
             ? SparkExports.orders(
-                sc, path, head, format, settings.ordersSchema(), rfm, latestAllowed, settings.limits())
-            : SparkExports.features(
-                sc, path, head, format, settings.schema(), settings.limits());
+                sc, path, head, format, settings.ordersSchema(), rfm, latestAllowed)
+            : SparkExports.features(sc, path, head, format, settings.schema());
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
     SparkRows rows = new SparkRows(sc, loaded.blocks(), loaded.columns(), loaded.rows());
@@ -348,7 +350,13 @@ public final class SparkTrainJob {
                       rfm.labelWindowDays(),
                       loaded.definitions(),
                       loaded.counts(),
-                      settings.ordersSchema().grain())
+                      settings.ordersSchema().grain(),
+                      loaded.optional(),
+                      new OrdersDerivation.Reading(
+                          new OrdersDialect(settings.ordersSchema(), format.text()).describe(),
+                          loaded.guestRows(),
+                          loaded.customerIdsMerged()),
+                      loaded.warnings())
                   : null),
           settings.options(),
           settings.segments(),

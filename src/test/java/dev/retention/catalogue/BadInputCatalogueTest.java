@@ -10,6 +10,7 @@ import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.ExportSchema;
 import dev.retention.data.FeatureExportReader;
+import dev.retention.data.IdRules;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
@@ -279,10 +280,63 @@ class BadInputCatalogueTest {
       OrderExportReader.Result r = orders(goodOrders() + extra);
       RfmFeatures.Counts counts =
           RfmFeatures.forTraining(
-                  r.book(), r.columns(), new RfmOptions(90, LocalDate.of(2026, 6, 30)))
+                  r.book(), r.columns(), new RfmOptions(60, LocalDate.of(2026, 6, 30)))
               .counts();
       assertEquals(expected, count.applyAsLong(counts), counts.toString());
     };
+  }
+
+  private static Check ordersCutoffFails(LocalDate cutoff, String message) {
+    return () -> {
+      OrderExportReader.Result r = orders(goodOrders());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> RfmFeatures.forTraining(r.book(), r.columns(), new RfmOptions(90, cutoff)));
+      assertTrue(e.getMessage().contains(message), e.getMessage());
+    };
+  }
+
+  /** A censored window, allowed: trained, with the warning in the model, summary and report. */
+  private static void censoredWindowTrainsWithAWarning() throws IOException {
+    StringBuilder csv = new StringBuilder("customer_id,order_id,order_date,amount\n");
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 12_000; i++) {
+      LocalDate day = LocalDate.of(2026, 1, 1).plusDays(random.nextInt(300));
+      csv.append("k").append(i % 1500).append(",o").append(i).append(',').append(day);
+      csv.append(',').append(5 + random.nextInt(90)).append('\n');
+    }
+    put("exports/orders/censored.csv", csv.toString());
+    TrainingService censored =
+        new TrainingService(
+            new ModelStore(new Bucket(s3, BUCKET), "models/", "censored"),
+            new TrainSettings(
+                "exports/features/",
+                ExportSchema.defaults(),
+                TrainingOptions.defaults().withK(3),
+                "exports/orders/",
+                OrdersSchema.defaults(),
+                new RfmOptions(90, LocalDate.of(2026, 9, 1), true),
+                SegmentOptions.defaults(),
+                Playbook.of(0.33, 0.66, null),
+                ReadLimits.defaults(),
+                QualityGate.defaults()),
+            Clock.systemUTC());
+    TrainSummary s =
+        censored.handle(List.of(S3ObjectRef.current(BUCKET, "exports/orders/censored.csv"))).get(0);
+    assertEquals(TrainSummary.Status.TRAINED, s.status(), s.toString());
+    String warning = "of its 90 days are observed";
+    assertTrue(s.warnings().stream().anyMatch(w -> w.contains(warning)), s.warnings().toString());
+    RetentionModel model =
+        dev.retention.model.ModelJson.read(
+            s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(s.modelKey())).asByteArray());
+    assertTrue(model.provenance().warnings().stream().anyMatch(w -> w.contains(warning)));
+    assertTrue(model.derivation().warnings().get(0).contains(warning));
+    String report =
+        s3.getObjectAsBytes(
+                b -> b.bucket(BUCKET).key("models/censored/" + s.version() + "/report.html"))
+            .asUtf8String();
+    assertTrue(report.contains(warning), "the report says so");
   }
 
   // ---------------------------------------------------------------- events
@@ -369,8 +423,9 @@ class BadInputCatalogueTest {
         new Case(
             "feature export",
             "an empty column name",
-            "read fails: the header has an empty column name",
-            featureReadFails("customer_id,,repurchased\nC1,1,1\n", "empty column name")));
+            "read fails: a column of the header has no name (named by position)",
+            featureReadFails(
+                "customer_id,,repurchased\nC1,1,1\n", "column 2 of the header has no name")));
     c.add(
         new Case(
             "feature export",
@@ -408,9 +463,19 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "feature export",
-            "feature `NaN` or `Infinity`",
+            "feature `NaN`, `Infinity`, `0x1p4` or `10d`",
+            "row rejected: not a number (one grammar: decimals with an optional exponent)",
+            () -> {
+              for (String bad : List.of("NaN", "Infinity", "0x1p4", "10d", "10f")) {
+                featureRowRejected("X," + bad + ",2,1", ", column 'a': not a number").run();
+              }
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "feature `1e999`",
             "row rejected: not a finite number",
-            featureRowRejected("X,Infinity,2,1", ", column 'a': not a finite number")));
+            featureRowRejected("X,1e999,2,1", ", column 'a': not a finite number")));
     c.add(
         new Case(
             "feature export",
@@ -530,6 +595,107 @@ class BadInputCatalogueTest {
               assertTrue(
                   e.getMessage().contains("retention.train.minimum.per-class"), e.getMessage());
             }));
+    c.add(
+        new Case(
+            "feature export",
+            "a first line that is data (no header line)",
+            "read fails: the first line looks like data; the columns expected, never its cells",
+            () -> {
+              ExportException e =
+                  assertThrows(
+                      ExportException.class,
+                      () -> features("C-SECRET-1,12.5,3,1\n" + goodFeatures()));
+              assertTrue(
+                  e.getMessage().startsWith("the first line looks like data"), e.getMessage());
+              assertTrue(e.getMessage().contains("'repurchased'"), e.getMessage());
+              assertFalse(e.getMessage().contains("C-SECRET-1"), e.getMessage());
+              assertFalse(e.getMessage().contains("12.5"), e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "columns `monetary` and `Monetary`",
+            "read fails naming both (allow-case-collisions=true reads both)",
+            featureReadFails(
+                "customer_id,monetary,Monetary,repurchased\nC1,1,2,1\n",
+                "columns 'monetary' and 'Monetary' differ only by case")));
+    c.add(
+        new Case(
+            "feature export",
+            "a `;`-separated export read with the default `,`",
+            "read fails naming retention.export.delimiter",
+            featureReadFails(
+                "customer_id;a;b;repurchased\nC1;1,5;2;1\n", "set retention.export.delimiter=;")));
+    c.add(
+        new Case(
+            "feature export",
+            "a decimal comma (`\"12,5\"`) read with the default `.`",
+            "row rejected: not a number, naming retention.export.decimal-separator",
+            featureRowRejected(
+                "X,\"12,5\",2,1",
+                ", column 'a': not a number (a decimal ','? set"
+                    + " retention.export.decimal-separator=,)")));
+    c.add(
+        new Case(
+            "feature export",
+            "more than 1,000 columns (a 260 KB gzip of 120,000)",
+            "read fails naming retention.export.max-columns",
+            () -> {
+              StringBuilder wide = new StringBuilder("customer_id");
+              for (int i = 0; i < 120_000; i++) {
+                wide.append(",f").append(i);
+              }
+              byte[] gz = gzip((wide + ",repurchased\n").getBytes(StandardCharsets.UTF_8));
+              featureReadFails(gz, "wide.csv.gz", "retention.export.max-columns").run();
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "a customer id on two rows",
+            "read fails naming the lines, never the id (duplicate-ids=MEAN averages the rows)",
+            featureReadFails(
+                goodFeatures() + "C7,1,2,1\n",
+                "1 row repeats a customer id of an earlier row (line 202 repeats the id of line"
+                    + " 9)")));
+    c.add(
+        new Case(
+            "feature export",
+            "a row without a customer id",
+            "row rejected: missing value (guest-rows=SKIP skips and counts it)",
+            featureRowRejected(",1,2,1", ", column 'customer_id': missing value")));
+    c.add(
+        new Case(
+            "feature export",
+            "JSON Lines: a key twice in one object",
+            "row rejected naming the key",
+            jsonRowRejected(
+                "{\"customer_id\":\"X\",\"a\":1,\"a\":2,\"b\":1,\"repurchased\":1}",
+                "key 'a' appears twice in the object")));
+    c.add(
+        new Case(
+            "feature export",
+            "JSON Lines: a feature key first seen after the 100th object",
+            "read fails naming the key, its line and include-columns / exclude-columns",
+            featureReadFails(
+                (jsonLines()
+                        + "{\"customer_id\":\"X\",\"a\":1,\"b\":1,\"late\":3,\"repurchased\":1}\n")
+                    .getBytes(StandardCharsets.UTF_8),
+                "x.jsonl",
+                "line 201: key 'late' first appears after the first 100 objects")));
+    c.add(
+        new Case(
+            "feature export",
+            "JSON Lines: a byte-order mark before the first object",
+            "read as usual: the first row is kept",
+            () -> {
+              ReadResult r =
+                  features(
+                      ("\uFEFF" + jsonLines()).getBytes(StandardCharsets.UTF_8),
+                      "x.jsonl",
+                      ExportSchema.defaults());
+              assertEquals(200, r.features().rows());
+              assertEquals(0, r.rowsRejected());
+            }));
     // Orders exports.
     c.add(
         new Case(
@@ -556,10 +722,15 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
-            "amount `ten`",
-            "row rejected: not a finite number",
-            orderRowRejected(
-                "c1,ox,2026-05-01,ten,1,paid", ", column 'amount': not a finite number")));
+            "amount `ten` or `0x1p4`",
+            "row rejected: not a number",
+            () -> {
+              for (String bad : List.of("ten", "0x1p4", "10d")) {
+                orderRowRejected(
+                        "c1,ox,2026-05-01," + bad + ",1,paid", ", column 'amount': not a number")
+                    .run();
+              }
+            }));
     c.add(
         new Case(
             "orders export",
@@ -570,9 +741,25 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
-            "no customer id",
-            "row rejected: missing value",
-            orderRowRejected(",ox,2026-05-01,5,1,paid", ", column 'customer_id': missing value")));
+            "no customer id (a guest order)",
+            "skipped and counted as a guest row, not a bad row; with guest-rows=REJECT a bad row",
+            () -> {
+              OrderExportReader.Result r = orders(goodOrders() + ",ox,2026-05-01,5,1,paid\n");
+              assertEquals(0, r.rowsRejected());
+              assertEquals(1, r.guestRows());
+              OrderExportReader.Result strict =
+                  OrderExportReader.read(
+                      new ByteArrayInputStream(
+                          (goodOrders() + ",ox,2026-05-01,5,1,paid\n")
+                              .getBytes(StandardCharsets.UTF_8)),
+                      ExportFormat.of("x.csv").orElseThrow(),
+                      OrdersSchema.defaults()
+                          .withIds(
+                              new IdRules(IdRules.GuestRows.REJECT, IdRules.Normalisation.EXACT)),
+                      LocalDate.of(2026, 11, 28));
+              assertEquals(
+                  List.of("line 202, column 'customer_id': missing value"), strict.rejections());
+            }));
     c.add(
         new Case(
             "orders export",
@@ -610,6 +797,140 @@ class BadInputCatalogueTest {
             ordersFail(
                 goodOrders() + "c1,\"" + "o".repeat(1_100_000) + "\",2026-05-01,5,1,paid\n",
                 "retention.export.max-line-bytes")));
+    c.add(
+        new Case(
+            "orders export",
+            "time `T25:00`, `T10:61`, offset `+19:00` or text after the `T`",
+            "row rejected: not a date",
+            () -> {
+              for (String bad :
+                  List.of(
+                      "2026-05-01T25:00",
+                      "2026-05-01T10:61",
+                      "2026-05-01T10:00+19:00",
+                      "2026-05-01Tx")) {
+                orderRowRejected(
+                        "c1,ox," + bad + ",5,1,paid",
+                        ", column 'order_date': not a date (yyyy-MM-dd)")
+                    .run();
+              }
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "dates `12/1/2010 8:26` without retention.orders.date-formats",
+            "row rejected: not a date (yyyy-MM-dd); read with date-formats=M/d/yyyy H:mm",
+            () -> {
+              orderRowRejected(
+                      "c1,ox,12/1/2010 8:26,5,1,paid",
+                      ", column 'order_date': not a date (yyyy-MM-dd)")
+                  .run();
+              OrderExportReader.Result r =
+                  OrderExportReader.read(
+                      new ByteArrayInputStream(
+                          (goodOrders() + "c1,ox,5/1/2026 8:26,5,1,paid\n")
+                              .getBytes(StandardCharsets.UTF_8)),
+                      ExportFormat.of("x.csv").orElseThrow(),
+                      OrdersSchema.defaults()
+                          .withDates(
+                              new OrdersSchema.Dates(List.of("yyyy-MM-dd", "M/d/yyyy H:mm"), null)),
+                      LocalDate.of(2026, 11, 28));
+              assertEquals(0, r.rowsRejected(), r.rejections().toString());
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "customer ids ` P-77`, `P-77` and `P-77 `",
+            "three customers, byte for byte (id-normalisation=TRIM merges and counts them)",
+            () -> {
+              OrderExportReader.Result r =
+                  orders(
+                      "customer_id,order_id,order_date,amount\n\" P-77\",1,2026-01-02,5\n"
+                          + "P-77,2,2026-01-03,5\n\"P-77 \",3,2026-01-04,5\n");
+              assertEquals(3, r.book().customers());
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "a refund row repeating its order's id, before or after the purchase",
+            "netted against that order: the same features in any row order",
+            () -> {
+              String purchase = "r1,o9,2026-02-01,40,1,paid\nr1,o10,2026-03-01,20,1,paid\n";
+              String refund = "r1,o9,2026-02-03,40,1,refunded\n";
+              for (String rows : List.of(purchase + refund, refund + purchase)) {
+                OrderExportReader.Result r = orders(goodOrders() + rows);
+                RfmFeatures.Derived d =
+                    RfmFeatures.forTraining(
+                        r.book(), r.columns(), new RfmOptions(60, LocalDate.of(2026, 6, 30)));
+                int i = d.customerIds().indexOf("r1");
+                assertEquals(
+                    0.5, d.features().get(i, d.features().columns().indexOf("refund_share")));
+                assertEquals(
+                    20, d.features().get(i, d.features().columns().indexOf("total_spend")));
+              }
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "JSON Lines: a `status` key first seen after the 100th object",
+            "read: its refunds count (every key of every object is read)",
+            () -> {
+              StringBuilder jsonl = new StringBuilder();
+              for (int i = 0; i < 200; i++) {
+                jsonl.append("{\"customer_id\":\"c").append(i % 40).append("\",\"order_id\":\"o");
+                jsonl.append(i).append("\",\"order_date\":\"2026-02-0").append(1 + i % 9);
+                jsonl.append("\",\"amount\":10").append(i == 150 ? ",\"status\":\"refunded\"" : "");
+                jsonl.append("}\n");
+              }
+              OrderExportReader.Result r =
+                  OrderExportReader.read(
+                      new ByteArrayInputStream(jsonl.toString().getBytes(StandardCharsets.UTF_8)),
+                      ExportFormat.of("x.jsonl").orElseThrow(),
+                      OrdersSchema.defaults(),
+                      LocalDate.of(2026, 11, 28));
+              assertTrue(r.columns().status());
+              RfmFeatures.Derived d =
+                  RfmFeatures.forScoring(r.book(), r.columns(), RfmOptions.defaults());
+              assertEquals(1, d.counts().ordersRefunded());
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "only rows without a customer id",
+            "read fails: no customer id in any row",
+            () -> {
+              ExportException e =
+                  assertThrows(
+                      ExportException.class,
+                      () ->
+                          orders(
+                              "customer_id,order_id,order_date,amount\n,1,2026-01-02,5\n"
+                                  + ",2,2026-01-03,5\n"));
+              assertTrue(e.getMessage().contains("has no customer id"), e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "a cutoff after the export's last order",
+            "derivation fails naming the cutoff, the window and the export's first and last dates",
+            ordersCutoffFails(
+                LocalDate.of(2026, 10, 1),
+                "the cutoff 2026-10-01 is on or after the export's last order (the export's orders"
+                    + " run from 2026-01-10 to 2026-09-18)")));
+    c.add(
+        new Case(
+            "orders export",
+            "a label window that runs past the export's last order",
+            "derivation fails naming them; with allow-censored-window a warning in model, summary"
+                + " and report",
+            () -> {
+              ordersCutoffFails(
+                      LocalDate.of(2026, 8, 20),
+                      "only 29 of its 90 days are observed; set retention.orders.cutoff to at most"
+                          + " 2026-06-20")
+                  .run();
+              censoredWindowTrainsWithAWarning();
+            }));
     // Events.
     c.add(
         new Case(
@@ -724,6 +1045,46 @@ class BadInputCatalogueTest {
               assertTrue(
                   s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("models/events/")).keyCount() >= 3,
                   "ok.csv was trained and published");
+            }));
+    c.add(
+        new Case(
+            "event",
+            "`today.csv` and `today.jsonl` under exports/score/",
+            "two scores keys: the export's suffix is kept (`today.csv`, `today.jsonl.csv`)",
+            () -> {
+              dev.retention.service.batch.BatchScoringService batch =
+                  new dev.retention.service.batch.BatchScoringService(
+                      new ModelStore(new Bucket(s3, BUCKET), "models/", "default"),
+                      new dev.retention.service.batch.BatchSettings(
+                          "exports/score/",
+                          "scores/",
+                          ExportSchema.defaults(),
+                          OrdersSchema.defaults(),
+                          ReadLimits.defaults(),
+                          RfmOptions.defaults(),
+                          dev.retention.service.batch.BatchSettings.Order.INPUT));
+              StringBuilder jsonl = new StringBuilder();
+              String csv = new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8);
+              List<String> lines = csv.lines().toList();
+              String[] header = lines.get(0).split(",");
+              for (String line : lines.subList(1, 301)) {
+                String[] cells = line.split(",");
+                jsonl.append("{\"customer_id\":\"").append(cells[0]).append('"');
+                for (int i = 1; i < header.length; i++) {
+                  jsonl.append(",\"").append(header[i]).append("\":").append(cells[i]);
+                }
+                jsonl.append("}\n");
+              }
+              put("exports/score/today.csv", String.join("\n", lines.subList(0, 301)) + "\n");
+              put("exports/score/today.jsonl", jsonl.toString());
+              Set<String> keys = new java.util.HashSet<>();
+              for (String key : List.of("exports/score/today.csv", "exports/score/today.jsonl")) {
+                keys.add(
+                    batch.handle(List.of(S3ObjectRef.current(BUCKET, key))).get(0).outputKey());
+              }
+              assertEquals(
+                  Set.of("scores/catalogue-v1/today.csv", "scores/catalogue-v1/today.jsonl.csv"),
+                  keys);
             }));
     // Score requests.
     c.add(

@@ -49,15 +49,17 @@ class NumbersProperties {
   }
 
   @Test
-  void edgeCasesAndErrorsMatchParseDouble() {
+  void decimalsOfTheGrammarReadAsParseDoubleReadsThem() {
     for (String text :
         new String[] {
           "0",
           "-0",
           "+1",
           " 12 ",
+          "\t12",
           "1.",
           ".5",
+          "-.5",
           "1e3",
           "1E-3",
           "-2.5e+2",
@@ -66,25 +68,78 @@ class NumbersProperties {
           "123456789012345678",
           "1e23",
           "1e-23",
+          "1e400",
+          "1e-400",
+          "1e0000000000000000003"
+        }) {
+      assertEquals(
+          Double.doubleToLongBits(Double.parseDouble(text.trim())),
+          Double.doubleToLongBits(Numbers.parse(text)),
+          text);
+    }
+  }
+
+  /** Issue 24: Java's number syntax is not the exports' (hex floats, type suffixes, words). */
+  @Test
+  void nothingElseIsANumber() {
+    for (String bad :
+        new String[] {
+          "",
+          " ",
+          "abc",
+          "1.2.3",
+          "--1",
+          "1,5",
+          "e5",
+          ".",
+          "1e",
+          "1e+",
+          "0x1p3",
+          "0x1p4",
+          "0X10",
+          "10d",
+          "10f",
+          "10D",
+          "10F",
+          "1e5d",
           "NaN",
           "Infinity",
           "-Infinity",
-          "0x1p3",
-          "12d",
-          "1e"
+          "+NaN",
+          "1_000",
+          "1 000",
+          "12\u00a0",
+          "\u0000 12",
+          "1.5\n",
+          "\uff11\uff12"
         }) {
-      double expected;
-      try {
-        expected = Double.parseDouble(text.trim());
-      } catch (NumberFormatException e) {
-        assertThrows(NumberFormatException.class, () -> Numbers.parse(text), text);
-        continue;
-      }
-      assertEquals(
-          Double.doubleToLongBits(expected), Double.doubleToLongBits(Numbers.parse(text)), text);
+      NumberFormatException e =
+          assertThrows(NumberFormatException.class, () -> Numbers.parse(bad), bad);
+      assertEquals("not a number", e.getMessage(), "the message never holds the cell");
     }
-    for (String bad : new String[] {"", "abc", "1.2.3", "--1", "1,5", "e5", "."}) {
-      assertThrows(NumberFormatException.class, () -> Numbers.parse(bad), bad);
+  }
+
+  @Test
+  void aDecimalCommaByTheDialect() {
+    assertEquals(12.5, Numbers.parse("12,5", ','));
+    assertEquals(-0.25, Numbers.parse("-,25", ','));
+    assertEquals(1250.0, Numbers.parse("1,25e3", ','));
+    assertEquals(
+        Double.parseDouble("0.12345678901234567890"), Numbers.parse("0,12345678901234567890", ','));
+    assertThrows(NumberFormatException.class, () -> Numbers.parse("12.5", ','));
+    assertThrows(NumberFormatException.class, () -> Numbers.parse("1.250,5", ','));
+    assertThrows(NumberFormatException.class, () -> Numbers.parse("12,5"));
+  }
+
+  @Property(tries = 2000)
+  void aDecimalCommaReadsAsTheSameDecimalWithAPoint(@ForAll double value) {
+    if (!Double.isFinite(value)) {
+      return;
     }
+    String text = Double.toString(value);
+    assertEquals(
+        Double.doubleToLongBits(Numbers.parse(text)),
+        Double.doubleToLongBits(Numbers.parse(text.replace('.', ','), ',')),
+        text);
   }
 }

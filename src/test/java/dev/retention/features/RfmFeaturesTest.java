@@ -68,7 +68,7 @@ class RfmFeaturesTest {
         List.of(
             "line 16, column 'order_date': a future date, after 2026-11-28",
             "line 17, column 'order_date': not a date (yyyy-MM-dd)",
-            "line 18, column 'amount': not a finite number"),
+            "line 18, column 'amount': not a number"),
         read.rejections());
 
     RfmFeatures.Derived derived =
@@ -151,7 +151,7 @@ class RfmFeaturesTest {
         List.of(
             "line 15, column 'order_date': a future date, after 2026-11-28",
             "line 16, column 'order_date': not a date (yyyy-MM-dd)",
-            "line 17, column 'amount': not a finite number"),
+            "line 17, column 'amount': not a number"),
         fromJson.rejections());
     assertEquals(fromCsv.rowsRead(), fromJson.rowsRead());
     RfmFeatures.Derived a =

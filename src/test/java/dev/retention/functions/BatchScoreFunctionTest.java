@@ -282,4 +282,52 @@ class BatchScoreFunctionTest {
         .body("results[0].status", equalTo("SKIPPED"))
         .body("results[0].reason", containsString("outside the scoring prefix"));
   }
+
+  /**
+   * Issue 18: exports whose names differ only by their suffix ({@code today.csv}, {@code
+   * today.jsonl}, {@code today.csv.gz}, {@code today.CSV}) never write the same scores key.
+   */
+  @Test
+  void exportsThatDifferOnlyBySuffixNeverShareAScoresKey() throws Exception {
+    RetentionModel model = train("exports/features/suffixes.csv", ReferenceData.csvBytes());
+    String csv = new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8);
+    List<String> lines = csv.lines().toList();
+    String[] header = lines.get(0).split(",");
+    StringBuilder jsonl = new StringBuilder();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",");
+      jsonl.append('{');
+      for (int c = 0; c < header.length; c++) {
+        jsonl.append(c == 0 ? "" : ",").append('"').append(header[c]).append("\":");
+        jsonl.append(c == 0 ? "\"" + cells[c] + "\"" : cells[c]);
+      }
+      jsonl.append("}\n");
+    }
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write(ReferenceData.csvBytes());
+    }
+    Map<String, byte[]> exports = new java.util.LinkedHashMap<>();
+    exports.put("today.csv", ReferenceData.csvBytes());
+    exports.put("today.jsonl", jsonl.toString().getBytes(StandardCharsets.UTF_8));
+    exports.put("today.csv.gz", gz.toByteArray());
+    exports.put("today.CSV", ReferenceData.csvBytes());
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (Map.Entry<String, byte[]> export : exports.entrySet()) {
+      upload("exports/score/" + export.getKey(), export.getValue());
+      Response response =
+          invoke(Events.s3WithKey("s3-put-score-csv.json", "exports/score/" + export.getKey()));
+      response.then().statusCode(200).body("results[0].status", equalTo("SCORED"));
+      String outputKey = response.jsonPath().getString("results[0].outputKey");
+      assertTrue(keys.add(outputKey), export.getKey() + " wrote the key of another export");
+      assertEquals(6000, response.jsonPath().getLong("results[0].customersScored"));
+    }
+    assertEquals(
+        java.util.Set.of(
+            "scores/" + model.version() + "/today.csv",
+            "scores/" + model.version() + "/today.jsonl.csv",
+            "scores/" + model.version() + "/today.csv.gz.csv",
+            "scores/" + model.version() + "/today.CSV.csv"),
+        keys);
+  }
 }

@@ -217,4 +217,85 @@ class PrivacyTest {
         capture.lines.stream().anyMatch(l -> l.contains("train.published")),
         "the capture saw the services' events");
   }
+
+  /**
+   * Issue 18: a header-less export (features, orders, batch) and a customer repeated on many rows
+   * fail with messages that name lines, columns and settings: the planted ids and values are in no
+   * log line and in no failure message (what reaches the failure queue).
+   */
+  @Test
+  void headerlessExportsAndRepeatedIdsFailWithoutAnyValue() throws Exception {
+    Capture capture = new Capture();
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    List<String> failures = new ArrayList<>();
+    String headerlessFeatures =
+        PLANTED_ID + ",3,40," + PLANTED_VALUE + ".25,300,10,5,0.02,1\n" + featuresExport();
+    String headerlessOrders =
+        PLANTED_ORDER_CUSTOMER + ",PO1,2026-03-02," + PLANTED_AMOUNT + ".5,1,paid,web\n";
+    StringBuilder repeated = new StringBuilder(featuresExport());
+    for (int i = 0; i < 60; i++) {
+      repeated.append(PLANTED_ID + ",3,40," + PLANTED_VALUE + ".25,300,10,5,0.02,1\n");
+    }
+    try (S3ProxyServer server = S3ProxyServer.start(Files.createTempDirectory("privacy"))) {
+      server.createBucket(BUCKET);
+      try (S3Client s3 = server.client()) {
+        java.util.function.BiConsumer<String, String> put =
+            (key, text) ->
+                s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(text));
+        put.accept(
+            "exports/features/good.csv",
+            new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8));
+        put.accept("exports/features/headerless.csv", headerlessFeatures);
+        put.accept("exports/orders/headerless.csv", headerlessOrders);
+        put.accept("exports/features/repeated.csv", repeated.toString());
+        put.accept("exports/score/headerless.csv", headerlessFeatures);
+        SmallRyeConfig config = config();
+        RetentionConfig mapping = config.getConfigMapping(RetentionConfig.class);
+        ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "default");
+        TrainingService training =
+            new TrainingService(store, Services.trainSettings(mapping, config), Clock.systemUTC());
+        training.handle(List.of(S3ObjectRef.current(BUCKET, "exports/features/good.csv")));
+        for (String key :
+            List.of(
+                "exports/features/headerless.csv",
+                "exports/orders/headerless.csv",
+                "exports/features/repeated.csv")) {
+          failures.add(
+              org.junit.jupiter.api.Assertions.assertThrows(
+                      RuntimeException.class,
+                      () -> training.handle(List.of(S3ObjectRef.current(BUCKET, key))))
+                  .getMessage());
+        }
+        BatchScoringService batch =
+            new BatchScoringService(store, Services.batchSettings(mapping, config));
+        failures.add(
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    RuntimeException.class,
+                    () ->
+                        batch.handle(
+                            List.of(S3ObjectRef.current(BUCKET, "exports/score/headerless.csv"))))
+                .getMessage());
+      }
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertEquals(4, failures.size());
+    for (int f = 0; f < 4; f++) {
+      String expected = f == 2 ? "repeat a customer id" : "the first line looks like data";
+      assertTrue(failures.get(f).contains(expected), failures.get(f));
+    }
+    List<String> lines = new ArrayList<>(capture.lines);
+    lines.addAll(failures);
+    assertTrue(
+        capture.lines.stream().filter(l -> l.contains("train.failed")).count() >= 3,
+        "the failures were logged");
+    assertTrue(capture.lines.stream().anyMatch(l -> l.contains("batch.failed")));
+    for (String line : lines) {
+      for (String planted :
+          List.of(PLANTED_ID, PLANTED_VALUE, PLANTED_ORDER_CUSTOMER, PLANTED_AMOUNT, "SECRET")) {
+        assertFalse(line.contains(planted), planted + " in: " + line);
+      }
+    }
+  }
 }

@@ -142,6 +142,10 @@ public final class LocalRun {
     } catch (LocalRunException e) {
       System.out.println();
       System.out.println("FAILED: " + e.getMessage());
+      System.out.println(
+          "  .local/ holds no report, model or scores of this run, and none of an earlier run"
+              + " (cleared when this run started)"
+              + (run.produced.isEmpty() ? "" : "; written before the failure: " + run.produced));
       run.stop();
       System.exit(1);
     } finally {
@@ -205,12 +209,89 @@ public final class LocalRun {
     return out;
   }
 
+  /**
+   * The header synthetic orders are written under for the settings' dialect: the seven columns
+   * named as {@code retention.orders.*-column} name them; null when the dialect is more than names
+   * (line items, another date format, delimiter or decimal separator, no money or no order ids),
+   * which synthetic orders cannot be written in.
+   */
+  static String syntheticHeader(Map<String, String> settings) {
+    for (String key :
+        List.of(
+            "retention.orders.quantity-column",
+            "retention.orders.unit-price-column",
+            "retention.orders.date-formats",
+            "retention.orders.order-key",
+            "retention.orders.money",
+            "retention.export.delimiter",
+            "retention.export.decimal-separator")) {
+      String value = settings.get(KnownSettings.envName(key));
+      boolean plain =
+          value == null
+              || (key.endsWith("order-key") && value.equalsIgnoreCase("ORDER_ID"))
+              || (key.endsWith("money") && value.equalsIgnoreCase("true"))
+              || (key.endsWith("delimiter") && value.equals(","))
+              || (key.endsWith("decimal-separator") && value.equals("."));
+      if (!plain) {
+        return null;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    String[][] columns = {
+      {"customer-id-column", "customer_id"},
+      {"order-id-column", "order_id"},
+      {"order-date-column", "order_date"},
+      {"amount-column", "amount"},
+      {"items-column", "items"},
+      {"status-column", "status"},
+      {"channel-column", "channel"}
+    };
+    for (String[] column : columns) {
+      names.add(
+          settings.getOrDefault(KnownSettings.envName("retention.orders." + column[0]), column[1]));
+    }
+    return names.stream().map(CsvTokenizer::quote).reduce((a, b) -> a + "," + b).orElseThrow();
+  }
+
   /** A setting as the functions will see it: passed in, else the packaged default. */
   private String setting(String key, String fallback) {
     return settings.getOrDefault(KnownSettings.envName(key), fallback);
   }
 
+  /**
+   * What a run writes under {@code .local/}: cleared when a run starts, so that after a failed run
+   * no report, model or scores of an earlier run sit there as if they were this run's.
+   */
+  static final List<String> OUTPUTS =
+      List.of(
+          "report.html",
+          "features-report.html",
+          "orders-report.html",
+          "orders-model.json",
+          "orders-features.csv.gz",
+          "orders-history.csv",
+          "orders-today.csv",
+          "scores.csv",
+          "scores-report.html",
+          "scored.csv");
+
+  /** Deletes the outputs of an earlier run under {@code work} (and its logs and events). */
+  static void clearOutputs(Path work) throws IOException {
+    for (String name : OUTPUTS) {
+      Files.deleteIfExists(work.resolve(name));
+    }
+    PackagedFunction.deleteTree(work.resolve("events"));
+    if (Files.isDirectory(work)) {
+      try (var logs = Files.newDirectoryStream(work, "function-*.log")) {
+        for (Path log : logs) {
+          Files.delete(log);
+        }
+      }
+    }
+  }
+
   private void start() throws Exception {
+    clearOutputs(work);
     PackagedFunction.deleteTree(work.resolve("s3"));
     PackagedFunction.deleteTree(work.resolve("function"));
     Files.createDirectories(work.resolve("events"));
@@ -363,19 +444,34 @@ public final class LocalRun {
    */
   private String runOrders(Path history, Path today) throws Exception {
     LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    String header = syntheticHeader(settings);
     if (history == null) {
+      if (header == null) {
+        throw new LocalRunException(
+            "synthetic orders are written with ISO dates, ',' and an amount per order; the"
+                + " dialect set here (retention.orders.* / retention.export.delimiter ...) reads"
+                + " other exports: pass your own orders with -Dlocal.orders=FILE");
+      }
       history = work.resolve("orders-history.csv");
       try (Writer out = Files.newBufferedWriter(history, StandardCharsets.UTF_8)) {
-        SyntheticOrders.write(out, 60_000, 6_000, yesterday.minusDays(60), 20261128L);
+        SyntheticOrders.write(out, 60_000, 6_000, yesterday.minusDays(60), 20261128L, header);
       }
       System.out.println();
       System.out.println(
           "  generated synthetic orders (60,000 orders of 6,000 customers): " + history);
     }
     if (today == null) {
-      today = work.resolve("orders-today.csv");
-      try (Writer out = Files.newBufferedWriter(today, StandardCharsets.UTF_8)) {
-        SyntheticOrders.write(out, 30_000, 3_000, yesterday, 20261129L);
+      if (header == null) {
+        // A dialect synthetic orders cannot be written in: today's customers are the export's.
+        today = history;
+        System.out.println(
+            "  today's orders: your export itself, scored as of its last day"
+                + " (-Dlocal.orders-today=FILE for another)");
+      } else {
+        today = work.resolve("orders-today.csv");
+        try (Writer out = Files.newBufferedWriter(today, StandardCharsets.UTF_8)) {
+          SyntheticOrders.write(out, 30_000, 3_000, yesterday, 20261129L, header);
+        }
       }
     }
     for (Path file : List.of(history, today)) {

@@ -28,12 +28,22 @@ public final class SyntheticOrders {
    */
   public static long write(Writer out, long rows, int customers, LocalDate last, long seed)
       throws IOException {
+    return write(out, rows, customers, last, seed, HEADER);
+  }
+
+  /**
+   * {@link #write(Writer, long, int, LocalDate, long)} under another header: the same seven columns
+   * named as a shop's dialect names them.
+   */
+  public static long write(
+      Writer out, long rows, int customers, LocalDate last, long seed, String header)
+      throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     int span = 730;
     int lastDay = (int) last.toEpochDay();
     // Churn and late first days cut about half the orders a rate would give: scale it up.
     double meanOrders = 2.1 * rows / customers;
-    out.write(HEADER);
+    out.write(header);
     out.write('\n');
     long written = 0;
     long orderId = 0;

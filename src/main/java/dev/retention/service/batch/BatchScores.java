@@ -18,8 +18,11 @@ import java.util.Locale;
  * The scores of one export, held until the export was read whole (a failed read writes nothing),
  * then written as CSV in priority order: the customers with the most value at risk first (predicted
  * CLV times the probability of not buying again in the window) when the model has the
- * customer-value layer, else the lowest repurchase probability first; ties keep the input order.
- * {@link BatchSettings.Order#INPUT} keeps the export's order instead.
+ * customer-value layer with spend; for a model of an export without money (its derivation says so)
+ * the customers most likely still active but unlikely to buy again first (P(alive) times the
+ * probability of not buying again); else the lowest repurchase probability first; ties keep the
+ * input order. {@link BatchSettings.Order#INPUT} keeps the export's order instead. A model without
+ * money writes no money column (no spend, CLV or value at risk).
  */
 final class BatchScores {
 
@@ -34,6 +37,14 @@ final class BatchScores {
       String action,
       CustomerValueModel.Quantities value) {
 
+    /**
+     * P(alive) times the probability of not buying again in the window: still a customer, but not
+     * about to buy (the priority without money); 0 without the customer-value layer.
+     */
+    double activeAtRisk() {
+      return value == null ? 0 : value.pAlive() * (1 - probability);
+    }
+
     /** Predicted CLV times the probability of not buying again in the window; 0 without CLV. */
     double valueAtRisk() {
       return value == null || value.predictedClv() == null
@@ -43,10 +54,14 @@ final class BatchScores {
   }
 
   private final RetentionModel model;
+  private final boolean money;
+  private final boolean clv;
   private final List<Row> rows = new ArrayList<>();
 
   BatchScores(RetentionModel model) {
     this.model = model;
+    this.money = model.derivation() == null || model.derivation().hasMoney();
+    this.clv = money && model.customerValue() != null && model.customerValue().gammaGamma() != null;
   }
 
   void add(String id, Scorer.Score score, int band) {
@@ -76,10 +91,12 @@ final class BatchScores {
       h.append(",p_alive,expected_purchases_")
           .append(cv.windowDays())
           .append("d,expected_next_order_date");
-      if (cv.gammaGamma() != null) {
+      if (clv) {
         h.append(",predicted_clv_").append(cv.horizonDays()).append("d,value_at_risk");
       }
-      h.append(",historic_clv");
+      if (money) {
+        h.append(",historic_clv");
+      }
     }
     return h.append(",model_version,as_of").toString();
   }
@@ -95,8 +112,8 @@ final class BatchScores {
       sums.add(
           row.segment(),
           row.band(),
-          q == null ? Double.NaN : q.historicClv(),
-          q == null || q.predictedClv() == null ? Double.NaN : q.predictedClv(),
+          q == null || !money ? Double.NaN : q.historicClv(),
+          q == null || !clv || q.predictedClv() == null ? Double.NaN : q.predictedClv(),
           row.probability());
     }
     Integer minSize = model.segmentation().minSize();
@@ -110,18 +127,20 @@ final class BatchScores {
   void write(Writer out, BatchSettings.Order order, LocalDate asOf) throws IOException {
     List<Row> sorted = new ArrayList<>(rows);
     if (order == BatchSettings.Order.PRIORITY) {
-      boolean money = model.customerValue() != null && model.customerValue().gammaGamma() != null;
-      Comparator<Row> priority =
-          money
-              ? Comparator.comparingDouble(Row::valueAtRisk).reversed()
-              : Comparator.comparingDouble(Row::probability);
+      Comparator<Row> priority;
+      if (clv) {
+        priority = Comparator.comparingDouble(Row::valueAtRisk).reversed();
+      } else if (!money && model.customerValue() != null) {
+        priority = Comparator.comparingDouble(Row::activeAtRisk).reversed();
+      } else {
+        priority = Comparator.comparingDouble(Row::probability);
+      }
       sorted.sort(priority.thenComparingInt(Row::position));
     }
     out.write(header());
     out.write('\n');
     String version = CsvTokenizer.textCell(model.version());
     String day = asOf.toString();
-    boolean spend = model.customerValue() != null && model.customerValue().gammaGamma() != null;
     for (Row row : sorted) {
       out.write(CsvTokenizer.textCell(row.id()));
       out.write(',');
@@ -143,14 +162,16 @@ final class BatchScores {
         out.write(',');
         out.write(
             asOf.plusDays((long) Math.ceil(Math.min(q.daysToNextOrder(), 36_500))).toString());
-        if (spend) {
+        if (clv) {
           out.write(',');
           out.write(money(q.predictedClv()));
           out.write(',');
           out.write(money(row.valueAtRisk()));
         }
-        out.write(',');
-        out.write(money(q.historicClv()));
+        if (money) {
+          out.write(',');
+          out.write(money(q.historicClv()));
+        }
       }
       out.write(',');
       out.write(version);

@@ -5,7 +5,9 @@ import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureRows;
 import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersDialect;
 import dev.retention.features.RfmFeatures;
+import dev.retention.features.RfmOptions;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
@@ -25,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -96,7 +97,8 @@ public final class BatchScoringService {
             object,
             object.key().startsWith(settings.prefix()),
             "scoring prefix " + settings.prefix(),
-            settings.limits());
+            settings.limits(),
+            settings.text());
     if (target.skipReason() != null) {
       return skip(source, target.skipReason());
     }
@@ -111,8 +113,7 @@ public final class BatchScoringService {
         settings.outputPrefix()
             + model.version()
             + "/"
-            + exportPath(object.key(), settings.prefix())
-            + ".csv";
+            + outputPath(object.key(), settings.prefix());
     Path file = null;
     try {
       file = Files.createTempFile("scores-", ".csv");
@@ -121,7 +122,7 @@ public final class BatchScoringService {
       try (InputStream in = store.bucket().open(info)) {
         outcome =
             model.derivation() != null
-                ? scoreOrders(in, target.format(), info, scorer, scores)
+                ? scoreOrders(in, target.format(), info, model, scorer, scores)
                 : scoreFeatures(in, target.format(), scorer, scores);
       }
       // Everything was read: only now is anything written.
@@ -219,7 +220,7 @@ public final class BatchScoringService {
     }
   }
 
-  /** {@code scores/v/name.csv} → {@code scores/v/name.report.html}. */
+  /** {@code scores/v/name.csv} → {@code scores/v/name.report.html} (one report per scores key). */
   static String reportKey(String outputKey) {
     return outputKey.substring(0, outputKey.length() - ".csv".length()) + ".report.html";
   }
@@ -234,9 +235,8 @@ public final class BatchScoringService {
         FeatureRows.read(
             in,
             format,
-            settings.features().idColumn(),
+            settings.features(),
             scorer.featureNames(),
-            settings.features().maxRejectedShare(),
             (id, values) -> {
               add(scores, scorer, id, values);
               scored[0]++;
@@ -245,11 +245,20 @@ public final class BatchScoringService {
   }
 
   private Outcome scoreOrders(
-      InputStream in, ExportFormat format, ObjectInfo info, Scorer scorer, BatchScores scores)
+      InputStream in,
+      ExportFormat format,
+      ObjectInfo info,
+      RetentionModel model,
+      Scorer scorer,
+      BatchScores scores)
       throws IOException {
     LocalDate written = ExportObjects.latestOrderDay(info);
-    OrderExportReader.Result read = OrderExportReader.read(in, format, settings.orders(), written);
-    RfmFeatures.Derived now = RfmFeatures.forScoring(read.book(), read.columns(), settings.rfm());
+    // The orders are read in the dialect the model recorded: exactly as training read them.
+    OrdersDialect dialect = dialect(model);
+    OrderExportReader.Result read =
+        OrderExportReader.read(in, format.withText(dialect.text()), dialect.schema(), written);
+    RfmOptions rfm = new RfmOptions(model.derivation().labelWindowDays(), settings.rfm().cutoff());
+    RfmFeatures.Derived now = RfmFeatures.forScoring(read.book(), read.columns(), rfm);
     FeatureMatrix features = now.features();
     List<String> needed = scorer.featureNames();
     int[] column = new int[needed.size()];
@@ -281,25 +290,40 @@ public final class BatchScoringService {
         read.rejections());
   }
 
+  /**
+   * The dialect an orders model's orders are read in: the one it recorded, or for models before
+   * schema 1.4 (which did not record one) the batch function's own settings.
+   */
+  OrdersDialect dialect(RetentionModel model) {
+    Map<String, String> recorded = model.derivation().dialect();
+    return recorded == null
+        ? new OrdersDialect(settings.orders(), settings.text())
+        : OrdersDialect.of(recorded, settings.orders().maxRejectedShare());
+  }
+
   private static void add(BatchScores scores, Scorer scorer, String id, double[] values) {
     Scorer.Score score = scorer.score(values);
     scores.add(id, score, dev.retention.model.Playbook.BANDS.indexOf(score.churnRiskBand()));
   }
 
   /**
-   * The export's path under the scoring prefix without its format suffix: {@code
-   * exports/score/shopA/today.csv} → {@code shopA/today}, so two exports never share an output key
-   * (the key was checked to be safe: no {@code ..} or empty segment can leave the prefix).
+   * The scores' path for an export: its path under the scoring prefix, with its own suffix, then
+   * {@code .csv} unless it already ends so: {@code exports/score/shopA/today.csv} → {@code
+   * shopA/today.csv}, {@code today.jsonl} → {@code today.jsonl.csv}, {@code today.csv.gz} → {@code
+   * today.csv.gz.csv}, {@code today.CSV} → {@code today.CSV.csv}. One export, one key: a name
+   * ending in {@code .csv} that is itself another export's name plus {@code .csv} ({@code
+   * today.jsonl.csv}) gets {@code .csv} once more. (The key was checked to be safe: no {@code ..}
+   * or empty segment can leave the prefix.)
    */
-  static String exportPath(String key, String prefix) {
+  static String outputPath(String key, String prefix) {
     String path = key.startsWith(prefix) ? key.substring(prefix.length()) : key;
-    String lower = path.toLowerCase(Locale.ROOT);
-    for (String suffix : ExportFormat.SUFFIXES) {
-      if (lower.endsWith(suffix) && path.length() > suffix.length()) {
-        return path.substring(0, path.length() - suffix.length());
+    if (path.endsWith(".csv")) {
+      String stem = path.substring(0, path.length() - ".csv".length());
+      if (ExportFormat.of(stem).isEmpty()) {
+        return path;
       }
     }
-    return path;
+    return path + ".csv";
   }
 
   private BatchSummary skip(String source, String reason) {

@@ -3,6 +3,7 @@ package dev.retention.service.batch;
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
+import dev.retention.data.TextFormat;
 import dev.retention.features.RfmOptions;
 
 /**
@@ -15,6 +16,8 @@ import dev.retention.features.RfmOptions;
  * @param limits what reading one export may cost
  * @param rfm the cutoff for scoring ({@code null} = the export's latest order day)
  * @param order PRIORITY (most value at risk, else lowest probability, first) or INPUT
+ * @param text the exports' delimiter, decimal separator and case-collision rule (an orders model
+ *     reads its orders in the dialect it recorded instead)
  */
 public record BatchSettings(
     String prefix,
@@ -23,7 +26,20 @@ public record BatchSettings(
     OrdersSchema orders,
     ReadLimits limits,
     RfmOptions rfm,
-    Order order) {
+    Order order,
+    TextFormat text) {
+
+  /** Settings for exports in the default text layout. */
+  public BatchSettings(
+      String prefix,
+      String outputPrefix,
+      ExportSchema features,
+      OrdersSchema orders,
+      ReadLimits limits,
+      RfmOptions rfm,
+      Order order) {
+    this(prefix, outputPrefix, features, orders, limits, rfm, order, TextFormat.defaults());
+  }
 
   /** The order of the scores CSV's rows. */
   public enum Order {

@@ -3,6 +3,7 @@ package dev.retention.service.train;
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
+import dev.retention.data.TextFormat;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
 import dev.retention.training.SegmentOptions;
@@ -21,6 +22,7 @@ import dev.retention.training.TrainingOptions;
  * @param playbook risk bands and suggested actions, recorded in each model
  * @param limits what reading one export may cost
  * @param qualityGate when a new model may not become latest
+ * @param text the exports' delimiter, decimal separator and case-collision rule
  */
 public record TrainSettings(
     String exportPrefix,
@@ -32,4 +34,32 @@ public record TrainSettings(
     SegmentOptions segments,
     Playbook playbook,
     ReadLimits limits,
-    QualityGate qualityGate) {}
+    QualityGate qualityGate,
+    TextFormat text) {
+
+  /** Settings for exports in the default text layout. */
+  public TrainSettings(
+      String exportPrefix,
+      ExportSchema schema,
+      TrainingOptions options,
+      String ordersPrefix,
+      OrdersSchema ordersSchema,
+      RfmOptions rfm,
+      SegmentOptions segments,
+      Playbook playbook,
+      ReadLimits limits,
+      QualityGate qualityGate) {
+    this(
+        exportPrefix,
+        schema,
+        options,
+        ordersPrefix,
+        ordersSchema,
+        rfm,
+        segments,
+        playbook,
+        limits,
+        qualityGate,
+        TextFormat.defaults());
+  }
+}

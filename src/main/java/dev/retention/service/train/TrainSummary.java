@@ -22,6 +22,9 @@ package dev.retention.service.train;
  * @param durationMs wall time of this object's handling
  * @param reason why it was skipped, else null
  * @param runId when HANDED_OFF, the run's id (the Step Functions execution ARN), else null
+ * @param guestRows rows without a customer id that the export's dialect skips (guest orders): read,
+ *     not rejected, not in the rejected share
+ * @param warnings the model's warnings (a censored label window, constant columns, ...)
  */
 public record TrainSummary(
     Status status,
@@ -39,7 +42,9 @@ public record TrainSummary(
     String featuresKey,
     long durationMs,
     String reason,
-    String runId) {
+    String runId,
+    long guestRows,
+    java.util.List<String> warnings) {
 
   /** What happened to the object. */
   public enum Status {
@@ -51,7 +56,24 @@ public record TrainSummary(
 
   static TrainSummary skipped(String source, String reason) {
     return new TrainSummary(
-        Status.SKIPPED, source, null, null, null, null, 0, 0, 0, 0, 0, null, null, 0, reason, null);
+        Status.SKIPPED,
+        source,
+        null,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        0,
+        reason,
+        null,
+        0,
+        java.util.List.of());
   }
 
   static TrainSummary handedOff(String source, String version, String runId, long durationMs) {
@@ -71,6 +93,8 @@ public record TrainSummary(
         null,
         durationMs,
         null,
-        runId);
+        runId,
+        0,
+        java.util.List.of());
   }
 }

@@ -4,6 +4,7 @@ import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureExportReader;
 import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersDialect;
 import dev.retention.data.ReadResult;
 import dev.retention.features.RfmFeatures;
 import dev.retention.model.ModelFormatException;
@@ -120,7 +121,8 @@ public final class TrainingService {
             object,
             orders || object.key().startsWith(settings.exportPrefix()),
             "export prefixes " + settings.exportPrefix() + " and " + settings.ordersPrefix(),
-            settings.limits());
+            settings.limits(),
+            settings.text());
     if (target.skipReason() != null) {
       return skip(source, target.skipReason());
     }
@@ -190,7 +192,7 @@ public final class TrainingService {
                 new ModelOrder(
                     info.lastModified().toString(), info.key(), object.sequencer(), version)),
             liveModel(source));
-    return publish(model, source, read.derived(), start);
+    return publish(model, source, read.derived(), read.guestRows(), start);
   }
 
   /**
@@ -227,6 +229,7 @@ public final class TrainingService {
             published,
             gate,
             existingFeatures(existing.get()),
+            guestRows(existing.get()),
             start));
   }
 
@@ -240,6 +243,18 @@ public final class TrainingService {
    */
   public TrainSummary publish(
       RetentionModel model, String source, RfmFeatures.Derived derived, long start) {
+    return publish(model, source, derived, guestRows(model), start);
+  }
+
+  /**
+   * {@link #publish(RetentionModel, String, RfmFeatures.Derived, long)} with the guest rows read.
+   */
+  TrainSummary publish(
+      RetentionModel model,
+      String source,
+      RfmFeatures.Derived derived,
+      long guestRows,
+      long start) {
     String version = model.version();
     QualityGate.Decision gate = settings.qualityGate().decide(model);
     Path features = null;
@@ -269,6 +284,7 @@ public final class TrainingService {
               published,
               gate,
               features == null ? null : store.companionKey(version, FEATURES),
+              guestRows,
               start);
       if (gate.held()) {
         Log.event(
@@ -300,6 +316,8 @@ public final class TrainingService {
           summary.rowsUsed(),
           "rowsRejected",
           summary.rowsRejected(),
+          "guestRows",
+          summary.guestRows(),
           "k",
           summary.k(),
           "auc",
@@ -421,8 +439,20 @@ public final class TrainingService {
     }
   }
 
-  /** An export read into the trainer's input (and, for orders, the derivation behind it). */
-  private record Read(Trainer.Input input, RfmFeatures.Derived derived) {}
+  /**
+   * An export read into the trainer's input (and, for orders, the derivation behind it), with the
+   * guest rows the dialect skipped.
+   */
+  private record Read(Trainer.Input input, RfmFeatures.Derived derived, long guestRows) {}
+
+  /** The guest rows an orders model's derivation counted (0 for other models). */
+  private static long guestRows(RetentionModel model) {
+    if (model.derivation() == null || model.derivation().counts() == null) {
+      return 0;
+    }
+    Long guests = model.derivation().counts().get("guestRowsSkipped");
+    return guests == null ? 0 : guests;
+  }
 
   private Read readFeatures(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
     long readStart = System.nanoTime();
@@ -447,7 +477,8 @@ public final class TrainingService {
             timings,
             null,
             null),
-        null);
+        null,
+        data.guestRows());
   }
 
   private Read readOrders(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
@@ -468,16 +499,23 @@ public final class TrainingService {
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
     timings.put("deriveFeatures", (System.nanoTime() - deriveStart) / 1_000_000);
+    OrdersDerivation.Reading reading =
+        new OrdersDerivation.Reading(
+            new OrdersDialect(settings.ordersSchema(), format.text()).describe(),
+            read.guestRows(),
+            read.customerIdsMerged());
     return new Read(
         OrdersDerivation.input(
             derived,
             settings.ordersSchema().grain(),
+            reading,
             read.rowsRead(),
             read.rowsRejected(),
             read.rejections(),
             source,
             timings),
-        derived);
+        derived,
+        read.guestRows());
   }
 
   private TrainSummary skip(String source, String reason) {
@@ -492,6 +530,7 @@ public final class TrainingService {
       ModelStore.Published published,
       QualityGate.Decision gate,
       String featuresKey,
+      long guestRows,
       long start) {
     return new TrainSummary(
         status,
@@ -509,7 +548,9 @@ public final class TrainingService {
         featuresKey,
         (System.nanoTime() - start) / 1_000_000,
         null,
-        null);
+        null,
+        guestRows,
+        model.provenance().warnings() == null ? List.of() : model.provenance().warnings());
   }
 
   /**

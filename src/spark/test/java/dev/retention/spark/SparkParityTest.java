@@ -231,6 +231,11 @@ class SparkParityTest {
             OrdersDerivation.input(
                 derived,
                 read.book().grain(),
+                new OrdersDerivation.Reading(
+                    new dev.retention.data.OrdersDialect(settings.ordersSchema(), settings.text())
+                        .describe(),
+                    read.guestRows(),
+                    read.customerIdsMerged()),
                 read.rowsRead(),
                 read.rowsRejected(),
                 read.rejections(),
@@ -247,21 +252,149 @@ class SparkParityTest {
     assertEquals(lambda.customerValue().usedInClassifier(), spark.customerValue().usedInClassifier());
   }
 
+  /** A real export's text, as a file of several parts (a gzip would be one). */
+  private static Path plainCopy(String resource, String name) throws IOException {
+    Path file = work.resolve(name);
+    Files.writeString(file, dev.retention.testing.RealExports.text(resource));
+    return file;
+  }
+
+  @Test
+  void realExportsInTheirDialectsDeriveTheSameFeaturesInParts() throws IOException {
+    splitEvery(1L << 20);
+    for (var export :
+        List.of(
+            Map.entry(
+                dev.retention.testing.RealExports.ONLINE_RETAIL,
+                dev.retention.testing.RealExports.ONLINE_RETAIL_SETTINGS),
+            Map.entry(
+                dev.retention.testing.RealExports.CDNOW,
+                dev.retention.testing.RealExports.CDNOW_SETTINGS),
+            Map.entry(
+                dev.retention.testing.RealExports.GROCERIES,
+                dev.retention.testing.RealExports.GROCERIES_SETTINGS))) {
+      TrainSettings dialect = JobSettings.of(export.getValue()).train();
+      Path file = plainCopy(export.getKey(), "real-" + Math.abs(export.getKey().hashCode()) + ".csv");
+      assertSameDerivation(
+          file,
+          dialect.ordersSchema(),
+          LocalDate.of(2026, 12, 1),
+          dialect.rfm(),
+          ExportFormat.of("x.csv").orElseThrow().withText(dialect.text()));
+    }
+  }
+
+  @Test
+  void jsonLinesKeysFirstSeenLateAndMergedIdsCountInEveryPart() throws IOException {
+    Path file = work.resolve("late.jsonl");
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      String id = (i % 3 == 0 ? " " : "") + "c" + (i % 400) + (i % 5 == 0 ? " " : "");
+      jsonl
+          .append("{\"customer_id\":\"")
+          .append(id)
+          .append("\",\"order_id\":\"o")
+          .append(i)
+          .append("\",\"order_date\":\"2026-0")
+          .append(1 + i % 9)
+          .append("-1")
+          .append(i % 9)
+          .append("\",\"amount\":")
+          .append(5 + i % 13);
+      if (i > 2000 && i % 4 == 0) {
+        jsonl.append(",\"status\":\"refunded\"");
+      }
+      jsonl.append("}\n");
+    }
+    Files.writeString(file, jsonl);
+    splitEvery(32L << 10);
+    OrdersSchema trimmed =
+        settings
+            .ordersSchema()
+            .withIds(
+                new dev.retention.data.IdRules(
+                    dev.retention.data.IdRules.GuestRows.SKIP,
+                    dev.retention.data.IdRules.Normalisation.TRIM));
+    assertSameDerivation(file, trimmed, null, new RfmOptions(60, LocalDate.of(2026, 6, 30)));
+  }
+
+  @Test
+  void repeatedCustomerIdsAreRefusedOrAveragedAsTheFunctionDoes() throws IOException {
+    Path file = work.resolve("repeats.csv");
+    StringBuilder csv = new StringBuilder("customer_id,a,b,repurchased\n");
+    for (int i = 0; i < 4000; i++) {
+      csv.append("C").append(i % 3000).append(',').append(i % 17).append(',').append(i % 5);
+      csv.append(',').append(i % 2).append('\n');
+    }
+    Files.writeString(file, csv);
+    splitEvery(16L << 10);
+    ExportFormat format = ExportFormat.of("repeats.csv").orElseThrow();
+    dev.retention.data.ExportSchema refuse = dev.retention.data.ExportSchema.defaults();
+    String java =
+        org.junit.jupiter.api.Assertions.assertThrows(
+                dev.retention.data.ExportException.class,
+                () -> FeatureExportReader.read(Files.newInputStream(file), format, refuse))
+            .getMessage();
+    String distributed =
+        org.junit.jupiter.api.Assertions.assertThrows(
+                dev.retention.data.ExportException.class,
+                () -> {
+                  try (InputStream head = Files.newInputStream(file)) {
+                    SparkExports.features(sc, file.toUri().toString(), head, format, refuse);
+                  }
+                })
+            .getMessage();
+    assertEquals(java, distributed);
+    dev.retention.data.ExportSchema mean =
+        refuse.withDuplicateIds(dev.retention.data.ExportSchema.DuplicateIds.MEAN);
+    ReadResult read = FeatureExportReader.read(Files.newInputStream(file), format, mean);
+    SparkExports.Loaded loaded;
+    try (InputStream head = Files.newInputStream(file)) {
+      loaded = SparkExports.features(sc, file.toUri().toString(), head, format, mean);
+    }
+    assertEquals(read.features().rows(), loaded.rows());
+    List<Block> blocks = new java.util.ArrayList<>(loaded.blocks().collect());
+    blocks.sort((a, b) -> Long.compare(a.firstRow, b.firstRow));
+    int d = loaded.columns().size();
+    double[] values = new double[loaded.rows() * d];
+    int[] labels = new int[loaded.rows()];
+    for (Block b : blocks) {
+      System.arraycopy(b.raw, 0, values, (int) b.firstRow * d, b.rows * d);
+      System.arraycopy(b.labels, 0, labels, (int) b.firstRow, b.rows);
+    }
+    assertArrayEquals(read.features().data(), values);
+    assertArrayEquals(read.labels(), labels);
+  }
+
   /** The Spark derivation equals the Java one: counts, customers in order, every value. */
   private static void assertSameDerivation(
       Path file, OrdersSchema schema, LocalDate latestAllowed, RfmOptions rfm) throws IOException {
-    ExportFormat format = ExportFormat.of(file.getFileName().toString()).orElseThrow();
+    assertSameDerivation(
+        file,
+        schema,
+        latestAllowed,
+        rfm,
+        ExportFormat.of(file.getFileName().toString()).orElseThrow());
+  }
+
+  private static void assertSameDerivation(
+      Path file, OrdersSchema schema, LocalDate latestAllowed, RfmOptions rfm, ExportFormat format)
+      throws IOException {
     SparkExports.Loaded loaded;
     try (InputStream head = Files.newInputStream(file)) {
       loaded =
           SparkExports.orders(
-              sc, file.toUri().toString(), head, format, schema, rfm, latestAllowed, format.limits());
+              sc, file.toUri().toString(), head, format, schema, rfm, latestAllowed);
     }
     OrderExportReader.Result read;
     try (InputStream in = Files.newInputStream(file)) {
       read = OrderExportReader.read(in, format, schema, latestAllowed);
     }
     RfmFeatures.Derived derived = RfmFeatures.forTraining(read.book(), read.columns(), rfm);
+    assertEquals(read.guestRows(), loaded.guestRows());
+    assertEquals(read.customerIdsMerged(), loaded.customerIdsMerged());
+    assertEquals(read.columns(), loaded.optional());
+    assertEquals(derived.warnings(), loaded.warnings());
     assertEquals(read.rowsRead(), loaded.rowsRead());
     assertEquals(read.rowsRejected(), loaded.rowsRejected());
     assertEquals(read.rejections(), loaded.rejections());
