@@ -204,10 +204,14 @@ public final class OrderExportReader {
         rejections.reject(line, amount, "not a finite number");
         return;
       }
+      if (!Rejections.withinRange(value)) {
+        rejections.reject(line, amount, Rejections.BEYOND_LARGEST);
+        return;
+      }
       float itemCount = Float.NaN;
       if (items >= 0 && !Rejections.blank(cells[items])) {
         double n = number(cells[items]);
-        if (!(n >= 0)) {
+        if (!(n >= 0) || !Float.isFinite((float) n)) {
           rejections.reject(line, items, "not a non-negative number");
           return;
         }

@@ -148,6 +148,9 @@ public final class ModelStore {
    */
   public Published publish(RetentionModel model, List<Companion> companions, boolean goLive) {
     String key = versionKey(model.version());
+    // Serialized (and validated) before anything is written: a model that cannot be written
+    // leaves nothing behind.
+    byte[] json = ModelJson.write(model);
     List<String> written = new ArrayList<>();
     try {
       for (Companion companion : companions) {
@@ -157,8 +160,9 @@ public final class ModelStore {
       }
       // Absent: written. Present: an earlier attempt of the same export (a retried write whose
       // answer was lost, or a concurrent redelivery) wrote the same version.
-      bucket.putIfAbsent(key, ModelJson.write(model), "application/json");
-    } catch (StorageException e) {
+      bucket.putIfAbsent(key, json, "application/json");
+    } catch (RuntimeException e) {
+      // Any failure, not only storage's: a companion never stays without its version.
       removeOrphans(written, key, e);
       throw e;
     }
@@ -197,7 +201,7 @@ public final class ModelStore {
     }
   }
 
-  private void removeOrphans(List<String> companions, String key, StorageException cause) {
+  private void removeOrphans(List<String> companions, String key, RuntimeException cause) {
     try {
       if (bucket.head(key).isEmpty()) {
         for (String companion : companions) {

@@ -414,6 +414,14 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "feature export",
+            "feature `1e308` (beyond ±1e100)",
+            "row rejected: beyond the largest magnitude a value may have",
+            featureRowRejected(
+                "X,1e308,2,1",
+                ", column 'a': beyond the largest magnitude a value may have (1e100)")));
+    c.add(
+        new Case(
+            "feature export",
             "a row with too many fields",
             "row rejected: field count",
             featureRowRejected("X,1,2,1,9", ": 5 fields where the header has 4")));
@@ -560,6 +568,14 @@ class BadInputCatalogueTest {
             "row rejected: not a finite number",
             orderRowRejected(
                 "c1,ox,2026-05-01,ten,1,paid", ", column 'amount': not a finite number")));
+    c.add(
+        new Case(
+            "orders export",
+            "amount `-1e308` (beyond ±1e100)",
+            "row rejected: beyond the largest magnitude a value may have",
+            orderRowRejected(
+                "c1,ox,2026-05-01,-1e308,1,paid",
+                ", column 'amount': beyond the largest magnitude a value may have (1e100)")));
     c.add(
         new Case(
             "orders export",
