@@ -302,10 +302,9 @@ public final class BgNbd {
                 + " the dropout of the model");
       }
       if (repeat < minimum) {
+        // Not their number: a count that small would describe those few customers.
         throw new IllegalArgumentException(
-            "only "
-                + count(repeat)
-                + " repeat customers (x >= 1), fewer than the minimum of "
+            "fewer repeat customers (x >= 1) than the minimum of "
                 + count(minimum)
                 + ": too few to identify the model");
       }

@@ -614,11 +614,13 @@ public final class Trainer {
     }
     long perClass = Math.max(minimum.perClass(), 1);
     if (positives < perClass || negatives < perClass) {
+      // The thin class's size is not stated: it may be a handful of customers.
       throw new IllegalArgumentException(
-          positives
-              + " customers bought again and "
-              + negatives
-              + " did not; a repurchase model needs at least "
+          "fewer than "
+              + perClass
+              + " customers "
+              + (positives < perClass ? "bought again" : "did not buy again")
+              + "; a repurchase model needs at least "
               + perClass
               + " of each (setting retention.train.minimum.per-class)");
     }
@@ -654,15 +656,15 @@ public final class Trainer {
           to++;
         }
       }
+      // Never its size: a count below the minimum would describe those few customers.
       merges.add(
-          "a segment of "
-              + sizes[smallest]
-              + " customers (below the minimum size "
+          "a segment below the minimum of "
               + minSize
-              + ") was merged into its neighbours, from K = "
+              + " customers was merged into a larger segment (K = "
               + k
               + " to "
-              + (k - 1));
+              + (k - 1)
+              + ")");
       current = data.refine(new Centroids(k - 1, d, kept), options.kmeans());
     }
     return current;
