@@ -418,7 +418,8 @@ class InfraTemplateTest {
               }
             });
     assertTrue(
-        alarmed.containsAll(List.of("HeldOutAuc", "RejectedShare", "QualityGateHeld")),
+        alarmed.containsAll(
+            List.of("HeldOutAuc", "RejectedShare", "QualityGateHeld", "ModelIntegrityFailures")),
         alarmed.toString());
     assertTrue(emitted.containsAll(alarmed), "alarms on metrics nobody emits: " + alarmed);
     String dashboard =

@@ -198,13 +198,14 @@ public final class TrainingService {
    * earlier attempt left (report, pointer), under the same quality gate, and says so.
    */
   public Optional<TrainSummary> finishPublished(String version, String source, long start) {
-    Optional<RetentionModel> existing = store.find(version);
-    if (existing.isEmpty()) {
+    Optional<ModelStore.PublishedModel> found = store.findPublished(version);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    Optional<RetentionModel> existing = Optional.of(found.get().model());
     QualityGate.Decision gate = settings.qualityGate().decide(existing.get());
     ModelStore.Published published =
-        store.complete(existing.get(), () -> ReportHtml.render(existing.get()), gate.goLive());
+        store.complete(found.get(), () -> ReportHtml.render(existing.get()), gate.goLive());
     Log.event(
         LOG,
         Logger.Level.INFO,
