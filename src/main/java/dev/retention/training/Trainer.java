@@ -202,31 +202,9 @@ public final class Trainer {
     timings.put("standardize", watch.lap());
 
     // Customer value (orders): BG/NBD and Gamma-Gamma on every customer, and the value features.
-    CustomerValueFit.Fitted value = null;
-    Standardization valueScaling = null;
-    FeatureMatrix valueRoles = null;
-    List<String> valueNotes = new ArrayList<>();
-    if (input.derivation() != null
-        && options.customerValue().mode() == CustomerValueOptions.Mode.AUTO) {
-      List<String> roles = CustomerValueFit.roleColumns(columns);
-      if (roles == null) {
-        valueNotes.add("customer value: the features lack the RFM roles it reads; not fitted");
-      } else {
-        valueRoles = data.raw(roles);
-        value =
-            CustomerValueFit.fit(
-                valueRoles,
-                options.customerValue(),
-                input.derivation().labelWindowDays(),
-                options.threads(),
-                valueNotes);
-      }
-      if (value != null) {
-        valueScaling = Standardization.fit(value.features(), List.of());
-        data.valueColumns(value.draft(), valueScaling, valueScaling.transform(value.features()));
-      } else {
-        warnings.addAll(valueNotes);
-      }
+    ValueLayer valueLayer = ValueLayer.fit(data, input, options, warnings);
+    CustomerValueFit.Fitted value = valueLayer.fitted();
+    if (valueLayer.attempted()) {
       timings.put("customerValue", watch.lap());
     }
 
@@ -314,10 +292,10 @@ public final class Trainer {
             ? null
             : customerValue(
                 value,
-                valueScaling,
+                valueLayer.scaling(),
                 valueUsed,
                 valueDecision,
-                valueRoles,
+                valueLayer.roles(),
                 data.windowPurchases(),
                 minSize);
     timings.put("profile", watch.lap());

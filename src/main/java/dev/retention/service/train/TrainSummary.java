@@ -22,6 +22,9 @@ package dev.retention.service.train;
  * @param durationMs wall time of this object's handling
  * @param reason why it was skipped, else null
  * @param runId when HANDED_OFF, the run's id (the Step Functions execution ARN), else null
+ * @param warnings what the operator should know about the model (the model's warnings: customer
+ *     value left out or regularised and why, constant columns, a solver that stopped early); names
+ *     and reasons only, never a customer's value
  */
 public record TrainSummary(
     Status status,
@@ -39,7 +42,12 @@ public record TrainSummary(
     String featuresKey,
     long durationMs,
     String reason,
-    String runId) {
+    String runId,
+    java.util.List<String> warnings) {
+
+  public TrainSummary {
+    warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+  }
 
   /** What happened to the object. */
   public enum Status {
@@ -51,7 +59,23 @@ public record TrainSummary(
 
   static TrainSummary skipped(String source, String reason) {
     return new TrainSummary(
-        Status.SKIPPED, source, null, null, null, null, 0, 0, 0, 0, 0, null, null, 0, reason, null);
+        Status.SKIPPED,
+        source,
+        null,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        0,
+        reason,
+        null,
+        null);
   }
 
   static TrainSummary handedOff(String source, String version, String runId, long durationMs) {
@@ -71,6 +95,7 @@ public record TrainSummary(
         null,
         durationMs,
         null,
-        runId);
+        runId,
+        null);
   }
 }

@@ -310,7 +310,9 @@ public final class TrainingService {
           "durationMs",
           summary.durationMs(),
           "timingsMs",
-          model.provenance().timingsMs());
+          model.provenance().timingsMs(),
+          "warnings",
+          model.provenance().warnings());
       emit(model, summary, gate);
       return summary;
     } catch (IOException e) {
@@ -510,7 +512,8 @@ public final class TrainingService {
         featuresKey,
         (System.nanoTime() - start) / 1_000_000,
         null,
-        null);
+        null,
+        model.provenance().warnings());
   }
 
   /**
