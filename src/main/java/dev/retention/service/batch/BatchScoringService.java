@@ -162,6 +162,7 @@ public final class BatchScoringService {
                           source,
                           outputKey,
                           clock.instant(),
+                          asOf,
                           outcome.scored,
                           outcome.rowsRejected,
                           scores.bands()))
