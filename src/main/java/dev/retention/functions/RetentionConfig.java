@@ -65,6 +65,12 @@ public interface RetentionConfig {
     double margin();
 
     boolean force();
+
+    /** The least held-out AUC above no model's 0.5 a live model has. */
+    double minAucLift();
+
+    /** Whether a model that drops a feature the live one reads may go live. */
+    boolean allowDroppedFeatures();
   }
 
   /** CloudWatch metrics in the Embedded Metric Format. */

@@ -217,7 +217,11 @@ public class Services {
             segments.monetaryFeature()),
         playbook(mapping),
         new ReadLimits(export.maxLineBytes(), export.maxGzipRatio()),
-        new QualityGate(mapping.qualityGate().margin(), mapping.qualityGate().force()));
+        new QualityGate(
+            mapping.qualityGate().margin(),
+            mapping.qualityGate().force(),
+            mapping.qualityGate().minAucLift(),
+            mapping.qualityGate().allowDroppedFeatures()));
   }
 
   static Playbook playbook(RetentionConfig config) {

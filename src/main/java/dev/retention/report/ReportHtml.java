@@ -479,6 +479,29 @@ public final class ReportHtml {
                   + " for this one; a new model much worse than the live one does not go live"
                   + " (the quality gate).");
     }
+    if (live != null && live.liveHoldout() != null && live.liveHoldout().rocAuc() != null) {
+      RetentionModel.HoldoutComparison own = live.liveHoldout();
+      card(
+          out,
+          "On the live model's customers",
+          Svg.number(own.rocAuc()) + " AUC",
+          "On "
+              + count(own.customers())
+              + " customers the live model held out of its own training, this model ranks with an"
+              + " AUC of "
+              + Svg.number(own.rocAuc())
+              + " and the live one with "
+              + Svg.number(own.liveRocAuc())
+              + ": a broken export cannot look good by being compared on itself.");
+    }
+    RetentionModel.GateDecision gate = e.qualityGate();
+    if (gate != null) {
+      card(
+          out,
+          "Quality gate",
+          gate.held() ? (gate.forced() ? "forced live" : "held") : "passed",
+          gate.reason());
+    }
     List<RetentionModel.Segment> profiles = profiles(model);
     long smallest = profiles.stream().mapToLong(RetentionModel.Segment::size).min().orElse(0);
     card(

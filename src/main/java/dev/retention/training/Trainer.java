@@ -229,8 +229,7 @@ public final class Trainer {
     segments = mergeSmallSegments(data, segments, minSize, options, merges);
     timings.put("kmeans", watch.lap());
 
-    StratifiedSplit split =
-        StratifiedSplit.of(labels, options.evaluation().validationFraction(), options.seed());
+    StratifiedSplit split = Holdout.split(labels, options);
     int[] validationLabels = StratifiedSplit.pick(labels, split.validation());
     LogisticOptions logistic = options.logistic();
     RetentionModel.ValueDecision valueDecision =
@@ -361,7 +360,8 @@ public final class Trainer {
                 evaluation.rows() - evaluation.positives(),
                 minSize,
                 false),
-            compared);
+            compared,
+            null);
     RetentionModel.Provenance provenance =
         new RetentionModel.Provenance(
             "retention-functions",
@@ -401,16 +401,20 @@ public final class Trainer {
   static RetentionModel.Incumbent compare(
       RetentionModel incumbent, TrainingRows data, int[] validation, int[] validationLabels) {
     List<String> needs = incumbent.features().stream().map(RetentionModel.Feature::name).toList();
+    List<String> dropped = needs.stream().filter(f -> !data.columns().contains(f)).toList();
+    if (!dropped.isEmpty()) {
+      // Clients that send these features to the live model would be refused by this one.
+      return new RetentionModel.Incumbent(
+          incumbent.version(),
+          null,
+          null,
+          "the live model reads feature(s) " + dropped + ", which this export lacks",
+          dropped,
+          null);
+    }
     int[] from = new int[needs.size()];
     for (int c = 0; c < from.length; c++) {
       from[c] = data.columns().indexOf(needs.get(c));
-      if (from[c] < 0) {
-        return new RetentionModel.Incumbent(
-            incumbent.version(),
-            null,
-            null,
-            "the live model reads feature '" + needs.get(c) + "', which this export lacks");
-      }
     }
     double[] probability;
     try {

@@ -173,6 +173,57 @@ final class SparkRows implements TrainingRows {
   }
 
   @Override
+  public FeatureMatrix rawRows(int[] rows) {
+    // Each block returns its wanted rows with their positions; placed in the asked order here.
+    long[] wanted = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      wanted[i] = rows[i];
+    }
+    long[] sorted = wanted.clone();
+    Arrays.sort(sorted);
+    Broadcast<long[]> shared = sc.broadcast(sorted);
+    int d = columns.size();
+    List<Tuple2<long[], double[]>> parts =
+        blocks
+            .map(
+                b -> {
+                  long[] all = shared.value();
+                  int from = lowerBound(all, b.firstRow);
+                  int to = lowerBound(all, b.firstRow + b.rows);
+                  long[] at = Arrays.copyOfRange(all, from, to);
+                  double[] values = new double[at.length * d];
+                  for (int i = 0; i < at.length; i++) {
+                    System.arraycopy(b.raw, (int) (at[i] - b.firstRow) * d, values, i * d, d);
+                  }
+                  return new Tuple2<>(at, values);
+                })
+            .collect();
+    shared.destroy();
+    java.util.Map<Long, Integer> position = new java.util.HashMap<>();
+    for (int i = 0; i < wanted.length; i++) {
+      position.put(wanted[i], i);
+    }
+    double[] out = new double[rows.length * d];
+    for (Tuple2<long[], double[]> part : parts) {
+      for (int i = 0; i < part._1().length; i++) {
+        System.arraycopy(part._2(), i * d, out, position.get(part._1()[i]) * d, d);
+      }
+    }
+    return new FeatureMatrix(columns, out);
+  }
+
+  private static int lowerBound(long[] sorted, long key) {
+    int at = Arrays.binarySearch(sorted, key);
+    if (at < 0) {
+      return -at - 1;
+    }
+    while (at > 0 && sorted[at - 1] == key) {
+      at--;
+    }
+    return at;
+  }
+
+  @Override
   public void valueColumns(
       RetentionModel.CustomerValue layer, Standardization scaling, FeatureMatrix standardized) {
     // Computed where the rows are, by the same compiled layer and scaling as the driver's copy.

@@ -18,6 +18,7 @@ import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.S3Clients;
 import dev.retention.training.OrdersDerivation;
+import dev.retention.training.Holdout;
 import dev.retention.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -268,6 +269,8 @@ public final class SparkTrainJob {
               .orElseThrow(() -> new IllegalArgumentException("unsupported suffix: " + source))
               .withLimits(train.limits());
       RetentionModel model;
+      RetentionModel live = service.liveModel(source);
+      Holdout[] holdout = new Holdout[1];
       try (InputStream head = bucket.open(info)) {
         model =
             train(
@@ -288,13 +291,16 @@ public final class SparkTrainJob {
                         info.key(),
                         arguments.sequencer(),
                         version)),
-                service.liveModel(source));
+                live,
+                kept -> holdout[0] = kept);
       }
       Optional<ObjectInfo> after = bucket.head(arguments.key(), arguments.versionId());
       if (after.isEmpty() || !after.get().etag().equals(info.etag())) {
         return skipped(source, "the object changed while it was read; nothing published");
       }
-      return MAPPER.valueToTree(service.publish(model, source, null, start));
+      return MAPPER.valueToTree(
+          service.publish(
+              service.compareOnLiveHoldout(model, live, source), source, null, holdout[0], start));
     }
   }
 
@@ -319,6 +325,27 @@ public final class SparkTrainJob {
       Trainer.Identity identity,
       RetentionModel incumbent)
       throws IOException {
+    return train(
+        sc, path, head, format, orders, settings, source, latestAllowed, identity, incumbent, null);
+  }
+
+  /**
+   * As above; {@code holdout} (when not null) receives the model's held-out customers ({@link
+   * Holdout}), gathered from the executors before the rows are released.
+   */
+  static RetentionModel train(
+      JavaSparkContext sc,
+      String path,
+      InputStream head,
+      ExportFormat format,
+      boolean orders,
+      TrainSettings settings,
+      String source,
+      LocalDate latestAllowed,
+      Trainer.Identity identity,
+      RetentionModel incumbent,
+      java.util.function.Consumer<Holdout> holdout)
+      throws IOException {
     long readStart = System.nanoTime();
     RfmOptions rfm = settings.rfm();
     SparkExports.Loaded loaded =
@@ -331,7 +358,8 @@ public final class SparkTrainJob {
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
     SparkRows rows = new SparkRows(sc, loaded.blocks(), loaded.columns(), loaded.rows());
     try {
-      return Trainer.train(
+      RetentionModel model =
+          Trainer.train(
           rows,
           new Trainer.About(
               orders
@@ -355,6 +383,10 @@ public final class SparkTrainJob {
           settings.playbook(),
           identity,
           incumbent);
+      if (holdout != null) {
+        holdout.accept(Holdout.of(rows, settings.options()));
+      }
+      return model;
     } finally {
       rows.close();
     }

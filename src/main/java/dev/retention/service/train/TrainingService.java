@@ -14,9 +14,12 @@ import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
 import dev.retention.service.Metrics;
 import dev.retention.service.S3ObjectRef;
+import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.SparkRuns;
+import dev.retention.training.Holdout;
+import dev.retention.training.HoldoutComparisons;
 import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Trainer;
 import java.io.IOException;
@@ -177,6 +180,7 @@ public final class TrainingService {
           "firstReasons",
           input.rejections());
     }
+    RetentionModel live = liveModel(source);
     RetentionModel model =
         Trainer.train(
             input,
@@ -189,8 +193,53 @@ public final class TrainingService {
                 clock.instant(),
                 new ModelOrder(
                     info.lastModified().toString(), info.key(), object.sequencer(), version)),
-            liveModel(source));
-    return publish(model, source, read.derived(), start);
+            live);
+    return publish(
+        compareOnLiveHoldout(model, live, source),
+        source,
+        read.derived(),
+        Holdout.of(input, settings.options()),
+        start);
+  }
+
+  /**
+   * The model with its comparison to {@code live} on the live model's own held-out customers
+   * ({@code holdout.csv.gz} next to it; {@link HoldoutComparisons}), for the quality gate. A live
+   * model without them (published before they were kept) or a file that cannot be read gives a
+   * note, not a failure.
+   */
+  public RetentionModel compareOnLiveHoldout(
+      RetentionModel model, RetentionModel live, String source) {
+    RetentionModel.Incumbent incumbent = model.evaluation().incumbent();
+    if (live == null || incumbent == null) {
+      return model;
+    }
+    RetentionModel.HoldoutComparison comparison;
+    try {
+      Optional<Bucket.Stored> stored =
+          store.bucket().read(store.companionKey(live.version(), HoldoutCsv.NAME));
+      comparison =
+          stored.isEmpty()
+              ? HoldoutComparisons.notCompared(
+                  "the live model keeps no held-out customers (published before they were kept)")
+              : HoldoutComparisons.compare(model, live, HoldoutCsv.read(stored.get().bytes()));
+    } catch (IOException | RuntimeException e) {
+      Log.event(
+          LOG,
+          Logger.Level.WARN,
+          "train.live-holdout-unreadable",
+          "source",
+          source,
+          "liveVersion",
+          live.version(),
+          "problem",
+          e.getMessage());
+      comparison =
+          HoldoutComparisons.notCompared(
+              "the live model's held-out customers cannot be read: " + e.getMessage());
+    }
+    return model.withEvaluation(
+        model.evaluation().withIncumbent(incumbent.withLiveHoldout(comparison)));
   }
 
   /**
@@ -238,12 +287,22 @@ public final class TrainingService {
    *
    * @param derived the orders derivation the model was trained on, for {@code features.csv.gz};
    *     null for none
+   * @param holdout the model's held-out customers, kept next to it as {@code holdout.csv.gz} for
+   *     the next training's quality gate; null for none
    */
   public TrainSummary publish(
-      RetentionModel model, String source, RfmFeatures.Derived derived, long start) {
-    String version = model.version();
-    QualityGate.Decision gate = settings.qualityGate().decide(model);
+      RetentionModel trained,
+      String source,
+      RfmFeatures.Derived derived,
+      Holdout holdout,
+      long start) {
+    String version = trained.version();
+    QualityGate.Decision gate = settings.qualityGate().decide(trained);
+    // The decision is part of what the model and its report say.
+    RetentionModel model =
+        trained.withEvaluation(trained.evaluation().withQualityGate(gate.record()));
     Path features = null;
+    Path held = null;
     try {
       List<ModelStore.Companion> companions = new ArrayList<>();
       companions.add(
@@ -251,6 +310,11 @@ public final class TrainingService {
               ModelStore.REPORT,
               "text/html; charset=utf-8",
               ReportHtml.render(model).getBytes(StandardCharsets.UTF_8)));
+      if (holdout != null) {
+        held = Files.createTempFile("holdout-", ".csv.gz");
+        HoldoutCsv.write(held, holdout);
+        companions.add(ModelStore.Companion.ofFile(HoldoutCsv.NAME, "application/gzip", held));
+      }
       if (derived != null) {
         features = Files.createTempFile("features-", ".csv.gz");
         FeaturesCsv.write(
@@ -317,13 +381,15 @@ public final class TrainingService {
       return summary;
     } catch (IOException e) {
       throw new ExportException(
-          "cannot write the features of " + source + ": " + e.getMessage(), e);
+          "cannot write the companions of " + source + ": " + e.getMessage(), e);
     } finally {
-      if (features != null) {
-        try {
-          Files.deleteIfExists(features);
-        } catch (IOException e) {
-          LOG.debug("temporary features file not deleted", e);
+      for (Path temporary : new Path[] {features, held}) {
+        if (temporary != null) {
+          try {
+            Files.deleteIfExists(temporary);
+          } catch (IOException e) {
+            LOG.debug("temporary companion file not deleted", e);
+          }
         }
       }
     }
