@@ -267,6 +267,96 @@ public final class OrderBook {
       }
     }
 
+    /**
+     * Puts the orders in one order that does not depend on the export's row order: by day, then
+     * amount, items and the refund flag. The history sums amounts in this order, so the same orders
+     * in any row order give bit-identical features (floating-point sums depend on their order).
+     * Orders equal in all four are interchangeable for the history (channels are only counted).
+     */
+    void inCanonicalOrder() {
+      if (count < 2) {
+        return;
+      }
+      if (sortOrder.length < count) {
+        sortOrder = new int[day.length];
+        sortBuffer = new int[day.length];
+      }
+      int[] order = sortOrder;
+      int[] buffer = sortBuffer;
+      for (int i = 0; i < count; i++) {
+        order[i] = i;
+      }
+      int[] from = order;
+      int[] to = buffer;
+      for (int width = 1; width < count; width *= 2) {
+        for (int lo = 0; lo < count; lo += 2 * width) {
+          int mid = Math.min(lo + width, count);
+          int hi = Math.min(lo + 2 * width, count);
+          int i = lo;
+          int j = mid;
+          int k = lo;
+          while (i < mid && j < hi) {
+            to[k++] = compare(from[j], from[i]) < 0 ? from[j++] : from[i++];
+          }
+          while (i < mid) {
+            to[k++] = from[i++];
+          }
+          while (j < hi) {
+            to[k++] = from[j++];
+          }
+        }
+        int[] swap = from;
+        from = to;
+        to = swap;
+      }
+      if (spare == null || spare.day.length < count) {
+        spare = new CustomerOrders();
+        spare.ensure(day.length);
+      }
+      for (int i = 0; i < count; i++) {
+        int o = from[i];
+        spare.day[i] = day[o];
+        spare.amount[i] = amount[o];
+        spare.items[i] = items[o];
+        spare.refund[i] = refund[o];
+        spare.channel[i] = channel[o];
+        spare.key[i] = key[o];
+      }
+      System.arraycopy(spare.day, 0, day, 0, count);
+      System.arraycopy(spare.amount, 0, amount, 0, count);
+      System.arraycopy(spare.items, 0, items, 0, count);
+      System.arraycopy(spare.refund, 0, refund, 0, count);
+      System.arraycopy(spare.channel, 0, channel, 0, count);
+      System.arraycopy(spare.key, 0, key, 0, count);
+    }
+
+    private int[] sortOrder = new int[0];
+    private int[] sortBuffer = new int[0];
+    private CustomerOrders spare;
+
+    private void ensure(int size) {
+      day = new int[size];
+      amount = new double[size];
+      items = new float[size];
+      refund = new boolean[size];
+      channel = new int[size];
+      key = new long[size];
+    }
+
+    private int compare(int a, int b) {
+      int c = Integer.compare(day[a], day[b]);
+      if (c == 0) {
+        c = Double.compare(amount[a], amount[b]);
+      }
+      if (c == 0) {
+        c = Float.compare(items[a], items[b]);
+      }
+      if (c == 0) {
+        c = Boolean.compare(refund[a], refund[b]);
+      }
+      return c;
+    }
+
     private void add(long k, int d, double a, float n, boolean r, int ch) {
       if (count == day.length) {
         int size = count * 2;

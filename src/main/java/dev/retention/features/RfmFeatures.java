@@ -248,6 +248,7 @@ public final class RfmFeatures {
     int rows = 0;
     for (int c = 0; c < customers; c++) {
       OrderBook.CustomerOrders orders = book.collect(c, scratch);
+      orders.inCanonicalOrder();
       duplicates += orders.duplicates;
       merged += orders.merged;
       conflicts += orders.conflicts;

@@ -18,6 +18,7 @@ import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.SparkRuns;
+import dev.retention.training.CanonicalOrder;
 import dev.retention.training.Holdout;
 import dev.retention.training.HoldoutComparisons;
 import dev.retention.training.OrdersDerivation;
@@ -504,18 +505,20 @@ public final class TrainingService {
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
+    // Canonical order: the model depends on the set of customers, not on the file's row order.
     return new Read(
-        new Trainer.Input(
-            data.features(),
-            data.labels(),
-            settings.schema().labelColumn(),
-            data.rowsRead(),
-            data.rowsRejected(),
-            data.rejections(),
-            source,
-            timings,
-            null,
-            null),
+        CanonicalOrder.sort(
+            new Trainer.Input(
+                data.features(),
+                data.labels(),
+                settings.schema().labelColumn(),
+                data.rowsRead(),
+                data.rowsRejected(),
+                data.rejections(),
+                source,
+                timings,
+                null,
+                null)),
         null);
   }
 
@@ -531,8 +534,9 @@ public final class TrainingService {
     }
     long readMs = (System.nanoTime() - readStart) / 1_000_000;
     long deriveStart = System.nanoTime();
+    // Canonical order: the model depends on the set of customers, not on the file's row order.
     RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm());
+        CanonicalOrder.sort(RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm()));
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
