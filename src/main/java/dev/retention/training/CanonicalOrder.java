@@ -65,20 +65,42 @@ public final class CanonicalOrder {
   public record RowComparator(double[] values, int width, int[] labels, int[] windowPurchases) {
 
     public int compare(int a, int b) {
-      int oa = a * width;
-      int ob = b * width;
-      for (int c = 0; c < width; c++) {
-        int byValue = Double.compare(values[oa + c], values[ob + c]);
-        if (byValue != 0) {
-          return byValue;
-        }
-      }
-      int byLabel = Integer.compare(labels[a], labels[b]);
-      if (byLabel != 0 || windowPurchases == null) {
-        return byLabel;
-      }
-      return Integer.compare(windowPurchases[a], windowPurchases[b]);
+      return CanonicalOrder.compare(
+          values,
+          a * width,
+          labels[a],
+          windowPurchases == null ? 0 : windowPurchases[a],
+          values,
+          b * width,
+          labels[b],
+          windowPurchases == null ? 0 : windowPurchases[b],
+          width);
     }
+  }
+
+  /**
+   * The canonical comparison of two rows given by their features (at {@code x[xAt..]}, {@code
+   * y[yAt..]}, {@code width} values each), labels and purchase days in the label window (0 when the
+   * export has none): the one definition, for the train function and the Spark trainer.
+   */
+  public static int compare(
+      double[] x,
+      int xAt,
+      int xLabel,
+      int xWindow,
+      double[] y,
+      int yAt,
+      int yLabel,
+      int yWindow,
+      int width) {
+    for (int c = 0; c < width; c++) {
+      int byValue = Double.compare(x[xAt + c], y[yAt + c]);
+      if (byValue != 0) {
+        return byValue;
+      }
+    }
+    int byLabel = Integer.compare(xLabel, yLabel);
+    return byLabel != 0 ? byLabel : Integer.compare(xWindow, yWindow);
   }
 
   /** A feature export's rows in canonical order (a copy; the input is left as it was). */

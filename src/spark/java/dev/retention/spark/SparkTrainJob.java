@@ -36,7 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -356,7 +358,13 @@ public final class SparkTrainJob {
                 sc, path, head, format, settings.schema(), settings.limits());
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
-    SparkRows rows = new SparkRows(sc, loaded.blocks(), loaded.columns(), loaded.rows());
+    // The train function's canonical order: the model depends on the customers, not the file.
+    JavaRDD<Block> canonical =
+        CanonicalBlocks.of(loaded.blocks(), loaded.columns(), loaded.rows())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    canonical.count();
+    loaded.blocks().unpersist(false);
+    SparkRows rows = new SparkRows(sc, canonical, loaded.columns(), loaded.rows());
     try {
       RetentionModel model =
           Trainer.train(
