@@ -96,7 +96,7 @@ public class Services {
   @Produces
   @Singleton
   HandOff handOff(RetentionConfig mapping, Config config) {
-    return handOff(mapping.spark(), config);
+    return handOff(mapping.spark(), config, mapping.export().maxTextBytes());
   }
 
   void close(@Disposes HandOff handOff) {
@@ -104,6 +104,10 @@ public class Services {
   }
 
   static HandOff handOff(RetentionConfig.Spark spark, Config config) {
+    return handOff(spark, config, 0);
+  }
+
+  static HandOff handOff(RetentionConfig.Spark spark, Config config, long maxTextBytes) {
     SparkRuns.Settings runs = null;
     if (spark.stateMachineArn().isPresent()) {
       try {
@@ -122,7 +126,8 @@ public class Services {
         spark.handOffBytes(),
         spark.gzipExpansion(),
         KnownSettings.effective(config, SPARK_PREFIX),
-        opened == null ? null : () -> SparkRuns.open(opened));
+        opened == null ? null : () -> SparkRuns.open(opened),
+        maxTextBytes);
   }
 
   @Produces

@@ -77,6 +77,11 @@ public final class Trainer {
       }
     }
 
+    /** Its rows, held in this process (the train function's {@link TrainingRows}). */
+    public TrainingRows rows() {
+      return new InMemoryRows(features, labels, windowPurchases);
+    }
+
     /** What the input says about its rows, without them. */
     public About about() {
       return new About(

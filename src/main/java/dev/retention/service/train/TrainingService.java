@@ -13,12 +13,14 @@ import dev.retention.report.ReportHtml;
 import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
 import dev.retention.service.Metrics;
+import dev.retention.service.ResourceLimitException;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.SparkRuns;
 import dev.retention.training.CanonicalOrder;
+import dev.retention.training.CheckpointedRows;
 import dev.retention.training.Holdout;
 import dev.retention.training.HoldoutComparisons;
 import dev.retention.training.OrdersDerivation;
@@ -104,17 +106,30 @@ public final class TrainingService {
    * @throws TrainingFailedException naming each failed object, after all were handled
    */
   public List<TrainSummary> handle(List<S3ObjectRef> objects) {
+    return handle(objects, Deadline.none());
+  }
+
+  /**
+   * Handles every object of one event, stopping before {@code deadline} (the invocation's).
+   *
+   * @throws TrainingFailedException naming each failed object, after all were handled
+   */
+  public List<TrainSummary> handle(List<S3ObjectRef> objects, Deadline deadline) {
     return ExportObjects.each(
         objects,
         LOG,
         "train.failed",
-        this::handle,
+        object -> handle(object, deadline),
         failures ->
             new TrainingFailedException("training failed, nothing published for: " + failures),
         metrics);
   }
 
   TrainSummary handle(S3ObjectRef object) {
+    return handle(object, Deadline.none());
+  }
+
+  TrainSummary handle(S3ObjectRef object, Deadline deadline) {
     long start = System.nanoTime();
     String source = ExportObjects.source(object);
     boolean orders = object.key().startsWith(settings.ordersPrefix());
@@ -159,12 +174,59 @@ public final class TrainingService {
               + " (retention.spark.state-machine-arn)");
     }
 
+    if (!target.format().gzip() && info.size() > handOff.maxTextBytes()) {
+      // Known before reading: more text than this function holds, and no Spark to take it.
+      throw new ReadBudget.TooLarge(info.size(), handOff.maxTextBytes());
+    }
+    try {
+      return readAndTrain(object, target, version, source, orders, deadline, start);
+    } catch (ResourceLimitException | OutOfMemoryError e) {
+      // Stopped before the function's time or memory ran out: the Spark job finishes the work
+      // where it is configured; else the failure says what ran out and which setting to change.
+      ResourceLimitException stopped =
+          e instanceof ResourceLimitException limit
+              ? limit
+              : new ResourceLimitException(
+                  "the export did not fit in this function's memory while it was read or trained"
+                      + " on (heap "
+                      + (Runtime.getRuntime().maxMemory() >> 20)
+                      + " MiB): nothing published. Configure the Spark hand-off"
+                      + " (retention.spark.state-machine-arn) or raise the function's memory",
+                  e);
+      if (handOff.configured()) {
+        Log.event(
+            LOG,
+            Logger.Level.WARN,
+            "train.stopped",
+            "source",
+            source,
+            "version",
+            version,
+            "reason",
+            stopped.getMessage());
+        long measured = e instanceof ReadBudget.TooLarge large ? large.textBytes : counted;
+        return handOff(object, info, version, source, measured, start);
+      }
+      throw stopped;
+    }
+  }
+
+  /** Reads the export, trains on it and publishes the model, within the deadline. */
+  private TrainSummary readAndTrain(
+      S3ObjectRef object,
+      ExportObjects.Target target,
+      String version,
+      String source,
+      boolean orders,
+      Deadline deadline,
+      long start) {
+    ObjectInfo info = target.info();
     long lookupMs = (System.nanoTime() - start) / 1_000_000;
     String described = source + " etag " + info.etag();
     Read read =
         orders
-            ? readOrders(info, target.format(), described, lookupMs)
-            : readFeatures(info, target.format(), described, lookupMs);
+            ? readOrders(info, target.format(), described, lookupMs, deadline)
+            : readFeatures(info, target.format(), described, lookupMs, deadline);
     Trainer.Input input = read.input();
     if (input.rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
@@ -184,7 +246,8 @@ public final class TrainingService {
     RetentionModel live = liveModel(source);
     RetentionModel model =
         Trainer.train(
-            input,
+            CheckpointedRows.of(input.rows(), () -> deadline.check("training")),
+            input.about(),
             settings.options(),
             settings.segments(),
             settings.playbook(),
@@ -195,6 +258,7 @@ public final class TrainingService {
                 new ModelOrder(
                     info.lastModified().toString(), info.key(), object.sequencer(), version)),
             live);
+    deadline.check("training");
     return publish(
         compareOnLiveHoldout(model, live, source),
         source,
@@ -494,11 +558,32 @@ public final class TrainingService {
   /** An export read into the trainer's input (and, for orders, the derivation behind it). */
   private record Read(Trainer.Input input, RfmFeatures.Derived derived) {}
 
-  private Read readFeatures(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  /**
+   * The export's decompressed text, within the read budget: its bytes counted against the read
+   * limit, the deadline checked, a stalled connection not waited for past it.
+   */
+  private ReadBudget open(ObjectInfo info, ExportFormat format, Deadline deadline)
+      throws IOException {
+    InputStream connection = ReadBudget.within(store.bucket().open(info), deadline);
+    try {
+      return new ReadBudget(format.decode(connection), handOff.readLimit(), deadline);
+    } catch (IOException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** The format of text {@link #open} already decompressed. */
+  private static ExportFormat decoded(ExportFormat format) {
+    return new ExportFormat(format.kind(), false, format.limits());
+  }
+
+  private Read readFeatures(
+      ObjectInfo info, ExportFormat format, String source, long lookupMs, Deadline deadline) {
     long readStart = System.nanoTime();
     ReadResult data;
-    try (InputStream in = store.bucket().open(info)) {
-      data = FeatureExportReader.read(in, format, settings.schema());
+    try (InputStream in = open(info, format, deadline)) {
+      data = FeatureExportReader.read(in, decoded(format), settings.schema());
     } catch (IOException e) {
       throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
     }
@@ -522,13 +607,14 @@ public final class TrainingService {
         null);
   }
 
-  private Read readOrders(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  private Read readOrders(
+      ObjectInfo info, ExportFormat format, String source, long lookupMs, Deadline deadline) {
     long readStart = System.nanoTime();
     OrderExportReader.Result read;
     // An order dated after the export was written is a future date.
     LocalDate written = ExportObjects.latestOrderDay(info);
-    try (InputStream in = store.bucket().open(info)) {
-      read = OrderExportReader.read(in, format, settings.ordersSchema(), written);
+    try (InputStream in = open(info, format, deadline)) {
+      read = OrderExportReader.read(in, decoded(format), settings.ordersSchema(), written);
     } catch (IOException e) {
       throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
     }
