@@ -108,6 +108,27 @@ public final class BgNbd {
   }
 
   /**
+   * The (unpenalized) total log-likelihood of weighted customers under fitted parameters: how well
+   * a fit explains customers it was not fitted on (rows of weight 0 in the fit, weight 1 here), the
+   * criterion that chooses a penalizer on held-out customers.
+   *
+   * @throws IllegalArgumentException as {@link #fit} for invalid rows or too few repeat customers
+   */
+  public static double logLikelihood(
+      BgNbdFit fit, int[] x, double[] tx, double[] age, double[] weights, int threads) {
+    Likelihood likelihood =
+        Likelihood.of(
+            x, tx, age, weights, ClvFitOptions.defaults().withMinRepeatCustomers(1).withThreads(0));
+    try (Workers workers = Workers.open(threads)) {
+      likelihood.workers = workers;
+      double[] theta = {
+        Math.log(fit.r()), Math.log(fit.alpha()), Math.log(fit.a()), Math.log(fit.b())
+      };
+      return -likelihood.evaluate(theta, new double[4], null) * likelihood.customers;
+    }
+  }
+
+  /**
    * Standard errors of the parameters from the inverse of the Hessian of the total objective
    * ({@code W} times the mean) in the log-parameters, by the delta method ({@code se(phi) = phi
    * se(ln phi)}), as lifetimes' {@code standard_errors_}. NaN where that Hessian is not positive
@@ -302,10 +323,9 @@ public final class BgNbd {
                 + " the dropout of the model");
       }
       if (repeat < minimum) {
+        // Not their number: a count that small would describe those few customers.
         throw new IllegalArgumentException(
-            "only "
-                + count(repeat)
-                + " repeat customers (x >= 1), fewer than the minimum of "
+            "fewer repeat customers (x >= 1) than the minimum of "
                 + count(minimum)
                 + ": too few to identify the model");
       }

@@ -85,6 +85,23 @@ public final class GammaGamma {
     }
   }
 
+  /**
+   * The (unpenalized) total log-likelihood of weighted repeat customers under fitted parameters
+   * (see {@link BgNbd#logLikelihood}): the held-out criterion for a penalizer.
+   *
+   * @throws IllegalArgumentException as {@link #fit} for invalid rows or no repeat customer
+   */
+  public static double logLikelihood(
+      GammaGammaFit fit, int[] x, double[] m, double[] weights, int threads) {
+    Likelihood likelihood =
+        Likelihood.of(x, m, weights, ClvFitOptions.defaults().withMinRepeatCustomers(1));
+    try (Workers workers = Workers.open(threads)) {
+      likelihood.workers = workers;
+      double[] theta = {Math.log(fit.p()), Math.log(fit.q()), Math.log(fit.v())};
+      return -likelihood.evaluate(theta, new double[3], null) * likelihood.customers;
+    }
+  }
+
   private static final int PARTIALS = 6;
 
   /** The penalized mean negative log-likelihood in {@code ln(p, q, v)}. */

@@ -399,6 +399,10 @@ public final class OrderExportReader {
       if (Double.isNaN(value)) {
         return;
       }
+      if (!Rejections.withinRange(value)) {
+        rejections.reject(line, amount >= 0 ? amount : price, Rejections.BEYOND_LARGEST);
+        return;
+      }
       boolean refund =
           value < 0
               || negativeQuantity
@@ -408,7 +412,7 @@ public final class OrderExportReader {
       CharSequence itemCell = cell(cells, items);
       if (items >= 0 && !Rejections.blank(itemCell)) {
         double n = parse(itemCell);
-        if (Double.isNaN(n) || !Double.isFinite(n) || (n < 0 && !refund)) {
+        if (Double.isNaN(n) || !Float.isFinite((float) n) || (n < 0 && !refund)) {
           rejections.reject(line, items, "not a non-negative number");
           return;
         }

@@ -14,6 +14,22 @@ public final class Rejections {
   /** Rejection reasons kept. */
   public static final int MAX_REASONS = 20;
 
+  /**
+   * The largest magnitude a number in an export may have. Beyond it a value is no measurement (an
+   * overflow or a sentinel upstream, like 1e308) and the sums over millions of customers that
+   * training takes of it, and of its square, could overflow a double: such a cell rejects its row,
+   * like {@code NaN}. 1e100 is far beyond any count, duration or amount in any currency.
+   */
+  public static final double LARGEST_MAGNITUDE = 1e100;
+
+  /** The reason a number beyond {@link #LARGEST_MAGNITUDE} gives. */
+  static final String BEYOND_LARGEST = "beyond the largest magnitude a value may have (1e100)";
+
+  /** Whether a parsed value is finite and within {@link #LARGEST_MAGNITUDE}. */
+  static boolean withinRange(double value) {
+    return Math.abs(value) <= LARGEST_MAGNITUDE;
+  }
+
   private final List<String> columns;
   private final List<String> reasons = new ArrayList<>();
   private final List<Long> reasonLines = new ArrayList<>();
@@ -67,7 +83,7 @@ public final class Rejections {
 
   /**
    * The finite number in a feature cell, or NaN after rejecting the row with the reason (missing,
-   * not a number, not finite).
+   * not a number, not finite, beyond {@link #LARGEST_MAGNITUDE}).
    */
   double number(long line, int column, CharSequence cell) {
     return number(line, column, cell, '.');
@@ -88,6 +104,10 @@ public final class Rejections {
     }
     if (!Double.isFinite(value)) {
       reject(line, column, "not a finite number");
+      return Double.NaN;
+    }
+    if (!withinRange(value)) {
+      reject(line, column, BEYOND_LARGEST);
       return Double.NaN;
     }
     return value;

@@ -39,6 +39,20 @@ public interface RetentionConfig {
 
   Spark spark();
 
+  Invocation invocation();
+
+  /**
+   * The invocation's deadline: the Lambda context's remaining time (the JVM handler passes it on),
+   * else {@code time-limit} from the start; work stops {@code deadline-reserve} before it.
+   */
+  interface Invocation {
+    /** The function's timeout, for runtimes whose binding does not pass the Lambda context on. */
+    Optional<Duration> timeLimit();
+
+    /** Time kept after the work stops: publishing, or starting the Spark job, and the logs. */
+    Duration deadlineReserve();
+  }
+
   /**
    * The hand-off of large exports to the Spark job (README "Hand-off to Spark"): the train function
    * starts the job's state machine instead of training in-process.
@@ -65,6 +79,12 @@ public interface RetentionConfig {
     double margin();
 
     boolean force();
+
+    /** The least held-out AUC above no model's 0.5 a live model has. */
+    double minAucLift();
+
+    /** Whether a model that drops a feature the live one reads may go live. */
+    boolean allowDroppedFeatures();
   }
 
   /** CloudWatch metrics in the Embedded Metric Format. */
@@ -133,6 +153,9 @@ public interface RetentionConfig {
 
     /** Feature exports: a repeated customer id REFUSEs the export, or its rows are MEAN-ed. */
     String duplicateIds();
+
+    /** The most decompressed text an export may have in-process; 0 = a quarter of the heap. */
+    long maxTextBytes();
   }
 
   /** Orders exports: turned into customer features and labels (RFM) before training. */

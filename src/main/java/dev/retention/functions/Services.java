@@ -98,7 +98,7 @@ public class Services {
   @Produces
   @Singleton
   HandOff handOff(RetentionConfig mapping, Config config) {
-    return handOff(mapping.spark(), config);
+    return handOff(mapping.spark(), config, mapping.export().maxTextBytes());
   }
 
   void close(@Disposes HandOff handOff) {
@@ -106,6 +106,10 @@ public class Services {
   }
 
   static HandOff handOff(RetentionConfig.Spark spark, Config config) {
+    return handOff(spark, config, 0);
+  }
+
+  static HandOff handOff(RetentionConfig.Spark spark, Config config, long maxTextBytes) {
     SparkRuns.Settings runs = null;
     if (spark.stateMachineArn().isPresent()) {
       try {
@@ -124,7 +128,8 @@ public class Services {
         spark.handOffBytes(),
         spark.gzipExpansion(),
         KnownSettings.effective(config, SPARK_PREFIX),
-        opened == null ? null : () -> SparkRuns.open(opened));
+        opened == null ? null : () -> SparkRuns.open(opened),
+        maxTextBytes);
   }
 
   @Produces
@@ -222,7 +227,11 @@ public class Services {
             segments.monetaryFeature()),
         playbook(mapping),
         new ReadLimits(export.maxLineBytes(), export.maxGzipRatio(), export.maxColumns()),
-        new QualityGate(mapping.qualityGate().margin(), mapping.qualityGate().force()),
+        new QualityGate(
+            mapping.qualityGate().margin(),
+            mapping.qualityGate().force(),
+            mapping.qualityGate().minAucLift(),
+            mapping.qualityGate().allowDroppedFeatures()),
         TextFormat.of(export.delimiter(), export.decimalSeparator(), export.allowCaseCollisions()));
   }
 

@@ -40,6 +40,12 @@ public final class CustomerValueModel {
 
   private static final double DAYS_PER_WEEK = 7.0;
 
+  /**
+   * How the warning starts that says a model trained from orders has no customer value, and why (in
+   * the model's warnings; the summary, the log and the report show it).
+   */
+  public static final String LEFT_OUT = "customer value left out of this model: ";
+
   private final RetentionModel.CustomerValue value;
   private final BgNbdFit purchases;
   private final GammaGammaFit spend;

@@ -50,7 +50,9 @@ public record RetentionModel(
    * The schema version this code writes: 1.1 added derivation, playbook and segment privacy; 1.2
    * the model order, feature ranges over the minimum size (low/high instead of min/max) and the
    * merges of small segments; 1.3 the customer-value layer and segments' predicted CLV and value at
-   * risk; 1.4 the derivation's money flag, left-out features, dialect and warnings.
+   * risk; 1.4 the derivation's money flag, left-out features, dialect and warnings, the quality
+   * gate's decision, dropped features and the comparison on the live model's own held-out
+   * customers.
    */
   public static final String SCHEMA_VERSION = "1.4";
 
@@ -195,7 +197,68 @@ public record RetentionModel(
       List<LiftBin> lift,
       List<CurvePoint> roc,
       List<CurvePoint> precisionRecall,
-      Incumbent incumbent) {}
+      Incumbent incumbent,
+      GateDecision qualityGate) {
+
+    /** The same evaluation with the live model's comparison. */
+    public Evaluation withIncumbent(Incumbent newIncumbent) {
+      return new Evaluation(
+          trainRows,
+          validationRows,
+          validationPositives,
+          rocAuc,
+          prAuc,
+          logLoss,
+          brier,
+          threshold,
+          accuracy,
+          precision,
+          recall,
+          f1,
+          confusion,
+          calibration,
+          lift,
+          roc,
+          precisionRecall,
+          newIncumbent,
+          qualityGate);
+    }
+
+    /** The same evaluation with the quality gate's decision. */
+    public Evaluation withQualityGate(GateDecision decision) {
+      return new Evaluation(
+          trainRows,
+          validationRows,
+          validationPositives,
+          rocAuc,
+          prAuc,
+          logLoss,
+          brier,
+          threshold,
+          accuracy,
+          precision,
+          recall,
+          f1,
+          confusion,
+          calibration,
+          lift,
+          roc,
+          precisionRecall,
+          incumbent,
+          decision);
+    }
+  }
+
+  /**
+   * What the quality gate decided when the model was published (schema 1.4; null before the
+   * decision and in older files).
+   *
+   * @param held whether the gate holds the model back from {@code latest}
+   * @param forced whether {@code retention.quality-gate.force} made it live although it would be
+   *     held by a comparison (never by a floor)
+   * @param reason the decision in one sentence, each floor and comparison named
+   */
+  public record GateDecision(boolean held, boolean forced, String reason) {}
 
   /**
    * The model that was live when this one was trained, scored on this model's held-out customers:
@@ -207,7 +270,51 @@ public record RetentionModel(
    * @param note why it could not score them (a feature it reads that this export lacks, say), or
    *     null
    */
-  public record Incumbent(String version, Double rocAuc, Double brier, String note) {}
+  public record Incumbent(
+      String version,
+      Double rocAuc,
+      Double brier,
+      String note,
+      List<String> droppedFeatures,
+      HoldoutComparison liveHoldout) {
+
+    public Incumbent {
+      droppedFeatures = droppedFeatures == null ? List.of() : List.copyOf(droppedFeatures);
+    }
+
+    /** A comparison on this model's held-out customers only. */
+    public Incumbent(String version, Double rocAuc, Double brier, String note) {
+      this(version, rocAuc, brier, note, List.of(), null);
+    }
+
+    /** The same with the comparison on the live model's own held-out customers. */
+    public Incumbent withLiveHoldout(HoldoutComparison comparison) {
+      return new Incumbent(version, rocAuc, brier, note, droppedFeatures, comparison);
+    }
+  }
+
+  /**
+   * This model and the live one scored on the <b>live model's own</b> held-out customers (kept next
+   * to it as {@code holdout.csv.gz}), so that an export broken in a way that also breaks the live
+   * model's scores on it cannot pass by being compared on itself (schema 1.4). Aggregates only.
+   *
+   * @param customers held-out customers of the live model that both scored (0 when not compared)
+   * @param positives of those, customers who bought again
+   * @param rocAuc this model's ROC AUC on them, or null when not compared
+   * @param brier this model's Brier score on them, or null
+   * @param liveRocAuc the live model's ROC AUC on them, or null
+   * @param liveBrier the live model's Brier score on them, or null
+   * @param note why they were not compared (no held-out customers kept, a feature this model reads
+   *     that they lack), or null
+   */
+  public record HoldoutComparison(
+      long customers,
+      long positives,
+      Double rocAuc,
+      Double brier,
+      Double liveRocAuc,
+      Double liveBrier,
+      String note) {}
 
   /**
    * One calibration bin {@code [lower, upper)} of predicted probability (the last includes 1).
@@ -519,6 +626,26 @@ public record RetentionModel(
       String source,
       Map<String, Long> timingsMs,
       List<String> warnings) {}
+
+  /** The same model with another evaluation (the gate's decision, the live comparison). */
+  public RetentionModel withEvaluation(Evaluation newEvaluation) {
+    return new RetentionModel(
+        schemaVersion,
+        modelName,
+        version,
+        createdAt,
+        labelColumn,
+        features,
+        segmentation,
+        classifier,
+        newEvaluation,
+        segments,
+        provenance,
+        derivation,
+        playbook,
+        order,
+        customerValue);
+  }
 
   /** Feature names in model order. */
   public List<String> featureNames() {

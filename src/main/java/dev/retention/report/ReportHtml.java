@@ -486,6 +486,29 @@ public final class ReportHtml {
                   + " for this one; a new model much worse than the live one does not go live"
                   + " (the quality gate).");
     }
+    if (live != null && live.liveHoldout() != null && live.liveHoldout().rocAuc() != null) {
+      RetentionModel.HoldoutComparison own = live.liveHoldout();
+      card(
+          out,
+          "On the live model's customers",
+          Svg.number(own.rocAuc()) + " AUC",
+          "On "
+              + count(own.customers())
+              + " customers the live model held out of its own training, this model ranks with an"
+              + " AUC of "
+              + Svg.number(own.rocAuc())
+              + " and the live one with "
+              + Svg.number(own.liveRocAuc())
+              + ": a broken export cannot look good by being compared on itself.");
+    }
+    RetentionModel.GateDecision gate = e.qualityGate();
+    if (gate != null) {
+      card(
+          out,
+          "Quality gate",
+          gate.held() ? (gate.forced() ? "forced live" : "held") : "passed",
+          gate.reason());
+    }
     List<RetentionModel.Segment> profiles = profiles(model);
     long smallest = profiles.stream().mapToLong(RetentionModel.Segment::size).min().orElse(0);
     card(
@@ -497,6 +520,7 @@ public final class ReportHtml {
             + " (none is published below "
             + minSize(model)
             + ").");
+    valueLeftOut(out, model);
     if (model.customerValue() != null && model.customerValue().gammaGamma() != null) {
       double total = 0;
       double risk = 0;
@@ -534,6 +558,36 @@ public final class ReportHtml {
 
   private static String per100(double share) {
     return String.format(Locale.ROOT, "%.0f", 100 * share);
+  }
+
+  /**
+   * For an orders model without customer value, or without its spend model: what is missing and
+   * why, on the first screen (issue 18: such a model said nothing).
+   */
+  private static void valueLeftOut(StringBuilder out, RetentionModel model) {
+    if (model.derivation() == null) {
+      return;
+    }
+    if (model.customerValue() == null) {
+      String reason =
+          model.provenance().warnings().stream()
+              .filter(w -> w.startsWith(CustomerValueModel.LEFT_OUT))
+              .map(w -> w.substring(CustomerValueModel.LEFT_OUT.length()))
+              .findFirst()
+              .orElse("customer value is off (retention.train.customer-value.mode)");
+      card(
+          out,
+          "Customer value",
+          "left out",
+          "No P(alive), expected purchases, CLV or value at risk in this model: " + reason + ".");
+    } else if (model.customerValue().gammaGamma() == null) {
+      card(
+          out,
+          "Customer value",
+          "no CLV",
+          "P(alive) and expected purchases are in this model; CLV and value at risk are not,"
+              + " because the spend model could not be used (see the notes under customer value).");
+    }
   }
 
   private static void card(StringBuilder out, String label, String value, String sentence) {

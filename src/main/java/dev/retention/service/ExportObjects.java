@@ -36,12 +36,17 @@ public final class ExportObjects {
     List<T> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (S3ObjectRef object : objects) {
+      long start = System.nanoTime();
       try {
         results.add(handler.apply(object));
       } catch (RuntimeException e) {
         String source = source(object);
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         boolean input = e instanceof ExportException || e instanceof IllegalArgumentException;
+        String kind =
+            e instanceof ResourceLimitException
+                ? "resources"
+                : input ? "input" : "storage-or-internal";
         metrics
             .record()
             .put("Failures", 1, Metrics.Unit.COUNT)
@@ -56,7 +61,9 @@ public final class ExportObjects {
             "reason",
             reason,
             "kind",
-            input ? "input" : "storage-or-internal");
+            kind,
+            "durationMs",
+            (System.nanoTime() - start) / 1_000_000);
         failures.add(source + ": " + reason);
       }
     }

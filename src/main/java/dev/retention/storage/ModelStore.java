@@ -148,6 +148,9 @@ public final class ModelStore {
    */
   public Published publish(RetentionModel model, List<Companion> companions, boolean goLive) {
     String key = versionKey(model.version());
+    // Serialized (and validated) before anything is written: a model that cannot be written
+    // leaves nothing behind.
+    byte[] json = ModelJson.write(model);
     List<String> written = new ArrayList<>();
     try {
       for (Companion companion : companions) {
@@ -157,12 +160,13 @@ public final class ModelStore {
       }
       // Absent: written. Present: an earlier attempt of the same export (a retried write whose
       // answer was lost, or a concurrent redelivery) wrote the same version.
-      bucket.putIfAbsent(key, ModelJson.write(model), "application/json");
-    } catch (StorageException e) {
+      bucket.putIfAbsent(key, json, "application/json");
+    } catch (RuntimeException e) {
+      // Any failure, not only storage's: a companion never stays without its version.
       removeOrphans(written, key, e);
       throw e;
     }
-    return goLive ? advanceLatest(model) : held(key);
+    return goLive ? advanceLatest(model, sha256(json)) : held(key);
   }
 
   /**
@@ -171,13 +175,42 @@ public final class ModelStore {
    * there) and the pointer (moved if {@code goLive} and the model is newer than the live one).
    * Idempotent.
    */
-  public Published complete(RetentionModel model, Supplier<String> reportHtml, boolean goLive) {
+  public Published complete(PublishedModel published, Supplier<String> reportHtml, boolean goLive) {
+    RetentionModel model = published.model();
     String report = reportKey(model.version());
     if (bucket.head(report).isEmpty()) {
       bucket.put(
           report, reportHtml.get().getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
     }
-    return goLive ? advanceLatest(model) : held(versionKey(model.version()));
+    return goLive ? advanceLatest(model, published.sha256()) : held(versionKey(model.version()));
+  }
+
+  /**
+   * A published version and the SHA-256 of its file, as the pointer to it records.
+   *
+   * @param sha256 lower-case hex of the SHA-256 of the stored file's bytes
+   */
+  public record PublishedModel(RetentionModel model, String sha256) {}
+
+  /**
+   * The model of {@code version} with its file's hash, if it was published.
+   *
+   * @throws ModelFormatException if the stored file is not a valid model
+   */
+  public Optional<PublishedModel> findPublished(String version) {
+    return bucket
+        .read(versionKey(version))
+        .map(stored -> new PublishedModel(ModelJson.read(stored.bytes()), sha256(stored.bytes())));
+  }
+
+  /** Lower-case hex SHA-256 of {@code bytes}: what the pointer records of a model file. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Published held(String key) {
@@ -197,7 +230,7 @@ public final class ModelStore {
     }
   }
 
-  private void removeOrphans(List<String> companions, String key, StorageException cause) {
+  private void removeOrphans(List<String> companions, String key, RuntimeException cause) {
     try {
       if (bucket.head(key).isEmpty()) {
         for (String companion : companions) {
@@ -209,9 +242,12 @@ public final class ModelStore {
     }
   }
 
-  /** Moves latest.json to {@code model} if it is newer than the model it points at. */
-  Published advanceLatest(RetentionModel model) {
-    byte[] pointer = pointerJson(model);
+  /**
+   * Moves latest.json to {@code model} (whose stored file hashes to {@code sha256}) if it is newer
+   * than the model it points at.
+   */
+  Published advanceLatest(RetentionModel model, String sha256) {
+    byte[] pointer = pointerJson(model, sha256);
     String key = versionKey(model.version());
     for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
       Optional<Bucket.Stored> stored = bucket.read(latestKey());
@@ -281,12 +317,13 @@ public final class ModelStore {
         .orElse(null);
   }
 
-  private byte[] pointerJson(RetentionModel model) {
+  private byte[] pointerJson(RetentionModel model, String sha256) {
     ObjectNode pointer = MAPPER.createObjectNode();
     pointer.put("schemaVersion", RetentionModel.SCHEMA_VERSION);
     pointer.put("modelName", model.modelName());
     pointer.put("version", model.version());
     pointer.put("key", versionKey(model.version()));
+    pointer.put("sha256", sha256);
     pointer.put("createdAt", model.createdAt());
     if (model.order() != null) {
       pointer.set("order", MAPPER.valueToTree(model.order()));
@@ -351,16 +388,37 @@ public final class ModelStore {
       default:
         break;
     }
-    String key = parsePointer(read.stored().bytes()).path("key").asText("");
+    JsonNode pointer = parsePointer(read.stored().bytes());
+    String key = pointer.path("key").asText("");
     if (!key.startsWith(prefix + modelName + "/") || !key.endsWith(".json")) {
       throw new ModelFormatException(
           latestKey() + " points at '" + key + "', not a model of " + modelName);
     }
-    Bucket.Stored model =
+    Bucket.Stored stored =
         bucket
             .read(key, remaining(deadline, timeout))
             .orElseThrow(() -> new ModelFormatException(latestKey() + " points at missing " + key));
-    return Latest.found(read.stored().etag(), ModelJson.read(model.bytes()));
+    String expected = pointer.path("sha256").isTextual() ? pointer.get("sha256").asText() : null;
+    if (expected != null && !expected.equalsIgnoreCase(sha256(stored.bytes()))) {
+      throw new ModelIntegrityException(
+          key
+              + " is not the file "
+              + latestKey()
+              + " published: its SHA-256 differs from the pointer's (altered after publishing)");
+    }
+    RetentionModel model = ModelJson.read(stored.bytes());
+    String version = pointer.path("version").asText(null);
+    if (version != null && (!version.equals(model.version()) || !key.equals(versionKey(version)))) {
+      throw new ModelIntegrityException(
+          latestKey()
+              + " names version "
+              + version
+              + " but points at "
+              + key
+              + ", whose model is version "
+              + model.version());
+    }
+    return Latest.found(read.stored().etag(), model, expected != null);
   }
 
   private static Duration remaining(long deadline, Duration timeout) {
@@ -386,8 +444,13 @@ public final class ModelStore {
     }
   }
 
-  /** Outcome of {@link #fetchLatest}. */
-  public record Latest(Status status, String etag, RetentionModel model) {
+  /**
+   * Outcome of {@link #fetchLatest}.
+   *
+   * @param verified whether the model file's SHA-256 was checked against the pointer's (false for
+   *     pointers written before the hash was recorded, which are read when their version agrees)
+   */
+  public record Latest(Status status, String etag, RetentionModel model, boolean verified) {
 
     /** What the conditional GET found. */
     public enum Status {
@@ -396,16 +459,16 @@ public final class ModelStore {
       NOT_FOUND
     }
 
-    static Latest found(String etag, RetentionModel model) {
-      return new Latest(Status.FOUND, etag, model);
+    static Latest found(String etag, RetentionModel model, boolean verified) {
+      return new Latest(Status.FOUND, etag, model, verified);
     }
 
     static Latest notModified() {
-      return new Latest(Status.NOT_MODIFIED, null, null);
+      return new Latest(Status.NOT_MODIFIED, null, null, false);
     }
 
     static Latest notFound() {
-      return new Latest(Status.NOT_FOUND, null, null);
+      return new Latest(Status.NOT_FOUND, null, null, false);
     }
   }
 }

@@ -1,10 +1,8 @@
 package dev.retention.training;
 
-import dev.retention.core.BgNbd;
 import dev.retention.core.BgNbdFit;
 import dev.retention.core.ClvFitOptions;
 import dev.retention.core.FeatureMatrix;
-import dev.retention.core.GammaGamma;
 import dev.retention.core.GammaGammaFit;
 import dev.retention.features.RfmFeature;
 import dev.retention.model.CustomerValueModel;
@@ -38,7 +36,31 @@ final class CustomerValueFit {
       RetentionModel.CustomerValue draft,
       CustomerValueModel model,
       CustomerValueModel.Quantities[] quantities,
-      FeatureMatrix features) {}
+      FeatureMatrix features) {
+
+    /** The same layer with the final notes in its record. */
+    Fitted withNotes(List<String> notes) {
+      RetentionModel.CustomerValue d = draft;
+      return new Fitted(
+          new RetentionModel.CustomerValue(
+              d.timeUnit(),
+              d.windowDays(),
+              d.horizonDays(),
+              d.horizonMonths(),
+              d.monthlyDiscountRate(),
+              d.roles(),
+              d.bgNbd(),
+              d.gammaGamma(),
+              d.features(),
+              d.usedInClassifier(),
+              d.decision(),
+              d.backTest(),
+              List.copyOf(notes)),
+          model,
+          quantities,
+          features);
+    }
+  }
 
   /** The columns the layer reads, or null when the features lack one. */
   static List<String> roleColumns(List<String> columns) {
@@ -77,19 +99,89 @@ final class CustomerValueFit {
 
   /**
    * Fits the layer, or returns null with a note when the data cannot identify the purchase model
-   * (too few repeat buyers) or the features are not those of an orders derivation.
+   * (too few repeat buyers, no usable fit: {@link ValueFitChoice}) or it would give a customer a
+   * value that is not a finite number; the features are those of an orders derivation. Never throws
+   * for the data's sake: customer value is optional, training is not.
    */
   static Fitted fit(
       FeatureMatrix raw,
       CustomerValueOptions options,
       int windowDays,
       int threads,
+      long seed,
       List<String> notes) {
     RetentionModel.ValueRoles roles = roles(raw.columns());
     if (roles == null) {
       notes.add("customer value: the features lack the RFM roles it reads; not fitted");
       return null;
     }
+    Histories h = histories(raw, roles);
+    ClvFitOptions fitOptions =
+        ClvFitOptions.defaults().withPenalizer(options.penalizer()).withThreads(threads);
+    BgNbdFit purchases;
+    try {
+      purchases = ValueFitChoice.purchases(h.x, h.tx, h.age, fitOptions, seed, notes);
+    } catch (IllegalArgumentException e) {
+      notes.add("customer value: the purchase model could not be fitted: " + e.getMessage());
+      purchases = null;
+    }
+    if (purchases == null) {
+      // One warning that says what is left out and why.
+      String why = notes.remove(notes.size() - 1).replaceFirst("^customer value: ", "");
+      notes.add(LEFT_OUT + why + " (P(alive), expected purchases and CLV need it)");
+      return null;
+    }
+    GammaGammaFit spendFit;
+    try {
+      spendFit = ValueFitChoice.spend(h.x, h.spend, fitOptions, seed + 1, notes);
+    } catch (IllegalArgumentException e) {
+      notes.add("customer value: the spend model could not be fitted: " + e.getMessage());
+      spendFit = null;
+    }
+    if (spendFit != null
+        && Math.abs(spendFit.frequencyMonetaryCorrelation()) > CORRELATION_WARNING) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "customer value: spend and frequency correlate (r = %.2f); the Gamma-Gamma model"
+                  + " assumes they do not, so CLV is less reliable",
+              spendFit.frequencyMonetaryCorrelation()));
+    }
+    Fitted fitted;
+    try {
+      fitted = layer(raw, roles, options, windowDays, purchases, spendFit, notes);
+      String bad = nonFinite(fitted, false);
+      if (bad == null && spendFit != null && nonFinite(fitted, true) != null) {
+        notes.add(
+            "customer value: the spend model gives "
+                + nonFinite(fitted, true)
+                + "; no CLV or value at risk in this model");
+        fitted = layer(raw, roles, options, windowDays, purchases, null, notes);
+        bad = nonFinite(fitted, false);
+      }
+      if (bad != null) {
+        notes.add(LEFT_OUT + "the purchase model gives " + bad);
+        return null;
+      }
+    } catch (IllegalArgumentException e) {
+      // A derived history the layer cannot read (FeatureValueException names a feature only).
+      notes.add(LEFT_OUT + "a customer's history cannot be read by it: " + e.getMessage());
+      return null;
+    }
+    warnIfEveryoneAlive(fitted, h.x, notes);
+    return fitted.withNotes(notes);
+  }
+
+  /** How a note that leaves the layer out starts (the summary and report look for it). */
+  static final String LEFT_OUT = CustomerValueModel.LEFT_OUT;
+
+  /** Above this share of repeat customers with P(alive) >= 0.99 the model sees no dropout. */
+  static final double EVERYONE_ALIVE_SHARE = 0.95;
+
+  /** Every customer's BG/NBD inputs in weeks, and mean spend. */
+  private record Histories(int[] x, double[] tx, double[] age, double[] spend) {}
+
+  private static Histories histories(FeatureMatrix raw, RetentionModel.ValueRoles roles) {
     int n = raw.rows();
     int d = raw.cols();
     int r = raw.indexOf(roles.recency());
@@ -110,42 +202,78 @@ final class CustomerValueFit {
       }
       spend[i] = v[i * d + m];
     }
-    ClvFitOptions fitOptions =
-        ClvFitOptions.defaults().withPenalizer(options.penalizer()).withThreads(threads);
-    BgNbdFit purchases;
-    try {
-      purchases = BgNbd.fit(x, tx, age, fitOptions);
-    } catch (IllegalArgumentException e) {
-      notes.add("customer value: the purchase model could not be fitted: " + e.getMessage());
-      return null;
-    }
-    if (!purchases.converged()) {
-      notes.add(
-          "customer value: the purchase model did not converge in "
-              + purchases.iterations()
-              + " iterations (a boundary solution: try retention.train.customer-value.penalizer"
-              + " = 0.001); its values are published with this warning");
-    }
-    GammaGammaFit spendFit = null;
-    try {
-      spendFit = GammaGamma.fit(x, spend, fitOptions);
-      if (!(spendFit.q() > 1)) {
-        notes.add(
-            "customer value: the spend model's q is "
-                + spendFit.q()
-                + " <= 1, so the expected spend is infinite; no CLV");
-        spendFit = null;
-      } else if (Math.abs(spendFit.frequencyMonetaryCorrelation()) > CORRELATION_WARNING) {
-        notes.add(
-            String.format(
-                Locale.ROOT,
-                "customer value: spend and frequency correlate (r = %.2f); the Gamma-Gamma model"
-                    + " assumes they do not, so CLV is less reliable",
-                spendFit.frequencyMonetaryCorrelation()));
+    return new Histories(x, tx, age, spend);
+  }
+
+  /**
+   * The first customer quantity that is not a finite number in its range (P(alive) in [0, 1],
+   * expectations and the median time >= 0; with {@code clv}, the predicted CLV), as words for a
+   * note (a count and the quantity, never a customer), or null when every customer's are.
+   */
+  static String nonFinite(Fitted fitted, boolean clv) {
+    long bad = 0;
+    String what = null;
+    for (CustomerValueModel.Quantities q : fitted.quantities()) {
+      String problem =
+          clv
+              ? (q.predictedClv() != null && !(q.predictedClv() >= 0 && q.predictedClv() < INF)
+                  ? "predicted CLV"
+                  : null)
+              : !(q.pAlive() >= 0 && q.pAlive() <= 1)
+                  ? "P(alive)"
+                  : !(q.expectedPurchases() >= 0 && q.expectedPurchases() < INF)
+                      ? "expected purchases"
+                      : !(q.daysToNextOrder() >= 0 && q.daysToNextOrder() <= INF)
+                          ? "days to the next order"
+                          : null;
+      if (problem != null) {
+        bad++;
+        what = what == null ? problem : what;
       }
-    } catch (IllegalArgumentException e) {
-      notes.add("customer value: the spend model could not be fitted: " + e.getMessage());
     }
+    return bad == 0 ? null : what + " that is not a finite number for some customers";
+  }
+
+  private static final double INF = Double.POSITIVE_INFINITY;
+
+  /**
+   * A warning when nearly every repeat customer is alive with P(alive) >= 0.99: the history shows
+   * no dropout, and P(alive) reads "no sign of churn yet", not certainty.
+   */
+  private static void warnIfEveryoneAlive(Fitted fitted, int[] x, List<String> notes) {
+    long repeat = 0;
+    long alive = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (x[i] > 0) {
+        repeat++;
+        if (fitted.quantities()[i].pAlive() >= 0.99) {
+          alive++;
+        }
+      }
+    }
+    if (repeat > 0 && alive >= EVERYONE_ALIVE_SHARE * repeat) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "customer value: P(alive) is 0.99 or more for %.0f %% of the repeat customers: the"
+                  + " export's history shows almost no dropout, so read P(alive) as 'no sign of"
+                  + " churn yet' rather than certainty (a longer history helps)",
+              100.0 * alive / repeat));
+    }
+  }
+
+  /** The layer of the given fits and what it says of every customer. */
+  private static Fitted layer(
+      FeatureMatrix raw,
+      RetentionModel.ValueRoles roles,
+      CustomerValueOptions options,
+      int windowDays,
+      BgNbdFit purchases,
+      GammaGammaFit spendFit,
+      List<String> notes) {
+    int n = raw.rows();
+    int d = raw.cols();
+    double[] v = raw.data();
     List<RetentionModel.ValueFeature> features = new ArrayList<>();
     features.add(
         new RetentionModel.ValueFeature(

@@ -80,6 +80,11 @@ final class InMemoryRows implements TrainingRows {
   }
 
   @Override
+  public FeatureMatrix rawRows(int[] rows) {
+    return raw.selectRows(rows);
+  }
+
+  @Override
   public void valueColumns(
       RetentionModel.CustomerValue layer, Standardization scaling, FeatureMatrix standardized) {
     value = standardized;

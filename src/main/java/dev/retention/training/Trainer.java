@@ -77,6 +77,11 @@ public final class Trainer {
       }
     }
 
+    /** Its rows, held in this process (the train function's {@link TrainingRows}). */
+    public TrainingRows rows() {
+      return new InMemoryRows(features, labels, windowPurchases);
+    }
+
     /** What the input says about its rows, without them. */
     public About about() {
       return new About(
@@ -202,31 +207,9 @@ public final class Trainer {
     timings.put("standardize", watch.lap());
 
     // Customer value (orders): BG/NBD and Gamma-Gamma on every customer, and the value features.
-    CustomerValueFit.Fitted value = null;
-    Standardization valueScaling = null;
-    FeatureMatrix valueRoles = null;
-    List<String> valueNotes = new ArrayList<>();
-    if (input.derivation() != null
-        && options.customerValue().mode() == CustomerValueOptions.Mode.AUTO) {
-      List<String> roles = CustomerValueFit.roleColumns(columns);
-      if (roles == null) {
-        valueNotes.add("customer value: the features lack the RFM roles it reads; not fitted");
-      } else {
-        valueRoles = data.raw(roles);
-        value =
-            CustomerValueFit.fit(
-                valueRoles,
-                options.customerValue(),
-                input.derivation().labelWindowDays(),
-                options.threads(),
-                valueNotes);
-      }
-      if (value != null) {
-        valueScaling = Standardization.fit(value.features(), List.of());
-        data.valueColumns(value.draft(), valueScaling, valueScaling.transform(value.features()));
-      } else {
-        warnings.addAll(valueNotes);
-      }
+    ValueLayer valueLayer = ValueLayer.fit(data, input, options, warnings);
+    CustomerValueFit.Fitted value = valueLayer.fitted();
+    if (valueLayer.attempted()) {
       timings.put("customerValue", watch.lap());
     }
 
@@ -251,8 +234,7 @@ public final class Trainer {
     segments = mergeSmallSegments(data, segments, minSize, options, merges);
     timings.put("kmeans", watch.lap());
 
-    StratifiedSplit split =
-        StratifiedSplit.of(labels, options.evaluation().validationFraction(), options.seed());
+    StratifiedSplit split = Holdout.split(labels, options);
     int[] validationLabels = StratifiedSplit.pick(labels, split.validation());
     LogisticOptions logistic = options.logistic();
     RetentionModel.ValueDecision valueDecision =
@@ -314,10 +296,10 @@ public final class Trainer {
             ? null
             : customerValue(
                 value,
-                valueScaling,
+                valueLayer.scaling(),
                 valueUsed,
                 valueDecision,
-                valueRoles,
+                valueLayer.roles(),
                 data.windowPurchases(),
                 minSize);
     timings.put("profile", watch.lap());
@@ -383,7 +365,8 @@ public final class Trainer {
                 evaluation.rows() - evaluation.positives(),
                 minSize,
                 false),
-            compared);
+            compared,
+            null);
     RetentionModel.Provenance provenance =
         new RetentionModel.Provenance(
             "retention-functions",
@@ -423,16 +406,20 @@ public final class Trainer {
   static RetentionModel.Incumbent compare(
       RetentionModel incumbent, TrainingRows data, int[] validation, int[] validationLabels) {
     List<String> needs = incumbent.features().stream().map(RetentionModel.Feature::name).toList();
+    List<String> dropped = needs.stream().filter(f -> !data.columns().contains(f)).toList();
+    if (!dropped.isEmpty()) {
+      // Clients that send these features to the live model would be refused by this one.
+      return new RetentionModel.Incumbent(
+          incumbent.version(),
+          null,
+          null,
+          "the live model reads feature(s) " + dropped + ", which this export lacks",
+          dropped,
+          null);
+    }
     int[] from = new int[needs.size()];
     for (int c = 0; c < from.length; c++) {
       from[c] = data.columns().indexOf(needs.get(c));
-      if (from[c] < 0) {
-        return new RetentionModel.Incumbent(
-            incumbent.version(),
-            null,
-            null,
-            "the live model reads feature '" + needs.get(c) + "', which this export lacks");
-      }
     }
     double[] probability;
     try {
@@ -614,11 +601,13 @@ public final class Trainer {
     }
     long perClass = Math.max(minimum.perClass(), 1);
     if (positives < perClass || negatives < perClass) {
+      // The thin class's size is not stated: it may be a handful of customers.
       throw new IllegalArgumentException(
-          positives
-              + " customers bought again and "
-              + negatives
-              + " did not; a repurchase model needs at least "
+          "fewer than "
+              + perClass
+              + " customers "
+              + (positives < perClass ? "bought again" : "did not buy again")
+              + "; a repurchase model needs at least "
               + perClass
               + " of each (setting retention.train.minimum.per-class)");
     }
@@ -654,15 +643,15 @@ public final class Trainer {
           to++;
         }
       }
+      // Never its size: a count below the minimum would describe those few customers.
       merges.add(
-          "a segment of "
-              + sizes[smallest]
-              + " customers (below the minimum size "
+          "a segment below the minimum of "
               + minSize
-              + ") was merged into its neighbours, from K = "
+              + " customers was merged into a larger segment (K = "
               + k
               + " to "
-              + (k - 1));
+              + (k - 1)
+              + ")");
       current = data.refine(new Centroids(k - 1, d, kept), options.kmeans());
     }
     return current;

@@ -46,6 +46,9 @@ public interface TrainingRows {
   /** Raw columns by name, every row (the customer-value layer's inputs). */
   FeatureMatrix raw(List<String> names);
 
+  /** Every raw column of the given rows, in that order (the held-out customers kept). */
+  FeatureMatrix rawRows(int[] rows);
+
   /**
    * Offers value columns next to the standardized features: per row, the customer-value layer's
    * features computed from the raw row and standardized by {@code scaling}. {@code standardized}

@@ -114,26 +114,70 @@ final class SparkRows implements TrainingRows {
     int d = columns.size();
     List<String> names = columns;
     double[] sums =
-        blocks
-            .map(
+        fold(
+            blocks.map(
                 b -> {
                   Standardization.checkDomain(b.raw, b.rows, d, log1p, names, b.firstRow);
-                  return Standardization.columnSums(b.raw, b.rows, d, log1p);
-                })
-            .reduce(SparkRows::add);
+                  return new Tuple2<>(
+                      b.firstRow, Standardization.columnSums(b.raw, b.rows, d, log1p));
+                }),
+            SparkRows::add);
     double[] mean = new double[d];
     for (int c = 0; c < d; c++) {
       mean[c] = sums[c] / n;
     }
     double[] deviations =
-        blocks
-            .map(b -> Standardization.squaredDeviations(b.raw, b.rows, d, log1p, mean))
-            .reduce(SparkRows::add);
+        fold(
+            blocks.map(
+                b ->
+                    new Tuple2<>(
+                        b.firstRow,
+                        Standardization.squaredDeviations(b.raw, b.rows, d, log1p, mean))),
+            SparkRows::add);
     Standardization standardization = Standardization.of(columns, log1p, mean, deviations, n);
     replace(
         blocks.map(
             b -> b.withStandardized(standardization.transform(b.rawMatrix()).data())));
     return standardization;
+  }
+
+  /**
+   * Folds one value per block in block order, whatever order the tasks finish in (Spark's {@code
+   * reduce} merges partitions' results as they arrive, so floating-point sums would differ from
+   * run to run): within each partition by the blocks' first rows, then the partitions in order.
+   */
+  static <T> T fold(
+      JavaRDD<Tuple2<Long, T>> perBlock,
+      org.apache.spark.api.java.function.Function2<T, T, T> merge) {
+    List<Tuple2<Integer, T>> parts =
+        perBlock
+            .mapPartitionsWithIndex(
+                (index, it) -> {
+                  List<Tuple2<Long, T>> all = new ArrayList<>();
+                  it.forEachRemaining(all::add);
+                  all.sort((x, y) -> Long.compare(x._1(), y._1()));
+                  T folded = null;
+                  for (Tuple2<Long, T> value : all) {
+                    folded = folded == null ? value._2() : merge.call(folded, value._2());
+                  }
+                  return folded == null
+                      ? java.util.Collections.<Tuple2<Integer, T>>emptyIterator()
+                      : java.util.Collections.singletonList(new Tuple2<>(index, folded))
+                          .iterator();
+                },
+                true)
+            .collect();
+    List<Tuple2<Integer, T>> sorted = new ArrayList<>(parts);
+    sorted.sort((x, y) -> Integer.compare(x._1(), y._1()));
+    T folded = null;
+    for (Tuple2<Integer, T> part : sorted) {
+      try {
+        folded = folded == null ? part._2() : merge.call(folded, part._2());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return folded;
   }
 
   static double[] add(double[] a, double[] b) {
@@ -170,6 +214,57 @@ final class SparkRows implements TrainingRows {
       System.arraycopy(part._2(), 0, out, (int) (part._1() * e), part._2().length);
     }
     return new FeatureMatrix(names, out);
+  }
+
+  @Override
+  public FeatureMatrix rawRows(int[] rows) {
+    // Each block returns its wanted rows with their positions; placed in the asked order here.
+    long[] wanted = new long[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      wanted[i] = rows[i];
+    }
+    long[] sorted = wanted.clone();
+    Arrays.sort(sorted);
+    Broadcast<long[]> shared = sc.broadcast(sorted);
+    int d = columns.size();
+    List<Tuple2<long[], double[]>> parts =
+        blocks
+            .map(
+                b -> {
+                  long[] all = shared.value();
+                  int from = lowerBound(all, b.firstRow);
+                  int to = lowerBound(all, b.firstRow + b.rows);
+                  long[] at = Arrays.copyOfRange(all, from, to);
+                  double[] values = new double[at.length * d];
+                  for (int i = 0; i < at.length; i++) {
+                    System.arraycopy(b.raw, (int) (at[i] - b.firstRow) * d, values, i * d, d);
+                  }
+                  return new Tuple2<>(at, values);
+                })
+            .collect();
+    shared.destroy();
+    java.util.Map<Long, Integer> position = new java.util.HashMap<>();
+    for (int i = 0; i < wanted.length; i++) {
+      position.put(wanted[i], i);
+    }
+    double[] out = new double[rows.length * d];
+    for (Tuple2<long[], double[]> part : parts) {
+      for (int i = 0; i < part._1().length; i++) {
+        System.arraycopy(part._2(), i * d, out, position.get(part._1()[i]) * d, d);
+      }
+    }
+    return new FeatureMatrix(columns, out);
+  }
+
+  private static int lowerBound(long[] sorted, long key) {
+    int at = Arrays.binarySearch(sorted, key);
+    if (at < 0) {
+      return -at - 1;
+    }
+    while (at > 0 && sorted[at - 1] == key) {
+      at--;
+    }
+    return at;
   }
 
   @Override
@@ -318,16 +413,25 @@ final class SparkRows implements TrainingRows {
     public double meanColumnVariance() {
       int d = columns.size();
       double[] sums =
-          blocks.map(b -> Standardization.columnSums(b.z, b.rows, d, new boolean[d])).reduce(
+          fold(
+              blocks.map(
+                  b ->
+                      new Tuple2<>(
+                          b.firstRow, Standardization.columnSums(b.z, b.rows, d, new boolean[d]))),
               SparkRows::add);
       double[] mean = new double[d];
       for (int c = 0; c < d; c++) {
         mean[c] = sums[c] / n;
       }
       double[] deviations =
-          blocks
-              .map(b -> Standardization.squaredDeviations(b.z, b.rows, d, new boolean[d], mean))
-              .reduce(SparkRows::add);
+          fold(
+              blocks.map(
+                  b ->
+                      new Tuple2<>(
+                          b.firstRow,
+                          Standardization.squaredDeviations(
+                              b.z, b.rows, d, new boolean[d], mean))),
+              SparkRows::add);
       double total = 0;
       for (int c = 0; c < d; c++) {
         total += deviations[c] / n;
@@ -348,10 +452,17 @@ final class SparkRows implements TrainingRows {
       next.persist(StorageLevel.MEMORY_AND_DISK());
       JavaPairRDD<Block, int[]> pairs = blocks.zip(next);
       double[] stats =
-          (previous == null
-                  ? pairs.map(t -> statistics(t._1(), t._2(), null, k))
-                  : pairs.zip(previous).map(t -> statistics(t._1()._1(), t._1()._2(), t._2(), k)))
-              .reduce(SparkRows::add);
+          fold(
+              previous == null
+                  ? pairs.map(t -> new Tuple2<>(t._1().firstRow, statistics(t._1(), t._2(), null, k)))
+                  : pairs
+                      .zip(previous)
+                      .map(
+                          t ->
+                              new Tuple2<>(
+                                  t._1()._1().firstRow,
+                                  statistics(t._1()._1(), t._1()._2(), t._2(), k))),
+              SparkRows::add);
       if (previous != null) {
         previous.unpersist(false);
       }
@@ -401,17 +512,19 @@ final class SparkRows implements TrainingRows {
     @Override
     public double inertia(double[] centres) {
       int d = columns.size();
-      return blocks
-          .zip(assigned)
-          .map(
-              t -> {
-                double sum = 0;
-                for (int i = 0; i < t._1().rows; i++) {
-                  sum += Centroids.squaredDistance(t._1().z, i * d, centres, t._2()[i] * d, d);
-                }
-                return sum;
-              })
-          .reduce(Double::sum);
+      return fold(
+          blocks
+              .zip(assigned)
+              .map(
+                  t -> {
+                    double sum = 0;
+                    for (int i = 0; i < t._1().rows; i++) {
+                      sum +=
+                          Centroids.squaredDistance(t._1().z, i * d, centres, t._2()[i] * d, d);
+                    }
+                    return new Tuple2<>(t._1().firstRow, sum);
+                  }),
+          Double::sum);
     }
 
     @Override
@@ -503,8 +616,8 @@ final class SparkRows implements TrainingRows {
 
               @Override
               public double[] sums(double[] theta, double[] classWeight) {
-                return blocks
-                    .map(
+                return fold(
+                    blocks.map(
                         b -> {
                           Design design =
                               new Design(
@@ -513,11 +626,13 @@ final class SparkRows implements TrainingRows {
                                   local(b, set == null ? null : set.value()),
                                   expansion);
                           try (Workers one = Workers.open(1)) {
-                            return LogisticRegression.sums(
-                                design, b.labels, classWeight, theta, one);
+                            return new Tuple2<>(
+                                b.firstRow,
+                                LogisticRegression.sums(
+                                    design, b.labels, classWeight, theta, one));
                           }
-                        })
-                    .reduce(SparkRows::add);
+                        }),
+                    SparkRows::add);
               }
             },
             options,
@@ -617,9 +732,9 @@ final class SparkRows implements TrainingRows {
   @Override
   public double[] lowHigh(int m) {
     int d = columns.size();
-    return blocks
-        .map(b -> new Extremes(d, m).addRows(b.raw, b.rows))
-        .reduce(Extremes::merge)
+    return fold(
+            blocks.map(b -> new Tuple2<>(b.firstRow, new Extremes(d, m).addRows(b.raw, b.rows))),
+            Extremes::merge)
         .lowHigh();
   }
 
@@ -637,8 +752,8 @@ final class SparkRows implements TrainingRows {
     Centroids centroids = segments.centroids();
     List<String> names = columns;
     List<String> value = valueNames;
-    return blocks
-        .map(
+    return fold(
+        blocks.map(
             b -> {
               ProfileSums sums = new ProfileSums(centroids.k(), names, playbook);
               double[] probability =
@@ -664,9 +779,9 @@ final class SparkRows implements TrainingRows {
                     probability[i],
                     customerClv);
               }
-              return sums;
-            })
-        .reduce(ProfileSums::merge);
+              return new Tuple2<>(b.firstRow, sums);
+            }),
+        ProfileSums::merge);
   }
 
   /** Releases the cached blocks. */

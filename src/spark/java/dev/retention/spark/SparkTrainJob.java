@@ -19,6 +19,7 @@ import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.S3Clients;
 import dev.retention.training.OrdersDerivation;
+import dev.retention.training.Holdout;
 import dev.retention.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -271,6 +274,8 @@ public final class SparkTrainJob {
               .withLimits(train.limits())
               .withText(train.text());
       RetentionModel model;
+      RetentionModel live = service.liveModel(source);
+      Holdout[] holdout = new Holdout[1];
       try (InputStream head = bucket.open(info)) {
         model =
             train(
@@ -291,13 +296,16 @@ public final class SparkTrainJob {
                         info.key(),
                         arguments.sequencer(),
                         version)),
-                service.liveModel(source));
+                live,
+                kept -> holdout[0] = kept);
       }
       Optional<ObjectInfo> after = bucket.head(arguments.key(), arguments.versionId());
       if (after.isEmpty() || !after.get().etag().equals(info.etag())) {
         return skipped(source, "the object changed while it was read; nothing published");
       }
-      return MAPPER.valueToTree(service.publish(model, source, null, start));
+      return MAPPER.valueToTree(
+          service.publish(
+              service.compareOnLiveHoldout(model, live, source), source, null, holdout[0], start));
     }
   }
 
@@ -322,6 +330,27 @@ public final class SparkTrainJob {
       Trainer.Identity identity,
       RetentionModel incumbent)
       throws IOException {
+    return train(
+        sc, path, head, format, orders, settings, source, latestAllowed, identity, incumbent, null);
+  }
+
+  /**
+   * As above; {@code holdout} (when not null) receives the model's held-out customers ({@link
+   * Holdout}), gathered from the executors before the rows are released.
+   */
+  static RetentionModel train(
+      JavaSparkContext sc,
+      String path,
+      InputStream head,
+      ExportFormat format,
+      boolean orders,
+      TrainSettings settings,
+      String source,
+      LocalDate latestAllowed,
+      Trainer.Identity identity,
+      RetentionModel incumbent,
+      java.util.function.Consumer<Holdout> holdout)
+      throws IOException {
     long readStart = System.nanoTime();
     RfmOptions rfm = settings.rfm();
     SparkExports.Loaded loaded =
@@ -331,9 +360,16 @@ public final class SparkTrainJob {
             : SparkExports.features(sc, path, head, format, settings.schema());
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
-    SparkRows rows = new SparkRows(sc, loaded.blocks(), loaded.columns(), loaded.rows());
+    // The train function's canonical order: the model depends on the customers, not the file.
+    JavaRDD<Block> canonical =
+        CanonicalBlocks.of(loaded.blocks(), loaded.columns(), loaded.rows())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    canonical.count();
+    loaded.blocks().unpersist(false);
+    SparkRows rows = new SparkRows(sc, canonical, loaded.columns(), loaded.rows());
     try {
-      return Trainer.train(
+      RetentionModel model =
+          Trainer.train(
           rows,
           new Trainer.About(
               orders
@@ -363,6 +399,10 @@ public final class SparkTrainJob {
           settings.playbook(),
           identity,
           incumbent);
+      if (holdout != null) {
+        holdout.accept(Holdout.of(rows, settings.options()));
+      }
+      return model;
     } finally {
       rows.close();
     }

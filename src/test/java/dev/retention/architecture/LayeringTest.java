@@ -34,6 +34,7 @@ class LayeringTest {
           "JDK only", List.of(),
           "Jackson", List.of("com.fasterxml.jackson."),
           "AWS SDK", List.of("software.amazon.awssdk."),
+          "AWS Lambda runtime", List.of("com.amazonaws.services.lambda.runtime."),
           "JBoss Logging", List.of("org.jboss.logging."),
           "Spark", List.of("org.apache.spark.", "org.apache.hadoop.", "scala."),
           // SmallRye Config implements the MicroProfile Config API its types come from.

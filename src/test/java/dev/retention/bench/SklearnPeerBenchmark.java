@@ -479,7 +479,7 @@ public final class SklearnPeerBenchmark {
     return lines;
   }
 
-  private static String findPython() throws IOException, InterruptedException {
+  static String findPython() throws IOException, InterruptedException {
     for (String candidate : List.of("python3", "/usr/bin/python3")) {
       try {
         Process p =

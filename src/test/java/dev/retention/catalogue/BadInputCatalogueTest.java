@@ -26,6 +26,7 @@ import dev.retention.service.score.HttpResult;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
+import dev.retention.service.train.HandOff;
 import dev.retention.service.train.QualityGate;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainSummary;
@@ -353,6 +354,89 @@ class BadInputCatalogueTest {
     };
   }
 
+  private static TrainingService service(String modelName, HandOff handOff) {
+    return new TrainingService(
+        new ModelStore(new Bucket(s3, BUCKET), "models/", modelName),
+        new TrainSettings(
+            "exports/features/",
+            ExportSchema.defaults(),
+            TrainingOptions.defaults().withK(3),
+            "exports/orders/",
+            OrdersSchema.defaults(),
+            RfmOptions.defaults(),
+            SegmentOptions.defaults(),
+            Playbook.of(0.33, 0.66, null),
+            ReadLimits.defaults(),
+            QualityGate.defaults()),
+        Clock.systemUTC(),
+        dev.retention.service.Metrics.disabled(),
+        handOff);
+  }
+
+  private static Check heldBelowTheFloors() {
+    return () -> {
+      StringBuilder zeros = new StringBuilder("customer_id,a,b,repurchased\n");
+      for (int i = 0; i < 1000; i++) {
+        zeros.append("C").append(i).append(",0,0,").append(i % 2).append('\n');
+      }
+      put("exports/features/zeros.csv", zeros.toString());
+      ModelStore floors = new ModelStore(new Bucket(s3, BUCKET), "models/", "floors");
+      TrainSummary s =
+          service("floors", HandOff.never())
+              .handle(List.of(S3ObjectRef.current(BUCKET, "exports/features/zeros.csv")))
+              .get(0);
+      assertEquals("HELD_BY_QUALITY_GATE", s.latest(), s.qualityGate());
+      assertTrue(s.qualityGate().contains("floors"), s.qualityGate());
+      assertFalse(floors.hasLatest(), "never latest");
+    };
+  }
+
+  private static Check textLimit() {
+    return () -> {
+      s3.putObject(
+          b -> b.bucket(BUCKET).key("exports/features/expands.csv.gz"),
+          RequestBody.fromBytes(gzip(goodFeatures().repeat(200).getBytes(StandardCharsets.UTF_8))));
+      RuntimeException e =
+          assertThrows(
+              RuntimeException.class,
+              () ->
+                  service("text-limit", new HandOff(Long.MAX_VALUE, 5, List.of(), null, 100_000))
+                      .handle(
+                          List.of(S3ObjectRef.current(BUCKET, "exports/features/expands.csv.gz"))));
+      assertTrue(e.getMessage().contains("retention.export.max-text-bytes"), e.getMessage());
+    };
+  }
+
+  private static Check alteredModel() {
+    return () -> {
+      ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "altered");
+      ReferenceData reference = ReferenceData.load();
+      RetentionModel model =
+          Trainer.train(
+              Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+              TrainingOptions.defaults()
+                  .withK(3)
+                  .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
+              new Trainer.Identity("altered", "altered-v1", Instant.EPOCH));
+      store.publish(model, ReportHtml.render(model));
+      String key = "models/altered/altered-v1.json";
+      var json =
+          (com.fasterxml.jackson.databind.node.ObjectNode)
+              MAPPER.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+      var classifier = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("classifier");
+      classifier.put("intercept", classifier.get("intercept").asDouble() + 1);
+      put(key, MAPPER.writeValueAsString(json));
+      ScoreApi cold =
+          new ScoreApi(
+              new ModelCache(
+                  store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
+              new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, 4096));
+      answers(cold, "POST", "/score", "{\"features\":" + OK + "}", 503, "no_model", null).run();
+      HttpResult r = cold.handle("GET", "/model", null);
+      assertTrue(r.body().contains("SHA-256"), r.body());
+    };
+  }
+
   private static void put(String key, String text) {
     s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(text));
   }
@@ -476,6 +560,14 @@ class BadInputCatalogueTest {
             "feature `1e999`",
             "row rejected: not a finite number",
             featureRowRejected("X,1e999,2,1", ", column 'a': not a finite number")));
+    c.add(
+        new Case(
+            "feature export",
+            "feature `1e308` (beyond ±1e100)",
+            "row rejected: beyond the largest magnitude a value may have",
+            featureRowRejected(
+                "X,1e308,2,1",
+                ", column 'a': beyond the largest magnitude a value may have (1e100)")));
     c.add(
         new Case(
             "feature export",
@@ -734,6 +826,14 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
+            "amount `-1e308` (beyond ±1e100)",
+            "row rejected: beyond the largest magnitude a value may have",
+            orderRowRejected(
+                "c1,ox,2026-05-01,-1e308,1,paid",
+                ", column 'amount': beyond the largest magnitude a value may have (1e100)")));
+    c.add(
+        new Case(
+            "orders export",
             "items `-2`",
             "row rejected: not a non-negative number",
             orderRowRejected(
@@ -932,6 +1032,18 @@ class BadInputCatalogueTest {
               censoredWindowTrainsWithAWarning();
             }));
     // Events.
+    c.add(
+        new Case(
+            "event",
+            "an export whose features are all 0",
+            "published but held below the floors (no better than no model); latest unchanged",
+            heldBelowTheFloors()));
+    c.add(
+        new Case(
+            "event",
+            "a gzip whose text passes retention.export.max-text-bytes",
+            "read stops: fails naming the setting (handed to Spark where configured)",
+            textLimit()));
     c.add(
         new Case(
             "event",
@@ -1209,6 +1321,12 @@ class BadInputCatalogueTest {
               answers(api, "GET", "/score", null, 405, "method_not_allowed", null).run();
               assertEquals("POST", api.handle("GET", "/score", null).headers().get("allow"));
             }));
+    c.add(
+        new Case(
+            "score request",
+            "the model file altered after publishing (cold scorer)",
+            "503 no_model: its SHA-256 is not the one latest.json names",
+            alteredModel()));
     c.add(
         new Case(
             "score request",

@@ -409,7 +409,11 @@ class BgNbdTest {
                     new double[] {0, 1, 2},
                     new double[] {5, 6, 7},
                     ClvFitOptions.defaults()));
-    assertTrue(few.getMessage().contains("only 2 repeat customers"), few.getMessage());
+    // A count below the minimum describes those few customers: never stated.
+    assertTrue(
+        few.getMessage().contains("fewer repeat customers (x >= 1) than the minimum of 10"),
+        few.getMessage());
+    assertFalse(few.getMessage().contains("2 repeat"), few.getMessage());
     assertThrows(
         IllegalArgumentException.class,
         () -> BgNbd.fit(new int[] {1}, new double[2], new double[2], ClvFitOptions.defaults()));

@@ -228,7 +228,8 @@ class TrainFaultsTest {
             .get(0);
     assertEquals("TRAINED", result.get("status").asText(), result.toString());
     assertEquals(Optional.of(result.get("version").asText()), live());
-    assertEquals(3, failedOnce.size(), "report, model and pointer each failed once");
+    assertEquals(
+        4, failedOnce.size(), "report, held-out customers, model and pointer each failed once");
   }
 
   /** Two exports written a second apart: the later one is the newer model. */

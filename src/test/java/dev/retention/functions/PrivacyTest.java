@@ -115,6 +115,7 @@ class PrivacyTest {
     List<String> published = new ArrayList<>();
     List<String> scores = new ArrayList<>();
     List<String> derivedFeatures = new ArrayList<>();
+    List<String> holdouts = new ArrayList<>();
     try (S3ProxyServer server = S3ProxyServer.start(Files.createTempDirectory("privacy"))) {
       server.createBucket(BUCKET);
       try (S3Client s3 = server.client()) {
@@ -166,6 +167,12 @@ class PrivacyTest {
             continue;
           }
           byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key())).asByteArray();
+          if (object.key().endsWith("/holdout.csv.gz")) {
+            // A model's held-out customers: shop-private values for the next quality gate,
+            // never an id or a rejected cell.
+            holdouts.add(object.key() + "\n" + gunzip(bytes));
+            continue;
+          }
           if (object.key().endsWith("/features.csv.gz")) {
             // The derived features of an orders model: the shop's own customers, in its bucket.
             derivedFeatures.add(object.key() + "\n" + gunzip(bytes));
@@ -197,6 +204,12 @@ class PrivacyTest {
         assertFalse(object.contains(planted), planted + " in the batch scores");
       }
       assertTrue(object.contains(PLANTED_ID), "batch scores name the shop's own customers");
+    }
+    assertTrue(holdouts.size() >= 2, "every trained model keeps its held-out customers");
+    for (String object : holdouts) {
+      for (String planted : List.of(PLANTED_ID, PLANTED_ORDER_CUSTOMER, "SECRET")) {
+        assertFalse(object.contains(planted), planted + " in held-out customers");
+      }
     }
     assertEquals(1, derivedFeatures.size(), "the orders model's features file");
     for (String object : derivedFeatures) {

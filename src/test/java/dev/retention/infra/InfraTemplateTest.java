@@ -347,9 +347,13 @@ class InfraTemplateTest {
   void packagingAndEnvironmentMatchTheBuildAndTheConfiguration() {
     JsonNode globals = template.get("Globals").get("Function");
     assertEquals("../target/function.zip", globals.get("CodeUri").asText());
+    // Funqy's stream handler behind ours, which records the Lambda context's remaining time.
     assertEquals(
-        "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest",
+        "dev.retention.functions.RetentionHandler::handleRequest",
         globals.get("Handler").get("Fn::If").get(2).asText());
+    assertTrue(
+        io.quarkus.funqy.lambda.FunqyStreamHandler.class.isAssignableFrom(
+            dev.retention.functions.RetentionHandler.class));
     assertEquals("JavaRuntime", globals.get("Runtime").get("Fn::If").get(2).get("Ref").asText());
     JsonNode runtimes = template.get("Parameters").get("JavaRuntime");
     assertEquals("java21", runtimes.get("Default").asText());
@@ -418,7 +422,8 @@ class InfraTemplateTest {
               }
             });
     assertTrue(
-        alarmed.containsAll(List.of("HeldOutAuc", "RejectedShare", "QualityGateHeld")),
+        alarmed.containsAll(
+            List.of("HeldOutAuc", "RejectedShare", "QualityGateHeld", "ModelIntegrityFailures")),
         alarmed.toString());
     assertTrue(emitted.containsAll(alarmed), "alarms on metrics nobody emits: " + alarmed);
     String dashboard =
@@ -653,6 +658,16 @@ class InfraTemplateTest {
                 + ":rule/StepFunctionsGetEventsForEMRServerlessJobRule",
             "sqs:SendMessage {\"Fn::GetAtt\":[\"TrainFailureQueue\",\"Arn\"]}"),
         granted);
+  }
+
+  @Test
+  void theTrainFunctionKnowsItsTimeoutForRuntimesWithoutTheLambdaContext() {
+    JsonNode variables =
+        resource("TrainFunction").get("Properties").get("Environment").get("Variables");
+    assertEquals(
+        "${TrainTimeout}s",
+        variables.get("RETENTION_INVOCATION_TIME_LIMIT").get("Fn::Sub").asText());
+    assertTrue(KnownSettings.keys().contains("retention.invocation.time-limit"), "a known setting");
   }
 
   @Test

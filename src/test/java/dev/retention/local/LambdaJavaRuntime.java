@@ -19,9 +19,9 @@ import java.util.UUID;
 /**
  * Does locally what the AWS Lambda Java runtime does with a JVM function: in a JVM whose class path
  * is the unpacked function.zip (its root and {@code lib/*.jar}), it instantiates the configured
- * handler ({@code io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest}) once and calls it
- * with each event's bytes, like a warm container serving successive invocations. An exception
- * becomes Lambda's error payload {@code {"errorType", "errorMessage"}}.
+ * handler ({@code dev.retention.functions.RetentionHandler::handleRequest}, Funqy's stream handler)
+ * once and calls it with each event's bytes, like a warm container serving successive invocations.
+ * An exception becomes Lambda's error payload {@code {"errorType", "errorMessage"}}.
  *
  * <p>Arguments: {@code Handler::method}, then pairs of event file and response file. Prints one
  * timing line per invocation, the first measured from JVM start (cold start).

@@ -24,7 +24,7 @@ import java.util.zip.ZipInputStream;
  */
 final class PackagedFunction {
 
-  static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+  static final String HANDLER = "dev.retention.functions.RetentionHandler::handleRequest";
 
   private final Path root;
   private final Path java;

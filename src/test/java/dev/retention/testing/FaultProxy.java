@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultProxy implements AutoCloseable {
 
   /** What to do with one request. */
-  public sealed interface Fault permits Pass, CutBody, Reset, Status, Hang, Delay {}
+  public sealed interface Fault permits Pass, CutBody, Reset, Status, Hang, Delay, Trickle {}
 
   /** Forward it untouched. */
   public record Pass() implements Fault {}
@@ -53,6 +53,12 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Forward it after waiting {@code millis}. */
   public record Delay(long millis) implements Fault {}
+
+  /**
+   * Send the response's head at once, then its body {@code bytes} at a time, {@code millis} apart:
+   * a connection that never stalls long enough for a socket timeout but is slower than a deadline.
+   */
+  public record Trickle(int bytes, long millis) implements Fault {}
 
   /** One request as the rule sees it. */
   public record Request(String method, String path, byte[] body, int number) {
@@ -214,6 +220,22 @@ public final class FaultProxy implements AutoCloseable {
       }
       byte[] responseBody = readBody(upIn, response, isHead);
       byte[] whole = message(response, responseBody, isHead);
+      if (fault instanceof Trickle trickle && !isHead) {
+        int headLength = whole.length - responseBody.length;
+        out.write(whole, 0, headLength);
+        out.flush();
+        for (int at = headLength; at < whole.length; at += trickle.bytes()) {
+          try {
+            Thread.sleep(trickle.millis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          out.write(whole, at, Math.min(trickle.bytes(), whole.length - at));
+          out.flush(); // fails once the client has dropped the connection: the trickle ends
+        }
+        return;
+      }
       if (fault instanceof CutBody cut && !isHead) {
         int headLength = whole.length - responseBody.length;
         out.write(whole, 0, headLength + Math.min(cut.bytes(), responseBody.length));

@@ -1,6 +1,7 @@
 package dev.retention.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.retention.core.FeatureMatrix;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.report.ReportHtml;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -46,7 +48,15 @@ class SmallSegmentsTest {
             ModelJson.write(Trainer.train(input, TrainingOptions.defaults().withK(3), ID)));
     assertEquals(2, model.segmentation().k(), "the 6 outliers were a segment of their own");
     assertEquals(1, model.segmentation().merges().size());
-    assertTrue(model.segmentation().merges().get(0).contains("6 customers"));
+    // Its size is never published: only that it was below the minimum and merged.
+    assertEquals(
+        List.of(
+            "a segment below the minimum of 50 customers was merged into a larger segment"
+                + " (K = 3 to 2)"),
+        model.segmentation().merges());
+    String published = ModelJson.writeString(model) + ReportHtml.render(model);
+    assertFalse(published.matches("(?s).*\\b6 customers.*"), "the merged segment's size");
+    assertFalse(published.contains("segment of 6"), "the merged segment's size");
     long[] counted = new long[model.segmentation().k()];
     Scorer scorer = Scorer.of(model);
     for (int i = 0; i < input.features().rows(); i++) {
@@ -109,5 +119,10 @@ class SmallSegmentsTest {
                     TrainingOptions.defaults(),
                     ID));
     assertTrue(oneClass.getMessage().contains("minimum.per-class"), oneClass.getMessage());
+    // The thin class's size (1) is below the minimum segment size: never stated.
+    assertTrue(
+        oneClass.getMessage().startsWith("fewer than 50 customers did not buy again"),
+        oneClass.getMessage());
+    assertFalse(oneClass.getMessage().matches("(?s).*\\b1 (customers )?did not.*"));
   }
 }

@@ -16,6 +16,7 @@ import dev.retention.service.Log;
 import dev.retention.service.Metrics;
 import dev.retention.service.NoModelException;
 import dev.retention.service.S3ObjectRef;
+import dev.retention.storage.ModelIntegrityException;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import java.io.IOException;
@@ -103,7 +104,14 @@ public final class BatchScoringService {
       return skip(source, target.skipReason());
     }
     ObjectInfo info = target.info();
-    ModelStore.Latest latest = store.fetchLatest(null);
+    ModelStore.Latest latest;
+    try {
+      latest = store.fetchLatest(null);
+    } catch (ModelIntegrityException e) {
+      // Never scored with a file that is not the published one; counted for the alarm.
+      metrics.record().put("ModelIntegrityFailures", 1, Metrics.Unit.COUNT).emit();
+      throw e;
+    }
     if (latest.model() == null) {
       throw new NoModelException("no model has been published yet; train one first");
     }

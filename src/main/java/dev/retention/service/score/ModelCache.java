@@ -4,6 +4,7 @@ import dev.retention.model.ModelFormatException;
 import dev.retention.model.Scorer;
 import dev.retention.service.Log;
 import dev.retention.service.NoModelException;
+import dev.retention.storage.ModelIntegrityException;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.StorageException;
 import java.time.Duration;
@@ -17,9 +18,11 @@ import org.jboss.logging.Logger;
  * conditional GET on its ETag (an unchanged model costs one 304). A re-check never takes longer
  * than the refresh timeout, retries included: if the store is slow, unreachable or hanging, the
  * last good model keeps serving and the next re-check waits another TTL, so at most one request per
- * TTL pays the timeout. A new model that fails to parse or validate never replaces the last good
- * one; the failure is logged and its ETag remembered, so the bad file is not downloaded again until
- * it changes.
+ * TTL pays the timeout. A new model that fails to parse or validate, or whose file is not the one
+ * {@code latest.json} published (its SHA-256 or its version differs: {@link
+ * ModelIntegrityException}), never replaces the last good one; the failure is logged and counted
+ * and its ETag remembered, so the bad file is not downloaded again until it changes. Without any
+ * good model the API answers 503.
  */
 public final class ModelCache {
 
@@ -34,6 +37,7 @@ public final class ModelCache {
   private long checkedAt;
   private long refreshes;
   private long refreshFailures;
+  private long integrityFailures;
   private boolean forceCheck;
 
   public ModelCache(
@@ -71,9 +75,12 @@ public final class ModelCache {
     forceCheck = true;
   }
 
-  /** Re-checks done and failed so far (for metrics and tests). */
+  /**
+   * Re-checks done and failed so far, and of the failures those where the model file was not the
+   * one published (for metrics and tests).
+   */
   public synchronized long[] refreshCounts() {
-    return new long[] {refreshes, refreshFailures};
+    return new long[] {refreshes, refreshFailures, integrityFailures};
   }
 
   private void refresh(long now) {
@@ -96,23 +103,31 @@ public final class ModelCache {
           current = next;
           Log.event(
               LOG,
-              Logger.Level.INFO,
+              latest.verified() ? Logger.Level.INFO : Logger.Level.WARN,
               "model.loaded",
               "version",
               next.model().version(),
               "previous",
-              previous);
+              previous,
+              "verified",
+              latest.verified());
         }
         default -> throw new IllegalStateException(latest.status().name());
       }
     } catch (ModelFormatException e) {
       refreshFailures++;
+      boolean integrity = e instanceof ModelIntegrityException;
+      if (integrity) {
+        integrityFailures++;
+      }
       Log.event(
           LOG,
           Logger.Level.ERROR,
           "model.rejected",
           "reason",
           e.getMessage(),
+          "integrity",
+          integrity,
           "serving",
           current == null ? null : current.model().version());
       if (current == null) {

@@ -117,6 +117,7 @@ public final class ScoreApi {
         .put("ServerErrors", status >= 500 && status != 503 ? 1 : 0, Metrics.Unit.COUNT)
         .put("CacheRefreshes", after[0] - before[0], Metrics.Unit.COUNT)
         .put("CacheRefreshFailures", after[1] - before[1], Metrics.Unit.COUNT)
+        .put("ModelIntegrityFailures", after[2] - before[2], Metrics.Unit.COUNT)
         .property("route", method + " " + path)
         .property("status", Integer.toString(status))
         .emit();

@@ -25,7 +25,14 @@ public final class HandOff implements AutoCloseable {
   private final double gzipExpansion;
   private final List<String> settings;
   private final Supplier<SparkRuns> opener;
+  private final long maxTextBytes;
   private SparkRuns runs;
+
+  /**
+   * The heap the in-process path needs per byte of an export's text, with a margin: measured 2 to
+   * 3.5 (docs/spark.md), so a quarter of the heap is the most text read in-process by default.
+   */
+  static final int HEAP_PER_TEXT_BYTE = 4;
 
   /**
    * @param thresholdBytes counted bytes from which an export is large
@@ -40,6 +47,20 @@ public final class HandOff implements AutoCloseable {
       double gzipExpansion,
       List<String> settings,
       Supplier<SparkRuns> opener) {
+    this(thresholdBytes, gzipExpansion, settings, opener, 0);
+  }
+
+  /**
+   * @param maxTextBytes the most decompressed text an export may have in-process (0: a quarter of
+   *     the heap, {@link #HEAP_PER_TEXT_BYTE}); measured while reading, beyond it the read stops
+   *     and the export is handed off, or fails naming the limit
+   */
+  public HandOff(
+      long thresholdBytes,
+      double gzipExpansion,
+      List<String> settings,
+      Supplier<SparkRuns> opener,
+      long maxTextBytes) {
     if (thresholdBytes < 1) {
       throw new IllegalArgumentException(
           "the hand-off threshold must be at least 1 byte, got " + thresholdBytes);
@@ -53,15 +74,36 @@ public final class HandOff implements AutoCloseable {
         throw new IllegalArgumentException("a setting is key=value, got " + setting);
       }
     }
+    if (maxTextBytes < 0) {
+      throw new IllegalArgumentException(
+          "retention.export.max-text-bytes must be >= 0 (0 = a quarter of the heap), got "
+              + maxTextBytes);
+    }
     this.thresholdBytes = thresholdBytes;
     this.gzipExpansion = gzipExpansion;
     this.settings = List.copyOf(settings);
     this.opener = opener;
+    this.maxTextBytes =
+        maxTextBytes > 0 ? maxTextBytes : Runtime.getRuntime().maxMemory() / HEAP_PER_TEXT_BYTE;
   }
 
   /** Never hands off and never warns: every export trains in-process (tools and tests). */
   public static HandOff never() {
-    return new HandOff(Long.MAX_VALUE, 1, List.of(), null);
+    return new HandOff(Long.MAX_VALUE, 1, List.of(), null, Long.MAX_VALUE);
+  }
+
+  /** The most decompressed text an export may have in-process before it stops. */
+  public long maxTextBytes() {
+    return maxTextBytes;
+  }
+
+  /**
+   * The decompressed bytes at which an in-process read stops: the hand-off threshold when a state
+   * machine is configured (the estimate before reading was too low: a gzip that expands more than
+   * {@code gzipExpansion}), and never more than {@link #maxTextBytes()}.
+   */
+  public long readLimit() {
+    return configured() ? Math.min(thresholdBytes, maxTextBytes) : maxTextBytes;
   }
 
   public long thresholdBytes() {

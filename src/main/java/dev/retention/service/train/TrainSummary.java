@@ -24,7 +24,9 @@ package dev.retention.service.train;
  * @param runId when HANDED_OFF, the run's id (the Step Functions execution ARN), else null
  * @param guestRows rows without a customer id that the export's dialect skips (guest orders): read,
  *     not rejected, not in the rejected share
- * @param warnings the model's warnings (a censored label window, constant columns, ...)
+ * @param warnings what the operator should know about the model (the model's warnings: a censored
+ *     label window, customer value left out or regularised and why, constant columns, a solver that
+ *     stopped early); names and reasons only, never a customer's value
  */
 public record TrainSummary(
     Status status,
@@ -45,6 +47,10 @@ public record TrainSummary(
     String runId,
     long guestRows,
     java.util.List<String> warnings) {
+
+  public TrainSummary {
+    warnings = warnings == null ? java.util.List.of() : java.util.List.copyOf(warnings);
+  }
 
   /** What happened to the object. */
   public enum Status {
@@ -73,7 +79,7 @@ public record TrainSummary(
         reason,
         null,
         0,
-        java.util.List.of());
+        null);
   }
 
   static TrainSummary handedOff(String source, String version, String runId, long durationMs) {
@@ -95,6 +101,6 @@ public record TrainSummary(
         null,
         runId,
         0,
-        java.util.List.of());
+        null);
   }
 }

@@ -14,10 +14,16 @@ import dev.retention.report.ReportHtml;
 import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
 import dev.retention.service.Metrics;
+import dev.retention.service.ResourceLimitException;
 import dev.retention.service.S3ObjectRef;
+import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.SparkRuns;
+import dev.retention.training.CanonicalOrder;
+import dev.retention.training.CheckpointedRows;
+import dev.retention.training.Holdout;
+import dev.retention.training.HoldoutComparisons;
 import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Trainer;
 import java.io.IOException;
@@ -101,17 +107,30 @@ public final class TrainingService {
    * @throws TrainingFailedException naming each failed object, after all were handled
    */
   public List<TrainSummary> handle(List<S3ObjectRef> objects) {
+    return handle(objects, Deadline.none());
+  }
+
+  /**
+   * Handles every object of one event, stopping before {@code deadline} (the invocation's).
+   *
+   * @throws TrainingFailedException naming each failed object, after all were handled
+   */
+  public List<TrainSummary> handle(List<S3ObjectRef> objects, Deadline deadline) {
     return ExportObjects.each(
         objects,
         LOG,
         "train.failed",
-        this::handle,
+        object -> handle(object, deadline),
         failures ->
             new TrainingFailedException("training failed, nothing published for: " + failures),
         metrics);
   }
 
   TrainSummary handle(S3ObjectRef object) {
+    return handle(object, Deadline.none());
+  }
+
+  TrainSummary handle(S3ObjectRef object, Deadline deadline) {
     long start = System.nanoTime();
     String source = ExportObjects.source(object);
     boolean orders = object.key().startsWith(settings.ordersPrefix());
@@ -157,12 +176,59 @@ public final class TrainingService {
               + " (retention.spark.state-machine-arn)");
     }
 
+    if (!target.format().gzip() && info.size() > handOff.maxTextBytes()) {
+      // Known before reading: more text than this function holds, and no Spark to take it.
+      throw new ReadBudget.TooLarge(info.size(), handOff.maxTextBytes());
+    }
+    try {
+      return readAndTrain(object, target, version, source, orders, deadline, start);
+    } catch (ResourceLimitException | OutOfMemoryError e) {
+      // Stopped before the function's time or memory ran out: the Spark job finishes the work
+      // where it is configured; else the failure says what ran out and which setting to change.
+      ResourceLimitException stopped =
+          e instanceof ResourceLimitException limit
+              ? limit
+              : new ResourceLimitException(
+                  "the export did not fit in this function's memory while it was read or trained"
+                      + " on (heap "
+                      + (Runtime.getRuntime().maxMemory() >> 20)
+                      + " MiB): nothing published. Configure the Spark hand-off"
+                      + " (retention.spark.state-machine-arn) or raise the function's memory",
+                  e);
+      if (handOff.configured()) {
+        Log.event(
+            LOG,
+            Logger.Level.WARN,
+            "train.stopped",
+            "source",
+            source,
+            "version",
+            version,
+            "reason",
+            stopped.getMessage());
+        long measured = e instanceof ReadBudget.TooLarge large ? large.textBytes : counted;
+        return handOff(object, info, version, source, measured, start);
+      }
+      throw stopped;
+    }
+  }
+
+  /** Reads the export, trains on it and publishes the model, within the deadline. */
+  private TrainSummary readAndTrain(
+      S3ObjectRef object,
+      ExportObjects.Target target,
+      String version,
+      String source,
+      boolean orders,
+      Deadline deadline,
+      long start) {
+    ObjectInfo info = target.info();
     long lookupMs = (System.nanoTime() - start) / 1_000_000;
     String described = source + " etag " + info.etag();
     Read read =
         orders
-            ? readOrders(info, target.format(), described, lookupMs)
-            : readFeatures(info, target.format(), described, lookupMs);
+            ? readOrders(info, target.format(), described, lookupMs, deadline)
+            : readFeatures(info, target.format(), described, lookupMs, deadline);
     Trainer.Input input = read.input();
     if (input.rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
@@ -179,9 +245,11 @@ public final class TrainingService {
           "firstReasons",
           input.rejections());
     }
+    RetentionModel live = liveModel(source);
     RetentionModel model =
         Trainer.train(
-            input,
+            CheckpointedRows.of(input.rows(), () -> deadline.check("training")),
+            input.about(),
             settings.options(),
             settings.segments(),
             settings.playbook(),
@@ -191,8 +259,55 @@ public final class TrainingService {
                 clock.instant(),
                 new ModelOrder(
                     info.lastModified().toString(), info.key(), object.sequencer(), version)),
-            liveModel(source));
-    return publish(model, source, read.derived(), read.guestRows(), start);
+            live);
+    deadline.check("training");
+    return publish(
+        compareOnLiveHoldout(model, live, source),
+        source,
+        read.derived(),
+        Holdout.of(input, settings.options()),
+        read.guestRows(),
+        start);
+  }
+
+  /**
+   * The model with its comparison to {@code live} on the live model's own held-out customers
+   * ({@code holdout.csv.gz} next to it; {@link HoldoutComparisons}), for the quality gate. A live
+   * model without them (published before they were kept) or a file that cannot be read gives a
+   * note, not a failure.
+   */
+  public RetentionModel compareOnLiveHoldout(
+      RetentionModel model, RetentionModel live, String source) {
+    RetentionModel.Incumbent incumbent = model.evaluation().incumbent();
+    if (live == null || incumbent == null) {
+      return model;
+    }
+    RetentionModel.HoldoutComparison comparison;
+    try {
+      Optional<Bucket.Stored> stored =
+          store.bucket().read(store.companionKey(live.version(), HoldoutCsv.NAME));
+      comparison =
+          stored.isEmpty()
+              ? HoldoutComparisons.notCompared(
+                  "the live model keeps no held-out customers (published before they were kept)")
+              : HoldoutComparisons.compare(model, live, HoldoutCsv.read(stored.get().bytes()));
+    } catch (IOException | RuntimeException e) {
+      Log.event(
+          LOG,
+          Logger.Level.WARN,
+          "train.live-holdout-unreadable",
+          "source",
+          source,
+          "liveVersion",
+          live.version(),
+          "problem",
+          e.getMessage());
+      comparison =
+          HoldoutComparisons.notCompared(
+              "the live model's held-out customers cannot be read: " + e.getMessage());
+    }
+    return model.withEvaluation(
+        model.evaluation().withIncumbent(incumbent.withLiveHoldout(comparison)));
   }
 
   /**
@@ -200,13 +315,14 @@ public final class TrainingService {
    * earlier attempt left (report, pointer), under the same quality gate, and says so.
    */
   public Optional<TrainSummary> finishPublished(String version, String source, long start) {
-    Optional<RetentionModel> existing = store.find(version);
-    if (existing.isEmpty()) {
+    Optional<ModelStore.PublishedModel> found = store.findPublished(version);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
+    Optional<RetentionModel> existing = Optional.of(found.get().model());
     QualityGate.Decision gate = settings.qualityGate().decide(existing.get());
     ModelStore.Published published =
-        store.complete(existing.get(), () -> ReportHtml.render(existing.get()), gate.goLive());
+        store.complete(found.get(), () -> ReportHtml.render(existing.get()), gate.goLive());
     Log.event(
         LOG,
         Logger.Level.INFO,
@@ -240,24 +356,36 @@ public final class TrainingService {
    *
    * @param derived the orders derivation the model was trained on, for {@code features.csv.gz};
    *     null for none
+   * @param holdout the model's held-out customers, kept next to it as {@code holdout.csv.gz} for
+   *     the next training's quality gate; null for none
    */
   public TrainSummary publish(
-      RetentionModel model, String source, RfmFeatures.Derived derived, long start) {
-    return publish(model, source, derived, guestRows(model), start);
+      RetentionModel trained,
+      String source,
+      RfmFeatures.Derived derived,
+      Holdout holdout,
+      long start) {
+    return publish(trained, source, derived, holdout, guestRows(trained), start);
   }
 
   /**
-   * {@link #publish(RetentionModel, String, RfmFeatures.Derived, long)} with the guest rows read.
+   * {@link #publish(RetentionModel, String, RfmFeatures.Derived, Holdout, long)} with the guest
+   * rows read.
    */
   TrainSummary publish(
-      RetentionModel model,
+      RetentionModel trained,
       String source,
       RfmFeatures.Derived derived,
+      Holdout holdout,
       long guestRows,
       long start) {
-    String version = model.version();
-    QualityGate.Decision gate = settings.qualityGate().decide(model);
+    String version = trained.version();
+    QualityGate.Decision gate = settings.qualityGate().decide(trained);
+    // The decision is part of what the model and its report say.
+    RetentionModel model =
+        trained.withEvaluation(trained.evaluation().withQualityGate(gate.record()));
     Path features = null;
+    Path held = null;
     try {
       List<ModelStore.Companion> companions = new ArrayList<>();
       companions.add(
@@ -265,6 +393,11 @@ public final class TrainingService {
               ModelStore.REPORT,
               "text/html; charset=utf-8",
               ReportHtml.render(model).getBytes(StandardCharsets.UTF_8)));
+      if (holdout != null) {
+        held = Files.createTempFile("holdout-", ".csv.gz");
+        HoldoutCsv.write(held, holdout);
+        companions.add(ModelStore.Companion.ofFile(HoldoutCsv.NAME, "application/gzip", held));
+      }
       if (derived != null) {
         features = Files.createTempFile("features-", ".csv.gz");
         FeaturesCsv.write(
@@ -327,18 +460,22 @@ public final class TrainingService {
           "durationMs",
           summary.durationMs(),
           "timingsMs",
-          model.provenance().timingsMs());
+          model.provenance().timingsMs(),
+          "warnings",
+          model.provenance().warnings());
       emit(model, summary, gate);
       return summary;
     } catch (IOException e) {
       throw new ExportException(
-          "cannot write the features of " + source + ": " + e.getMessage(), e);
+          "cannot write the companions of " + source + ": " + e.getMessage(), e);
     } finally {
-      if (features != null) {
-        try {
-          Files.deleteIfExists(features);
-        } catch (IOException e) {
-          LOG.debug("temporary features file not deleted", e);
+      for (Path temporary : new Path[] {features, held}) {
+        if (temporary != null) {
+          try {
+            Files.deleteIfExists(temporary);
+          } catch (IOException e) {
+            LOG.debug("temporary companion file not deleted", e);
+          }
         }
       }
     }
@@ -454,47 +591,72 @@ public final class TrainingService {
     return guests == null ? 0 : guests;
   }
 
-  private Read readFeatures(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  /**
+   * The export's decompressed text, within the read budget: its bytes counted against the read
+   * limit, the deadline checked, a stalled connection not waited for past it.
+   */
+  private ReadBudget open(ObjectInfo info, ExportFormat format, Deadline deadline)
+      throws IOException {
+    InputStream connection = ReadBudget.within(store.bucket().open(info), deadline);
+    try {
+      return new ReadBudget(format.decode(connection), handOff.readLimit(), deadline);
+    } catch (IOException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** The format of text {@link #open} already decompressed. */
+  private static ExportFormat decoded(ExportFormat format) {
+    return new ExportFormat(format.kind(), false, format.limits());
+  }
+
+  private Read readFeatures(
+      ObjectInfo info, ExportFormat format, String source, long lookupMs, Deadline deadline) {
     long readStart = System.nanoTime();
     ReadResult data;
-    try (InputStream in = store.bucket().open(info)) {
-      data = FeatureExportReader.read(in, format, settings.schema());
+    try (InputStream in = open(info, format, deadline)) {
+      data = FeatureExportReader.read(in, decoded(format), settings.schema());
     } catch (IOException e) {
       throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
     }
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", (System.nanoTime() - readStart) / 1_000_000);
+    // Canonical order: the model depends on the set of customers, not on the file's row order.
     return new Read(
-        new Trainer.Input(
-            data.features(),
-            data.labels(),
-            settings.schema().labelColumn(),
-            data.rowsRead(),
-            data.rowsRejected(),
-            data.rejections(),
-            source,
-            timings,
-            null,
-            null),
+        CanonicalOrder.sort(
+            new Trainer.Input(
+                data.features(),
+                data.labels(),
+                settings.schema().labelColumn(),
+                data.rowsRead(),
+                data.rowsRejected(),
+                data.rejections(),
+                source,
+                timings,
+                null,
+                null)),
         null,
         data.guestRows());
   }
 
-  private Read readOrders(ObjectInfo info, ExportFormat format, String source, long lookupMs) {
+  private Read readOrders(
+      ObjectInfo info, ExportFormat format, String source, long lookupMs, Deadline deadline) {
     long readStart = System.nanoTime();
     OrderExportReader.Result read;
     // An order dated after the export was written is a future date.
     LocalDate written = ExportObjects.latestOrderDay(info);
-    try (InputStream in = store.bucket().open(info)) {
-      read = OrderExportReader.read(in, format, settings.ordersSchema(), written);
+    try (InputStream in = open(info, format, deadline)) {
+      read = OrderExportReader.read(in, decoded(format), settings.ordersSchema(), written);
     } catch (IOException e) {
       throw new ExportException("cannot read " + source + ": " + e.getMessage(), e);
     }
     long readMs = (System.nanoTime() - readStart) / 1_000_000;
     long deriveStart = System.nanoTime();
+    // Canonical order: the model depends on the set of customers, not on the file's row order.
     RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm());
+        CanonicalOrder.sort(RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm()));
     Map<String, Long> timings = new LinkedHashMap<>();
     timings.put("lookup", lookupMs);
     timings.put("readAndParse", readMs);
@@ -550,7 +712,7 @@ public final class TrainingService {
         null,
         null,
         guestRows,
-        model.provenance().warnings() == null ? List.of() : model.provenance().warnings());
+        model.provenance().warnings());
   }
 
   /**

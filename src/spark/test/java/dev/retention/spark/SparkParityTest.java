@@ -20,6 +20,7 @@ import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.testing.SyntheticOrders;
+import dev.retention.training.CanonicalOrder;
 import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Trainer;
 import java.io.IOException;
@@ -166,19 +167,21 @@ class SparkParityTest {
     try (InputStream in = Files.newInputStream(file)) {
       read = FeatureExportReader.read(in, ExportFormat.of("c.csv").orElseThrow(), settings.schema());
     }
+    // The train function's rows: in canonical order, as TrainingService puts them.
     RetentionModel lambda =
         Trainer.train(
-            new Trainer.Input(
-                read.features(),
-                read.labels(),
-                settings.schema().labelColumn(),
-                read.rowsRead(),
-                read.rowsRejected(),
-                read.rejections(),
-                "parity",
-                Map.of(),
-                null,
-                null),
+            CanonicalOrder.sort(
+                new Trainer.Input(
+                    read.features(),
+                    read.labels(),
+                    settings.schema().labelColumn(),
+                    read.rowsRead(),
+                    read.rowsRejected(),
+                    read.rejections(),
+                    "parity",
+                    Map.of(),
+                    null,
+                    null)),
             settings.options(),
             settings.segments(),
             settings.playbook(),
@@ -186,6 +189,35 @@ class SparkParityTest {
     assertEquals(2, spark.provenance().rowsRejected());
     assertTrue(spark.provenance().rejections().get(0).startsWith("line 1201, column"));
     assertSameModel(lambda, spark, read.features().row(0));
+  }
+
+  /** The model body without what describes the run (timings). */
+  private static String body(RetentionModel model) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(ModelJson.write(model));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("provenance")).remove("timingsMs");
+    return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
+  }
+
+  @Test
+  void anExportInAnyRowOrderAndAnySplitTrainsAByteIdenticalSparkModel() throws IOException {
+    List<String> lines =
+        new java.util.ArrayList<>(
+            Files.readAllLines(Path.of("src/test/resources/reference/customers.csv")));
+    Path original = work.resolve("ordered.csv");
+    Files.write(original, lines);
+    splitEvery(64 * 1024);
+    String first = body(sparkTrain(original, false, null));
+    String header = lines.remove(0);
+    for (long seed : new long[] {3, 11}) {
+      List<String> shuffled = new java.util.ArrayList<>(lines);
+      java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+      shuffled.add(0, header);
+      Path file = work.resolve("shuffled-" + seed + ".csv");
+      Files.write(file, shuffled);
+      splitEvery(seed == 3 ? 40 * 1024 : 100 * 1024); // other parts, too
+      assertEquals(first, body(sparkTrain(file, false, null)), "seed " + seed);
+    }
   }
 
   @Test
@@ -225,7 +257,7 @@ class SparkParityTest {
               in, ExportFormat.of("o.csv").orElseThrow(), settings.ordersSchema(), null);
     }
     RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm());
+        CanonicalOrder.sort(RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm()));
     RetentionModel lambda =
         Trainer.train(
             OrdersDerivation.input(
