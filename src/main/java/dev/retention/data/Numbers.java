@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * suffixes) goes to {@link Double#parseDouble}, which also supplies the error for text that is not
  * a number.
  */
-final class Numbers {
+public final class Numbers {
 
   private static final double[] POWERS = new double[23];
 
@@ -78,9 +78,11 @@ final class Numbers {
   }
 
   /**
+   * The number written in {@code text}: the one reading of numbers for exports and score requests.
+   *
    * @throws NumberFormatException if {@code text} is not a number
    */
-  static double parse(CharSequence text) {
+  public static double parse(CharSequence text) {
     if (text instanceof Utf8Slice slice) {
       return parse(slice.bytes(), slice.start(), slice.start() + slice.length());
     }

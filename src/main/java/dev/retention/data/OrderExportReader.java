@@ -2,6 +2,7 @@ package dev.retention.data;
 
 import dev.retention.features.IdTable;
 import dev.retention.features.OrderBook;
+import dev.retention.features.RfmFeature;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.Utf8Slice;
 import java.io.IOException;
@@ -36,7 +37,61 @@ public final class OrderExportReader {
       long rowsRejected,
       List<String> rejections) {}
 
+  /** The values an items cell may hold: those of the derived {@code items} feature. */
+  private static final RfmFeature.Domain ITEMS = RfmFeature.ITEMS.domain();
+
   private OrderExportReader() {}
+
+  /**
+   * Why one row was refused.
+   *
+   * @param column the column at fault, or null when the row as a whole was bad
+   * @param problem what is wrong, without the value (e.g. "not a date (yyyy-MM-dd)")
+   */
+  public record RowProblem(String column, String problem) {}
+
+  /**
+   * The per-row rules of {@link #read} for rows that arrive one by one rather than from a file (the
+   * score API's orders, sent as JSON objects): the same checks, in the same order, and the good
+   * rows added to a book of their own. One rule for every path that reads orders.
+   */
+  public static final class RowRules {
+    private final Rows rows;
+
+    /**
+     * @param columns the cells' columns, which must include the schema's required ones
+     * @param latestAllowed rows dated after this day are future dates; null = no check
+     * @throws ExportException on a missing required column
+     */
+    public RowRules(List<String> columns, OrdersSchema schema, LocalDate latestAllowed) {
+      rows = new Rows(columns, schema, latestAllowed);
+    }
+
+    /**
+     * Checks one row and adds it to the book when it is good.
+     *
+     * @param cells values by column; null where absent
+     * @return null when the row was accepted, else why not
+     */
+    public RowProblem accept(long line, CharSequence[] cells) {
+      long before = rows.rejections.rejected();
+      rows.accept(line, null, cells);
+      if (rows.rejections.rejected() == before) {
+        return null;
+      }
+      return new RowProblem(rows.rejections.lastColumn(), rows.rejections.lastProblem());
+    }
+
+    /** The accepted rows. */
+    public OrderBook book() {
+      return rows.book;
+    }
+
+    /** Which optional columns the rows have. */
+    public RfmFeatures.Columns optional() {
+      return rows.optional();
+    }
+  }
 
   /**
    * Reads an orders export.
@@ -207,8 +262,8 @@ public final class OrderExportReader {
       float itemCount = Float.NaN;
       if (items >= 0 && !Rejections.blank(cells[items])) {
         double n = number(cells[items]);
-        if (!(n >= 0)) {
-          rejections.reject(line, items, "not a non-negative number");
+        if (!ITEMS.test(n)) {
+          rejections.reject(line, items, "not " + ITEMS.phrase());
           return;
         }
         itemCount = (float) n;
