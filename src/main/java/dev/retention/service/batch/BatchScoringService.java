@@ -6,6 +6,7 @@ import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureRows;
 import dev.retention.data.OrderExportReader;
 import dev.retention.features.RfmFeatures;
+import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
@@ -13,9 +14,12 @@ import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
 import dev.retention.service.Metrics;
 import dev.retention.service.NoModelException;
+import dev.retention.service.OrdersReading;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
+import dev.retention.storage.ScoreIndex;
+import dev.retention.storage.ScoreIndexWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -159,6 +163,9 @@ public final class BatchScoringService {
                           scores.bands()))
                   .getBytes(StandardCharsets.UTF_8),
               "text/html; charset=utf-8");
+      // The lookup index last: it is made from the scores, and its pointer moves only when every
+      // partition is written.
+      String lookup = writeLookupIndex(model, scores, asOf, info, object, outputKey);
       BatchSummary summary =
           new BatchSummary(
               BatchSummary.Status.SCORED,
@@ -171,7 +178,8 @@ public final class BatchScoringService {
               outcome.scored,
               outcome.asOf,
               (System.nanoTime() - start) / 1_000_000,
-              null);
+              null,
+              lookup);
       Log.event(
           LOG,
           Logger.Level.INFO,
@@ -188,6 +196,8 @@ public final class BatchScoringService {
           summary.customersScored(),
           "rowsRejected",
           summary.rowsRejected(),
+          "lookupIndex",
+          lookup,
           "firstReasons",
           outcome.rejections,
           "durationMs",
@@ -215,6 +225,50 @@ public final class BatchScoringService {
           LOG.debug("temporary scores file not deleted", e);
         }
       }
+    }
+  }
+
+  /**
+   * Writes the batch's lookup index ({@link ScoreIndex}) and moves the model version's pointer to
+   * it when this export is the latest scored: what {@code GET /customers/{id}} reads.
+   *
+   * @return what became of the pointer, or {@code OFF}
+   */
+  private String writeLookupIndex(
+      RetentionModel model,
+      BatchScores scores,
+      LocalDate asOf,
+      ObjectInfo info,
+      S3ObjectRef object,
+      String outputKey)
+      throws IOException {
+    BatchSettings.Lookup lookup = settings.lookup();
+    if (!lookup.enabled()) {
+      return "OFF";
+    }
+    String batch = info.derivedName();
+    try (ScoreIndexWriter index =
+        new ScoreIndexWriter(scores.rows().size(), lookup.customersPerPartition())) {
+      for (BatchScores.Row row : scores.rows()) {
+        index.add(row.id(), ScoreIndex.joinCells(scores.cells(row, asOf)));
+      }
+      ScoreIndex.Pointer pointer =
+          new ScoreIndex.Pointer(
+              model.version(),
+              batch,
+              index.partitions(),
+              index.rows(),
+              scores.rowColumns(),
+              asOf.toString(),
+              info.uri(),
+              outputKey,
+              clock.instant().toString(),
+              new ModelOrder(info.lastModified().toString(), info.key(), object.sequencer(), batch),
+              null,
+              0);
+      ScoreIndexWriter.Published published =
+          index.publish(store.bucket(), lookup.prefix(), pointer, lookup.uploadThreads());
+      return published.outcome().name();
     }
   }
 
@@ -247,7 +301,9 @@ public final class BatchScoringService {
       InputStream in, ExportFormat format, ObjectInfo info, Scorer scorer, BatchScores scores)
       throws IOException {
     LocalDate written = ExportObjects.latestOrderDay(info);
-    OrderExportReader.Result read = OrderExportReader.read(in, format, settings.orders(), written);
+    OrderExportReader.Result read =
+        OrderExportReader.read(
+            in, format, OrdersReading.schema(scorer.model(), settings.orders()), written);
     RfmFeatures.Derived now = RfmFeatures.forScoring(read.book(), read.columns(), settings.rfm());
     FeatureMatrix features = now.features();
     List<String> needed = scorer.featureNames();

@@ -15,6 +15,7 @@ import dev.retention.features.RfmOptions;
  * @param limits what reading one export may cost
  * @param rfm the cutoff for scoring ({@code null} = the export's latest order day)
  * @param order PRIORITY (most value at risk, else lowest probability, first) or INPUT
+ * @param lookup the lookup index written next to the scores ({@code GET /customers/{id}})
  */
 public record BatchSettings(
     String prefix,
@@ -23,7 +24,31 @@ public record BatchSettings(
     OrdersSchema orders,
     ReadLimits limits,
     RfmOptions rfm,
-    Order order) {
+    Order order,
+    Lookup lookup) {
+
+  /**
+   * The lookup index of each batch's scores.
+   *
+   * @param enabled whether it is written
+   * @param prefix where: {@code <prefix><model version>/...}
+   * @param customersPerPartition the average partition size aimed at (one small GET each)
+   * @param uploadThreads concurrent partition uploads
+   */
+  public record Lookup(
+      boolean enabled, String prefix, int customersPerPartition, int uploadThreads) {
+
+    public Lookup {
+      if (customersPerPartition < 1 || uploadThreads < 1) {
+        throw new IllegalArgumentException("customersPerPartition and uploadThreads must be >= 1");
+      }
+    }
+
+    /** The defaults of application.properties. */
+    public static Lookup defaults() {
+      return new Lookup(true, "lookup/", 2048, 8);
+    }
+  }
 
   /** The order of the scores CSV's rows. */
   public enum Order {
