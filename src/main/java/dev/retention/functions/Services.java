@@ -9,6 +9,7 @@ import dev.retention.model.Playbook;
 import dev.retention.service.Metrics;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.batch.BatchSettings;
+import dev.retention.service.score.CustomerLookup;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
@@ -133,7 +134,15 @@ public class Services {
         new ModelCache(store, settings.cacheTtl(), settings.refreshTimeout(), System::nanoTime),
         settings,
         Clock.systemUTC(),
-        metrics(mapping, "score"));
+        metrics(mapping, "score"),
+        ordersSchema(mapping),
+        new CustomerLookup(
+            store.bucket(),
+            mapping.lookup().prefix(),
+            settings.cacheTtl(),
+            settings.refreshTimeout(),
+            mapping.lookup().cacheBytes(),
+            System::nanoTime));
   }
 
   @Produces
@@ -175,7 +184,12 @@ public class Services {
         train.ordersSchema(),
         train.limits(),
         new RfmOptions(train.rfm().labelWindowDays(), mapping.batch().asOf().orElse(null)),
-        BatchSettings.Order.valueOf(mapping.batch().order().toUpperCase(Locale.ROOT)));
+        BatchSettings.Order.valueOf(mapping.batch().order().toUpperCase(Locale.ROOT)),
+        new BatchSettings.Lookup(
+            mapping.lookup().enabled(),
+            mapping.lookup().prefix(),
+            mapping.lookup().customersPerPartition(),
+            mapping.lookup().uploadThreads()));
   }
 
   /** The train function's settings from configuration (also the Spark trainer's). */
@@ -190,18 +204,7 @@ public class Services {
             export.maxRejectedShare());
     TrainingOptions options = SettingsBinder.bind(config, TRAIN_PREFIX, TrainingOptions.defaults());
     RetentionConfig.Orders orders = mapping.orders();
-    OrdersSchema ordersSchema =
-        new OrdersSchema(
-            orders.customerIdColumn(),
-            orders.orderIdColumn(),
-            orders.orderDateColumn(),
-            orders.amountColumn(),
-            orders.itemsColumn(),
-            orders.statusColumn(),
-            orders.channelColumn(),
-            Set.copyOf(orders.refundStatuses()),
-            OrderBook.Grain.valueOf(orders.grain().toUpperCase(Locale.ROOT)),
-            export.maxRejectedShare());
+    OrdersSchema ordersSchema = ordersSchema(mapping);
     RetentionConfig.Segments segments = mapping.segments();
     return new TrainSettings(
         export.prefix(),
@@ -220,6 +223,25 @@ public class Services {
         new QualityGate(mapping.qualityGate().margin(), mapping.qualityGate().force()));
   }
 
+  /**
+   * The orders columns of {@code retention.orders.*}: how the train function reads orders exports,
+   * and (through the model's own record, {@code OrdersReading}) batch scoring and the score API.
+   */
+  static OrdersSchema ordersSchema(RetentionConfig mapping) {
+    RetentionConfig.Orders orders = mapping.orders();
+    return new OrdersSchema(
+        orders.customerIdColumn(),
+        orders.orderIdColumn(),
+        orders.orderDateColumn(),
+        orders.amountColumn(),
+        orders.itemsColumn(),
+        orders.statusColumn(),
+        orders.channelColumn(),
+        Set.copyOf(orders.refundStatuses()),
+        OrderBook.Grain.valueOf(orders.grain().toUpperCase(Locale.ROOT)),
+        mapping.export().maxRejectedShare());
+  }
+
   static Playbook playbook(RetentionConfig config) {
     return Playbook.of(
         config.playbook().highRiskBelow(),
@@ -229,6 +251,12 @@ public class Services {
 
   static ScoreSettings scoreSettings(RetentionConfig mapping) {
     RetentionConfig.Score s = mapping.score();
-    return new ScoreSettings(s.cacheTtl(), s.refreshTimeout(), s.maxBatch(), s.maxBodyBytes());
+    return new ScoreSettings(
+        s.cacheTtl(),
+        s.refreshTimeout(),
+        s.maxBatch(),
+        s.maxBodyBytes(),
+        s.maxOrdersPerCustomer(),
+        s.maxOrdersPerRequest());
   }
 }
