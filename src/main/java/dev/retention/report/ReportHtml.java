@@ -57,6 +57,7 @@ public final class ReportHtml {
       table{border-collapse:collapse;font-size:.85rem;width:100%;margin:.5rem 0}
       th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:right;vertical-align:top}
       td.text,th.text{text-align:left}
+      td:not(.text){white-space:nowrap}
       tr.high td{background:#fff4f2}tr.total td{font-weight:600;border-top:2px solid #ccc}
       .note{background:#f6f8fa;border-left:3px solid #999;padding:6px 10px;font-size:.9rem}
       details{margin:.5rem 0}summary{cursor:pointer}
@@ -66,8 +67,10 @@ public final class ReportHtml {
       table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:auto}
       table.stack tr{border:1px solid #ddd;border-radius:6px;margin:0 0 8px;padding:4px 0}
       table.stack td{display:flex;justify-content:space-between;gap:12px;border:0;padding:2px 8px;
-      text-align:right;overflow-wrap:anywhere}
-      table.stack td::before{content:attr(data-label);font-weight:600;text-align:left;color:#444}
+      text-align:right}
+      table.stack td.text{overflow-wrap:anywhere}
+      table.stack td::before{content:attr(data-label);font-weight:600;text-align:left;color:#444;
+      white-space:normal;min-width:0}
       }
       @media print{main{max-width:none}figure.chart,table,.card{break-inside:avoid}
       h2{break-after:avoid}}
@@ -109,6 +112,7 @@ public final class ReportHtml {
       String export,
       String output,
       Instant scoredAt,
+      java.time.LocalDate asOf,
       long customers,
       long rejected,
       BandTable bands) {}
@@ -153,6 +157,7 @@ public final class ReportHtml {
                 .row("Export", batch.export())
                 .row("Scores", batch.output())
                 .row("Scored at", seconds(batch.scoredAt().toString()))
+                .row("Features as of", batch.asOf().toString())
                 .row("Customers scored", count(batch.customers()))
                 .row("Rows rejected", count(batch.rejected()))
                 .row("Model", model.modelName() + " " + model.version())
@@ -203,7 +208,12 @@ public final class ReportHtml {
         .append("</time> on ")
         .append(count(p.rowsUsed()))
         .append(" customers");
-    if (model.derivation() != null) {
+    if (batch != null) {
+      // The scored customers' day, not the training cutoff: that is what these scores describe.
+      out.append("; the scored customers' features are as of <time>")
+          .append(batch.asOf().toString())
+          .append("</time>");
+    } else if (model.derivation() != null) {
       out.append(" (features as of ")
           .append(Html.escape(model.derivation().cutoff()))
           .append(", label: bought again within ")
@@ -831,7 +841,22 @@ public final class ReportHtml {
           .append(" was configured; no search was run.</p></section>\n");
       return;
     }
-    out.append("<p>").append(Html.escape(k.rule())).append("</p><div class=\"grid\">");
+    out.append("<p>").append(Html.escape(k.rule()));
+    int published = model.segmentation().k();
+    if (published != k.chosenK()) {
+      // The search's K is what the curves show; the privacy rule may publish fewer segments.
+      out.append(" The search chose K = ")
+          .append(k.chosenK())
+          .append("; ")
+          .append(published)
+          .append(published == 1 ? " segment is" : " segments are")
+          .append(" published after merging the segments below the minimum size.");
+    }
+    out.append("</p><div class=\"grid\">");
+    String chosen =
+        published == k.chosenK()
+            ? "chosen K = " + k.chosenK()
+            : "chosen K = " + k.chosenK() + ", " + published + " published";
     double[] ks = new double[k.ks().length];
     double maxInertia = 0;
     double maxSilhouette = 0;
@@ -856,7 +881,7 @@ public final class ReportHtml {
                 0,
                 maxInertia,
                 (double) k.chosenK(),
-                "chosen K = " + k.chosenK(),
+                chosen,
                 false,
                 false))
         .append(
@@ -872,7 +897,7 @@ public final class ReportHtml {
                 minSilhouette,
                 Math.max(0.1, maxSilhouette),
                 (double) k.chosenK(),
-                "chosen K = " + k.chosenK(),
+                chosen,
                 false,
                 false))
         .append("</div></section>\n");

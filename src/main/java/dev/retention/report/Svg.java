@@ -289,6 +289,9 @@ final class Svg {
       longest = Math.max(longest, category.length());
     }
     boolean turned = longest * CHAR > band * 0.9;
+    // Turned labels are parallel lines band * sin 45° apart: closer than a line of text they
+    // overlap, so then only every step-th category is labelled (each bar keeps its tooltip).
+    int step = turned ? (int) Math.ceil(FONT * 1.15 / (band * Math.sqrt(0.5))) : 1;
     int drop = turned ? (int) Math.ceil(longest * CHAR * 0.71 + FONT) : FONT + 5;
     int height = HEIGHT - BOTTOM + 8 + drop + 28;
     StringBuilder out = open(id, title, height);
@@ -314,6 +317,9 @@ final class Svg {
                 percent ? percent(value) : number(value)));
       }
       double cx = LEFT + c * band + band / 2;
+      if (c % step != 0) {
+        continue;
+      }
       if (turned) {
         out.append(
             String.format(

@@ -16,10 +16,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's package table is the rule: every import of every main source file must be allowed by
- * its package's "may import" cell. The table cannot drift from the code, and a change that puts
- * code in the wrong room (an AWS SDK import in a service, a report that reaches into the core)
- * fails here.
+ * The README's package table is the rule: every import of every main source file, and every class
+ * reference in its compiled class (so that a fully qualified name in the code cannot bypass it),
+ * must be allowed by its package's "may import" cell. The table cannot drift from the code, and a
+ * change that puts code in the wrong room (an AWS SDK import in a service, a report that reaches
+ * into the core) fails here.
  */
 class LayeringTest {
 
@@ -35,7 +36,8 @@ class LayeringTest {
           "AWS SDK", List.of("software.amazon.awssdk."),
           "JBoss Logging", List.of("org.jboss.logging."),
           "Spark", List.of("org.apache.spark.", "org.apache.hadoop.", "scala."),
-          "SmallRye Config", List.of("io.smallrye.config."),
+          // SmallRye Config implements the MicroProfile Config API its types come from.
+          "SmallRye Config", List.of("io.smallrye.config.", "org.eclipse.microprofile.config."),
           "Quarkus",
               List.of(
                   "io.quarkus.",
@@ -143,5 +145,67 @@ class LayeringTest {
       }
     }
     assertEquals(List.of(), violations);
+  }
+
+  /**
+   * The same rule on the compiled classes: a fully qualified name in the code (which no import
+   * shows) or a type reached through a descriptor is a reference in the class file's constant pool.
+   */
+  @Test
+  void everyClassReferenceInTheBytecodeIsAllowedByTheReadmePackageTable() throws IOException {
+    Map<String, List<String>> rules = table();
+    List<String> violations = new ArrayList<>();
+    int checked = 0;
+    for (Path classFile : productionClasses()) {
+      byte[] bytes = Files.readAllBytes(classFile);
+      String self = ClassReferences.thisClass(bytes).replace('/', '.');
+      String row = rowOf(packageOf(self), rules);
+      if (row == null) {
+        violations.add(self + ": package is not in the README's package table");
+        continue;
+      }
+      checked++;
+      for (String referenced : ClassReferences.of(bytes)) {
+        String name = referenced.replace('/', '.');
+        if (!name.startsWith("javax.") && !allowed(name, row, rules)) {
+          violations.add(self + " (" + row + ") refers to " + name);
+        }
+      }
+    }
+    assertTrue(checked > 100, "too few compiled classes found: " + checked);
+    assertEquals(List.of(), violations);
+  }
+
+  /**
+   * The function's compiled classes, and the Spark job's when it was built (its sources compile
+   * with the tests: only the classes of files under {@code src/spark/java} are production code).
+   */
+  private static List<Path> productionClasses() throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("target/classes"))) {
+      files.filter(f -> f.toString().endsWith(".class")).forEach(out::add);
+    }
+    Path sparkSources = Path.of("src/spark/java");
+    Path compiled = Path.of("target/test-classes");
+    try (Stream<Path> files = Files.walk(sparkSources)) {
+      for (Path source : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Path relative = sparkSources.relativize(source);
+        String simple = relative.getFileName().toString().replace(".java", "");
+        Path dir = compiled.resolve(relative).getParent();
+        if (!Files.isDirectory(dir)) {
+          continue; // built with -Dno-spark
+        }
+        try (Stream<Path> classes = Files.list(dir)) {
+          classes
+              .filter(
+                  c -> {
+                    String n = c.getFileName().toString();
+                    return n.equals(simple + ".class") || n.startsWith(simple + "$");
+                  })
+              .forEach(out::add);
+        }
+      }
+    }
+    return out;
   }
 }

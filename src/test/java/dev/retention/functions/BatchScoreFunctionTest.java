@@ -184,6 +184,13 @@ class BatchScoreFunctionTest {
     String report = new String(download(reportKey), StandardCharsets.UTF_8);
     assertTrue(report.contains("id=\"contact-table\""), "the batch report's first screen");
     assertFalse(report.contains("<script"), "no script in the report");
+    // The header dates the scored customers by the scoring day, not by the training cutoff.
+    assertTrue(
+        report.contains("the scored customers' features are as of <time>" + asOf + "</time>"),
+        "the batch report names the day its customers' features describe");
+    assertFalse(
+        report.contains("features as of " + model.derivation().cutoff()),
+        "the batch report dates its customers by the training cutoff");
     Map<String, Integer> cellCounts = new HashMap<>();
     for (String[] cells : byId.values()) {
       cellCounts.merge(cells[2].replace("\"", "") + "|" + cells[4], 1, Integer::sum);

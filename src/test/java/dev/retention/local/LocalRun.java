@@ -110,12 +110,29 @@ public final class LocalRun {
                 orders.isBlank() || orders.equals(SYNTHETIC) ? null : Path.of(orders),
                 ordersToday.isBlank() ? null : Path.of(ordersToday));
       }
-      // The report people open: the user's own model's, else the orders demo's.
-      String reportKey = userExport || ordersReport == null ? featureReport : ordersReport;
+      // The report people open: the user's own model's, else the orders demo's; the line says
+      // which, since the same report is also under its own name.
+      boolean featureModel = userExport || ordersReport == null;
+      String reportKey = featureModel ? featureReport : ordersReport;
       Path report = run.work.resolve("report.html");
       run.download(reportKey, report);
+      Path featuresReport = run.work.resolve("features-report.html");
+      run.download(featureReport, featuresReport);
+      run.produced.add(0, "feature export model report: " + featuresReport.toAbsolutePath());
       run.produced.add(
-          0, "report: " + report.toAbsolutePath() + " (s3://" + BUCKET + "/" + reportKey + ")");
+          0,
+          "report: "
+              + report.toAbsolutePath()
+              + " = the "
+              + (featureModel ? "feature export" : "orders")
+              + " model's report, also saved as "
+              + (featureModel ? featuresReport : run.work.resolve("orders-report.html"))
+                  .getFileName()
+              + " (s3://"
+              + BUCKET
+              + "/"
+              + reportKey
+              + ")");
       System.out.println();
       System.out.println("done:");
       for (String line : run.produced) {

@@ -100,7 +100,8 @@ class LocalRunIT {
     String report = Files.readString(Path.of(".local/report.html"));
     assertTrue(report.contains(version.group(1)), "the report is the user's model's");
     assertTrue(report.contains("id=\"contact-table\""), "the report's first screen");
-    assertTrue(output.contains("report: "), output);
+    assertTrue(output.contains("= the feature export model's report"), output);
+    assertEquals(report, Files.readString(Path.of(".local/features-report.html")));
     assertTrue(output.contains("stopped the local S3 server"), output);
 
     List<String> rows = Files.readAllLines(scored);
@@ -143,6 +144,9 @@ class LocalRunIT {
         output.contains("SCORED: " + (scores.size() - 1) + " customers scored as of"), output);
     assertTrue(Files.size(Path.of(".local/orders-features.csv.gz")) > 1000);
     assertTrue(Files.readString(Path.of(".local/scores-report.html")).contains("contact-table"));
+    // report.html is the user's model's; the orders model's report has its own name.
+    assertTrue(output.contains("= the feature export model's report"), output);
+    assertTrue(Files.readString(Path.of(".local/orders-report.html")).contains("contact-table"));
     assertOnlyItsOwnProcessesAndNoneLeft(run);
   }
 

@@ -87,6 +87,7 @@ class ReportBrowserTest {
                 "s3://bucket/exports/score/today.csv",
                 "scores/20261128-report/today.csv",
                 Instant.parse("2026-11-29T08:30:05Z"),
+                java.time.LocalDate.parse("2026-11-28"),
                 model.provenance().rowsUsed(),
                 0,
                 new BandTable(
@@ -214,6 +215,21 @@ class ReportBrowserTest {
             return {top: s.getBoundingClientRect().top, rows: rows.length,
                     firstBand: rows.length ? rows[0].children[1].textContent : null,
                     lead: s.querySelector('p.lead') ? s.querySelector('p.lead').textContent : ''};
+          })(),
+          // A number must never break across lines ("44." / "7") in a table cell or a card.
+          brokenNumbers: (() => {
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const broken = [];
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const text = n.textContent.trim();
+              if (!/^[-+\u2212]?[0-9][0-9.,]*(%|k|M)?$/.test(text)) continue;
+              const range = document.createRange();
+              range.selectNodeContents(n);
+              const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                  .map(r => Math.round(r.top)));
+              if (tops.size > 1) broken.push(text);
+            }
+            return broken;
           })(),
           ellipses: document.body.innerText.includes('\u2026'),
           viewport: window.innerWidth,
@@ -352,7 +368,13 @@ class ReportBrowserTest {
       assertTrue(chart.get("width").asDouble() <= 390, "chart wider than the phone: " + chart);
     }
     assertTables(result, 390);
+    assertEquals(List.of(), toList(result.get("brokenNumbers")), "numbers broken across lines");
     screenshot("report-phone.png");
+    // The smallest phones in use are 320 px wide: numbers stay whole there too.
+    JsonNode narrow = openAt(page, 320, 640, 2, true);
+    assertEquals(List.of(), toList(narrow.get("brokenNumbers")), "numbers broken at 320 px");
+    assertTrue(narrow.get("overflow").asInt() <= 0, "the page scrolls sideways at 320 px");
+    openAt(page, 390, 844, 2, true);
     JsonNode pdf = browser.call("Page.printToPDF", Map.of("printBackground", true));
     byte[] bytes = Base64.getDecoder().decode(pdf.get("data").asText());
     assertEquals("%PDF", new String(bytes, 0, 4, StandardCharsets.US_ASCII));
@@ -365,12 +387,19 @@ class ReportBrowserTest {
     JsonNode phone = openAt(batchPage, 390, 844, 2, true);
     assertTrue(phone.get("overflow").asInt() <= 0, "the batch report scrolls sideways");
     assertTables(phone, 390);
+    assertEquals(List.of(), toList(phone.get("brokenNumbers")), "numbers broken across lines");
     assertTrue(phone.get("contact").get("rows").asInt() > 0);
     screenshot("batch-report-phone.png");
     JsonNode desktop = openAt(batchPage, 1280, 900, 1, false);
     assertTables(desktop, 1280);
     screenshot("batch-report-desktop.png");
     assertEquals(List.of(), browser.errors());
+  }
+
+  private static List<String> toList(JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(node -> out.add(node.asText()));
+    return out;
   }
 
   private static void assertTables(JsonNode result, int viewport) {

@@ -158,6 +158,7 @@ public final class BatchScoringService {
                           source,
                           outputKey,
                           clock.instant(),
+                          asOf,
                           outcome.scored,
                           outcome.rowsRejected,
                           scores.bands()))
