@@ -102,7 +102,7 @@ final class ScoreRequestReader {
     try (JsonParser parser = json.createParser(body)) {
       return read(parser);
     } catch (JsonProcessingException e) {
-      throw malformed(e);
+      throw malformed(e, body);
     } catch (IOException e) {
       throw new BadRequest("malformed_json", "the request body cannot be read", null, null);
     }
@@ -112,16 +112,18 @@ final class ScoreRequestReader {
    * A JSON syntax error in the project's words: where it is and what kind it is, never the parser's
    * message (which quotes the offending text, perhaps a customer's value) or its class names.
    */
-  static BadRequest malformed(JsonProcessingException e) {
+  static BadRequest malformed(JsonProcessingException e, String body) {
     JsonLocation at = e.getLocation();
     String where =
         at == null || at.getLineNr() < 1
             ? ""
             : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    String what =
+    boolean atEnd =
         e instanceof JsonEOFException
-            ? "it ends before its JSON is complete"
-            : "it is not valid JSON";
+            || at != null
+                && at.getCharOffset() >= 0
+                && body.substring((int) Math.min(body.length(), at.getCharOffset())).isBlank();
+    String what = atEnd ? "it ends before its JSON is complete" : "it is not valid JSON";
     return new BadRequest(
         "malformed_json", "the request body is malformed" + where + ": " + what, null, null);
   }
