@@ -26,16 +26,16 @@ import java.util.function.LongSupplier;
 public final class CustomerLookup {
 
   /** What a lookup found. */
-  sealed interface Answer permits Found, NotInBatch, NoBatch {}
+  public sealed interface Answer permits Found, NotInBatch, NoBatch {}
 
   /** The customer's cells, in the pointer's columns. */
-  record Found(ScoreIndex.Pointer batch, List<String> cells) implements Answer {}
+  public record Found(ScoreIndex.Pointer batch, List<String> cells) implements Answer {}
 
   /** The latest batch has no row for this id. */
-  record NotInBatch(ScoreIndex.Pointer batch) implements Answer {}
+  public record NotInBatch(ScoreIndex.Pointer batch) implements Answer {}
 
   /** No export has been batch-scored with this model version yet. */
-  record NoBatch() implements Answer {}
+  public record NoBatch() implements Answer {}
 
   private final Bucket bucket;
   private final String prefix;
@@ -88,7 +88,7 @@ public final class CustomerLookup {
    *
    * @throws StorageException when the index cannot be read
    */
-  synchronized Answer find(String modelVersion, String id) {
+  public synchronized Answer find(String modelVersion, String id) {
     ScoreIndex.Pointer current = pointer(modelVersion, false);
     if (current == null) {
       return new NoBatch();
