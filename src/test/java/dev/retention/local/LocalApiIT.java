@@ -112,11 +112,19 @@ class LocalApiIT {
               HttpResponse.BodyHandlers.ofString());
       assertEquals(404, missing.statusCode());
     } finally {
-      process.destroy(); // as Ctrl-C stops it
+      // SIGTERM, as Ctrl-C stops it (through the handle: Process.destroy would also close the
+      // pipe this test still reads the run's last lines from).
+      process.toHandle().destroy();
       assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the local run did not stop");
       reader.join(10_000);
     }
-    String output = output(lines);
+    String output =
+        output(lines)
+            + "\n(exit "
+            + process.exitValue()
+            + ", reader alive "
+            + reader.isAlive()
+            + ")";
     assertTrue(output.contains("stopped the local score API"), output);
     assertTrue(output.contains("stopped the local S3 server"), output);
     for (String started :
