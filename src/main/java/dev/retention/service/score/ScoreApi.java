@@ -154,6 +154,22 @@ public final class ScoreApi {
           scorer.featureNames(),
           scorer.model().customerValue());
     }
+    // The orders path's classes: the orders reader's row rules and the derivation.
+    OrdersSchema schema = OrdersSchema.defaults();
+    List<String> fields = OrderHistories.orderFields(schema);
+    String[] order = new String[fields.size()];
+    order[fields.indexOf(schema.orderIdColumn())] = "p1";
+    order[fields.indexOf(schema.orderDateColumn())] = "1970-01-02";
+    order[fields.indexOf(schema.amountColumn())] = "1.5";
+    OrderHistories.derive(
+        List.of(new ScoreRequestReader.Customer("p", null, List.<String[]>of(order))),
+        false,
+        schema,
+        fields,
+        List.of(),
+        LocalDate.EPOCH.plusDays(3),
+        LocalDate.EPOCH.plusDays(4),
+        90);
   }
 
   /** The model cache behind the API (warmed at start-up). */
