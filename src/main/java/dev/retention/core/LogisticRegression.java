@@ -51,7 +51,35 @@ public final class LogisticRegression {
    */
   public static LogisticFit fit(
       Design design, int[] labels, LogisticOptions options, LogisticFit start) {
+    return fit(design, labels, null, options, start);
+  }
+
+  /**
+   * Fits the model with a weight per row of the base matrix: the loss of row {@code i} counts
+   * {@code rowWeights[i]} times (e.g. inverse-propensity weights that balance a treatment and a
+   * control group). Only relative weights matter: they are rescaled to mean 1 over the design's
+   * rows, so {@code C} keeps its per-row meaning and the tolerance its scale.
+   *
+   * @param rowWeights one finite weight {@code >= 0} per row of the base matrix, not all zero on
+   *     the design's rows; null = every row 1
+   * @throws IllegalArgumentException as {@link #fit(Design, int[], LogisticOptions)}, on a bad
+   *     weight, or on row weights with {@link LogisticOptions.ClassWeight#BALANCED} (one weighting
+   *     at a time)
+   */
+  public static LogisticFit fit(
+      Design design, int[] labels, double[] rowWeights, LogisticOptions options) {
+    return fit(design, labels, rowWeights, options, null);
+  }
+
+  private static LogisticFit fit(
+      Design design,
+      int[] labels,
+      double[] rowWeights,
+      LogisticOptions options,
+      LogisticFit start) {
     int n = design.size();
+    double[] weights =
+        rowWeights == null ? null : normalizedRowWeights(design, rowWeights, options);
     if (labels.length != design.base().rows()) {
       throw new IllegalArgumentException(
           "labels has " + labels.length + " entries for " + design.base().rows() + " rows");
@@ -85,12 +113,46 @@ public final class LogisticRegression {
 
             @Override
             public double[] sums(double[] theta, double[] classWeight) {
-              return LogisticRegression.sums(design, labels, classWeight, theta, workers);
+              return LogisticRegression.sums(design, labels, weights, classWeight, theta, workers);
             }
           },
           options,
           start);
     }
+  }
+
+  /** {@code rowWeights} checked and rescaled to mean 1 over the design's rows (a new array). */
+  private static double[] normalizedRowWeights(
+      Design design, double[] rowWeights, LogisticOptions options) {
+    if (options.classWeight() != LogisticOptions.ClassWeight.NONE) {
+      throw new IllegalArgumentException("row weights and class weights cannot be combined");
+    }
+    if (rowWeights.length != design.base().rows()) {
+      throw new IllegalArgumentException(
+          "row weights has "
+              + rowWeights.length
+              + " entries for "
+              + design.base().rows()
+              + " rows");
+    }
+    double sum = 0;
+    for (int r = 0; r < design.size(); r++) {
+      double w = rowWeights[design.row(r)];
+      if (!(w >= 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException(
+            "row weight at row " + design.row(r) + " is not a finite number >= 0");
+      }
+      sum += w;
+    }
+    if (!(sum > 0)) {
+      throw new IllegalArgumentException("row weights are all zero");
+    }
+    double scale = design.size() / sum;
+    double[] out = new double[rowWeights.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rowWeights[i] * scale;
+    }
+    return out;
   }
 
   /**
@@ -329,6 +391,20 @@ public final class LogisticRegression {
    */
   public static double[] sums(
       Design design, int[] labels, double[] classWeight, double[] theta, Workers workers) {
+    return sums(design, labels, null, classWeight, theta, workers);
+  }
+
+  /**
+   * {@link #sums(Design, int[], double[], double[], Workers)} with each row's terms also multiplied
+   * by {@code rowWeights[i]} (null = 1).
+   */
+  public static double[] sums(
+      Design design,
+      int[] labels,
+      double[] rowWeights,
+      double[] classWeight,
+      double[] theta,
+      Workers workers) {
     int n = design.size();
     int d = design.terms();
     int p = d + 1;
@@ -364,7 +440,10 @@ public final class LogisticRegression {
                 columns[a * SUB + i] = v;
               }
               columns[d * SUB + i] = 1.0;
-              double weight = classWeight[label];
+              double weight =
+                  rowWeights == null
+                      ? classWeight[label]
+                      : classWeight[label] * rowWeights[design.row(r)];
               // One exponential per row serves the loss and the probability.
               double e = Math.exp(-Math.abs(eta));
               loss += weight * (Math.max(eta, 0) + log1pSmall(e) - label * eta);
@@ -431,7 +510,7 @@ public final class LogisticRegression {
   }
 
   /** Solves {@code H step = -g} by Cholesky; adds a small ridge if H is numerically singular. */
-  private static double[] solve(double[] hessian, double[] gradient, int p) {
+  static double[] solve(double[] hessian, double[] gradient, int p) {
     double jitter = 0;
     for (int attempt = 0; attempt < 12; attempt++) {
       double[] l = cholesky(hessian, p, jitter);
