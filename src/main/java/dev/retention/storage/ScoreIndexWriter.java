@@ -139,7 +139,13 @@ public final class ScoreIndexWriter implements AutoCloseable {
         return new Published(Outcome.NEWER_IS_LIVE, live.batch(), 0, 0, 0);
       }
     }
-    long[] sizes = upload(bucket, prefix, pointer, threads);
+    long[] sizes;
+    try {
+      sizes = upload(bucket, prefix, pointer, threads);
+    } catch (RuntimeException e) {
+      removeUnnamed(bucket, prefix, pointerKey, pointer, e);
+      throw e;
+    }
     Published moved = advance(bucket, prefix, pointerKey, pointer);
     return new Published(moved.outcome(), moved.liveBatch(), partitions, sizes[0], sizes[1]);
   }
@@ -235,6 +241,35 @@ public final class ScoreIndexWriter implements AutoCloseable {
     }
     throw new StorageException(
         pointerKey + " kept changing under " + POINTER_ATTEMPTS + " attempts to move it", null);
+  }
+
+  /**
+   * After a failed upload: removes what was written of this batch, unless a pointer names it (a
+   * redelivery of the same export that made it live meanwhile). Nothing is left that nothing names;
+   * the event's retry writes the batch again.
+   */
+  private void removeUnnamed(
+      Bucket bucket,
+      String prefix,
+      String pointerKey,
+      ScoreIndex.Pointer pointer,
+      RuntimeException cause) {
+    try {
+      boolean named =
+          bucket
+              .read(pointerKey)
+              .map(s -> ScoreIndex.Pointer.parse(s.bytes(), pointerKey))
+              .map(
+                  live ->
+                      pointer.batch().equals(live.batch())
+                          || pointer.batch().equals(live.previous()))
+              .orElse(false);
+      if (!named) {
+        removeBatch(bucket, prefix, pointer.modelVersion(), pointer.batch(), partitions);
+      }
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   /** Deletes every partition of a batch (best effort: a failure is left for the next move). */

@@ -3,9 +3,11 @@ package dev.retention.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retention.model.ModelOrder;
+import dev.retention.testing.FaultProxy;
 import dev.retention.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** The lookup index of batch scores on a real S3-compatible server: layout, lookups, pointer. */
 class ScoreIndexTest {
@@ -189,6 +196,49 @@ class ScoreIndexTest {
     assertEquals("b-night", live.batch());
     assertEquals("b-evening", live.previous());
     assertNotNull(live.order());
+  }
+
+  @Test
+  void aFailedUploadLeavesNoPartitionBehindAndItsRetryPublishes() throws IOException {
+    Map<String, String> rows = rows(1_000, 4, "retried");
+    try (FaultProxy proxy = FaultProxy.start(server.endpoint());
+        S3Client faulty =
+            S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .region(Region.US_EAST_1)
+                .endpointOverride(proxy.endpoint())
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(
+                            S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
+                .serviceConfiguration(
+                    S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build()) {
+      proxy.rule(
+          r ->
+              r.method().equals("PUT") && r.path().contains("/part-00005.gz")
+                  ? new FaultProxy.Status(500)
+                  : new FaultProxy.Pass());
+      Bucket failing = new Bucket(faulty, BUCKET);
+      try (ScoreIndexWriter writer = new ScoreIndexWriter(rows.size(), 100)) {
+        for (Map.Entry<String, String> row : rows.entrySet()) {
+          writer.add(row.getKey(), row.getValue());
+        }
+        assertThrows(
+            StorageException.class,
+            () ->
+                writer.publish(
+                    failing,
+                    "lookup/",
+                    pointer("v5", "b", writer.partitions(), rows.size(), "2026-11-28T12:00:00Z"),
+                    4));
+      }
+    }
+    assertEquals(List.of(), keys("lookup/v5/"), "nothing left that nothing names");
+    assertEquals(
+        ScoreIndexWriter.Outcome.MOVED,
+        write("v5", "b", rows, "2026-11-28T12:00:00Z", 100).outcome());
+    assertEquals(17, keys("lookup/v5/").size(), "16 partitions and the pointer");
   }
 
   @Test
