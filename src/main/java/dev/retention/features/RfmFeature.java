@@ -196,6 +196,9 @@ public enum RfmFeature {
   public static Impossible impossible(java.util.List<String> names, double[] values) {
     for (int c = 0; c < names.size(); c++) {
       RfmFeature f = ofColumn(names.get(c)).orElse(null);
+      if (f != null && !Double.isFinite(values[c])) {
+        return new Impossible(f.column, "feature '" + f.column + "' must be a finite number");
+      }
       if (f != null && !f.domain.test(values[c])) {
         return new Impossible(
             f.column,

@@ -235,6 +235,13 @@ class ScoreRequestsTest {
         "{\"features\":" + good.replace("\"frequency\":3", "\"frequency\":2.5") + "}",
         "invalid_feature",
         "features.frequency");
+    JsonNode overflow =
+        refused(
+            orders,
+            "{\"features\":" + good.replace("\"monetary\":40", "\"monetary\":1e999") + "}",
+            "invalid_feature",
+            "features.monetary");
+    assertTrue(overflow.get("message").asText().endsWith("must be a finite number"));
     refused(
         orders,
         "{\"features\":" + good.replace("\"orders_90d\":1", "\"orders_90d\":0") + "}",
