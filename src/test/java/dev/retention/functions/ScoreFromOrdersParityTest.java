@@ -121,18 +121,7 @@ class ScoreFromOrdersParityTest {
     }
     assertEquals(scored.customersScored(), rows.size());
 
-    // Each customer's orders, as the export has them, as JSON objects.
-    Map<String, ArrayNode> histories = new LinkedHashMap<>();
-    List<String> lines = today.lines().toList();
-    String[] columns = lines.get(0).split(",");
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.split(",");
-      ObjectNode order = MAPPER.createObjectNode();
-      for (int c = 1; c < columns.length; c++) {
-        order.put(columns[c], cells[c]);
-      }
-      histories.computeIfAbsent(cells[0], k -> MAPPER.createArrayNode()).add(order);
-    }
+    Map<String, ArrayNode> histories = histories(today, "customer_id");
 
     // The whole export's derivation, full precision: what the batch scored.
     OrderExportReader.Result read =
@@ -209,6 +198,27 @@ class ScoreFromOrdersParityTest {
     assertTrue(error.get("message").asText().contains("exports/score/today.csv"), error.toString());
     assertTrue(error.get("message").asText().contains("as of " + asOf), error.toString());
     assertFalse(error.toString().contains("c-not-a-customer"), "the id is not echoed");
+  }
+
+  /**
+   * Each customer's orders, as the export has them (its text cells, in file order), as the JSON
+   * objects a storefront sends: every column but the customer id's.
+   */
+  static Map<String, ArrayNode> histories(String csv, String idColumn) throws Exception {
+    Map<String, ArrayNode> histories = new LinkedHashMap<>();
+    CsvTokenizer rows = new CsvTokenizer(new StringReader(csv));
+    List<String> columns = List.of(rows.next());
+    int id = columns.indexOf(idColumn);
+    for (String[] cells = rows.next(); cells != null; cells = rows.next()) {
+      ObjectNode order = MAPPER.createObjectNode();
+      for (int c = 0; c < columns.size(); c++) {
+        if (c != id) {
+          order.put(columns.get(c), cells[c]);
+        }
+      }
+      histories.computeIfAbsent(cells[id], k -> MAPPER.createArrayNode()).add(order);
+    }
+    return histories;
   }
 
   /**
