@@ -52,6 +52,58 @@ public final class OrderExportReader {
   private OrderExportReader() {}
 
   /**
+   * Why one row was refused.
+   *
+   * @param column the column at fault, or null when the row as a whole was bad
+   * @param problem what is wrong, without the value (e.g. "not a date (yyyy-MM-dd)")
+   */
+  public record RowProblem(String column, String problem) {}
+
+  /**
+   * The per-row rules of {@link #read} for rows that arrive one by one rather than from a file (the
+   * score API's orders, sent as JSON objects): the same checks, in the same order, and the good
+   * rows added to a book of their own. One rule for every path that reads orders.
+   */
+  public static final class RowRules {
+    private final Rows rows;
+
+    /**
+     * @param columns the cells' columns, which must include the schema's required ones
+     * @param latestAllowed rows dated after this day are future dates; null = no check
+     * @throws ExportException on a missing required column
+     */
+    public RowRules(List<String> columns, OrdersSchema schema, LocalDate latestAllowed) {
+      // A request's numbers are JSON's: '.' is their decimal separator whatever the export's.
+      rows = new Rows(RowSource.fixed(columns), schema, TextFormat.defaults(), latestAllowed, null);
+    }
+
+    /**
+     * Checks one row and adds it to the book when it is good.
+     *
+     * @param cells values by column; null where absent
+     * @return null when the row was accepted, else why not
+     */
+    public RowProblem accept(long line, CharSequence[] cells) {
+      long before = rows.rejections.rejected();
+      rows.accept(line, null, cells);
+      if (rows.rejections.rejected() == before) {
+        return null;
+      }
+      return new RowProblem(rows.rejections.lastColumn(), rows.rejections.lastProblem());
+    }
+
+    /** The accepted rows. */
+    public OrderBook book() {
+      return rows.book;
+    }
+
+    /** Which optional columns the rows have. */
+    public RfmFeatures.Columns optional() {
+      return OrderExportReader.optional(rows.schema, rows.present());
+    }
+  }
+
+  /**
    * Reads an orders export.
    *
    * @param latestAllowed rows dated after this day are rejected as future dates; null = no check

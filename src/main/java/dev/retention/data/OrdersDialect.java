@@ -20,6 +20,11 @@ import java.util.TreeSet;
  */
 public record OrdersDialect(OrdersSchema schema, TextFormat text) {
 
+  /** The default dialect: the default orders columns in the default text layout. */
+  public static OrdersDialect defaults() {
+    return new OrdersDialect(OrdersSchema.defaults(), TextFormat.defaults());
+  }
+
   /** The dialect as the model records it: setting-like names and their values, as text. */
   public Map<String, String> describe() {
     Map<String, String> out = new LinkedHashMap<>();

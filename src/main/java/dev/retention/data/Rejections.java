@@ -36,6 +36,8 @@ public final class Rejections {
   private long read;
   private long skipped;
   private long rejected;
+  private String lastColumn;
+  private String lastProblem;
 
   Rejections(List<String> columns) {
     this.columns = columns;
@@ -74,11 +76,28 @@ public final class Rejections {
   /** A row that could not be split into cells. */
   void rejectRow(long line, String problem) {
     reject(line, "line " + line + ": " + problem);
+    last(null, problem);
   }
 
   /** A cell without a value. */
   void rejectMissing(long line, int column) {
     reject(line, "line " + line + ", column '" + columns.get(column) + "': missing value");
+    last(columns.get(column), "missing value");
+  }
+
+  private void last(String column, String problem) {
+    lastColumn = column;
+    lastProblem = problem;
+  }
+
+  /** The column of the last rejection (null when the whole row was bad). */
+  String lastColumn() {
+    return lastColumn;
+  }
+
+  /** The problem of the last rejection, without line or column. */
+  String lastProblem() {
+    return lastProblem;
   }
 
   /**
@@ -145,6 +164,7 @@ public final class Rejections {
   /** A cell with a bad value: named by line and column, the value itself is not kept. */
   void reject(long line, int column, String problem) {
     reject(line, "line " + line + ", column '" + columns.get(column) + "': " + problem);
+    last(columns.get(column), problem);
   }
 
   private void reject(long line, String reason) {

@@ -69,6 +69,30 @@ abstract class RowSource {
     return true;
   }
 
+  /**
+   * A source without rows whose columns are {@code columns}, as a header's: for rows that arrive
+   * one by one (a request's orders) and are handed to a reader's row rules directly.
+   */
+  static RowSource fixed(List<String> columns) {
+    List<String> fixed = List.copyOf(columns);
+    return new RowSource() {
+      @Override
+      List<String> columns() {
+        return fixed;
+      }
+
+      @Override
+      Row next() {
+        return null;
+      }
+
+      @Override
+      boolean hasHeader() {
+        return true;
+      }
+    };
+  }
+
   /** Whether the columns are a header's (CSV), fixed before the first row. */
   abstract boolean hasHeader();
 

@@ -237,6 +237,16 @@ public final class RfmFeatures {
     return derive(book, columns, cutoff, options.labelWindowDays(), false, true);
   }
 
+  /**
+   * Features of the customers of {@code book} as of the day {@code asOf}, with no label and no
+   * customer required (a customer without a purchase on or before that day is simply not a row):
+   * the score API's derivation of the orders a request sends, by the same rules as {@link
+   * #forScoring} with that day as its cutoff.
+   */
+  public static Derived asOf(OrderBook book, Columns columns, LocalDate asOf, int labelWindowDays) {
+    return derive(book, columns, (int) asOf.toEpochDay(), labelWindowDays, false, false);
+  }
+
   private static int cutoffDay(OrderBook book, RfmOptions options, boolean training) {
     if (book.orders() == 0) {
       throw new IllegalArgumentException("the export has no orders");

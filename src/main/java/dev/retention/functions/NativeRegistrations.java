@@ -44,6 +44,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
       RetentionConfig.class,
       RetentionConfig.Batch.class,
       RetentionConfig.Export.class,
+      RetentionConfig.Lookup.class,
       RetentionConfig.Metrics.class,
       RetentionConfig.Model.class,
       RetentionConfig.Orders.class,

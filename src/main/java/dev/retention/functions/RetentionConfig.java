@@ -33,6 +33,8 @@ public interface RetentionConfig {
 
   Batch batch();
 
+  Lookup lookup();
+
   QualityGate qualityGate();
 
   Metrics metrics();
@@ -245,6 +247,19 @@ public interface RetentionConfig {
     String order();
   }
 
+  /** The lookup index of batch scores: written by batch scoring, read by the score function. */
+  interface Lookup {
+    boolean enabled();
+
+    String prefix();
+
+    int customersPerPartition();
+
+    int uploadThreads();
+
+    long cacheBytes();
+  }
+
   /** Where models go. */
   interface Model {
     String prefix();
@@ -262,5 +277,9 @@ public interface RetentionConfig {
     int maxBatch();
 
     int maxBodyBytes();
+
+    int maxOrdersPerCustomer();
+
+    int maxOrdersPerRequest();
   }
 }

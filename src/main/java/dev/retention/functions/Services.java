@@ -2,6 +2,7 @@ package dev.retention.functions;
 
 import dev.retention.data.ExportSchema;
 import dev.retention.data.IdRules;
+import dev.retention.data.OrdersDialect;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
 import dev.retention.data.TextFormat;
@@ -11,6 +12,7 @@ import dev.retention.model.Playbook;
 import dev.retention.service.Metrics;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.batch.BatchSettings;
+import dev.retention.service.score.CustomerLookup;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
@@ -140,7 +142,15 @@ public class Services {
         new ModelCache(store, settings.cacheTtl(), settings.refreshTimeout(), System::nanoTime),
         settings,
         Clock.systemUTC(),
-        metrics(mapping, "score"));
+        metrics(mapping, "score"),
+        ordersDialect(mapping),
+        new CustomerLookup(
+            store.bucket(),
+            mapping.lookup().prefix(),
+            settings.cacheTtl(),
+            settings.refreshTimeout(),
+            mapping.lookup().cacheBytes(),
+            System::nanoTime));
   }
 
   @Produces
@@ -183,7 +193,12 @@ public class Services {
         train.limits(),
         new RfmOptions(train.rfm().labelWindowDays(), mapping.batch().asOf().orElse(null)),
         BatchSettings.Order.valueOf(mapping.batch().order().toUpperCase(Locale.ROOT)),
-        train.text());
+        train.text(),
+        new BatchSettings.Lookup(
+            mapping.lookup().enabled(),
+            mapping.lookup().prefix(),
+            mapping.lookup().customersPerPartition(),
+            mapping.lookup().uploadThreads()));
   }
 
   /** The train function's settings from configuration (also the Spark trainer's). */
@@ -232,6 +247,23 @@ public class Services {
             mapping.qualityGate().force(),
             mapping.qualityGate().minAucLift(),
             mapping.qualityGate().allowDroppedFeatures()),
+        TextFormat.of(export.delimiter(), export.decimalSeparator(), export.allowCaseCollisions()));
+  }
+
+  /**
+   * The orders dialect of the {@code retention.orders.*} and {@code retention.export.*} settings:
+   * how the train function reads orders exports, and for models that recorded no dialect of their
+   * own ({@code OrdersReading}), batch scoring and the score API.
+   */
+  static OrdersDialect ordersDialect(RetentionConfig mapping) {
+    RetentionConfig.Export export = mapping.export();
+    IdRules.Normalisation normalisation =
+        setting(
+            IdRules.Normalisation.class,
+            "retention.export.id-normalisation",
+            export.idNormalisation());
+    return new OrdersDialect(
+        ordersSchema(mapping.orders(), normalisation, export.maxRejectedShare()),
         TextFormat.of(export.delimiter(), export.decimalSeparator(), export.allowCaseCollisions()));
   }
 
@@ -293,6 +325,25 @@ public class Services {
     }
   }
 
+  /**
+   * The orders columns of {@code retention.orders.*}: how the train function reads orders exports,
+   * and (through the model's own record, {@code OrdersReading}) batch scoring and the score API.
+   */
+  static OrdersSchema ordersSchema(RetentionConfig mapping) {
+    RetentionConfig.Orders orders = mapping.orders();
+    return new OrdersSchema(
+        orders.customerIdColumn(),
+        orders.orderIdColumn(),
+        orders.orderDateColumn(),
+        orders.amountColumn(),
+        orders.itemsColumn(),
+        orders.statusColumn(),
+        orders.channelColumn(),
+        Set.copyOf(orders.refundStatuses()),
+        OrderBook.Grain.valueOf(orders.grain().toUpperCase(Locale.ROOT)),
+        mapping.export().maxRejectedShare());
+  }
+
   static Playbook playbook(RetentionConfig config) {
     return Playbook.of(
         config.playbook().highRiskBelow(),
@@ -302,6 +353,12 @@ public class Services {
 
   static ScoreSettings scoreSettings(RetentionConfig mapping) {
     RetentionConfig.Score s = mapping.score();
-    return new ScoreSettings(s.cacheTtl(), s.refreshTimeout(), s.maxBatch(), s.maxBodyBytes());
+    return new ScoreSettings(
+        s.cacheTtl(),
+        s.refreshTimeout(),
+        s.maxBatch(),
+        s.maxBodyBytes(),
+        s.maxOrdersPerCustomer(),
+        s.maxOrdersPerRequest());
   }
 }

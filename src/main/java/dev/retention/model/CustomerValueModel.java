@@ -156,6 +156,34 @@ public final class CustomerValueModel {
   }
 
   /**
+   * The quantities of a newcomer: a customer without a repeat purchase, seen at their first
+   * purchase ({@code x = 0}, {@code t_x = T = 0}), as the BG/NBD model describes a customer who has
+   * just joined: P(alive) 1 (nobody drops out before a repeat purchase), the expected purchases of
+   * a new customer in the window (FHL 2005 eq. 9), the median time to a first repeat purchase, CLV
+   * at the population's mean spend (Gamma-Gamma's prior mean: there is no spend of their own yet),
+   * and no historic value. What the API answers for a customer with no purchase yet.
+   */
+  public Quantities newcomer() {
+    double alive = purchases.probabilityAlive(0, 0, 0);
+    double expected = purchases.expectedPurchases(value.windowDays() / DAYS_PER_WEEK, 0, 0, 0);
+    double nextDays = DAYS_PER_WEEK * purchases.medianTimeToNextPurchaseGivenAlive(0, 0);
+    Double clv = null;
+    if (spend != null) {
+      clv =
+          spend.customerLifetimeValue(
+              purchases,
+              0,
+              0,
+              0,
+              spend.populationMeanSpend(),
+              value.horizonMonths(),
+              value.monthlyDiscountRate(),
+              GammaGamma.WEEKS_PER_MONTH);
+    }
+    return new Quantities(alive, expected, nextDays, clv, 0);
+  }
+
+  /**
    * A customer's value at risk: the predicted CLV times the probability of not buying again in the
    * label window, {@code clv (1 - p)}. The one definition of the number: segments, report cells and
    * batch priority all use it.

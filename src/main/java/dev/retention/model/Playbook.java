@@ -143,6 +143,27 @@ public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> 
     return new Rule(kind, band, action);
   }
 
+  /** The kind of a customer with no purchase yet, who has no segment. */
+  public static final String NEW_CUSTOMER = "new";
+
+  /**
+   * The suggested action for a customer with no purchase yet in {@code band}: this playbook's rule
+   * for the kind {@value #NEW_CUSTOMER} (an override such as {@code new/*=...}), or, for a playbook
+   * recorded before that kind had rules of its own, the default one; never a rule written for
+   * customers who have bought ({@code *}: a win-back offer to someone who never bought is wrong).
+   */
+  public String newCustomerAction(String band) {
+    for (List<Rule> list : List.of(rules, DEFAULTS)) {
+      for (Rule rule : list) {
+        if (rule.kind().equals(NEW_CUSTOMER)
+            && (rule.band().equals(band) || rule.band().equals("*"))) {
+          return rule.action();
+        }
+      }
+    }
+    return null;
+  }
+
   /** The default rules; README.md ("Playbook") shows the same table. */
   public static final List<Rule> DEFAULTS =
       List.of(
@@ -164,6 +185,9 @@ public record Playbook(double highRiskBelow, double mediumRiskBelow, List<Rule> 
           rule("hibernating", "high", "Low-cost reminder only; no deep discount"),
           rule("hibernating", "medium", "Seasonal reactivation email"),
           rule("hibernating", "low", "Seasonal newsletter"),
+          rule(NEW_CUSTOMER, "high", "Welcome series with a first-order incentive"),
+          rule(NEW_CUSTOMER, "medium", "Welcome series with recommendations"),
+          rule(NEW_CUSTOMER, "low", "Welcome series; no incentive needed"),
           rule("*", "high", "Win-back offer"),
           rule("*", "medium", "Targeted offer on past categories"),
           rule("*", "low", "Keep in regular campaigns"));

@@ -68,6 +68,7 @@ public final class Scorer {
   private final double[] valueMean;
   private final double[] valueStd;
   private final List<String> classifierColumns;
+  private final double baseRate;
 
   private Scorer(RetentionModel model) {
     this.model = model;
@@ -126,6 +127,55 @@ public final class Scorer {
       valueStd = null;
       classifierColumns = names;
     }
+    this.baseRate = baseRate(model.segments());
+  }
+
+  /**
+   * The share of the training customers who bought again: each published profile's observed rate
+   * weighted by its size, every profile counted once (a merged profile covers several segments). An
+   * aggregate over at least the minimum segment size.
+   */
+  static double baseRate(List<RetentionModel.Segment> segments) {
+    java.util.Set<List<Integer>> counted = new java.util.HashSet<>();
+    double positives = 0;
+    double customers = 0;
+    for (RetentionModel.Segment s : segments) {
+      List<Integer> covers = s.profileCovers() == null ? List.of(s.id()) : s.profileCovers();
+      if (counted.add(covers)) {
+        positives += s.repurchaseRate() * s.size();
+        customers += s.size();
+      }
+    }
+    return customers > 0 ? positives / customers : 0;
+  }
+
+  /** The population's base rate: the share of the training customers who bought again. */
+  public double baseRate() {
+    return baseRate;
+  }
+
+  /** The segment of a customer with no purchase yet, who has no features and no centre. */
+  public static final int NEW_SEGMENT = -1;
+
+  /**
+   * The answer for a customer with no purchase yet: no segment ({@link #NEW_SEGMENT}, named {@value
+   * Playbook#NEW_CUSTOMER}), the population's {@linkplain #baseRate base rate} as the probability
+   * (the model is defined for customers who have bought), the playbook's action for a new customer
+   * in that band, no contributions, and a newcomer's customer value ({@link
+   * CustomerValueModel#newcomer}) when the model has that layer.
+   */
+  public Score newCustomer() {
+    int band = playbook.bandIndex(baseRate);
+    String bandName = Playbook.BANDS.get(band);
+    return new Score(
+        NEW_SEGMENT,
+        Playbook.NEW_CUSTOMER,
+        Double.NaN,
+        baseRate,
+        bandName,
+        playbook.newCustomerAction(bandName),
+        List.of(),
+        value == null ? null : value.newcomer());
   }
 
   /** Compiles a validated model for scoring. */

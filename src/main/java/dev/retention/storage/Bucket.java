@@ -12,12 +12,16 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -228,6 +232,43 @@ public final class Bucket implements AutoCloseable {
     } catch (SdkException e) {
       if (!isNotFound(e)) {
         throw failure("DELETE", key, e);
+      }
+    }
+  }
+
+  /**
+   * Deletes objects, up to 1,000 per request (missing keys are no error).
+   *
+   * @throws StorageException when a request fails or S3 reports a key it could not delete
+   */
+  public void deleteAll(java.util.List<String> keys) {
+    for (int from = 0; from < keys.size(); from += 1000) {
+      java.util.List<ObjectIdentifier> chunk =
+          keys.subList(from, Math.min(keys.size(), from + 1000)).stream()
+              .map(k -> ObjectIdentifier.builder().key(k).build())
+              .toList();
+      try {
+        DeleteObjectsResponse response =
+            s3.deleteObjects(
+                DeleteObjectsRequest.builder()
+                    .bucket(name)
+                    .delete(Delete.builder().objects(chunk).quiet(true).build())
+                    .build());
+        if (response.hasErrors() && !response.errors().isEmpty()) {
+          throw new StorageException(
+              "DELETE of "
+                  + response.errors().size()
+                  + " objects in "
+                  + uri("")
+                  + " failed, first: "
+                  + response.errors().get(0).key()
+                  + " ("
+                  + response.errors().get(0).code()
+                  + ")",
+              null);
+        }
+      } catch (SdkException e) {
+        throw failure("DELETE (multiple)", keys.get(from), e);
       }
     }
   }

@@ -18,10 +18,13 @@ import dev.retention.data.ReadResult;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
 import dev.retention.functions.S3Event;
+import dev.retention.model.ModelJson;
+import dev.retention.model.ModelOrder;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.S3ObjectRef;
+import dev.retention.service.score.CustomerLookup;
 import dev.retention.service.score.HttpResult;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
@@ -33,6 +36,9 @@ import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
+import dev.retention.storage.ScoreIndex;
+import dev.retention.storage.ScoreIndexWriter;
+import dev.retention.testing.OrdersModels;
 import dev.retention.testing.ReferenceData;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.training.NonLinearOptions;
@@ -1334,7 +1340,327 @@ class BadInputCatalogueTest {
             "503 no_model",
             answers(
                 noModelApi, "POST", "/score", "{\"features\":" + OK + "}", 503, "no_model", null)));
+    c.addAll(servingCases());
     return c.stream();
+  }
+
+  // ---------------------------------------------------------------- customers' orders and ids
+
+  /** A score API over a model trained on orders, with a lookup index of one small batch. */
+  private static ScoreApi ordersApi;
+
+  /** The same model under another version, never batch-scored. */
+  private static ScoreApi unscoredApi;
+
+  private static final String ORDER =
+      "{\"order_id\":\"o1\",\"order_date\":\"2026-10-01\",\"amount\":10}";
+
+  private static final String DERIVED =
+      "{\"recency_days\":10,\"frequency\":3,\"monetary\":40,\"total_spend\":120,"
+          + "\"tenure_days\":30,\"mean_days_between\":10,\"std_days_between\":3,"
+          + "\"orders_30d\":1,\"orders_90d\":1,\"items\":4,\"refund_share\":0.1,"
+          + "\"channels\":2}";
+
+  private static synchronized ScoreApi ordersApi(boolean scored) throws IOException {
+    if (ordersApi == null) {
+      RetentionModel model = OrdersModels.synthetic().model();
+      RetentionModel unscored =
+          ModelJson.read(
+              new String(ModelJson.write(model), StandardCharsets.UTF_8)
+                  .replace("\"orders-v1\"", "\"orders-unscored\"")
+                  .getBytes(StandardCharsets.UTF_8));
+      Bucket bucket = new Bucket(s3, BUCKET);
+      try (ScoreIndexWriter index = new ScoreIndexWriter(1, 2048)) {
+        index.add("C-1", ScoreIndex.joinCells(List.of("0", "loyal", "0.5", "medium", "")));
+        index.publish(
+            bucket,
+            "lookup/",
+            new ScoreIndex.Pointer(
+                model.version(),
+                "batch-1",
+                1,
+                1,
+                List.of(
+                    "segment",
+                    "segment_name",
+                    "probability",
+                    "churn_risk_band",
+                    "suggested_action"),
+                "2026-10-31",
+                "s3://" + BUCKET + "/exports/score/today.csv",
+                "scores/" + model.version() + "/today.csv",
+                "2026-11-01T00:00:00Z",
+                new ModelOrder("2026-11-01T00:00:00Z", "exports/score/today.csv", null, "batch-1"),
+                null,
+                0),
+            1);
+      }
+      ordersApi = servingApi(model, "orders-catalogue", bucket);
+      unscoredApi = servingApi(unscored, "orders-unscored", bucket);
+    }
+    return scored ? ordersApi : unscoredApi;
+  }
+
+  private static ScoreApi servingApi(RetentionModel model, String name, Bucket bucket) {
+    ModelStore store = new ModelStore(bucket, "models/", name);
+    store.publish(model, ReportHtml.render(model));
+    ScoreSettings settings =
+        new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, 4096, 2, 3);
+    return new ScoreApi(
+        new ModelCache(store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
+        settings,
+        Clock.fixed(Instant.parse("2026-11-05T10:00:00Z"), java.time.ZoneOffset.UTC),
+        dev.retention.service.Metrics.disabled(),
+        dev.retention.data.OrdersDialect.defaults(),
+        new CustomerLookup(
+            bucket,
+            "lookup/",
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(2),
+            1 << 20,
+            System::nanoTime));
+  }
+
+  /** A request to the orders model's API answered with {@code status} and {@code code}. */
+  private static Check orders(String body, int status, String code, String field) {
+    return () -> answers(ordersApi(true), "POST", "/score", body, status, code, field).run();
+  }
+
+  private static Check orders(String body, String code, String field) {
+    return orders(body, 400, code, field);
+  }
+
+  private static List<Case> servingCases() {
+    List<Case> c = new ArrayList<>();
+    c.add(
+        new Case(
+            "score request",
+            "malformed JSON (`{\"monetary\": lots}`)",
+            "400 malformed_json naming line and column, never the parser's message or the text",
+            () -> {
+              answers("{\"features\": {\"monetary\": lots}}", "malformed_json", null).run();
+              String message =
+                  MAPPER
+                      .readTree(
+                          api.handle("POST", "/score", "{\"features\": {\"monetary\": lots}}")
+                              .body())
+                      .get("error")
+                      .get("message")
+                      .asText();
+              assertTrue(message.contains("line 1, column"), message);
+              assertFalse(message.contains("lots") || message.contains("token"), message);
+            }));
+    c.add(
+        new Case(
+            "score request",
+            "a field given twice (`customerId`)",
+            "400 duplicate_field naming it",
+            answers(
+                "{\"customerId\":\"a\",\"customerId\":\"b\",\"features\":" + OK + "}",
+                "duplicate_field",
+                "customerId")));
+    c.add(
+        new Case(
+            "score request",
+            "the same feature twice",
+            "400 duplicate_field naming `features.<name>`; never the last value scored",
+            answers(
+                "{\"features\":" + OK.replace("}", ",\"monetary\":1}") + "}",
+                "duplicate_field",
+                "features.monetary")));
+    c.add(
+        new Case(
+            "score request",
+            "an unknown field",
+            "400 invalid_field naming it and the known fields",
+            answers("{\"features\":" + OK + ",\"asof\":\"2026-11-01\"}", "invalid_field", "asof")));
+    c.add(
+        new Case(
+            "score request",
+            "`asOf` not a `yyyy-MM-dd` date",
+            "400 invalid_field naming `asOf`",
+            answers("{\"features\":" + OK + ",\"asOf\":\"2026-02-30\"}", "invalid_field", "asOf")));
+    c.add(
+        new Case(
+            "score request",
+            "`asOf` after tomorrow (UTC)",
+            "400 invalid_field naming `asOf`",
+            orders("{\"asOf\":\"2026-11-07\",\"orders\":[]}", "invalid_field", "asOf")));
+    c.add(
+        new Case(
+            "score request",
+            "`features` and `orders` for one customer",
+            "400 invalid_field naming `orders`",
+            orders("{\"features\":" + DERIVED + ",\"orders\":[]}", "invalid_field", "orders")));
+    c.add(
+        new Case(
+            "score request",
+            "`orders` for a model trained on a feature export",
+            "400 invalid_field naming `orders`",
+            answers("{\"orders\":[]}", "invalid_field", "orders")));
+    c.add(
+        new Case(
+            "score request",
+            "a derived feature outside its domain (`items` −2, `refund_share` 7, `frequency` 2.5)",
+            "400 invalid_feature: must be what the orders derivation gives (non-negative, a share, a whole number)",
+            () -> {
+              orders(
+                      "{\"features\":" + DERIVED.replace("\"items\":4", "\"items\":-2") + "}",
+                      "invalid_feature",
+                      "features.items")
+                  .run();
+              orders(
+                      "{\"features\":"
+                          + DERIVED.replace("\"refund_share\":0.1", "\"refund_share\":7")
+                          + "}",
+                      "invalid_feature",
+                      "features.refund_share")
+                  .run();
+              orders(
+                      "{\"features\":"
+                          + DERIVED.replace("\"frequency\":3", "\"frequency\":2.5")
+                          + "}",
+                      "invalid_feature",
+                      "features.frequency")
+                  .run();
+            }));
+    c.add(
+        new Case(
+            "score request",
+            "`recency_days` above `tenure_days`",
+            "400 invalid_feature naming `features.tenure_days`",
+            orders(
+                "{\"features\":"
+                    + DERIVED.replace("\"recency_days\":10", "\"recency_days\":31")
+                    + "}",
+                "invalid_feature",
+                "features.tenure_days")));
+    c.add(
+        new Case(
+            "score request",
+            "`frequency` 0 for a model trained on orders (no purchase yet)",
+            "200: the new-customer answer (`basis`: `new-customer`), never a 400",
+            () -> {
+              HttpResult r =
+                  ordersApi(true)
+                      .handle(
+                          "POST",
+                          "/score",
+                          "{\"features\":"
+                              + DERIVED
+                                  .replace("\"frequency\":3", "\"frequency\":0")
+                                  .replace("\"recency_days\":10", "\"recency_days\":0")
+                              + "}");
+              assertEquals(200, r.status(), r.body());
+              assertEquals("new-customer", MAPPER.readTree(r.body()).get("basis").asText());
+            }));
+    c.add(
+        new Case(
+            "score request",
+            "an order with amount `ten`",
+            "400 invalid_order naming `orders[i].amount`: not a finite number",
+            orders(
+                "{\"orders\":[" + ORDER.replace("10}", "\"ten\"}") + "]}",
+                "invalid_order",
+                "orders[0].amount")));
+    c.add(
+        new Case(
+            "score request",
+            "an order dated after tomorrow",
+            "400 invalid_order naming `orders[i].order_date`: a future date",
+            orders(
+                "{\"orders\":[" + ORDER.replace("2026-10-01", "2026-11-09") + "]}",
+                "invalid_order",
+                "orders[0].order_date")));
+    c.add(
+        new Case(
+            "score request",
+            "an order with a field that is not an order column (`customer_id`)",
+            "400 invalid_order naming it and the order fields",
+            orders(
+                "{\"orders\":[" + ORDER.replace("}", ",\"customer_id\":\"c1\"}") + "]}",
+                "invalid_order",
+                "orders[0].customer_id")));
+    c.add(
+        new Case(
+            "score request",
+            "an order field given twice",
+            "400 duplicate_field naming it",
+            orders(
+                "{\"orders\":[" + ORDER.replace("}", ",\"amount\":-10}") + "]}",
+                "duplicate_field",
+                "orders[0].amount")));
+    c.add(
+        new Case(
+            "score request",
+            "more orders for one customer than max-orders-per-customer",
+            "400 too_many_orders naming the setting",
+            orders(
+                "{\"orders\":[" + ORDER + "," + ORDER + "," + ORDER + "]}",
+                "too_many_orders",
+                "orders")));
+    c.add(
+        new Case(
+            "score request",
+            "more orders in a request than max-orders-per-request",
+            "400 too_many_orders naming the setting",
+            orders(
+                "{\"customers\":[{\"orders\":["
+                    + ORDER
+                    + ","
+                    + ORDER
+                    + "]},{\"orders\":["
+                    + ORDER
+                    + ","
+                    + ORDER
+                    + "]}]}",
+                "too_many_orders",
+                "customers[1].orders")));
+    c.add(
+        new Case(
+            "customer lookup",
+            "an id not in the latest batch scores",
+            "404 customer_not_found naming the batch's export and as-of day, not the id",
+            () -> {
+              answers(
+                      ordersApi(true),
+                      "GET",
+                      "/customers/C-2",
+                      null,
+                      404,
+                      "customer_not_found",
+                      "id")
+                  .run();
+              String body = ordersApi(true).handle("GET", "/customers/C-2", null).body();
+              assertTrue(
+                  body.contains("exports/score/today.csv") && body.contains("2026-10-31"), body);
+              assertFalse(body.contains("C-2"), body);
+              assertEquals(200, ordersApi(true).handle("GET", "/customers/C-1", null).status());
+            }));
+    c.add(
+        new Case(
+            "customer lookup",
+            "no export batch-scored with the live model yet",
+            "404 no_batch_scores",
+            () ->
+                answers(
+                        ordersApi(false),
+                        "GET",
+                        "/customers/C-1",
+                        null,
+                        404,
+                        "no_batch_scores",
+                        "id")
+                    .run()));
+    c.add(
+        new Case(
+            "customer lookup",
+            "an id that is not valid percent-encoding (`%zz`)",
+            "400 invalid_field naming `id`",
+            () ->
+                answers(ordersApi(true), "GET", "/customers/%zz", null, 400, "invalid_field", "id")
+                    .run()));
+    return c;
   }
 
   @ParameterizedTest(name = "{0}")

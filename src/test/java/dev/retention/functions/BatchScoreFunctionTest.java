@@ -134,7 +134,15 @@ class BatchScoreFunctionTest {
         .statusCode(200)
         .body("results[0].status", equalTo("SCORED"))
         .body("results[0].modelVersion", equalTo(model.version()))
-        .body("results[0].featuresAsOf", equalTo(asOf));
+        .body("results[0].featuresAsOf", equalTo(asOf))
+        .body("results[0].lookupIndex", equalTo("MOVED"));
+    // The lookup index of the batch: its pointer names it, for the model that scored it.
+    JsonNode pointer =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(download("lookup/" + model.version() + "/latest.json"));
+    assertEquals(now.features().rows(), pointer.get("customers").asLong());
+    assertEquals(asOf, pointer.get("asOf").asText());
+    assertTrue(pointer.get("source").asText().endsWith("exports/score/customers-today.csv"));
     String outputKey = response.jsonPath().getString("results[0].outputKey");
     assertEquals("scores/" + model.version() + "/customers-today.csv", outputKey);
     assertEquals(asOf, head(outputKey).metadata().get("features-as-of"));

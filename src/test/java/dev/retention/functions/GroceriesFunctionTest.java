@@ -46,6 +46,12 @@ class GroceriesFunctionTest extends RealExportFunctionTests {
     return RealExports.groceriesRows(text);
   }
 
+  /** Purchases of a grocery log barely predict the next 90 days: held-out AUC about 0.53. */
+  @Override
+  boolean heldByFloors() {
+    return true;
+  }
+
   @Override
   boolean money() {
     return false;

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retention.service.S3ObjectRef;
 import dev.retention.service.batch.BatchScoringService;
+import dev.retention.service.score.CustomerLookup;
 import dev.retention.service.score.HttpResult;
 import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
+import dev.retention.service.score.ScoreSettings;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
 import dev.retention.storage.Bucket;
@@ -148,14 +150,32 @@ class PrivacyTest {
                 .get(0)
                 .status()
                 .name());
+        ScoreSettings scoreSettings = Services.scoreSettings(mapping);
         ScoreApi api =
             new ScoreApi(
                 new ModelCache(
                     store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
-                Services.scoreSettings(mapping));
+                scoreSettings,
+                Clock.systemUTC(),
+                dev.retention.service.Metrics.disabled(),
+                dev.retention.data.OrdersDialect.defaults(),
+                new CustomerLookup(
+                    new Bucket(s3, BUCKET),
+                    mapping.lookup().prefix(),
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(2),
+                    1 << 20,
+                    System::nanoTime));
         HttpResult model = api.handle("GET", "/model", null);
         assertEquals(200, model.status());
         published.add(model.body());
+        // By id: the batch's row of the shop's own customer (the caller's id), never a value.
+        HttpResult row = api.handle("GET", "/customers/" + PLANTED_ID, null);
+        assertEquals(200, row.status(), row.body());
+        assertFalse(row.body().contains(PLANTED_VALUE), "a feature value in the lookup's answer");
+        HttpResult missing = api.handle("GET", "/customers/" + PLANTED_ORDER_CUSTOMER, null);
+        assertEquals(404, missing.status());
+        published.add(missing.body());
         TrainSummary orders =
             training
                 .handle(List.of(S3ObjectRef.current(BUCKET, "exports/orders/planted.csv")))
@@ -171,6 +191,10 @@ class PrivacyTest {
             // A model's held-out customers: shop-private values for the next quality gate,
             // never an id or a rejected cell.
             holdouts.add(object.key() + "\n" + gunzip(bytes));
+            continue;
+          } else if (object.key().startsWith("lookup/") && object.key().endsWith(".gz")) {
+            // The lookup index of the batch scores: the same customer list, partitioned.
+            scores.add(object.key() + "\n" + gunzip(bytes));
             continue;
           }
           if (object.key().endsWith("/features.csv.gz")) {
@@ -199,11 +223,12 @@ class PrivacyTest {
         assertFalse(object.contains(planted), planted + " published in " + name);
       }
     }
+    assertTrue(
+        scores.stream().anyMatch(o -> o.startsWith("lookup/")), "the batch's lookup index read");
     for (String object : scores) {
       for (String planted : List.of(PLANTED_VALUE, PLANTED_AMOUNT, "SECRET")) {
         assertFalse(object.contains(planted), planted + " in the batch scores");
       }
-      assertTrue(object.contains(PLANTED_ID), "batch scores name the shop's own customers");
     }
     assertTrue(holdouts.size() >= 2, "every trained model keeps its held-out customers");
     for (String object : holdouts) {
@@ -211,6 +236,12 @@ class PrivacyTest {
         assertFalse(object.contains(planted), planted + " in held-out customers");
       }
     }
+    assertTrue(
+        scores.stream().filter(o -> o.startsWith("scores/")).allMatch(o -> o.contains(PLANTED_ID)),
+        "batch scores name the shop's own customers");
+    assertTrue(
+        scores.stream().filter(o -> o.startsWith("lookup/")).anyMatch(o -> o.contains(PLANTED_ID)),
+        "so does their lookup index");
     assertEquals(1, derivedFeatures.size(), "the orders model's features file");
     for (String object : derivedFeatures) {
       // The shop's own customers with their derived features (the planted customer among them);

@@ -336,10 +336,16 @@ class InfraTemplateTest {
             "s3:GetObjectVersion /exports/score/*",
             "s3:GetObject /models/*",
             "s3:PutObject /scores/*",
+            "s3:GetObject /lookup/*",
+            "s3:PutObject /lookup/*",
+            "s3:DeleteObject /lookup/*",
             "s3:ListBucket "),
         grants.get("BatchScoreFunction"));
     assertEquals("scores/", config.getProperty("retention.batch.output-prefix"));
-    assertEquals(Set.of("s3:GetObject /models/*", "s3:ListBucket "), grants.get("ScoreFunction"));
+    assertEquals("lookup/", config.getProperty("retention.lookup.prefix"));
+    assertEquals(
+        Set.of("s3:GetObject /models/*", "s3:GetObject /lookup/*", "s3:ListBucket "),
+        grants.get("ScoreFunction"));
     assertEquals(config.getProperty("retention.model.prefix"), "models/");
   }
 

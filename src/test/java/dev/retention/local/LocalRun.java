@@ -72,6 +72,7 @@ public final class LocalRun {
   private final Map<String, String> settings;
   private final List<String> produced = new ArrayList<>();
   private S3ProxyServer s3;
+  private Process scoreApi;
   private PackagedFunction packaged;
 
   private LocalRun(Map<String, String> settings) {
@@ -84,6 +85,7 @@ public final class LocalRun {
     String out = System.getProperty("local.out", "");
     String orders = System.getProperty("local.orders", "");
     String ordersToday = System.getProperty("local.orders-today", "");
+    String serve = System.getProperty("local.serve", "");
     Map<String, String> settings;
     try {
       settings = settings(System.getProperties(), System.getenv());
@@ -139,6 +141,9 @@ public final class LocalRun {
         System.out.println("  " + line);
       }
       System.out.println("  models, reports, scores and the local S3 data are under .local/s3");
+      if (!serve.isBlank()) {
+        run.serve(port(serve), Long.getLong("local.serve-seconds", 0));
+      }
     } catch (LocalRunException e) {
       System.out.println();
       System.out.println("FAILED: " + e.getMessage());
@@ -251,6 +256,101 @@ public final class LocalRun {
           settings.getOrDefault(KnownSettings.envName("retention.orders." + column[0]), column[1]));
     }
     return names.stream().map(CsvTokenizer::quote).reduce((a, b) -> a + "," + b).orElseThrow();
+  }
+
+  private static int port(String text) {
+    try {
+      int port = Integer.parseInt(text.trim());
+      if (port >= 0 && port < 65536) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new LocalRunException("-Dlocal.serve needs a port number (0 for any free one): " + text);
+  }
+
+  /**
+   * The score function as a local HTTP API: the packaged function.zip in its own JVM behind a
+   * loopback HTTP server that turns each request into the API Gateway event a deployed function
+   * gets ({@link LambdaJavaRuntime} {@code --serve}), against the models, batch scores and lookup
+   * index this run wrote. Prints a request of each kind, then serves until stopped (Ctrl-C), or for
+   * {@code seconds} when that is above 0.
+   */
+  private void serve(int port, long seconds) throws Exception {
+    Path log = work.resolve("function-score-api.log");
+    synchronized (this) {
+      scoreApi =
+          packaged.start(
+              "score",
+              s3.endpoint(),
+              BUCKET,
+              settings,
+              List.of(),
+              LambdaJavaRuntime.class.getName(),
+              List.of("--serve", Integer.toString(port), PackagedFunction.HANDLER),
+              log);
+    }
+    String url = null;
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (url == null && scoreApi.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      for (String line : Files.readAllLines(log)) {
+        if (line.startsWith("serving http://")) {
+          url = line.substring("serving ".length(), line.indexOf(' ', "serving ".length()));
+        }
+      }
+    }
+    if (url == null) {
+      throw new LocalRunException(
+          "the score function did not start serving (is port " + port + " free?); see " + log);
+    }
+    System.out.println();
+    System.out.printf("  local score API started, pid %d%n", scoreApi.pid());
+    System.out.println(
+        "score API on " + url + " (the packaged score function, as API Gateway calls it):");
+    String id = firstScoredCustomer();
+    System.out.println("  curl -s " + url + "/model | head -c 300");
+    if (id != null) {
+      System.out.println(
+          "  curl -s "
+              + url
+              + "/customers/"
+              + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
+    }
+    System.out.println(
+        "  curl -s "
+            + url
+            + "/score -H 'content-type: application/json' -d '"
+            + "{\"customerId\":\"C-77\",\"orders\":[{\"order_id\":\"A-1\",\"order_date\":"
+            + "\"2026-06-02\",\"amount\":54.90,\"items\":2,\"status\":\"paid\","
+            + "\"channel\":\"web\"}]}'");
+    System.out.println(
+        "  (README \"Score API\" shows each kind; requests are logged to " + log + ")");
+    System.out.println(
+        seconds > 0
+            ? "  serving for " + seconds + " s"
+            : "  serving until you stop it (Ctrl-C); the local S3 server stays up meanwhile");
+    System.out.flush();
+    if (seconds > 0) {
+      scoreApi.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    } else {
+      scoreApi.waitFor();
+    }
+  }
+
+  /** The first customer of the batch scores copied to .local/scores.csv, or null. */
+  private String firstScoredCustomer() throws IOException {
+    Path scores = work.resolve("scores.csv");
+    if (!Files.isRegularFile(scores)) {
+      return null;
+    }
+    try (Reader reader = Files.newBufferedReader(scores, StandardCharsets.UTF_8)) {
+      CsvTokenizer csv = new CsvTokenizer(reader);
+      csv.next();
+      String[] row = csv.next();
+      return row == null ? null : row[0];
+    }
   }
 
   /** A setting as the functions will see it: passed in, else the packaged default. */
@@ -443,6 +543,7 @@ public final class LocalRun {
    * orders model's report. Synthetic orders stand in for files not given.
    */
   private String runOrders(Path history, Path today) throws Exception {
+    boolean synthetic = history == null && today == null;
     LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
     String header = syntheticHeader(settings);
     if (history == null) {
@@ -532,6 +633,29 @@ public final class LocalRun {
     List<String> lines = Files.readAllLines(scores);
     for (String line : lines.subList(0, Math.min(4, lines.size()))) {
       System.out.println("    " + line);
+    }
+    if (synthetic) {
+      // The orders model is live: a customer sent as their orders, and one found by id.
+      System.out.println();
+      System.out.println("score function (QUARKUS_FUNQY_EXPORT=score) on the orders model:");
+      List<String> names = List.of("score-orders.json", "get-customer.json");
+      List<Path> events = names.stream().map(n -> Path.of("events", n)).toList();
+      List<JsonNode> responses = invoke("score", events);
+      for (int i = 0; i < names.size(); i++) {
+        JsonNode response = responses.get(i);
+        JsonNode body = MAPPER.readTree(response.path("body").asText("{}"));
+        System.out.printf(
+            Locale.ROOT,
+            "  events/%s -> %d %s: segment %s (%s), repurchase probability %.3f, basis %s, as of %s%n",
+            names.get(i),
+            response.path("statusCode").asInt(),
+            body.path("customerId").asText("-"),
+            body.path("segment").asText(),
+            body.path("segmentName").asText(),
+            body.path("probability").asDouble(),
+            body.path("basis").asText(),
+            body.path("asOf").asText());
+      }
     }
     return companion(summary, "report.html");
   }
@@ -816,6 +940,19 @@ public final class LocalRun {
   }
 
   private synchronized void stop() {
+    if (scoreApi != null) {
+      scoreApi.destroy();
+      try {
+        if (!scoreApi.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          scoreApi.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        scoreApi.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      scoreApi = null;
+      System.out.println("stopped the local score API");
+    }
     if (s3 != null) {
       s3.close();
       s3 = null;

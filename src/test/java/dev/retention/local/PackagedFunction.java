@@ -138,6 +138,29 @@ final class PackagedFunction {
       Path log,
       IntConsumer progress)
       throws IOException, InterruptedException {
+    Process process =
+        start(function, s3Endpoint, bucket, environment, jvmArgs, mainClass, args, log);
+    long start = System.nanoTime();
+    while (!process.waitFor(PROGRESS_SECONDS, TimeUnit.SECONDS)) {
+      progress.accept((int) ((System.nanoTime() - start) / 1_000_000_000L));
+    }
+    return process.exitValue();
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code args} as the given function, without waiting for it (a
+   * server); its output goes to {@code log}.
+   */
+  Process start(
+      String function,
+      URI s3Endpoint,
+      String bucket,
+      Map<String, String> environment,
+      List<String> jvmArgs,
+      String mainClass,
+      List<String> args,
+      Path log)
+      throws IOException {
     String classPath =
         this.classPath != null
             ? String.join(File.pathSeparator, this.classPath)
@@ -168,12 +191,7 @@ final class PackagedFunction {
     env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
     env.putAll(environment);
     builder.redirectOutput(log.toFile());
-    Process process = builder.start();
-    long start = System.nanoTime();
-    while (!process.waitFor(PROGRESS_SECONDS, TimeUnit.SECONDS)) {
-      progress.accept((int) ((System.nanoTime() - start) / 1_000_000_000L));
-    }
-    return process.exitValue();
+    return builder.start();
   }
 
   /** How often a long run reports progress. */

@@ -83,23 +83,63 @@ final class BatchScores {
 
   /** The header: the scores, the customer-value columns when the model has them, provenance. */
   String header() {
-    StringBuilder h =
-        new StringBuilder(
-            "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action");
+    return "customer_id," + String.join(",", rowColumns()) + ",model_version,as_of";
+  }
+
+  /**
+   * A row's columns between the customer id and the provenance: the scores, then the customer value
+   * when the model has it. What the lookup index keeps per customer.
+   */
+  List<String> rowColumns() {
+    List<String> columns =
+        new ArrayList<>(
+            List.of(
+                "segment", "segment_name", "probability", "churn_risk_band", "suggested_action"));
     RetentionModel.CustomerValue cv = model.customerValue();
     if (cv != null) {
-      h.append(",p_alive,expected_purchases_")
-          .append(cv.windowDays())
-          .append("d,expected_next_order_date");
+      columns.add("p_alive");
+      columns.add("expected_purchases_" + cv.windowDays() + "d");
+      columns.add("expected_next_order_date");
       if (clv) {
-        h.append(",predicted_clv_").append(cv.horizonDays()).append("d,value_at_risk");
+        columns.add("predicted_clv_" + cv.horizonDays() + "d");
+        columns.add("value_at_risk");
       }
       if (money) {
-        h.append(",historic_clv");
+        columns.add("historic_clv");
       }
     }
-    return h.append(",model_version,as_of").toString();
+    return columns;
   }
+
+  /**
+   * A row's cells in {@link #rowColumns} order, as text, before CSV quoting: the one formatting of
+   * the scores file and the lookup index.
+   */
+  List<String> cells(Row row, LocalDate asOf) {
+    List<String> cells = new ArrayList<>(12);
+    cells.add(Integer.toString(row.segment()));
+    cells.add(row.segmentName());
+    cells.add(number(row.probability()));
+    cells.add(Playbook.BANDS.get(row.band()));
+    cells.add(row.action() == null ? "" : row.action());
+    CustomerValueModel.Quantities q = row.value();
+    if (q != null) {
+      cells.add(number(q.pAlive()));
+      cells.add(number(q.expectedPurchases()));
+      cells.add(asOf.plusDays((long) Math.ceil(Math.min(q.daysToNextOrder(), 36_500))).toString());
+      if (clv) {
+        cells.add(money(q.predictedClv()));
+        cells.add(money(row.valueAtRisk()));
+      }
+      if (money) {
+        cells.add(money(q.historicClv()));
+      }
+    }
+    return cells;
+  }
+
+  /** Columns of {@link #rowColumns} that hold text (quoted against spreadsheet formulas). */
+  private static final java.util.Set<Integer> TEXT_CELLS = java.util.Set.of(1, 4);
 
   /**
    * The scored customers by segment and churn-risk band, for the batch report, with money withheld
@@ -143,35 +183,10 @@ final class BatchScores {
     String day = asOf.toString();
     for (Row row : sorted) {
       out.write(CsvTokenizer.textCell(row.id()));
-      out.write(',');
-      out.write(Integer.toString(row.segment()));
-      out.write(',');
-      out.write(CsvTokenizer.textCell(row.segmentName()));
-      out.write(',');
-      out.write(number(row.probability()));
-      out.write(',');
-      out.write(Playbook.BANDS.get(row.band()));
-      out.write(',');
-      out.write(CsvTokenizer.textCell(row.action() == null ? "" : row.action()));
-      CustomerValueModel.Quantities q = row.value();
-      if (q != null) {
+      List<String> cells = cells(row, asOf);
+      for (int c = 0; c < cells.size(); c++) {
         out.write(',');
-        out.write(number(q.pAlive()));
-        out.write(',');
-        out.write(number(q.expectedPurchases()));
-        out.write(',');
-        out.write(
-            asOf.plusDays((long) Math.ceil(Math.min(q.daysToNextOrder(), 36_500))).toString());
-        if (clv) {
-          out.write(',');
-          out.write(money(q.predictedClv()));
-          out.write(',');
-          out.write(money(row.valueAtRisk()));
-        }
-        if (money) {
-          out.write(',');
-          out.write(money(q.historicClv()));
-        }
+        out.write(TEXT_CELLS.contains(c) ? CsvTokenizer.textCell(cells.get(c)) : cells.get(c));
       }
       out.write(',');
       out.write(version);

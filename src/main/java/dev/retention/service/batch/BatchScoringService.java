@@ -8,6 +8,7 @@ import dev.retention.data.OrderExportReader;
 import dev.retention.data.OrdersDialect;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
+import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
@@ -15,10 +16,13 @@ import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
 import dev.retention.service.Metrics;
 import dev.retention.service.NoModelException;
+import dev.retention.service.OrdersReading;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.ModelIntegrityException;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
+import dev.retention.storage.ScoreIndex;
+import dev.retention.storage.ScoreIndexWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -169,6 +173,9 @@ public final class BatchScoringService {
                           scores.bands()))
                   .getBytes(StandardCharsets.UTF_8),
               "text/html; charset=utf-8");
+      // The lookup index last: it is made from the scores, and its pointer moves only when every
+      // partition is written.
+      String lookup = writeLookupIndex(model, scores, asOf, info, object, outputKey);
       BatchSummary summary =
           new BatchSummary(
               BatchSummary.Status.SCORED,
@@ -181,7 +188,8 @@ public final class BatchScoringService {
               outcome.scored,
               outcome.asOf,
               (System.nanoTime() - start) / 1_000_000,
-              null);
+              null,
+              lookup);
       Log.event(
           LOG,
           Logger.Level.INFO,
@@ -198,6 +206,8 @@ public final class BatchScoringService {
           summary.customersScored(),
           "rowsRejected",
           summary.rowsRejected(),
+          "lookupIndex",
+          lookup,
           "firstReasons",
           outcome.rejections,
           "durationMs",
@@ -225,6 +235,50 @@ public final class BatchScoringService {
           LOG.debug("temporary scores file not deleted", e);
         }
       }
+    }
+  }
+
+  /**
+   * Writes the batch's lookup index ({@link ScoreIndex}) and moves the model version's pointer to
+   * it when this export is the latest scored: what {@code GET /customers/{id}} reads.
+   *
+   * @return what became of the pointer, or {@code OFF}
+   */
+  private String writeLookupIndex(
+      RetentionModel model,
+      BatchScores scores,
+      LocalDate asOf,
+      ObjectInfo info,
+      S3ObjectRef object,
+      String outputKey)
+      throws IOException {
+    BatchSettings.Lookup lookup = settings.lookup();
+    if (!lookup.enabled()) {
+      return "OFF";
+    }
+    String batch = info.derivedName();
+    try (ScoreIndexWriter index =
+        new ScoreIndexWriter(scores.rows().size(), lookup.customersPerPartition())) {
+      for (BatchScores.Row row : scores.rows()) {
+        index.add(row.id(), ScoreIndex.joinCells(scores.cells(row, asOf)));
+      }
+      ScoreIndex.Pointer pointer =
+          new ScoreIndex.Pointer(
+              model.version(),
+              batch,
+              index.partitions(),
+              index.rows(),
+              scores.rowColumns(),
+              asOf.toString(),
+              info.uri(),
+              outputKey,
+              clock.instant().toString(),
+              new ModelOrder(info.lastModified().toString(), info.key(), object.sequencer(), batch),
+              null,
+              0);
+      ScoreIndexWriter.Published published =
+          index.publish(store.bucket(), lookup.prefix(), pointer, lookup.uploadThreads());
+      return published.outcome().name();
     }
   }
 
@@ -303,10 +357,7 @@ public final class BatchScoringService {
    * schema 1.4 (which did not record one) the batch function's own settings.
    */
   OrdersDialect dialect(RetentionModel model) {
-    Map<String, String> recorded = model.derivation().dialect();
-    return recorded == null
-        ? new OrdersDialect(settings.orders(), settings.text())
-        : OrdersDialect.of(recorded, settings.orders().maxRejectedShare());
+    return OrdersReading.dialect(model, new OrdersDialect(settings.orders(), settings.text()));
   }
 
   private static void add(BatchScores scores, Scorer scorer, String id, double[] values) {

@@ -18,6 +18,7 @@ import dev.retention.features.RfmOptions;
  * @param order PRIORITY (most value at risk, else lowest probability, first) or INPUT
  * @param text the exports' delimiter, decimal separator and case-collision rule (an orders model
  *     reads its orders in the dialect it recorded instead)
+ * @param lookup the lookup index written next to the scores ({@code GET /customers/{id}})
  */
 public record BatchSettings(
     String prefix,
@@ -27,9 +28,10 @@ public record BatchSettings(
     ReadLimits limits,
     RfmOptions rfm,
     Order order,
-    TextFormat text) {
+    TextFormat text,
+    Lookup lookup) {
 
-  /** Settings for exports in the default text layout. */
+  /** Settings for exports in the default text layout, with the default lookup index. */
   public BatchSettings(
       String prefix,
       String outputPrefix,
@@ -39,6 +41,55 @@ public record BatchSettings(
       RfmOptions rfm,
       Order order) {
     this(prefix, outputPrefix, features, orders, limits, rfm, order, TextFormat.defaults());
+  }
+
+  /** Settings with the default lookup index. */
+  public BatchSettings(
+      String prefix,
+      String outputPrefix,
+      ExportSchema features,
+      OrdersSchema orders,
+      ReadLimits limits,
+      RfmOptions rfm,
+      Order order,
+      TextFormat text) {
+    this(prefix, outputPrefix, features, orders, limits, rfm, order, text, Lookup.defaults());
+  }
+
+  /** Settings for exports in the default text layout. */
+  public BatchSettings(
+      String prefix,
+      String outputPrefix,
+      ExportSchema features,
+      OrdersSchema orders,
+      ReadLimits limits,
+      RfmOptions rfm,
+      Order order,
+      Lookup lookup) {
+    this(prefix, outputPrefix, features, orders, limits, rfm, order, TextFormat.defaults(), lookup);
+  }
+
+  /**
+   * The lookup index of each batch's scores.
+   *
+   * @param enabled whether it is written
+   * @param prefix where: {@code <prefix><model version>/...}
+   * @param customersPerPartition the average partition size aimed at (one small GET each)
+   * @param uploadThreads concurrent partition uploads
+   */
+  public record Lookup(
+      boolean enabled, String prefix, int customersPerPartition, int uploadThreads) {
+
+    public Lookup {
+      if (customersPerPartition < 1 || uploadThreads < 1) {
+        throw new IllegalArgumentException("customersPerPartition and uploadThreads must be >= 1");
+      }
+    }
+
+    /** The defaults of application.properties. */
+    public static Lookup defaults() {
+      return new Lookup(true, "lookup/", 2048, 8);
+    }
   }
 
   /** The order of the scores CSV's rows. */

@@ -14,6 +14,9 @@ package dev.retention.service.batch;
  * @param featuresAsOf for orders exports, the day the features describe; else null
  * @param durationMs wall time
  * @param reason why it was skipped, else null
+ * @param lookupIndex what became of the lookup index's pointer: MOVED (this batch is now the one
+ *     {@code GET /customers/{id}} answers from), ALREADY_LIVE, NEWER_IS_LIVE (a later export's
+ *     batch is), or OFF; null when skipped
  */
 public record BatchSummary(
     Status status,
@@ -26,7 +29,8 @@ public record BatchSummary(
     long customersScored,
     String featuresAsOf,
     long durationMs,
-    String reason) {
+    String reason,
+    String lookupIndex) {
 
   /** What happened to the export. */
   public enum Status {
@@ -35,6 +39,7 @@ public record BatchSummary(
   }
 
   static BatchSummary skipped(String source, String reason) {
-    return new BatchSummary(Status.SKIPPED, source, null, null, null, 0, 0, 0, null, 0, reason);
+    return new BatchSummary(
+        Status.SKIPPED, source, null, null, null, 0, 0, 0, null, 0, reason, null);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.storage.ScoreIndex;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,13 +17,22 @@ import java.util.Map;
 
 /**
  * Writes the score API's answers: one result per customer (segment, its name, the repurchase
- * probability, the churn-risk band, the suggested action, the top contributions, the model
- * version), a batch wrapped as {@code {"modelVersion", "count", "results"}}, and the error body
- * {@code {"error": {"status", "code", "message", "field", "customerIndex"}}}.
+ * probability, the churn-risk band, the suggested action, the top contributions, the customer value
+ * where the model has it, what the answer is based on, the as-of day, the model version), a batch
+ * wrapped as {@code {"modelVersion", "count", "results"}}, a customer's row of the latest batch
+ * scores, and the error body {@code {"error": {"status", "code", "message", "field",
+ * "customerIndex"}}}.
  */
 final class ScoreResponseWriter {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** The scores file's columns that are a result's own fields; the ones after are its value. */
+  private static final int SCORE_COLUMNS = 5;
+
+  /** How the scores file writes numbers. */
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
   private final JsonFactory json;
 
@@ -30,14 +40,52 @@ final class ScoreResponseWriter {
     this.json = json;
   }
 
-  /** A scored customer: its id (or null) and its score. */
-  record Scored(String customerId, Scorer.Score score) {}
+  /**
+   * What an answer is based on ({@code basis}).
+   *
+   * <ul>
+   *   <li>{@code features}: a model trained on a feature export, on the features sent;
+   *   <li>{@code history}: a customer with at least two purchase days: the model's segment and
+   *       probability, customer value from the history;
+   *   <li>{@code one-purchase}: one purchase day: the model's segment and probability (such
+   *       customers are in its training data); customer value with no repeat purchase ({@code x =
+   *       0}), CLV at the population's mean spend;
+   *   <li>{@code new-customer}: no purchase yet (on or before the as-of day): no segment ({@code
+   *       "new"}), the population's base rate, a newcomer's customer value.
+   * </ul>
+   */
+  enum Basis {
+    FEATURES("features"),
+    HISTORY("history"),
+    ONE_PURCHASE("one-purchase"),
+    NEW_CUSTOMER("new-customer");
+
+    final String text;
+
+    Basis(String text) {
+      this.text = text;
+    }
+  }
+
+  /**
+   * A scored customer.
+   *
+   * @param customerId its id, or null
+   * @param score the answer
+   * @param basis what it is based on
+   * @param derived the features derived from its orders (model order), or null when it sent
+   *     features
+   * @param fromOrders whether it sent orders
+   */
+  record Scored(
+      String customerId, Scorer.Score score, Basis basis, double[] derived, boolean fromOrders) {}
 
   /**
    * The answer's body.
    *
-   * @param asOf the day the features describe (today for the API): the next order date counts from
-   *     it
+   * @param asOf the day the features describe (today unless the request says): the next order date
+   *     counts from it
+   * @param features the model's feature names
    * @param value the model's customer-value layer, or null
    */
   String results(
@@ -45,17 +93,19 @@ final class ScoreResponseWriter {
       List<Scored> results,
       String version,
       LocalDate asOf,
+      List<String> features,
       RetentionModel.CustomerValue value) {
-    StringWriter out = new StringWriter(batch ? 256 * results.size() : 256);
+    StringWriter out = new StringWriter(batch ? 320 * results.size() : 320);
     try (JsonGenerator g = json.createGenerator(out)) {
       if (batch) {
         g.writeStartObject();
         g.writeStringField("modelVersion", version);
+        g.writeStringField("asOf", asOf.toString());
         g.writeNumberField("count", results.size());
         g.writeArrayFieldStart("results");
       }
       for (Scored scored : results) {
-        result(g, scored.customerId(), scored.score(), version, asOf, value);
+        result(g, scored, version, asOf, features, value);
       }
       if (batch) {
         g.writeEndArray();
@@ -69,17 +119,22 @@ final class ScoreResponseWriter {
 
   private static void result(
       JsonGenerator json,
-      String customerId,
-      Scorer.Score score,
+      Scored scored,
       String version,
       LocalDate asOf,
+      List<String> features,
       RetentionModel.CustomerValue value)
       throws IOException {
+    Scorer.Score score = scored.score();
     json.writeStartObject();
-    if (customerId != null) {
-      json.writeStringField("customerId", customerId);
+    if (scored.customerId() != null) {
+      json.writeStringField("customerId", scored.customerId());
     }
-    json.writeNumberField("segment", score.segment());
+    if (score.segment() == Scorer.NEW_SEGMENT) {
+      json.writeNullField("segment");
+    } else {
+      json.writeNumberField("segment", score.segment());
+    }
     json.writeStringField("segmentName", score.segmentName());
     json.writeNumberField("probability", score.probability());
     json.writeStringField("churnRiskBand", score.churnRiskBand());
@@ -106,6 +161,19 @@ final class ScoreResponseWriter {
       json.writeNumberField("historicClv", q.historicClv());
       json.writeEndObject();
     }
+    json.writeStringField("basis", scored.basis().text);
+    json.writeStringField("asOf", asOf.toString());
+    if (scored.fromOrders()) {
+      if (scored.derived() == null) {
+        json.writeNullField("derivedFeatures");
+      } else {
+        json.writeObjectFieldStart("derivedFeatures");
+        for (int f = 0; f < features.size(); f++) {
+          json.writeNumberField(features.get(f), scored.derived()[f]);
+        }
+        json.writeEndObject();
+      }
+    }
     json.writeStringField("modelVersion", version);
     json.writeEndObject();
   }
@@ -114,6 +182,80 @@ final class ScoreResponseWriter {
   static LocalDate nextOrderDate(LocalDate asOf, CustomerValueModel.Quantities q) {
     double days = Math.min(q.daysToNextOrder(), 36_500);
     return asOf.plusDays((long) Math.ceil(days));
+  }
+
+  /**
+   * A customer's row of a batch's scores ({@code GET /customers/{id}}): the scores file's cells as
+   * written (numbers exactly as the file has them), the customer-value cells under {@code
+   * customerValue}, and the batch's model version, as-of day, scores file and export.
+   */
+  String lookup(String customerId, ScoreIndex.Pointer batch, List<String> cells) {
+    StringWriter out = new StringWriter(512);
+    try (JsonGenerator g = json.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("customerId", customerId);
+      List<String> columns = batch.columns();
+      for (int c = 0; c < columns.size() && c < cells.size(); c++) {
+        if (c == SCORE_COLUMNS) {
+          g.writeObjectFieldStart("customerValue");
+        }
+        cell(g, columns.get(c), cells.get(c));
+      }
+      if (columns.size() > SCORE_COLUMNS) {
+        g.writeEndObject();
+      }
+      g.writeStringField("basis", "batch");
+      g.writeStringField("asOf", batch.asOf());
+      g.writeStringField("modelVersion", batch.modelVersion());
+      g.writeObjectFieldStart("batch");
+      g.writeStringField("scores", batch.scoresKey());
+      g.writeStringField("export", batch.source());
+      g.writeStringField("scoredAt", batch.writtenAt());
+      g.writeNumberField("customers", batch.customers());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the response", e);
+    }
+    return out.toString();
+  }
+
+  private static void cell(JsonGenerator g, String column, String text) throws IOException {
+    String name = camelCase(column);
+    switch (column) {
+      case "segment_name", "churn_risk_band", "expected_next_order_date" ->
+          g.writeStringField(name, text);
+      case "suggested_action" -> {
+        if (!text.isEmpty()) {
+          g.writeStringField(name, text);
+        }
+      }
+      default -> {
+        g.writeFieldName(name);
+        if (text.isEmpty()) {
+          g.writeNull();
+        } else if (NUMBER.matcher(text).matches()) {
+          g.writeNumber(text); // the file's own digits
+        } else {
+          g.writeString(text);
+        }
+      }
+    }
+  }
+
+  /** {@code expected_purchases_90d} → {@code expectedPurchases90d}. */
+  static String camelCase(String column) {
+    StringBuilder out = new StringBuilder(column.length());
+    boolean upper = false;
+    for (char c : column.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else {
+        out.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return out.toString();
   }
 
   static HttpResult error(

@@ -10,16 +10,40 @@ import java.time.Duration;
  *     model keeps serving and the next re-check waits a TTL
  * @param maxBatch most customers per request
  * @param maxBodyBytes largest request body accepted
+ * @param maxOrdersPerCustomer most orders one customer of a request may send
+ * @param maxOrdersPerRequest most orders all customers of a request may send together
  */
 public record ScoreSettings(
-    Duration cacheTtl, Duration refreshTimeout, int maxBatch, int maxBodyBytes) {
+    Duration cacheTtl,
+    Duration refreshTimeout,
+    int maxBatch,
+    int maxBodyBytes,
+    int maxOrdersPerCustomer,
+    int maxOrdersPerRequest) {
+
+  /** The default order limits (application.properties). */
+  public static final int DEFAULT_MAX_ORDERS_PER_CUSTOMER = 5_000;
+
+  public static final int DEFAULT_MAX_ORDERS_PER_REQUEST = 20_000;
 
   public ScoreSettings {
-    if (maxBatch < 1 || maxBodyBytes < 1) {
-      throw new IllegalArgumentException("maxBatch and maxBodyBytes must be >= 1");
+    if (maxBatch < 1 || maxBodyBytes < 1 || maxOrdersPerCustomer < 1 || maxOrdersPerRequest < 1) {
+      throw new IllegalArgumentException(
+          "maxBatch, maxBodyBytes, maxOrdersPerCustomer and maxOrdersPerRequest must be >= 1");
     }
     if (refreshTimeout.isNegative() || refreshTimeout.isZero()) {
       throw new IllegalArgumentException("refreshTimeout must be positive");
     }
+  }
+
+  /** With the default order limits. */
+  public ScoreSettings(Duration cacheTtl, Duration refreshTimeout, int maxBatch, int maxBodyBytes) {
+    this(
+        cacheTtl,
+        refreshTimeout,
+        maxBatch,
+        maxBodyBytes,
+        DEFAULT_MAX_ORDERS_PER_CUSTOMER,
+        DEFAULT_MAX_ORDERS_PER_REQUEST);
   }
 }

@@ -31,14 +31,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +67,6 @@ import org.jboss.logging.Logger;
 public final class TrainingService {
 
   private static final Logger LOG = Logger.getLogger(TrainingService.class);
-  private static final DateTimeFormatter DAY =
-      DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
   private final ModelStore store;
   private final TrainSettings settings;
@@ -720,14 +713,6 @@ public final class TrainingService {
    * and the same for the same object version, whoever delivers its event how often.
    */
   public static String version(ObjectInfo info) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String identity =
-          info.bucket() + "\n" + info.key() + "\n" + info.etag() + "\n" + info.versionId();
-      byte[] digest = sha.digest(identity.getBytes(StandardCharsets.UTF_8));
-      return DAY.format(info.lastModified()) + "-" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return info.derivedName();
   }
 }
