@@ -548,9 +548,8 @@ public final class KMeans {
     // Hamerly's bound update after the centres moved, applied by the next assignment pass as it
     // reads each point's bounds (one pass over the bounds instead of two).
     private boolean loosenPending;
-    private int fastestCentre;
-    private double maxShift;
-    private double otherShift;
+    private final double[] lowerDrop;
+    private final long[] halfGapBits;
     // Per-task scratch (a tile, the pending rows, block-local sums), handed from task to task.
     private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
     private Seeding seeding;
@@ -571,6 +570,8 @@ public final class KMeans {
       this.lower = new double[n];
       this.halfGap = new double[k];
       this.shift = new double[k];
+      this.lowerDrop = new double[k];
+      this.halfGapBits = new long[k];
       this.blockSums = new double[blocks * k * d];
       this.blockCounts = new long[blocks * k];
       this.blockChanges = new long[blocks];
@@ -764,36 +765,14 @@ public final class KMeans {
     private void boundedBlock(
         Scratch s, double[] centres, boolean loosen, int b, int from, int to) {
       int[] pending = s.pending;
-      int count = 0;
-      for (int i = from; i < to; i++) {
-        int assigned = labels[i];
-        double u = upper[i];
-        double l = lower[i];
-        if (loosen) {
-          u += shift[assigned];
-          l -= assigned == fastestCentre ? otherShift : maxShift;
-          upper[i] = u;
-          lower[i] = l;
-        }
-        pending[count] = i;
-        count += u <= Math.max(halfGap[assigned], l) ? 0 : 1;
-      }
+      int count = candidates(pending, loosen, from, to);
       RowTile tile = s.tile;
       int[] searched = s.searched;
       long evaluated = count;
       long changed = 0;
       for (int start = 0; start < count; start += tile.capacity()) {
         int end = Math.min(count, start + tile.capacity());
-        // Tighten each upper bound to the exact distance; keep the rows that still fail.
-        int m = 0;
-        for (int p = start; p < end; p++) {
-          int i = pending[p];
-          int assigned = labels[i];
-          double tight = Math.sqrt(Centroids.squaredDistance(x, i * d, centres, assigned * d, d));
-          upper[i] = tight;
-          searched[m] = i;
-          m += tight <= Math.max(halfGap[assigned], lower[i]) ? 0 : 1;
-        }
+        int m = tighten(centres, pending, start, end, searched);
         if (m == 0) {
           continue;
         }
@@ -808,6 +787,55 @@ public final class KMeans {
       }
       blockChanges[b] = changed;
       blockEvaluations[b] = evaluated;
+    }
+
+    /**
+     * Rows of {@code [from, to)} whose upper bound (loosened first if the centres moved) exceeds
+     * {@code max(s(a), lower)}, into {@code pending}; returns how many.
+     */
+    private int candidates(int[] pending, boolean loosen, int from, int to) {
+      int count = 0;
+      for (int i = from; i < to; i++) {
+        int assigned = labels[i];
+        double u = upper[i];
+        double l = lower[i];
+        if (loosen) {
+          u += shift[assigned];
+          l -= lowerDrop[assigned];
+          upper[i] = u;
+          lower[i] = l;
+        }
+        pending[count] = i;
+        count += exceeds(u, halfGapBits[assigned], l);
+      }
+      return count;
+    }
+
+    /**
+     * Tightens the upper bounds of rows {@code pending[start .. end)} to their exact distances; the
+     * rows that still fail the test go to {@code searched}; returns how many.
+     */
+    private int tighten(double[] centres, int[] pending, int start, int end, int[] searched) {
+      int m = 0;
+      for (int p = start; p < end; p++) {
+        int i = pending[p];
+        int assigned = labels[i];
+        double tight = Math.sqrt(Centroids.squaredDistance(x, i * d, centres, assigned * d, d));
+        upper[i] = tight;
+        searched[m] = i;
+        m += exceeds(tight, halfGapBits[assigned], lower[i]);
+      }
+      return m;
+    }
+
+    /**
+     * 1 if {@code upper > max(halfGap, lower)}, else 0, without a branch (the outcome is a coin
+     * flip in the early iterations): a non-negative double orders as its bits do as a long, and a
+     * negative lower bound's bits are a negative long, below any half gap's.
+     */
+    private static int exceeds(double upper, long halfGapBits, double lower) {
+      long bound = Math.max(halfGapBits, Double.doubleToRawLongBits(lower));
+      return (int) ((bound - Double.doubleToRawLongBits(upper)) >>> 63);
     }
 
     private Scratch takeScratch() {
@@ -854,6 +882,9 @@ public final class KMeans {
           halfGap[b] = Math.min(halfGap[b], half);
         }
       }
+      for (int j = 0; j < k; j++) {
+        halfGapBits[j] = Double.doubleToRawLongBits(halfGap[j]);
+      }
     }
 
     /**
@@ -874,9 +905,9 @@ public final class KMeans {
           secondFastest = Math.max(secondFastest, shift[j]);
         }
       }
-      fastestCentre = fastest;
-      maxShift = shift[fastest];
-      otherShift = secondFastest;
+      for (int j = 0; j < k; j++) {
+        lowerDrop[j] = j == fastest ? secondFastest : shift[fastest];
+      }
       loosenPending = true;
     }
 

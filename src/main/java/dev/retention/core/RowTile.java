@@ -157,6 +157,7 @@ final class RowTile {
     for (int j = 1; j < k; j++) {
       select(distances[j], j, best, second, nearest, rows);
     }
+    selectOverflowedRows(k);
   }
 
   /**
@@ -308,21 +309,40 @@ final class RowTile {
   /**
    * The branching update {@code if (s < best) {second = best; best = s; nearest = j} else if (s <
    * second) second = s}, without branches so that it vectorises: {@code second = min(second,
-   * max(best, s))}, {@code best = min(best, s)} (equal for non-negative, non-NaN distances), and
-   * the index moves by {@code step = [s < best]}, computed as the gap scaled past 1 and clamped.
-   * The clamp to {@code MAX_VALUE} keeps the gap finite; it changes the pick only if a squared
-   * distance overflowed to infinity.
+   * max(best, s))} and {@code best' = min(best, s)} (equal for non-negative, non-NaN distances),
+   * and the index moves by {@code [s < best] = min(1, (best - best') 2^1200)}, as {@code best -
+   * best'} is positive exactly when {@code s < best}. Four min/max per row and centre: C2 makes
+   * each a blend sequence (Java's NaN and signed-zero rules), so they are most of the work.
    */
   private static void select(
       double[] distances, double j, double[] best, double[] second, double[] nearest, int m) {
     for (int i = 0; i < m; i++) {
       double s = distances[i];
       double b = best[i];
-      double gap = Math.min(b, Double.MAX_VALUE) - Math.min(s, Double.MAX_VALUE);
-      double step = Math.min(1.0, Math.max(0.0, gap * HUGE * HUGE));
-      nearest[i] += (j - nearest[i]) * step;
+      double smaller = Math.min(b, s);
+      nearest[i] += (j - nearest[i]) * Math.min(1.0, (b - smaller) * HUGE * HUGE);
       second[i] = Math.min(second[i], Math.max(b, s));
-      best[i] = Math.min(b, s);
+      best[i] = smaller;
+    }
+  }
+
+  /**
+   * Rows whose index came out NaN ({@code inf - inf} in {@link #select}: only when squared
+   * distances overflowed to infinity) are selected again by the branching rule.
+   */
+  private void selectOverflowedRows(int k) {
+    for (int i = 0; i < rows; i++) {
+      if (Double.isNaN(nearest[i])) {
+        int pick = 0;
+        double b = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+          if (distances[j][i] < b) {
+            b = distances[j][i];
+            pick = j;
+          }
+        }
+        nearest[i] = pick;
+      }
     }
   }
 }
