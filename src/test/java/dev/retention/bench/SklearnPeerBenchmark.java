@@ -54,9 +54,10 @@ import java.util.concurrent.TimeUnit;
  * {@code /usr/bin/python3} that imports sklearn), {@code script}, {@code csv} (default {@code
  * target/sklearn-peer/features-<rows>.csv}), {@code out} (raw peer output, default {@code
  * target/sklearn-peer}), {@code java1=false} to skip the product's 1-thread runs, {@code
- * peerThreads=2,1}. The peer inherits the environment: on a shared machine, {@code
- * OMP_WAIT_POLICY=PASSIVE} keeps libgomp's spinning threads from stalling when another process
- * holds a core (it changed sklearn's 2-thread whole training from about 19 s to 6 s here).
+ * peerThreads=2,1}, {@code whole=false} to run the numeric kernels only (no whole training on
+ * either side, no memory measurement). The peer inherits the environment: on a shared machine,
+ * {@code OMP_WAIT_POLICY=PASSIVE} keeps libgomp's spinning threads from stalling when another
+ * process holds a core (it changed sklearn's 2-thread whole training from about 19 s to 6 s here).
  */
 public final class SklearnPeerBenchmark {
 
@@ -118,6 +119,7 @@ public final class SklearnPeerBenchmark {
   private final int rows;
   private final int rounds;
   private final boolean javaOneThread;
+  private final boolean wholeTraining;
   private final List<Integer> peerThreads;
   private final String python;
   private final Path script;
@@ -145,6 +147,7 @@ public final class SklearnPeerBenchmark {
     rows = Integer.parseInt(args.getOrDefault("rows", "1000000"));
     rounds = Integer.parseInt(args.getOrDefault("rounds", "3"));
     javaOneThread = Boolean.parseBoolean(args.getOrDefault("java1", "true"));
+    wholeTraining = Boolean.parseBoolean(args.getOrDefault("whole", "true"));
     peerThreads =
         Arrays.stream(args.getOrDefault("peerThreads", "2,1").split(","))
             .map(String::trim)
@@ -161,7 +164,16 @@ public final class SklearnPeerBenchmark {
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       if (kv.length != 2
-          || !List.of("rows", "rounds", "python", "script", "csv", "out", "java1", "peerThreads")
+          || !List.of(
+                  "rows",
+                  "rounds",
+                  "python",
+                  "script",
+                  "csv",
+                  "out",
+                  "java1",
+                  "peerThreads",
+                  "whole")
               .contains(kv[0])) {
         throw new IllegalArgumentException("unknown argument " + arg);
       }
@@ -201,7 +213,9 @@ public final class SklearnPeerBenchmark {
     System.out.printf("load after the last round: %s%n", load());
     printTable();
     printAgreement();
-    memory();
+    if (wholeTraining) {
+      memory();
+    }
   }
 
   // ---------------------------------------------------------------- Java side
@@ -270,6 +284,9 @@ public final class SklearnPeerBenchmark {
       put(R_LR8, column, s, record);
       note("logistic", lr[0]);
 
+      if (!wholeTraining) {
+        continue;
+      }
       TrainingOptions options = TrainingOptions.defaults().withThreads(threads);
       whole(round, record, R_WHOLE, column, options, true);
       whole(
@@ -417,6 +434,9 @@ public final class SklearnPeerBenchmark {
         }
       }
       peer.put(stage + "/" + threads, line);
+    }
+    if (!wholeTraining) {
+      return;
     }
     for (JsonNode line : runPeer(round, threads, "whole", "whole")) {
       if ("whole".equals(line.get("stage").asText())) {
