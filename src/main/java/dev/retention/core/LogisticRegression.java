@@ -51,6 +51,32 @@ public final class LogisticRegression {
    */
   public static LogisticFit fit(
       Design design, int[] labels, LogisticOptions options, LogisticFit start) {
+    return fit(design, labels, null, options, start);
+  }
+
+  /**
+   * Fits the model with a weight per row of the base matrix: the loss of row {@code i} counts
+   * {@code rowWeights[i]} times (e.g. inverse-propensity weights that balance a treatment and a
+   * control group). Only relative weights matter: they are rescaled to mean 1 over the design's
+   * rows, so {@code C} keeps its per-row meaning and the tolerance its scale.
+   *
+   * @param rowWeights one finite weight {@code >= 0} per row of the base matrix, not all zero on
+   *     the design's rows; null = every row 1
+   * @throws IllegalArgumentException as {@link #fit(Design, int[], LogisticOptions)}, on a bad
+   *     weight, or on row weights with {@link LogisticOptions.ClassWeight#BALANCED} (one weighting
+   *     at a time)
+   */
+  public static LogisticFit fit(
+      Design design, int[] labels, double[] rowWeights, LogisticOptions options) {
+    return fit(design, labels, rowWeights, options, null);
+  }
+
+  private static LogisticFit fit(
+      Design design,
+      int[] labels,
+      double[] rowWeights,
+      LogisticOptions options,
+      LogisticFit start) {
     int n = design.size();
     if (labels.length != design.base().rows()) {
       throw new IllegalArgumentException(
@@ -65,7 +91,9 @@ public final class LogisticRegression {
       positives += labels[i];
     }
     long rowPositives = positives;
-    LogisticFit from = start != null ? start : sampleStart(design, labels, options);
+    double[] weights =
+        rowWeights == null ? null : normalizedRowWeights(design, rowWeights, options);
+    LogisticFit from = start != null ? start : sampleStart(design, labels, weights, options);
     try (Workers workers = Workers.open(options.threads())) {
       return fit(
           new Objective() {
@@ -86,17 +114,52 @@ public final class LogisticRegression {
 
             @Override
             public double[] sums(double[] theta, double[] classWeight) {
-              return LogisticRegression.sums(design, labels, classWeight, theta, workers);
+              return sums(theta, classWeight, true);
             }
 
             @Override
             public double[] sums(double[] theta, double[] classWeight, boolean hessian) {
-              return LogisticRegression.sums(design, labels, classWeight, theta, hessian, workers);
+              return LogisticRegression.sums(
+                  design, labels, weights, classWeight, theta, hessian, workers);
             }
           },
           options,
           from);
     }
+  }
+
+  /** {@code rowWeights} checked and rescaled to mean 1 over the design's rows (a new array). */
+  private static double[] normalizedRowWeights(
+      Design design, double[] rowWeights, LogisticOptions options) {
+    if (options.classWeight() != LogisticOptions.ClassWeight.NONE) {
+      throw new IllegalArgumentException("row weights and class weights cannot be combined");
+    }
+    if (rowWeights.length != design.base().rows()) {
+      throw new IllegalArgumentException(
+          "row weights has "
+              + rowWeights.length
+              + " entries for "
+              + design.base().rows()
+              + " rows");
+    }
+    double sum = 0;
+    for (int r = 0; r < design.size(); r++) {
+      double w = rowWeights[design.row(r)];
+      if (!(w >= 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException(
+            "row weight at row " + design.row(r) + " is not a finite number >= 0");
+      }
+      sum += w;
+    }
+    if (!(sum > 0)) {
+      throw new IllegalArgumentException("row weights are all zero");
+    }
+    double scale = design.size() / sum;
+    double[] out = new double[rowWeights.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rowWeights[i] * scale;
+    }
+    return out;
   }
 
   /** From this many design rows, a fit starts from the fit on every k-th row (see below). */
@@ -111,9 +174,10 @@ public final class LogisticRegression {
    * weighs what it weighs on all rows, to a loose tolerance. Newton's passes over all rows then
    * start near the optimum: 3 instead of 5 on the 1M-row benchmark, for the cost of one. The
    * optimum is the same (the objective is strictly convex); null when the design is small or the
-   * sample holds a single class.
+   * sample holds a single class. Row weights, if any, weigh the sample's rows too.
    */
-  private static LogisticFit sampleStart(Design design, int[] labels, LogisticOptions options) {
+  private static LogisticFit sampleStart(
+      Design design, int[] labels, double[] rowWeights, LogisticOptions options) {
     int n = design.size();
     if (n < SAMPLE_START_ROWS) {
       return null;
@@ -131,7 +195,7 @@ public final class LogisticRegression {
     Design sample = new Design(design.base(), design.extra(), rows, design.expansion());
     LogisticOptions loose =
         options.withC(options.c() * n / rows.length).withTol(Math.max(options.tol(), 1e-6));
-    return fit(sample, labels, loose, null);
+    return fit(sample, labels, rowWeights, loose, null);
   }
 
   /**
@@ -395,16 +459,31 @@ public final class LogisticRegression {
    */
   public static double[] sums(
       Design design, int[] labels, double[] classWeight, double[] theta, Workers workers) {
-    return sums(design, labels, classWeight, theta, true, workers);
+    return sums(design, labels, null, classWeight, theta, workers);
   }
 
   /**
-   * {@link #sums(Design, int[], double[], double[], Workers)}, the Hessian left at zero unless
-   * {@code hessian}; the loss and gradient are the same bits either way.
+   * {@link #sums(Design, int[], double[], double[], Workers)} with each row's terms also multiplied
+   * by {@code rowWeights[i]} (null = 1).
    */
   public static double[] sums(
       Design design,
       int[] labels,
+      double[] rowWeights,
+      double[] classWeight,
+      double[] theta,
+      Workers workers) {
+    return sums(design, labels, rowWeights, classWeight, theta, true, workers);
+  }
+
+  /**
+   * {@link #sums(Design, int[], double[], double[], double[], Workers)}, the Hessian left at zero
+   * unless {@code hessian}; the loss and gradient are the same bits either way.
+   */
+  public static double[] sums(
+      Design design,
+      int[] labels,
+      double[] rowWeights,
       double[] classWeight,
       double[] theta,
       boolean hessian,
@@ -419,7 +498,7 @@ public final class LogisticRegression {
         (b, from, to) -> {
           // Block-local accumulators, published once (no false sharing between threads).
           double[] local = new double[stride];
-          new Pass(design, labels, classWeight, theta, hessian, local).rows(from, to);
+          new Pass(design, labels, rowWeights, classWeight, theta, hessian, local).rows(from, to);
           System.arraycopy(local, 0, partial, b * stride, stride);
         });
     double[] out = new double[stride];
@@ -449,6 +528,7 @@ public final class LogisticRegression {
   private static final class Pass {
     private final Design design;
     private final int[] labels;
+    private final double[] rowWeights;
     private final double[] classWeight;
     private final double[] theta;
     private final boolean hessian;
@@ -459,6 +539,7 @@ public final class LogisticRegression {
     private final double[] eta;
     private final double[] exp;
     private final double[] label;
+    private final double[] rowWeight;
     private final double[] residual;
     private final double[] curvature;
     private final double[] weighted;
@@ -467,12 +548,14 @@ public final class LogisticRegression {
     Pass(
         Design design,
         int[] labels,
+        double[] rowWeights,
         double[] classWeight,
         double[] theta,
         boolean hessian,
         double[] local) {
       this.design = design;
       this.labels = labels;
+      this.rowWeights = rowWeights;
       this.classWeight = classWeight;
       this.theta = theta;
       this.hessian = hessian;
@@ -484,6 +567,8 @@ public final class LogisticRegression {
       this.eta = new double[SUB];
       this.exp = new double[SUB];
       this.label = new double[SUB];
+      this.rowWeight = new double[SUB];
+      java.util.Arrays.fill(rowWeight, 1.0);
       this.residual = new double[SUB];
       this.curvature = new double[SUB];
       this.weighted = new double[SUB];
@@ -507,10 +592,10 @@ public final class LogisticRegression {
           double e = Math.exp(-Math.abs(t));
           exp[i] = e;
           double y = label[i];
-          double weight = w0 * (1 - y) + w1 * y;
+          double weight = (w0 * (1 - y) + w1 * y) * rowWeight[i];
           loss += weight * (Math.max(t, 0) + log1pSmall(e) - y * t);
         }
-        probabilities(eta, exp, label, w0, w1, residual, curvature, m);
+        probabilities(eta, exp, label, rowWeight, w0, w1, residual, curvature, m);
         for (int a = 0; a < p; a++) {
           double[] column = columns[a];
           local[1 + a] += dot(residual, column, m);
@@ -524,6 +609,16 @@ public final class LogisticRegression {
         }
       }
       local[0] += loss;
+    }
+
+    /** The row weights of design rows {@code start .. start + m} (1 without row weights). */
+    private void loadRowWeights(int start, int m) {
+      if (rowWeights == null) {
+        return;
+      }
+      for (int i = 0; i < m; i++) {
+        rowWeight[i] = rowWeights[design.row(start + i)];
+      }
     }
 
     /** Rows {@code start .. start + m} of the design into the columns, their labels as 0/1. */
@@ -541,8 +636,10 @@ public final class LogisticRegression {
         for (int i = 0; i < m; i++) {
           label[i] = labels[start + i];
         }
+        loadRowWeights(start, m);
         return;
       }
+      loadRowWeights(start, m);
       for (int i = 0; i < m; i++) {
         int r = start + i;
         design.fill(r, row);
@@ -572,12 +669,14 @@ public final class LogisticRegression {
    * Per row: {@code p = 1 / (1 + e)} when {@code eta >= 0}, else {@code e / (1 + e)} (with {@code e
    * = exp(-|eta|)}), the weighted residual {@code w (p - y)} and curvature {@code w p (1 - p)}.
    * Branch-free so that it vectorises: the numerator is {@code s + (1 - s) e} with {@code s = [eta
-   * >= 0]}, exactly 1 or e; the weight is {@code w0 (1 - y) + w1 y}, exactly w0 or w1.
+   * >= 0]}, exactly 1 or e; the weight is {@code w0 (1 - y) + w1 y}, exactly w0 or w1, times the
+   * row's weight (exactly 1 without row weights).
    */
   private static void probabilities(
       double[] eta,
       double[] exp,
       double[] label,
+      double[] rowWeight,
       double w0,
       double w1,
       double[] residual,
@@ -588,7 +687,7 @@ public final class LogisticRegression {
       double y = label[i];
       double positive = Math.min(1.0, Math.max(0.0, eta[i] * HUGE * HUGE + 1.0));
       double prob = (positive + (1 - positive) * e) / (1.0 + e);
-      double weight = w0 * (1 - y) + w1 * y;
+      double weight = (w0 * (1 - y) + w1 * y) * rowWeight[i];
       residual[i] = weight * (prob - y);
       curvature[i] = weight * prob * (1 - prob);
     }
@@ -625,7 +724,7 @@ public final class LogisticRegression {
   }
 
   /** Solves {@code H step = -g} by Cholesky; adds a small ridge if H is numerically singular. */
-  private static double[] solve(double[] hessian, double[] gradient, int p) {
+  static double[] solve(double[] hessian, double[] gradient, int p) {
     double jitter = 0;
     for (int attempt = 0; attempt < 12; attempt++) {
       double[] l = cholesky(hessian, p, jitter);
