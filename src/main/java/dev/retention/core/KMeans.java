@@ -26,7 +26,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * </ul>
  *
  * <p>The assignment, update and seeding passes run on all cores in fixed row blocks (see {@link
- * Workers}), so the result is bit-identical whatever the thread count.
+ * Workers}), so the result is bit-identical whatever the thread count. Distances are computed a
+ * tile of rows at a time ({@link RowTile}), vectorised by C2, each the same bits as one {@link
+ * Centroids#squaredDistance} call (decision 0004).
  */
 public final class KMeans {
 
@@ -756,11 +758,9 @@ public final class KMeans {
     /**
      * Hamerly's step for one block: loosen each point's bounds if the centres moved, skip it when
      * the upper bound is within {@code max(s(a), lower)}, else tighten the upper bound to the exact
-     * distance, and only if that fails too, find its nearest two centres. The rows that fail the
-     * first test go through the tile together: it computes their distances to every centre at once,
-     * which is cheaper vectorised than one distance per row, and Hamerly's two decisions are taken
-     * from those distances exactly as from separate evaluations (the count of evaluations reports
-     * what the algorithm asks for: one per tightening, k more per search).
+     * distance, and only if that fails too, find its nearest two centres. Each stage is its own
+     * loop over the rows that reached it; the rows that fail both tests go through the tile
+     * together, a tile at a time, while they are still in cache.
      */
     private void boundedBlock(
         Scratch s, double[] centres, boolean loosen, int b, int from, int to) {
@@ -776,7 +776,7 @@ public final class KMeans {
         if (m == 0) {
           continue;
         }
-        // Their nearest two centres, together in the tile (the rows are still in cache).
+        // Their nearest two centres, together in the tile.
         tile.load(x, searched, 0, m);
         tile.nearestTwo(centres, k);
         tile.rootsOfNearestTwo();
