@@ -40,6 +40,20 @@ public class Priming implements Resource {
       Instance<TrainingService> training,
       Instance<BatchScoringService> batch,
       Config config) {
+    try {
+      start(export, scoring, training, batch, config);
+    } catch (RuntimeException e) {
+      InitFailure.report(e);
+      throw e;
+    }
+  }
+
+  private void start(
+      Optional<String> export,
+      Instance<ScoreApi> scoring,
+      Instance<TrainingService> training,
+      Instance<BatchScoringService> batch,
+      Config config) {
     // A misspelt setting fails the init phase, with the known ones listed, before any event.
     KnownSettings.check(config, System.getenv());
     this.scoring = scoring;

@@ -113,70 +113,80 @@ public final class FunctionBenchmark {
           scoreLog);
       print(scoreLog, "score-handler");
 
-      // Cold start, three fresh JVMs each: as Lambda's java21 starts the zip, with the classes in a
-      // jar, with an application class-data archive (AppCDS, JDK 17), plain on JDK 25 and with JDK
-      // 25's AOT cache. Each archive is recorded by one run of the same request first.
-      Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
-      Path cds = work.resolve("function.jsa").toAbsolutePath();
-      Path aot = work.resolve("function.aot").toAbsolutePath();
-      Files.deleteIfExists(cds);
-      Files.deleteIfExists(aot);
-      List<String> opens = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED");
-      // record: the JVM options that write the variant's archive (null: no archive), use: its
-      // options.
-      record Variant(
-          String name, PackagedFunction jvm, List<String> record, Path archive, List<String> use) {}
-      // Archives need a class path of jars: the function's classes jarred beside lib/.
-      PackagedFunction jars = function.jarred(work.resolve("jars"));
-      List<Variant> variants = new ArrayList<>();
-      variants.add(new Variant("plain (JDK 17)", function, null, null, List.of()));
-      variants.add(new Variant("plain, classes in a jar (JDK 17)", jars, null, null, List.of()));
-      variants.add(
-          new Variant(
-              "AppCDS, classes in a jar (JDK 17)",
-              jars,
-              List.of("-XX:ArchiveClassesAtExit=" + cds),
-              cds,
-              List.of("-XX:SharedArchiveFile=" + cds)));
-      if (Files.isExecutable(jdk25)) {
-        variants.add(new Variant("plain (JDK 25)", function.withJava(jdk25), null, null, opens));
-        List<String> recordAot = new ArrayList<>(opens);
-        recordAot.add("-XX:AOTCacheOutput=" + aot);
-        List<String> useAot = new ArrayList<>(opens);
-        useAot.add("-XX:AOTCache=" + aot);
-        variants.add(
-            new Variant(
-                "AOT cache, classes in a jar (JDK 25)",
-                jars.withJava(jdk25),
-                recordAot,
-                aot,
-                useAot));
-      }
-      List<String> runtimeArgs =
-          List.of(
-              PackagedFunction.HANDLER,
-              singleEvent.toAbsolutePath().toString(),
-              work.resolve("cold-response.json").toAbsolutePath().toString());
-      for (Variant variant : variants) {
-        System.out.println("  cold start, " + variant.name() + ":");
-        if (variant.record() != null) {
-          Path log = work.resolve("cold-record.log");
-          int recorded =
-              coldScore(variant.jvm(), s3.endpoint(), variant.record(), runtimeArgs, log);
-          if (recorded != 0 || !Files.isRegularFile(variant.archive())) {
-            // Without its archive the variant would measure a plain start under another name.
-            System.out.println("    archive not written (exit " + recorded + "): see " + log);
-            continue;
-          }
-        }
-        for (int run = 0; run < 3; run++) {
-          Path log = work.resolve("cold-" + run + ".log");
-          coldScore(variant.jvm(), s3.endpoint(), variant.use(), runtimeArgs, log);
-          print(log, "timing");
-        }
-      }
+      coldStartVariants(function, s3, work, singleEvent);
       System.out.println(
           "  (cold start: since_jvm_start_ms = process start to first score response)");
+    }
+  }
+
+  /**
+   * Cold start to the first score response of {@code function}, three fresh JVMs each: as Lambda's
+   * java21 starts the zip, with the classes in a jar, with an application class-data archive
+   * (AppCDS, JDK 17), plain on JDK 25 and with JDK 25's AOT cache. Each archive is recorded by one
+   * run of the same request first.
+   */
+  static void coldStartVariants(
+      PackagedFunction function, S3ProxyServer s3, Path work, Path singleEvent) throws Exception {
+    // Cold start, three fresh JVMs each: as Lambda's java21 starts the zip, with the classes in a
+    // jar, with an application class-data archive (AppCDS, JDK 17), plain on JDK 25 and with JDK
+    // 25's AOT cache. Each archive is recorded by one run of the same request first.
+    Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    Path cds = work.resolve("function.jsa").toAbsolutePath();
+    Path aot = work.resolve("function.aot").toAbsolutePath();
+    Files.deleteIfExists(cds);
+    Files.deleteIfExists(aot);
+    List<String> opens = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    // record: the JVM options that write the variant's archive (null: no archive), use: its
+    // options.
+    record Variant(
+        String name, PackagedFunction jvm, List<String> record, Path archive, List<String> use) {}
+    // Archives need a class path of jars: the function's classes jarred beside lib/.
+    PackagedFunction jars = function.jarred(work.resolve("jars"));
+    List<Variant> variants = new ArrayList<>();
+    variants.add(new Variant("plain (JDK 17)", function, null, null, List.of()));
+    variants.add(new Variant("plain, classes in a jar (JDK 17)", jars, null, null, List.of()));
+    variants.add(
+        new Variant(
+            "AppCDS, classes in a jar (JDK 17)",
+            jars,
+            List.of("-XX:ArchiveClassesAtExit=" + cds),
+            cds,
+            List.of("-XX:SharedArchiveFile=" + cds)));
+    if (Files.isExecutable(jdk25)) {
+      variants.add(new Variant("plain (JDK 25)", function.withJava(jdk25), null, null, opens));
+      List<String> recordAot = new ArrayList<>(opens);
+      recordAot.add("-XX:AOTCacheOutput=" + aot);
+      List<String> useAot = new ArrayList<>(opens);
+      useAot.add("-XX:AOTCache=" + aot);
+      variants.add(
+          new Variant(
+              "AOT cache, classes in a jar (JDK 25)",
+              jars.withJava(jdk25),
+              recordAot,
+              aot,
+              useAot));
+    }
+    List<String> runtimeArgs =
+        List.of(
+            PackagedFunction.HANDLER,
+            singleEvent.toAbsolutePath().toString(),
+            work.resolve("cold-response.json").toAbsolutePath().toString());
+    for (Variant variant : variants) {
+      System.out.println("  cold start, " + variant.name() + ":");
+      if (variant.record() != null) {
+        Path log = work.resolve("cold-record.log");
+        int recorded = coldScore(variant.jvm(), s3.endpoint(), variant.record(), runtimeArgs, log);
+        if (recorded != 0 || !Files.isRegularFile(variant.archive())) {
+          // Without its archive the variant would measure a plain start under another name.
+          System.out.println("    archive not written (exit " + recorded + "): see " + log);
+          continue;
+        }
+      }
+      for (int run = 0; run < 3; run++) {
+        Path log = work.resolve("cold-" + run + ".log");
+        coldScore(variant.jvm(), s3.endpoint(), variant.use(), runtimeArgs, log);
+        print(log, "timing");
+      }
     }
   }
 
