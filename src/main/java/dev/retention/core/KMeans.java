@@ -2,6 +2,7 @@ package dev.retention.core;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * K-means clustering (Euclidean) with k-means++ seeding, restarts and an accelerated exact Lloyd
@@ -25,7 +26,9 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>The assignment, update and seeding passes run on all cores in fixed row blocks (see {@link
- * Workers}), so the result is bit-identical whatever the thread count.
+ * Workers}), so the result is bit-identical whatever the thread count. Distances are computed a
+ * tile of rows at a time ({@link RowTile}), vectorised by C2, each the same bits as one {@link
+ * Centroids#squaredDistance} call (decision 0004).
  */
 public final class KMeans {
 
@@ -45,7 +48,6 @@ public final class KMeans {
       throw new IllegalArgumentException(
           "K-means with k = " + k + " needs at least " + k + " rows, got " + n);
     }
-    double tolerance = options.tol() * meanColumnVariance(data);
     SplittableRandom seeds = new SplittableRandom(options.seed());
     long[] restartSeeds = new long[options.nInit()];
     for (int init = 0; init < restartSeeds.length; init++) {
@@ -53,6 +55,7 @@ public final class KMeans {
     }
     KMeansFit[] fits = new KMeansFit[options.nInit()];
     try (Workers workers = Workers.open(options.threads())) {
+      double tolerance = options.tol() * meanColumnVariance(data, workers);
       if (workers.threads() > 1 && options.nInit() > 1 && n <= PARALLEL_RESTART_ROWS) {
         // Small inputs: whole restarts in parallel, one thread each. Row blocks do not depend on
         // the thread count, so each restart's result is the same bits either way.
@@ -61,12 +64,15 @@ public final class KMeans {
             1,
             (b, from, to) -> {
               try (Workers single = Workers.open(1)) {
-                fits[b] = restart(data, k, options, tolerance, single, restartSeeds[b], b);
+                Run run = new Run(data, k, options, tolerance, single);
+                fits[b] = run.restart(restartSeeds[b], b);
               }
             });
       } else {
+        // One run's buffers (labels, bounds, seeding distances) serve every restart in turn.
+        Run run = new Run(data, k, options, tolerance, workers);
         for (int init = 0; init < fits.length; init++) {
-          fits[init] = restart(data, k, options, tolerance, workers, restartSeeds[init], init);
+          fits[init] = run.restart(restartSeeds[init], init);
         }
       }
     }
@@ -93,29 +99,6 @@ public final class KMeans {
   /** Up to this many rows, restarts run in parallel rather than each pass being split. */
   static final int PARALLEL_RESTART_ROWS = 32 * Workers.BLOCK_ROWS;
 
-  private static KMeansFit restart(
-      FeatureMatrix data,
-      int k,
-      KMeansOptions options,
-      double tolerance,
-      Workers workers,
-      long seed,
-      int init) {
-    double[] centres = seedPlusPlus(data, k, new SplittableRandom(seed), workers);
-    KMeansFit fit = new Run(data, k, options, tolerance, workers).iterate(centres, init);
-    long seeding = (long) data.rows() * (1 + (k - 1L) * (2 + (int) Math.log(k)));
-    return new KMeansFit(
-        fit.centroids(),
-        fit.labels(),
-        fit.sizes(),
-        fit.inertia(),
-        fit.iterations(),
-        fit.converged(),
-        fit.bestInit(),
-        fit.inertiaTrace(),
-        fit.distanceEvaluations() + seeding);
-  }
-
   /**
    * Runs the Lloyd iteration from given centres (one run, no seeding). Used to fit all rows from
    * the best centres a search found on a sample: a warm start that needs a few passes over the full
@@ -134,8 +117,8 @@ public final class KMeans {
       throw new IllegalArgumentException(
           "K-means with k = " + k + " needs at least " + k + " rows, got " + data.rows());
     }
-    double tolerance = options.tol() * meanColumnVariance(data);
     try (Workers workers = Workers.open(options.threads())) {
+      double tolerance = options.tol() * meanColumnVariance(data, workers);
       return new Run(data, k, options, tolerance, workers).iterate(initial.centres(), 0);
     }
   }
@@ -259,17 +242,25 @@ public final class KMeans {
     return true;
   }
 
-  /** Assigns every row of {@code data} to its nearest centre. */
+  /** Assigns every row of {@code data} to its nearest centre ({@link Centroids#nearest}'s rule). */
   public static int[] assign(FeatureMatrix data, Centroids centroids, int threads) {
     int[] labels = new int[data.rows()];
     double[] x = data.data();
     int d = data.cols();
+    int k = centroids.k();
+    double[] centres = centroids.centres();
     try (Workers workers = Workers.open(threads)) {
       workers.forEachBlock(
           data.rows(),
           (b, from, to) -> {
-            for (int i = from; i < to; i++) {
-              labels[i] = centroids.nearest(x, i * d);
+            RowTile tile = new RowTile(d, k);
+            for (int start = from; start < to; start += tile.capacity()) {
+              int m = Math.min(tile.capacity(), to - start);
+              tile.load(x, start, m);
+              tile.nearestTwo(centres, k);
+              for (int t = 0; t < m; t++) {
+                labels[start + t] = tile.nearest(t);
+              }
             }
           });
     }
@@ -285,118 +276,249 @@ public final class KMeans {
     return sum;
   }
 
-  static double meanColumnVariance(FeatureMatrix data) {
+  /**
+   * Mean over the columns of each column's population variance (the tolerance's scale): one
+   * parallel pass in fixed blocks, each block's sums and squared deviations from its own mean
+   * combined in block order by Chan, Golub &amp; LeVeque's update ({@code M2 = sum_b M2_b + n_b
+   * (mean_b - mean)^2}), so the result does not depend on the thread count.
+   */
+  static double meanColumnVariance(FeatureMatrix data, Workers workers) {
     int n = data.rows();
     int d = data.cols();
     double[] x = data.data();
-    // Row-wise passes: the matrix is row-major, so column-wise loops would stride through memory.
-    double[] mean = new double[d];
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < d; c++) {
-        mean[c] += x[i * d + c];
-      }
-    }
-    for (int c = 0; c < d; c++) {
-      mean[c] /= n;
-    }
-    double[] var = new double[d];
-    for (int i = 0; i < n; i++) {
-      for (int c = 0; c < d; c++) {
-        double dev = x[i * d + c] - mean[c];
-        var[c] += dev * dev;
-      }
-    }
+    int blocks = Workers.blockCount(n);
+    double[] blockSums = new double[blocks * d];
+    double[] blockSquares = new double[blocks * d];
+    workers.forEachBlock(
+        n,
+        (b, from, to) -> {
+          // Row-wise loops: the matrix is row-major; the second loop reads the block from cache.
+          double[] sum = new double[d];
+          for (int i = from; i < to; i++) {
+            for (int c = 0; c < d; c++) {
+              sum[c] += x[i * d + c];
+            }
+          }
+          double[] mean = new double[d];
+          for (int c = 0; c < d; c++) {
+            mean[c] = sum[c] / (to - from);
+          }
+          double[] squares = new double[d];
+          for (int i = from; i < to; i++) {
+            for (int c = 0; c < d; c++) {
+              double deviation = x[i * d + c] - mean[c];
+              squares[c] += deviation * deviation;
+            }
+          }
+          System.arraycopy(sum, 0, blockSums, b * d, d);
+          System.arraycopy(squares, 0, blockSquares, b * d, d);
+        });
     double total = 0;
     for (int c = 0; c < d; c++) {
-      total += var[c] / n;
+      double sum = 0;
+      for (int b = 0; b < blocks; b++) {
+        sum += blockSums[b * d + c];
+      }
+      double mean = sum / n;
+      double squares = 0;
+      for (int b = 0; b < blocks; b++) {
+        int rows = Math.min(n, (b + 1) * Workers.BLOCK_ROWS) - b * Workers.BLOCK_ROWS;
+        double shift = blockSums[b * d + c] / rows - mean;
+        squares += blockSquares[b * d + c] + rows * shift * shift;
+      }
+      total += squares / n;
     }
     return total / d;
   }
 
   /** k-means++ with greedy local trials; returns k*d centre coordinates. */
   static double[] seedPlusPlus(FeatureMatrix data, int k, SplittableRandom rng, Workers workers) {
-    int n = data.rows();
-    int d = data.cols();
-    double[] x = data.data();
-    int trials = 2 + (int) Math.log(k);
-    int blocks = Workers.blockCount(n);
-    double[] centres = new double[k * d];
-    double[] closest = new double[n];
-    double[] cumulative = new double[n];
-    double[] blockPotentials = new double[trials * blocks];
-    // Each trial's min(closest, distance to candidate), kept so the winner's needs no second pass.
-    double[] trialClosest = new double[trials * n];
+    return new Seeding(data, k).seed(rng, workers);
+  }
 
-    int first = rng.nextInt(n);
-    System.arraycopy(x, first * d, centres, 0, d);
-    workers.forEachBlock(
-        n,
-        (b, from, to) -> {
-          for (int i = from; i < to; i++) {
-            closest[i] = Centroids.squaredDistance(x, i * d, centres, 0, d);
-          }
-        });
-    int[] candidates = new int[trials];
-    for (int c = 1; c < k; c++) {
-      double running = 0;
-      for (int i = 0; i < n; i++) {
-        running += closest[i];
-        cumulative[i] = running;
-      }
-      for (int t = 0; t < trials; t++) {
-        candidates[t] = firstAbove(cumulative, rng.nextDouble() * running);
-      }
+  /**
+   * k-means++ with greedy local trials (scikit-learn's {@code _kmeans_plusplus}), its buffers kept
+   * for the next restart. Each round is one parallel pass that measures every row against all the
+   * round's candidates at once (a {@link RowTile}), and one serial pass that sums the rows' D(x)^2
+   * in row order: the draw needs that exact running sum, so it is kept only at block ends and
+   * re-run inside the one block the draw falls in. Same numbers, in the same order, as measuring
+   * one candidate per pass over a stored running sum.
+   */
+  private static final class Seeding {
+    private final FeatureMatrix data;
+    private final int k;
+    private final int n;
+    private final int d;
+    private final int trials;
+    private final int blocks;
+    private double[] closest;
+    private final double[][] trialClosest;
+    private final double[] blockPotentials;
+    private final double[] blockEnds;
+
+    Seeding(FeatureMatrix data, int k) {
+      this.data = data;
+      this.k = k;
+      this.n = data.rows();
+      this.d = data.cols();
+      this.trials = 2 + (int) Math.log(k);
+      this.blocks = Workers.blockCount(n);
+      this.closest = new double[n];
+      this.trialClosest = new double[trials][n];
+      this.blockPotentials = new double[trials * blocks];
+      this.blockEnds = new double[blocks];
+    }
+
+    double[] seed(SplittableRandom rng, Workers workers) {
+      double[] x = data.data();
+      double[] centres = new double[k * d];
+      int first = rng.nextInt(n);
+      System.arraycopy(x, first * d, centres, 0, d);
+      double[] firstClosest = closest;
       workers.forEachBlock(
           n,
           (b, from, to) -> {
-            for (int t = 0; t < trials; t++) {
-              int offset = candidates[t] * d;
-              int base = t * n;
-              double potential = 0;
-              for (int i = from; i < to; i++) {
-                double nearest =
-                    Math.min(closest[i], Centroids.squaredDistance(x, i * d, x, offset, d));
-                trialClosest[base + i] = nearest;
-                potential += nearest;
-              }
-              blockPotentials[t * blocks + b] = potential;
+            RowTile tile = new RowTile(d, 1);
+            for (int start = from; start < to; start += tile.capacity()) {
+              int m = Math.min(tile.capacity(), to - start);
+              tile.load(x, start, m);
+              tile.distancesTo(centres, 0, 0);
+              System.arraycopy(tile.distances(0), 0, firstClosest, start, m);
             }
           });
-      int bestTrial = 0;
-      double bestPotential = Double.POSITIVE_INFINITY;
+      int[] candidates = new int[trials];
+      for (int c = 1; c < k; c++) {
+        double total = runningSums();
+        for (int t = 0; t < trials; t++) {
+          candidates[t] = firstAbove(rng.nextDouble() * total);
+        }
+        double[] current = closest;
+        workers.forEachBlock(n, (b, from, to) -> trialBlock(x, current, candidates, b, from, to));
+        int bestTrial = 0;
+        double bestPotential = Double.POSITIVE_INFINITY;
+        for (int t = 0; t < trials; t++) {
+          double potential = 0;
+          for (int b = 0; b < blocks; b++) {
+            potential += blockPotentials[t * blocks + b];
+          }
+          if (potential < bestPotential) {
+            bestPotential = potential;
+            bestTrial = t;
+          }
+        }
+        System.arraycopy(x, candidates[bestTrial] * d, centres, c * d, d);
+        // The winner's min(D(x)^2, distance) becomes D(x)^2: swap buffers instead of copying.
+        closest = trialClosest[bestTrial];
+        trialClosest[bestTrial] = current;
+      }
+      return centres;
+    }
+
+    /** D(x)^2 summed in row order; keeps the running sum at each block's end; returns the total. */
+    private double runningSums() {
+      double running = 0;
+      for (int b = 0; b < blocks; b++) {
+        int to = Math.min(n, (b + 1) * Workers.BLOCK_ROWS);
+        for (int i = b * Workers.BLOCK_ROWS; i < to; i++) {
+          running += closest[i];
+        }
+        blockEnds[b] = running;
+      }
+      return running;
+    }
+
+    /**
+     * First row whose running sum of D(x)^2 exceeds {@code target} (the last row if none does): a
+     * D^2-weighted draw. Finds the block by its end sum, then re-runs the sum inside it.
+     */
+    private int firstAbove(double target) {
+      int lo = 0;
+      int hi = blocks - 1;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (blockEnds[mid] > target) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      double running = lo == 0 ? 0 : blockEnds[lo - 1];
+      int to = Math.min(n, (lo + 1) * Workers.BLOCK_ROWS);
+      for (int i = lo * Workers.BLOCK_ROWS; i < to; i++) {
+        running += closest[i];
+        if (running > target) {
+          return i;
+        }
+      }
+      return n - 1;
+    }
+
+    /** Every candidate against the rows of one block: min(D(x)^2, distance) and its sum. */
+    private void trialBlock(
+        double[] x, double[] current, int[] candidates, int b, int from, int to) {
+      RowTile tile = new RowTile(d, trials + 1);
+      double[] potentials = new double[trials];
+      for (int start = from; start < to; start += tile.capacity()) {
+        int m = Math.min(tile.capacity(), to - start);
+        tile.load(x, start, m);
+        double[] known = tile.distances(trials);
+        System.arraycopy(current, start, known, 0, m);
+        for (int t = 0; t < trials; t++) {
+          tile.distancesTo(x, candidates[t] * d, t);
+          double[] nearest = tile.distances(t);
+          keepSmaller(nearest, known, m);
+          System.arraycopy(nearest, 0, trialClosest[t], start, m);
+        }
+        addInOrder(tile, potentials, m);
+      }
       for (int t = 0; t < trials; t++) {
-        double potential = 0;
-        for (int b = 0; b < blocks; b++) {
-          potential += blockPotentials[t * blocks + b];
-        }
-        if (potential < bestPotential) {
-          bestPotential = potential;
-          bestTrial = t;
-        }
-      }
-      System.arraycopy(x, candidates[bestTrial] * d, centres, c * d, d);
-      System.arraycopy(trialClosest, bestTrial * n, closest, 0, n);
-    }
-    return centres;
-  }
-
-  /** First index whose cumulative weight exceeds {@code target}: a D^2-weighted draw. */
-  private static int firstAbove(double[] cumulative, double target) {
-    int lo = 0;
-    int hi = cumulative.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumulative[mid] > target) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
+        blockPotentials[t * blocks + b] = potentials[t];
       }
     }
-    return lo;
+
+    /** {@code out[i] = min(other[i], out[i])}. */
+    private static void keepSmaller(double[] out, double[] other, int m) {
+      for (int i = 0; i < m; i++) {
+        out[i] = Math.min(other[i], out[i]);
+      }
+    }
+
+    /** Adds each trial's tile values to its potential in row order, up to three sums at a time. */
+    private void addInOrder(RowTile tile, double[] potentials, int m) {
+      int t = 0;
+      for (; t + 2 < trials; t += 3) {
+        double[] a = tile.distances(t);
+        double[] b = tile.distances(t + 1);
+        double[] c = tile.distances(t + 2);
+        double pa = potentials[t];
+        double pb = potentials[t + 1];
+        double pc = potentials[t + 2];
+        for (int i = 0; i < m; i++) {
+          pa += a[i];
+          pb += b[i];
+          pc += c[i];
+        }
+        potentials[t] = pa;
+        potentials[t + 1] = pb;
+        potentials[t + 2] = pc;
+      }
+      for (; t < trials; t++) {
+        double[] a = tile.distances(t);
+        double pa = potentials[t];
+        for (int i = 0; i < m; i++) {
+          pa += a[i];
+        }
+        potentials[t] = pa;
+      }
+    }
   }
 
-  /** The iteration state of one restart; buffers are reused across restarts. */
+  /**
+   * The iteration state of one fit: labels, Hamerly's bounds, cluster sums and the seeding buffers,
+   * reused by every restart that runs on it.
+   */
   private static final class Run {
+    private final FeatureMatrix data;
     private final double[] x;
     private final int n;
     private final int d;
@@ -425,8 +547,17 @@ public final class KMeans {
     private final double[] blockDeltaSums;
     private final long[] blockDeltaCounts;
     private final boolean[] blockTouched;
+    // Hamerly's bound update after the centres moved, applied by the next assignment pass as it
+    // reads each point's bounds (one pass over the bounds instead of two).
+    private boolean loosenPending;
+    private final double[] lowerDrop;
+    private final long[] halfGapBits;
+    // Per-task scratch (a tile, the pending rows, block-local sums), handed from task to task.
+    private final ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
+    private Seeding seeding;
 
     Run(FeatureMatrix data, int k, KMeansOptions options, double tolerance, Workers workers) {
+      this.data = data;
       this.x = data.data();
       this.n = data.rows();
       this.d = data.cols();
@@ -441,6 +572,8 @@ public final class KMeans {
       this.lower = new double[n];
       this.halfGap = new double[k];
       this.shift = new double[k];
+      this.lowerDrop = new double[k];
+      this.halfGapBits = new long[k];
       this.blockSums = new double[blocks * k * d];
       this.blockCounts = new long[blocks * k];
       this.blockChanges = new long[blocks];
@@ -453,6 +586,26 @@ public final class KMeans {
       this.blockTouched = new boolean[blocks];
     }
 
+    /** One k-means++ restart from {@code seed}, its seeding's distances counted in. */
+    KMeansFit restart(long seed, int init) {
+      if (seeding == null) {
+        seeding = new Seeding(data, k);
+      }
+      double[] centres = seeding.seed(new SplittableRandom(seed), workers);
+      KMeansFit fit = iterate(centres, init);
+      long seedingEvaluations = (long) n * (1 + (k - 1L) * (2 + (int) Math.log(k)));
+      return new KMeansFit(
+          fit.centroids(),
+          fit.labels(),
+          fit.sizes(),
+          fit.inertia(),
+          fit.iterations(),
+          fit.converged(),
+          fit.bestInit(),
+          fit.inertiaTrace(),
+          fit.distanceEvaluations() + seedingEvaluations);
+    }
+
     KMeansFit iterate(double[] initialCentres, int init) {
       double[] centres = initialCentres.clone();
       double[] next = new double[k * d];
@@ -461,10 +614,8 @@ public final class KMeans {
       int traced = 0;
       long evaluations = 0;
 
-      Arrays.fill(upper, Double.POSITIVE_INFINITY);
-      Arrays.fill(lower, 0.0);
-      Arrays.fill(labels, 0);
-      sumsValid = false;
+      // The full assignment below writes every label and bound, and the cluster sums.
+      loosenPending = false;
       evaluations += assignStep(centres, true);
       if (options.traceInertia()) {
         trace[traced++] = exactInertia(centres);
@@ -487,6 +638,7 @@ public final class KMeans {
           // Bounds no longer hold after moving points by hand: force exact recomputation.
           Arrays.fill(upper, Double.POSITIVE_INFINITY);
           Arrays.fill(lower, 0.0);
+          loosenPending = false;
         } else if (hamerly) {
           loosenBounds();
         }
@@ -508,14 +660,11 @@ public final class KMeans {
       if (!consistent) {
         evaluations += assignStep(centres, false);
       }
-      long[] sizes = new long[k];
-      for (int i = 0; i < n; i++) {
-        sizes[labels[i]]++;
-      }
+      // The incremental counts are the cluster sizes of the final labels.
       return new KMeansFit(
           new Centroids(k, d, centres),
           labels.clone(),
-          sizes,
+          sumCounts.clone(),
           exactInertia(centres),
           iterations,
           converged,
@@ -528,49 +677,27 @@ public final class KMeans {
       return assignStep(centres, full, new long[1]);
     }
 
-    /** Assigns points to their nearest centre; returns distance evaluations, adds label changes. */
+    /**
+     * Assigns points to their nearest centre; returns distance evaluations, adds label changes. The
+     * full (first) assignment also sums each cluster's points.
+     */
     private long assignStep(double[] centres, boolean full, long[] changes) {
       boolean useBounds = hamerly && !full;
       if (useBounds) {
         computeHalfGaps(centres);
       }
+      boolean loosen = loosenPending;
+      loosenPending = false;
       workers.forEachBlock(
           n,
           (b, from, to) -> {
-            long evaluated = 0;
-            // Points whose bounds cannot rule out a closer centre, recomputed exactly below.
-            int[] pending = new int[to - from];
-            int count = 0;
-            for (int i = from; i < to; i++) {
-              if (useBounds) {
-                int assigned = labels[i];
-                double bound = Math.max(halfGap[assigned], lower[i]);
-                if (upper[i] <= bound) {
-                  continue;
-                }
-                double tight =
-                    Math.sqrt(Centroids.squaredDistance(x, i * d, centres, assigned * d, d));
-                evaluated++;
-                upper[i] = tight;
-                if (tight <= bound) {
-                  continue;
-                }
-              }
-              pending[count++] = i;
+            Scratch s = takeScratch();
+            if (useBounds) {
+              boundedBlock(s, centres, loosen, b, from, to);
+            } else {
+              exactBlock(s, centres, full, b, from, to);
             }
-            long changed = 0;
-            int p = 0;
-            // Two points per pass over the centres: two independent chains of adds keep the FPU
-            // busy (each point's sum is accumulated in the same order, so results are unchanged).
-            for (; p + 1 < count; p += 2) {
-              changed += nearestPair(centres, pending[p], pending[p + 1], full, b);
-            }
-            if (p < count) {
-              changed += nearestOne(centres, pending[p], full, b);
-            }
-            evaluated += (long) count * k;
-            blockChanges[b] = changed;
-            blockEvaluations[b] = evaluated;
+            scratch.add(s);
           });
       long evaluations = 0;
       for (int b = 0; b < blocks; b++) {
@@ -578,77 +705,153 @@ public final class KMeans {
         evaluations += blockEvaluations[b];
       }
       if (full) {
-        sumsValid = false; // a full assignment rewrites every label: recount from scratch
+        combineBlockSums();
       } else {
         applyDeltas();
       }
       return evaluations;
     }
 
-    /** Exact nearest and second-nearest centre of point i; returns 1 if its label changed. */
-    private int nearestOne(double[] centres, int i, boolean full, int block) {
-      int offset = i * d;
-      int best = 0;
-      double bestDistance = Double.POSITIVE_INFINITY;
-      double secondDistance = Double.POSITIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        double dist = Centroids.squaredDistance(x, offset, centres, j * d, d);
-        if (dist < bestDistance) {
-          secondDistance = bestDistance;
-          bestDistance = dist;
-          best = j;
-        } else if (dist < secondDistance) {
-          secondDistance = dist;
+    /** Every row of the block against every centre (the first pass, and plain Lloyd's). */
+    private void exactBlock(Scratch s, double[] centres, boolean full, int b, int from, int to) {
+      RowTile tile = s.tile;
+      int kd = k * d;
+      double[] local = s.sums;
+      long[] members = s.counts;
+      if (full) {
+        Arrays.fill(local, 0.0);
+        Arrays.fill(members, 0L);
+      }
+      long changed = 0;
+      for (int start = from; start < to; start += tile.capacity()) {
+        int m = Math.min(tile.capacity(), to - start);
+        tile.load(x, start, m);
+        tile.nearestTwo(centres, k);
+        tile.rootsOfNearestTwo();
+        if (full) {
+          // Every label and bound is new; and the cluster sums in row order, as a separate pass
+          // over the labels would add them.
+          for (int t = 0; t < m; t++) {
+            int label = tile.nearest(t);
+            labels[start + t] = label;
+            members[label]++;
+            int target = label * d;
+            for (int c = 0; c < d; c++) {
+              local[target + c] += tile.value(t, c);
+            }
+          }
+          tile.copyNearestTwo(upper, lower, start);
+        } else {
+          for (int t = 0; t < m; t++) {
+            changed += settle(start + t, tile.nearest(t), tile.best(t), tile.second(t), b);
+          }
         }
       }
-      return settle(i, best, bestDistance, secondDistance, full, block);
-    }
-
-    /** {@link #nearestOne} for two points at once; returns how many labels changed. */
-    private int nearestPair(double[] centres, int i1, int i2, boolean full, int block) {
-      int o1 = i1 * d;
-      int o2 = i2 * d;
-      int best1 = 0;
-      int best2 = 0;
-      double bestDistance1 = Double.POSITIVE_INFINITY;
-      double secondDistance1 = Double.POSITIVE_INFINITY;
-      double bestDistance2 = Double.POSITIVE_INFINITY;
-      double secondDistance2 = Double.POSITIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        int co = j * d;
-        double s1 = 0;
-        double s2 = 0;
-        for (int c = 0; c < d; c++) {
-          double centre = centres[co + c];
-          double e1 = x[o1 + c] - centre;
-          double e2 = x[o2 + c] - centre;
-          s1 += e1 * e1;
-          s2 += e2 * e2;
-        }
-        if (s1 < bestDistance1) {
-          secondDistance1 = bestDistance1;
-          bestDistance1 = s1;
-          best1 = j;
-        } else if (s1 < secondDistance1) {
-          secondDistance1 = s1;
-        }
-        if (s2 < bestDistance2) {
-          secondDistance2 = bestDistance2;
-          bestDistance2 = s2;
-          best2 = j;
-        } else if (s2 < secondDistance2) {
-          secondDistance2 = s2;
-        }
+      if (full) {
+        System.arraycopy(local, 0, blockSums, b * kd, kd);
+        System.arraycopy(members, 0, blockCounts, b * k, k);
       }
-      return settle(i1, best1, bestDistance1, secondDistance1, full, block)
-          + settle(i2, best2, bestDistance2, secondDistance2, full, block);
+      blockChanges[b] = changed;
+      blockEvaluations[b] = (long) (to - from) * k;
     }
 
-    private int settle(
-        int i, int best, double bestDistance, double secondDistance, boolean full, int block) {
+    /**
+     * Hamerly's step for one block: loosen each point's bounds if the centres moved, skip it when
+     * the upper bound is within {@code max(s(a), lower)}, else tighten the upper bound to the exact
+     * distance, and only if that fails too, find its nearest two centres. Each stage is its own
+     * loop over the rows that reached it; the rows that fail both tests go through the tile
+     * together, a tile at a time, while they are still in cache.
+     */
+    private void boundedBlock(
+        Scratch s, double[] centres, boolean loosen, int b, int from, int to) {
+      int[] pending = s.pending;
+      int count = candidates(pending, loosen, from, to);
+      RowTile tile = s.tile;
+      int[] searched = s.searched;
+      long evaluated = count;
+      long changed = 0;
+      for (int start = 0; start < count; start += tile.capacity()) {
+        int end = Math.min(count, start + tile.capacity());
+        int m = tighten(centres, pending, start, end, searched);
+        if (m == 0) {
+          continue;
+        }
+        // Their nearest two centres, together in the tile.
+        tile.load(x, searched, 0, m);
+        tile.nearestTwo(centres, k);
+        tile.rootsOfNearestTwo();
+        for (int t = 0; t < m; t++) {
+          changed += settle(searched[t], tile.nearest(t), tile.best(t), tile.second(t), b);
+        }
+        evaluated += (long) m * k;
+      }
+      blockChanges[b] = changed;
+      blockEvaluations[b] = evaluated;
+    }
+
+    /**
+     * Rows of {@code [from, to)} whose upper bound (loosened first if the centres moved) exceeds
+     * {@code max(s(a), lower)}, into {@code pending}; returns how many.
+     */
+    private int candidates(int[] pending, boolean loosen, int from, int to) {
+      int count = 0;
+      for (int i = from; i < to; i++) {
+        int assigned = labels[i];
+        double u = upper[i];
+        double l = lower[i];
+        if (loosen) {
+          u += shift[assigned];
+          l -= lowerDrop[assigned];
+          upper[i] = u;
+          lower[i] = l;
+        }
+        pending[count] = i;
+        count += exceeds(u, halfGapBits[assigned], l);
+      }
+      return count;
+    }
+
+    /**
+     * Tightens the upper bounds of rows {@code pending[start .. end)} to their exact distances; the
+     * rows that still fail the test go to {@code searched}; returns how many.
+     */
+    private int tighten(double[] centres, int[] pending, int start, int end, int[] searched) {
+      int m = 0;
+      for (int p = start; p < end; p++) {
+        int i = pending[p];
+        int assigned = labels[i];
+        double tight = Math.sqrt(Centroids.squaredDistance(x, i * d, centres, assigned * d, d));
+        upper[i] = tight;
+        searched[m] = i;
+        m += exceeds(tight, halfGapBits[assigned], lower[i]);
+      }
+      return m;
+    }
+
+    /**
+     * 1 if {@code upper > max(halfGap, lower)}, else 0, without a branch (the outcome is a coin
+     * flip in the early iterations): a non-negative double orders as its bits do as a long, and a
+     * negative lower bound's bits are a negative long, below any half gap's.
+     */
+    private static int exceeds(double upper, long halfGapBits, double lower) {
+      long bound = Math.max(halfGapBits, Double.doubleToRawLongBits(lower));
+      return (int) ((bound - Double.doubleToRawLongBits(upper)) >>> 63);
+    }
+
+    private Scratch takeScratch() {
+      Scratch s = scratch.poll();
+      return s != null ? s : new Scratch(d, k);
+    }
+
+    /**
+     * Records point i's nearest centre and Hamerly's bounds (the distances to its nearest two
+     * centres); if its label changed, moves its coordinates between the clusters' sums. Returns 1
+     * if the label changed.
+     */
+    private int settle(int i, int best, double bestRoot, double secondRoot, int block) {
       int previous = labels[i];
       int changed = best != previous ? 1 : 0;
-      if (changed == 1 && !full) {
+      if (changed == 1) {
         // Move the point's coordinates between the two clusters' sums (block-local delta).
         int kd = k * d;
         int base = block * kd;
@@ -661,12 +864,10 @@ public final class KMeans {
         blockDeltaCounts[block * k + previous]--;
         blockDeltaCounts[block * k + best]++;
         blockTouched[block] = true;
-      }
-      if (changed == 1 || full) {
         labels[i] = best;
       }
-      upper[i] = Math.sqrt(bestDistance);
-      lower[i] = Math.sqrt(secondDistance);
+      upper[i] = bestRoot;
+      lower[i] = secondRoot;
       return changed;
     }
 
@@ -681,9 +882,16 @@ public final class KMeans {
           halfGap[b] = Math.min(halfGap[b], half);
         }
       }
+      for (int j = 0; j < k; j++) {
+        halfGapBits[j] = Double.doubleToRawLongBits(halfGap[j]);
+      }
     }
 
-    /** After centres moved by {@code shift}: the triangle inequality keeps the bounds valid. */
+    /**
+     * After centres moved by {@code shift}: the triangle inequality keeps the bounds valid if each
+     * upper bound grows by its centre's shift and each lower bound shrinks by the largest shift of
+     * another centre. Recorded here, applied by the next assignment as it reads the bounds.
+     */
     private void loosenBounds() {
       int fastest = 0;
       for (int j = 1; j < k; j++) {
@@ -697,18 +905,10 @@ public final class KMeans {
           secondFastest = Math.max(secondFastest, shift[j]);
         }
       }
-      double maxShift = shift[fastest];
-      double otherShift = secondFastest;
-      int fastestCentre = fastest;
-      workers.forEachBlock(
-          n,
-          (b, from, to) -> {
-            for (int i = from; i < to; i++) {
-              int assigned = labels[i];
-              upper[i] += shift[assigned];
-              lower[i] -= assigned == fastestCentre ? otherShift : maxShift;
-            }
-          });
+      for (int j = 0; j < k; j++) {
+        lowerDrop[j] = j == fastest ? secondFastest : shift[fastest];
+      }
+      loosenPending = true;
     }
 
     /** Adds the blocks' sum deltas to the cluster sums, in block order, and clears them. */
@@ -730,28 +930,9 @@ public final class KMeans {
       }
     }
 
-    /** Recomputes the cluster sums from the labels (one pass over the data). */
-    private void recountSums() {
+    /** The cluster sums from the full assignment's block sums, combined in block order. */
+    private void combineBlockSums() {
       int kd = k * d;
-      workers.forEachBlock(
-          n,
-          (b, from, to) -> {
-            // Accumulate in block-local arrays and publish once: neighbouring blocks' slots share
-            // cache lines, and updating them per row from two threads would false-share.
-            double[] local = new double[kd];
-            long[] members = new long[k];
-            for (int i = from; i < to; i++) {
-              int j = labels[i];
-              members[j]++;
-              int target = j * d;
-              int offset = i * d;
-              for (int c = 0; c < d; c++) {
-                local[target + c] += x[offset + c];
-              }
-            }
-            System.arraycopy(local, 0, blockSums, b * kd, kd);
-            System.arraycopy(members, 0, blockCounts, b * k, k);
-          });
       Arrays.fill(sums, 0.0);
       Arrays.fill(sumCounts, 0L);
       for (int b = 0; b < blocks; b++) {
@@ -771,7 +952,7 @@ public final class KMeans {
      */
     private boolean updateStep(double[] centres, double[] next, long[] counts) {
       if (!sumsValid) {
-        recountSums();
+        throw new IllegalStateException("cluster sums used before the first full assignment");
       }
       boolean empty = false;
       for (int j = 0; j < k; j++) {
@@ -835,6 +1016,22 @@ public final class KMeans {
         total += blockInertia[b];
       }
       return total;
+    }
+  }
+
+  /** What one block task needs of its own; reused by the next task. */
+  private static final class Scratch {
+    final RowTile tile;
+    final int[] pending = new int[Workers.BLOCK_ROWS];
+    final int[] searched;
+    final double[] sums;
+    final long[] counts;
+
+    Scratch(int d, int k) {
+      this.tile = new RowTile(d, k);
+      this.searched = new int[tile.capacity()];
+      this.sums = new double[k * d];
+      this.counts = new long[k];
     }
   }
 }

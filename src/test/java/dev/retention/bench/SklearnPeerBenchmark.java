@@ -54,9 +54,10 @@ import java.util.concurrent.TimeUnit;
  * {@code /usr/bin/python3} that imports sklearn), {@code script}, {@code csv} (default {@code
  * target/sklearn-peer/features-<rows>.csv}), {@code out} (raw peer output, default {@code
  * target/sklearn-peer}), {@code java1=false} to skip the product's 1-thread runs, {@code
- * peerThreads=2,1}. The peer inherits the environment: on a shared machine, {@code
- * OMP_WAIT_POLICY=PASSIVE} keeps libgomp's spinning threads from stalling when another process
- * holds a core (it changed sklearn's 2-thread whole training from about 19 s to 6 s here).
+ * peerThreads=2,1}, {@code whole=false} to run the numeric kernels only (no whole training on
+ * either side, no memory measurement). The peer inherits the environment: on a shared machine,
+ * {@code OMP_WAIT_POLICY=PASSIVE} keeps libgomp's spinning threads from stalling when another
+ * process holds a core (it changed sklearn's 2-thread whole training from about 19 s to 6 s here).
  */
 public final class SklearnPeerBenchmark {
 
@@ -75,6 +76,11 @@ public final class SklearnPeerBenchmark {
   private static final String R_KM10 = "kmeans k=5 nInit=10 maxIter=300";
   private static final String R_LR = "logistic C=1 (product Newton 1e-9 | lbfgs tol 1e-4)";
   private static final String R_LR8 = "logistic C=1 (product Newton 1e-9 | lbfgs tol 1e-8)";
+  private static final String R_KM1_IT_CPU =
+      "kmeans k=5 nInit=1, per iteration, process CPU time (product Hamerly)";
+  private static final String R_KMF_IT_CPU = "kmeans fixed init, per iteration, process CPU time";
+  private static final String R_KM10_CPU = "kmeans k=5 nInit=10, process CPU time";
+  private static final String R_LR_CPU = "logistic C=1 (lbfgs tol 1e-4), process CPU time";
   private static final String R_WHOLE = "whole training: read file + train (defaults)";
   private static final String R_WHOLE_OFF = "whole training, product nonLinear OFF";
   private static final List<String> PARTS =
@@ -99,6 +105,10 @@ public final class SklearnPeerBenchmark {
                 R_KM10,
                 R_LR,
                 R_LR8,
+                R_KM1_IT_CPU,
+                R_KMF_IT_CPU,
+                R_KM10_CPU,
+                R_LR_CPU,
                 R_WHOLE,
                 R_WHOLE_OFF));
     for (String part : PARTS) {
@@ -118,6 +128,7 @@ public final class SklearnPeerBenchmark {
   private final int rows;
   private final int rounds;
   private final boolean javaOneThread;
+  private final boolean wholeTraining;
   private final List<Integer> peerThreads;
   private final String python;
   private final Path script;
@@ -145,6 +156,7 @@ public final class SklearnPeerBenchmark {
     rows = Integer.parseInt(args.getOrDefault("rows", "1000000"));
     rounds = Integer.parseInt(args.getOrDefault("rounds", "3"));
     javaOneThread = Boolean.parseBoolean(args.getOrDefault("java1", "true"));
+    wholeTraining = Boolean.parseBoolean(args.getOrDefault("whole", "true"));
     peerThreads =
         Arrays.stream(args.getOrDefault("peerThreads", "2,1").split(","))
             .map(String::trim)
@@ -161,7 +173,16 @@ public final class SklearnPeerBenchmark {
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       if (kv.length != 2
-          || !List.of("rows", "rounds", "python", "script", "csv", "out", "java1", "peerThreads")
+          || !List.of(
+                  "rows",
+                  "rounds",
+                  "python",
+                  "script",
+                  "csv",
+                  "out",
+                  "java1",
+                  "peerThreads",
+                  "whole")
               .contains(kv[0])) {
         throw new IllegalArgumentException("unknown argument " + arg);
       }
@@ -201,7 +222,9 @@ public final class SklearnPeerBenchmark {
     System.out.printf("load after the last round: %s%n", load());
     printTable();
     printAgreement();
-    memory();
+    if (wholeTraining) {
+      memory();
+    }
   }
 
   // ---------------------------------------------------------------- Java side
@@ -234,7 +257,9 @@ public final class SklearnPeerBenchmark {
       KMeansOptions single =
           KMeansOptions.defaults().withNInit(1).withMaxIter(100).withThreads(threads);
       KMeansFit[] fit = new KMeansFit[1];
+      long cpu = processCpuNanos();
       double s = measure(round, record, R_KM1, column, () -> fit[0] = KMeans.fit(z[0], 5, single));
+      put(R_KM1_IT_CPU, column, (processCpuNanos() - cpu) / 1e9 / fit[0].iterations(), record);
       derived(round, record, R_KM1_IT, column, s / fit[0].iterations());
       note("kmeans1 inertia", fit[0].inertia());
       note("kmeans1 iterations", fit[0].iterations());
@@ -245,7 +270,9 @@ public final class SklearnPeerBenchmark {
       note("kmeans1 Lloyd inertia", fit[0].inertia());
 
       Centroids fixed = fixedInit(z[0]);
+      cpu = processCpuNanos();
       s = measure(round, record, null, column, () -> fit[0] = KMeans.refine(z[0], fixed, single));
+      put(R_KMF_IT_CPU, column, (processCpuNanos() - cpu) / 1e9 / fit[0].iterations(), record);
       derived(round, record, R_KMF_IT, column, s / fit[0].iterations());
       note("fixed-init inertia", fit[0].inertia());
       note("fixed-init iterations", fit[0].iterations());
@@ -254,12 +281,15 @@ public final class SklearnPeerBenchmark {
       note("fixed-init Lloyd iterations", fit[0].iterations());
 
       KMeansOptions ten = KMeansOptions.defaults().withThreads(threads);
+      cpu = processCpuNanos();
       measure(round, record, R_KM10, column, () -> fit[0] = KMeans.fit(z[0], 5, ten));
+      put(R_KM10_CPU, column, (processCpuNanos() - cpu) / 1e9, record);
       note("kmeans10 inertia", fit[0].inertia());
       note("kmeans10 iterations", fit[0].iterations());
 
       LogisticFit[] lr = new LogisticFit[1];
       LogisticOptions logistic = LogisticOptions.defaults().withThreads(threads);
+      cpu = processCpuNanos();
       s =
           measure(
               round,
@@ -267,9 +297,13 @@ public final class SklearnPeerBenchmark {
               R_LR,
               column,
               () -> lr[0] = LogisticRegression.fit(z[0], labels, logistic));
+      put(R_LR_CPU, column, (processCpuNanos() - cpu) / 1e9, record);
       put(R_LR8, column, s, record);
       note("logistic", lr[0]);
 
+      if (!wholeTraining) {
+        continue;
+      }
       TrainingOptions options = TrainingOptions.defaults().withThreads(threads);
       whole(round, record, R_WHOLE, column, options, true);
       whole(
@@ -344,6 +378,16 @@ public final class SklearnPeerBenchmark {
     return seconds;
   }
 
+  /**
+   * CPU time of this process, all threads (JIT and GC threads included; measured after the warm-up
+   * round): the work a stage took, which the other jobs on a shared machine inflate far less than
+   * its wall time.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private static void log(int round, boolean record, String row, String column, double seconds) {
     if (record) {
       System.out.printf("  r%d %-12s %-58s %9.4f s%n", round, column, row.strip(), seconds);
@@ -394,18 +438,26 @@ public final class SklearnPeerBenchmark {
         }
         case "standardize" -> peerPut(round, R_STD, column, line.get("seconds").asDouble());
         case "kmeans1" -> {
+          put(R_KM1_IT_CPU, column, line.get("cpu_seconds_per_iter").asDouble(), true);
           peerPut(round, R_KM1, column, line.get("seconds").asDouble());
           peerPut(round, R_KM1L, column, line.get("seconds").asDouble());
           peerPut(round, R_KM1_IT, column, line.get("seconds_per_iter").asDouble());
           peerPut(round, R_KM1L_IT, column, line.get("seconds_per_iter").asDouble());
         }
         case "kmeans1fixed" -> {
+          put(R_KMF_IT_CPU, column, line.get("cpu_seconds_per_iter").asDouble(), true);
           peerPut(round, R_KMF_IT, column, line.get("seconds_per_iter").asDouble());
           peerPut(round, R_KMFL_IT, column, line.get("seconds_per_iter").asDouble());
         }
-        case "kmeans10" -> peerPut(round, R_KM10, column, line.get("seconds").asDouble());
+        case "kmeans10" -> {
+          put(R_KM10_CPU, column, line.get("cpu_seconds").asDouble(), true);
+          peerPut(round, R_KM10, column, line.get("seconds").asDouble());
+        }
         case "logreg" -> {
           boolean strict = line.get("tol").asDouble() < 1e-6;
+          if (!strict) {
+            put(R_LR_CPU, column, line.get("cpu_seconds").asDouble(), true);
+          }
           peerPut(round, strict ? R_LR8 : R_LR, column, line.get("seconds").asDouble());
           stage = strict ? "logreg-1e-8" : "logreg-1e-4";
         }
@@ -417,6 +469,9 @@ public final class SklearnPeerBenchmark {
         }
       }
       peer.put(stage + "/" + threads, line);
+    }
+    if (!wholeTraining) {
+      return;
     }
     for (JsonNode line : runPeer(round, threads, "whole", "whole")) {
       if ("whole".equals(line.get("stage").asText())) {
