@@ -3,6 +3,7 @@ package dev.retention.report;
 import dev.retention.model.BandTable;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
+import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -163,8 +164,10 @@ public final class ReportHtml {
                 .row("Model", model.modelName() + " " + model.version())
                 .html("batch-facts"))
         .append(
-            "<p class=\"meta\">The scores file lists every customer in priority order; this"
-                + " report shows aggregates only. The model's own report has its evaluation.</p>")
+            "<p class=\"meta\">The scores file lists every customer in priority order ("
+                + Html.escape(Priority.basis(model).sentence())
+                + "); this report shows aggregates only. The model's own report has its"
+                + " evaluation.</p>")
         .append("</section>\n");
     playbook(out, model);
     return close(out);
@@ -274,10 +277,15 @@ public final class ReportHtml {
     for (RetentionModel.BandCell total : table.totals()) {
       hasSpend |= !noMoney && total.spend() != null;
     }
+    // The scores file's order (Priority), by group: likely to lapse first, then value at risk.
     lines.sort(
-        Comparator.comparingInt(Line::band)
-            .thenComparing(
-                (Line l) -> l.cell().valueAtRisk() == null ? 0.0 : -l.cell().valueAtRisk())
+        Comparator.comparing(
+                (Line l) ->
+                    new Priority(
+                        Priority.likelyToLapse(l.band()),
+                        l.cell().valueAtRisk() == null ? 0.0 : l.cell().valueAtRisk()),
+                Priority.ORDER)
+            .thenComparingInt(Line::band)
             .thenComparing(l -> -l.cell().customers()));
     RetentionModel.BandCell high = table.totals().get(0);
     RetentionModel.BandCell medium = table.totals().get(1);
@@ -303,7 +311,7 @@ public final class ReportHtml {
         .append(Svg.percent(medium.share()))
         .append(
             ") at medium risk. Start at the top: each row is a group to contact with its"
-                + " suggested action")
+                + " suggested action, groups likely to lapse (high or medium risk) first")
         .append(hasClv ? ", the most value at risk first." : ", the largest first.")
         .append("</p>");
     List<String> headers =

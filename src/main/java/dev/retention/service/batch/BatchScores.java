@@ -4,6 +4,7 @@ import dev.retention.data.CsvTokenizer;
 import dev.retention.model.BandTable;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
+import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import java.io.IOException;
@@ -16,13 +17,12 @@ import java.util.Locale;
 
 /**
  * The scores of one export, held until the export was read whole (a failed read writes nothing),
- * then written as CSV in priority order: the customers with the most value at risk first (predicted
- * CLV times the probability of not buying again in the window) when the model has the
- * customer-value layer with spend; for a model of an export without money (its derivation says so)
- * the customers most likely still active but unlikely to buy again first (P(alive) times the
- * probability of not buying again); else the lowest repurchase probability first; ties keep the
- * input order. {@link BatchSettings.Order#INPUT} keeps the export's order instead. A model without
- * money writes no money column (no spend, CLV or value at risk).
+ * then written as CSV in {@link Priority} order: the customers likely to lapse first, each tier by
+ * value at risk (predicted CLV times the probability of not buying again in the window) when the
+ * model has the customer-value layer with spend; for a model of an export without money (its
+ * derivation says so) by P(alive) times the probability of not buying again; else by the lowest
+ * repurchase probability; ties by customer id. {@link BatchSettings.Order#INPUT} keeps the export's
+ * order instead. A model without money writes no money column (no spend, CLV or value at risk).
  */
 final class BatchScores {
 
@@ -36,14 +36,6 @@ final class BatchScores {
       int band,
       String action,
       CustomerValueModel.Quantities value) {
-
-    /**
-     * P(alive) times the probability of not buying again in the window: still a customer, but not
-     * about to buy (the priority without money); 0 without the customer-value layer.
-     */
-    double activeAtRisk() {
-      return value == null ? 0 : value.pAlive() * (1 - probability);
-    }
 
     /** Predicted CLV times the probability of not buying again in the window; 0 without CLV. */
     double valueAtRisk() {
@@ -163,19 +155,25 @@ final class BatchScores {
   /** The minimum segment size for model files before schema 1.3, which did not record theirs. */
   private static final int DEFAULT_MIN_SIZE = 50;
 
+  /**
+   * The one ordering ({@link Priority}): likely to lapse first, each tier by the model's basis,
+   * ties by customer id (the same customers in any order give the same file).
+   */
+  Comparator<Row> priorityOrder() {
+    Priority.Basis basis = Priority.basis(model);
+    Priority[] keys = new Priority[rows.size()];
+    for (Row r : rows) {
+      keys[r.position()] = Priority.of(basis, r.band(), r.probability(), r.value());
+    }
+    return Comparator.comparing((Row r) -> keys[r.position()], Priority.ORDER)
+        .thenComparing(Row::id);
+  }
+
   /** Writes the header and every row in {@code order}. */
   void write(Writer out, BatchSettings.Order order, LocalDate asOf) throws IOException {
     List<Row> sorted = new ArrayList<>(rows);
     if (order == BatchSettings.Order.PRIORITY) {
-      Comparator<Row> priority;
-      if (clv) {
-        priority = Comparator.comparingDouble(Row::valueAtRisk).reversed();
-      } else if (!money && model.customerValue() != null) {
-        priority = Comparator.comparingDouble(Row::activeAtRisk).reversed();
-      } else {
-        priority = Comparator.comparingDouble(Row::probability);
-      }
-      sorted.sort(priority.thenComparingInt(Row::position));
+      sorted.sort(priorityOrder());
     }
     out.write(header());
     out.write('\n');
