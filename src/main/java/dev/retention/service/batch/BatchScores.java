@@ -1,5 +1,9 @@
 package dev.retention.service.batch;
 
+import dev.retention.campaign.CampaignOptions;
+import dev.retention.campaign.CampaignPlan;
+import dev.retention.campaign.CampaignPlanner;
+import dev.retention.campaign.Candidates;
 import dev.retention.data.CsvTokenizer;
 import dev.retention.model.BandTable;
 import dev.retention.model.CustomerValueModel;
@@ -49,6 +53,7 @@ final class BatchScores {
   private final boolean money;
   private final boolean clv;
   private final List<Row> rows = new ArrayList<>();
+  private CampaignPlan plan;
 
   BatchScores(RetentionModel model) {
     this.model = model;
@@ -73,9 +78,59 @@ final class BatchScores {
     return rows;
   }
 
-  /** The header: the scores, the customer-value columns when the model has them, provenance. */
+  /**
+   * The header: the scores, the customer-value columns when the model has them, a campaign's
+   * columns when there is one, provenance.
+   */
   String header() {
-    return "customer_id," + String.join(",", rowColumns()) + ",model_version,as_of";
+    return "customer_id,"
+        + String.join(",", rowColumns())
+        + (plan == null ? "" : ",group,expected_incremental_value")
+        + ",model_version,as_of";
+  }
+
+  /**
+   * Plans the campaign over the scored customers ({@link CampaignPlanner}): ranked in this file's
+   * {@link #priorityOrder} (no uplift model yet), eligible when likely to lapse. From here on the
+   * file carries each customer's group and expected incremental value (empty without an uplift
+   * model: nothing estimates what a contact changes).
+   */
+  CampaignPlan plan(String campaignId, CampaignOptions options, LocalDate asOf) {
+    int n = rows.size();
+    String[] ids = new String[n];
+    int[] segment = new int[n];
+    int[] band = new int[n];
+    double[] rank = new double[n];
+    boolean[] eligible = new boolean[n];
+    List<Row> sorted = new ArrayList<>(rows);
+    sorted.sort(priorityOrder());
+    for (int p = 0; p < n; p++) {
+      // Higher first in the planner: the file's order, exactly (ties are already broken by id).
+      rank[sorted.get(p).position()] = n - p;
+    }
+    for (Row row : rows) {
+      int i = row.position();
+      ids[i] = row.id();
+      segment[i] = row.segment();
+      band[i] = row.band();
+      eligible[i] = Priority.likelyToLapse(row.band());
+    }
+    List<String> names = new ArrayList<>();
+    for (RetentionModel.Segment s : model.segments()) {
+      names.add(s.name());
+    }
+    Integer minSize = model.segmentation().minSize();
+    plan =
+        CampaignPlanner.plan(
+            Candidates.byValueAtRisk(ids, segment, band, rank, eligible),
+            options,
+            new CampaignPlanner.Context(
+                campaignId,
+                model.version(),
+                asOf,
+                names,
+                minSize == null ? DEFAULT_MIN_SIZE : minSize));
+    return plan;
   }
 
   /**
@@ -185,6 +240,14 @@ final class BatchScores {
       for (int c = 0; c < cells.size(); c++) {
         out.write(',');
         out.write(TEXT_CELLS.contains(c) ? CsvTokenizer.textCell(cells.get(c)) : cells.get(c));
+      }
+      if (plan != null) {
+        int i = row.position();
+        out.write(',');
+        out.write(plan.group()[i].label());
+        out.write(',');
+        double value = plan.expectedIncrementalRevenue()[i];
+        out.write(Double.isNaN(value) ? "" : money(value));
       }
       out.write(',');
       out.write(version);
