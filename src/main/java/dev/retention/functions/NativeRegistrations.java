@@ -75,6 +75,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
       RetentionModel.CurvePoint.class,
       RetentionModel.CustomerValue.class,
       RetentionModel.Derivation.class,
+      RetentionModel.GateDecision.class,
+      RetentionModel.HoldoutComparison.class,
       RetentionModel.Evaluation.class,
       RetentionModel.Feature.class,
       RetentionModel.FeatureDefinition.class,
