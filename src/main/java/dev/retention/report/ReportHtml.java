@@ -108,6 +108,7 @@ public final class ReportHtml {
    * @param customers customers scored
    * @param rejected rows rejected
    * @param bands customers by segment and band
+   * @param campaign the campaign planned over the batch, or null ({@link CampaignSection})
    */
   public record BatchView(
       String export,
@@ -116,7 +117,21 @@ public final class ReportHtml {
       java.time.LocalDate asOf,
       long customers,
       long rejected,
-      BandTable bands) {}
+      BandTable bands,
+      dev.retention.campaign.CampaignManifest campaign) {
+
+    /** A batch without a campaign. */
+    public BatchView(
+        String export,
+        String output,
+        Instant scoredAt,
+        java.time.LocalDate asOf,
+        long customers,
+        long rejected,
+        BandTable bands) {
+      this(export, output, scoredAt, asOf, customers, rejected, bands, null);
+    }
+  }
 
   private ReportHtml() {}
 
@@ -146,6 +161,9 @@ public final class ReportHtml {
   public static String renderBatch(RetentionModel model, BatchView batch) {
     StringBuilder out = open(model, "Batch scores report");
     header(out, model, batch);
+    if (batch.campaign() != null) {
+      CampaignSection.render(out, batch.campaign());
+    }
     contact(
         out,
         model,

@@ -145,6 +145,19 @@ class CampaignBatchFunctionTest {
       assertFalse(text.contains("\"" + id + "\""), "a customer id in the manifest");
     }
 
+    // The batch report's first screen is the campaign: whom to contact, skip and hold out.
+    String report =
+        new String(
+            download(outputKey.replaceFirst("\\.csv$", ".report.html")), StandardCharsets.UTF_8);
+    int campaign = report.indexOf("<section id=\"campaign\">");
+    assertTrue(campaign > 0 && campaign < report.indexOf("<section id=\"contact\">"), "first");
+    assertTrue(report.contains("Contact these <b>400</b>"), "the contact count");
+    assertTrue(
+        report.contains(
+            String.format(java.util.Locale.ROOT, "Keep the <b>%,d</b>", counts.get("holdout"))),
+        "the holdout count");
+    assertTrue(report.contains("ranks by propensity"), "no uplift model: says so");
+
     // A redelivery of the same event: the same file and manifest, byte for byte.
     invoke(Events.text("s3-put-score-csv.json")).then().statusCode(200);
     assertArrayEquals(scores, download(outputKey));

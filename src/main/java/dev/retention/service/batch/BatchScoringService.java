@@ -200,7 +200,8 @@ public final class BatchScoringService {
                           asOf,
                           outcome.scored,
                           outcome.rowsRejected,
-                          scores.bands()))
+                          scores.bands(),
+                          plan == null ? null : plan.manifest()))
                   .getBytes(StandardCharsets.UTF_8),
               "text/html; charset=utf-8");
       // The lookup index last: it is made from the scores, and its pointer moves only when every
