@@ -120,6 +120,43 @@ class BatchScoresMoneyTest {
     }
   }
 
+  /**
+   * The same customers in any order give the same campaign file, byte for byte: ranking ties break
+   * by customer id, and the plan ranks in the file's order.
+   */
+  @Test
+  void theSameCustomersInAnyOrderGiveTheSameCampaignFile() throws Exception {
+    BatchScores forward = score(withMoney);
+    BatchScores backward = new BatchScores(withMoney);
+    List<BatchScores.Row> rows = new ArrayList<>(forward.rows());
+    java.util.Collections.reverse(rows);
+    for (BatchScores.Row r : rows) {
+      backward.add(
+          r.id(),
+          new Scorer.Score(
+              r.segment(),
+              r.segmentName(),
+              0,
+              r.probability(),
+              Playbook.BANDS.get(r.band()),
+              r.action(),
+              List.of(),
+              r.value()),
+          r.band());
+    }
+    dev.retention.campaign.CampaignOptions options =
+        dev.retention.campaign.CampaignOptions.defaults()
+            .withBudget(dev.retention.campaign.ContactBudget.contacts(60));
+    LocalDate asOf = LocalDate.of(2026, 11, 1);
+    var a = forward.plan("spring-27", options, asOf).manifest();
+    var b = backward.plan("spring-27", options, asOf).manifest();
+    assertEquals(a, b);
+    assertEquals(60, a.totals().contact());
+    assertEquals(write(forward), write(backward));
+    assertTrue(
+        write(forward).get(0).endsWith(",group,expected_incremental_value,model_version,as_of"));
+  }
+
   @Test
   void noMoneyColumnAndAPriorityByActivityAndProbability() throws Exception {
     List<String> money = write(score(withMoney));
