@@ -245,7 +245,7 @@ public interface RetentionConfig {
     /** Day the features of an orders export describe; default its latest order day. */
     Optional<LocalDate> asOf();
 
-    /** PRIORITY (most value at risk, else lowest probability, first) or INPUT order. */
+    /** PRIORITY (likely to lapse first, then value at risk: {@code Priority}) or INPUT order. */
     String order();
   }
 

@@ -89,6 +89,7 @@ class CampaignBatchFunctionTest {
     first.then().statusCode(200);
     String outputKey = first.jsonPath().getString("results[0].outputKey");
     String manifestKey = outputKey.replaceFirst("\\.csv$", ".campaign.json");
+    assertEquals(manifestKey, first.jsonPath().getString("results[0].campaignKey"));
     byte[] scores = download(outputKey);
     byte[] manifest = download(manifestKey);
 

@@ -220,7 +220,8 @@ public final class BatchScoringService {
               outcome.asOf,
               (System.nanoTime() - start) / 1_000_000,
               null,
-              lookup);
+              lookup,
+              campaignKey);
       Log.event(
           LOG,
           Logger.Level.INFO,
