@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.retention.data.OrdersDialect;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.score.CustomerLookup;
@@ -158,7 +159,7 @@ class PrivacyTest {
                 scoreSettings,
                 Clock.systemUTC(),
                 dev.retention.service.Metrics.disabled(),
-                dev.retention.data.OrdersDialect.defaults(),
+                OrdersDialect.defaults(),
                 new CustomerLookup(
                     new Bucket(s3, BUCKET),
                     mapping.lookup().prefix(),
