@@ -1,5 +1,8 @@
 package dev.retention.service.batch;
 
+import dev.retention.campaign.CampaignJson;
+import dev.retention.campaign.CampaignManifest;
+import dev.retention.campaign.CampaignPlan;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
@@ -142,6 +145,9 @@ public final class BatchScoringService {
           outcome.asOf != null
               ? LocalDate.parse(outcome.asOf)
               : info.lastModified().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+      BatchSettings.Campaign campaign = settings.campaign();
+      CampaignPlan plan =
+          campaign.enabled() ? scores.plan(campaign.id(), campaign.options(), asOf) : null;
       try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         scores.write(out, settings.order(), asOf);
       }
@@ -154,6 +160,30 @@ public final class BatchScoringService {
               outcome.asOf == null
                   ? Map.of("model-version", model.version())
                   : Map.of("model-version", model.version(), "features-as-of", outcome.asOf));
+      // The manifest after the scores that list each customer's group; a retry rewrites both.
+      String campaignKey = null;
+      if (plan != null) {
+        campaignKey = campaignKey(outputKey);
+        store
+            .bucket()
+            .put(
+                campaignKey,
+                CampaignJson.write(plan.manifest(), outputKey),
+                "application/json; charset=utf-8");
+        CampaignManifest.Totals t = plan.manifest().totals();
+        Log.event(
+            LOG,
+            Logger.Level.INFO,
+            "batch.campaign",
+            "campaignKey",
+            campaignKey,
+            "contact",
+            t.contact(),
+            "holdout",
+            t.holdout(),
+            "skip",
+            t.skip());
+      }
       // The report after the scores it describes: a failure here leaves no report without
       // scores, and the retry rewrites both under the same keys.
       String reportKey = reportKey(outputKey);
@@ -170,7 +200,8 @@ public final class BatchScoringService {
                           asOf,
                           outcome.scored,
                           outcome.rowsRejected,
-                          scores.bands()))
+                          scores.bands(),
+                          plan == null ? null : plan.manifest()))
                   .getBytes(StandardCharsets.UTF_8),
               "text/html; charset=utf-8");
       // The lookup index last: it is made from the scores, and its pointer moves only when every
@@ -189,7 +220,8 @@ public final class BatchScoringService {
               outcome.asOf,
               (System.nanoTime() - start) / 1_000_000,
               null,
-              lookup);
+              lookup,
+              campaignKey);
       Log.event(
           LOG,
           Logger.Level.INFO,
@@ -280,6 +312,11 @@ public final class BatchScoringService {
           index.publish(store.bucket(), lookup.prefix(), pointer, lookup.uploadThreads());
       return published.outcome().name();
     }
+  }
+
+  /** {@code scores/v/name.csv} → {@code scores/v/name.campaign.json}: the campaign's manifest. */
+  static String campaignKey(String outputKey) {
+    return outputKey.substring(0, outputKey.length() - ".csv".length()) + ".campaign.json";
   }
 
   /** {@code scores/v/name.csv} → {@code scores/v/name.report.html} (one report per scores key). */

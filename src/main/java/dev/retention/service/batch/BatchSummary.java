@@ -17,6 +17,8 @@ package dev.retention.service.batch;
  * @param lookupIndex what became of the lookup index's pointer: MOVED (this batch is now the one
  *     {@code GET /customers/{id}} answers from), ALREADY_LIVE, NEWER_IS_LIVE (a later export's
  *     batch is), or OFF; null when skipped
+ * @param campaignKey key of the campaign manifest ({@code <output>.campaign.json}) when the batch
+ *     is a campaign ({@code retention.campaign.id}), else null
  */
 public record BatchSummary(
     Status status,
@@ -30,7 +32,8 @@ public record BatchSummary(
     String featuresAsOf,
     long durationMs,
     String reason,
-    String lookupIndex) {
+    String lookupIndex,
+    String campaignKey) {
 
   /** What happened to the export. */
   public enum Status {
@@ -40,6 +43,6 @@ public record BatchSummary(
 
   static BatchSummary skipped(String source, String reason) {
     return new BatchSummary(
-        Status.SKIPPED, source, null, null, null, 0, 0, 0, null, 0, reason, null);
+        Status.SKIPPED, source, null, null, null, 0, 0, 0, null, 0, reason, null, null);
   }
 }
