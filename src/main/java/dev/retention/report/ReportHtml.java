@@ -191,6 +191,24 @@ public final class ReportHtml {
     return close(out);
   }
 
+  /**
+   * Renders a campaign's measured lift ({@code <scores prefix>campaigns/<id>/result.html}): the
+   * result's aggregates only, under the live model's name.
+   */
+  public static String renderCampaignResult(
+      RetentionModel model,
+      dev.retention.campaign.LiftResult result,
+      dev.retention.campaign.LiftJson.Provenance from) {
+    StringBuilder out = open(model, "Campaign result");
+    out.append("<header><h1>Campaign result</h1><p class=\"meta\">Outcomes <code>")
+        .append(Html.escape(from.outcomes()))
+        .append("</code> joined to the groups of <code>")
+        .append(Html.escape(from.scores()))
+        .append("</code>.</p></header>\n");
+    LiftSection.render(out, result, from);
+    return close(out);
+  }
+
   private static StringBuilder open(RetentionModel model, String title) {
     StringBuilder out = new StringBuilder(96 * 1024);
     return out.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")

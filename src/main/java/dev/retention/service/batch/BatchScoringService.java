@@ -3,6 +3,9 @@ package dev.retention.service.batch;
 import dev.retention.campaign.CampaignJson;
 import dev.retention.campaign.CampaignManifest;
 import dev.retention.campaign.CampaignPlan;
+import dev.retention.campaign.LiftJson;
+import dev.retention.campaign.LiftOptions;
+import dev.retention.campaign.LiftResult;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
@@ -123,6 +126,10 @@ public final class BatchScoringService {
       throw new NoModelException("no model has been published yet; train one first");
     }
     RetentionModel model = latest.model();
+    String outcomesOf = OutcomesMeasurement.campaignId(object.key(), settings.prefix());
+    if (outcomesOf != null) {
+      return measure(outcomesOf, target, source, model, start);
+    }
     Scorer scorer = Scorer.of(model);
     String outputKey =
         settings.outputPrefix()
@@ -169,6 +176,14 @@ public final class BatchScoringService {
             .put(
                 campaignKey,
                 CampaignJson.write(plan.manifest(), outputKey),
+                "application/json; charset=utf-8");
+        // Then the pointer an outcomes export finds the campaign by (the latest batch's).
+        store
+            .bucket()
+            .put(
+                OutcomesMeasurement.pointerKey(settings.outputPrefix(), campaign.id()),
+                OutcomesMeasurement.pointer(
+                    campaign.id(), campaignKey, outputKey, model.version(), asOf),
                 "application/json; charset=utf-8");
         CampaignManifest.Totals t = plan.manifest().totals();
         Log.event(
@@ -267,6 +282,83 @@ public final class BatchScoringService {
           LOG.debug("temporary scores file not deleted", e);
         }
       }
+    }
+  }
+
+  /**
+   * Measures a campaign from an outcomes export ({@link OutcomesMeasurement}) and writes its result
+   * and report: the report first, the result last, so a reader of the result finds its report; a
+   * retry rewrites both under the same keys.
+   */
+  private BatchSummary measure(
+      String campaignId,
+      ExportObjects.Target target,
+      String source,
+      RetentionModel model,
+      long start) {
+    try {
+      OutcomesMeasurement.Measured m =
+          new OutcomesMeasurement(store.bucket(), settings.outputPrefix())
+              .measure(
+                  campaignId,
+                  target.info(),
+                  target.format(),
+                  source,
+                  dialect(model),
+                  LiftOptions.defaults());
+      String resultKey = OutcomesMeasurement.resultKey(settings.outputPrefix(), campaignId);
+      String reportKey = resultKey.substring(0, resultKey.length() - ".json".length()) + ".html";
+      store
+          .bucket()
+          .put(
+              reportKey,
+              ReportHtml.renderCampaignResult(model, m.result(), m.provenance())
+                  .getBytes(StandardCharsets.UTF_8),
+              "text/html; charset=utf-8");
+      store
+          .bucket()
+          .put(
+              resultKey,
+              LiftJson.write(m.result(), m.provenance()),
+              "application/json; charset=utf-8");
+      long participants = 0;
+      for (LiftResult.StratumLift s : m.result().strata()) {
+        participants += s.contactCustomers() + s.holdoutCustomers();
+      }
+      BatchSummary summary =
+          new BatchSummary(
+              BatchSummary.Status.MEASURED,
+              source,
+              resultKey,
+              reportKey,
+              m.modelVersion(),
+              m.rowsRead(),
+              m.rowsRejected(),
+              m.campaignCustomers(),
+              m.asOf().toString(),
+              (System.nanoTime() - start) / 1_000_000,
+              null,
+              null,
+              m.provenance().manifest());
+      Log.event(
+          LOG,
+          Logger.Level.INFO,
+          "batch.measured",
+          "source",
+          source,
+          "resultKey",
+          resultKey,
+          "manifest",
+          m.provenance().manifest(),
+          "participants",
+          participants,
+          "withheldStrata",
+          m.result().withheldStrata(),
+          "durationMs",
+          summary.durationMs());
+      return summary;
+    } catch (IOException e) {
+      throw new ExportException("cannot measure " + source + ": " + e.getMessage(), e);
     }
   }
 

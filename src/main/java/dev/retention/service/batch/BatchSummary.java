@@ -1,9 +1,12 @@
 package dev.retention.service.batch;
 
 /**
- * The outcome of scoring one export.
+ * The outcome of scoring one export, or of measuring a campaign from an outcomes export.
  *
- * @param status SCORED or SKIPPED
+ * @param status SCORED, MEASURED (an outcomes export: {@code outputKey} is the campaign's {@code
+ *     result.json}, {@code reportKey} its {@code result.html}, {@code customersScored} the
+ *     campaign's customers, {@code featuresAsOf} its as-of day, {@code campaignKey} the manifest
+ *     measured against) or SKIPPED
  * @param source {@code s3://bucket/key}
  * @param outputKey key of the scores CSV
  * @param reportKey key of its report ({@code <output>.report.html})
@@ -38,6 +41,7 @@ public record BatchSummary(
   /** What happened to the export. */
   public enum Status {
     SCORED,
+    MEASURED,
     SKIPPED
   }
 
