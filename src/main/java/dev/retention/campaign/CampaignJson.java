@@ -1,8 +1,15 @@
 package dev.retention.campaign;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The campaign manifest as JSON ({@code <scores key>.campaign.json}), written field by field (no
@@ -73,6 +80,121 @@ public final class CampaignJson {
       o.put("expectedIncrementalRevenue", s.expectedIncrementalRevenue());
       o.put("expectedIncrementalProfit", s.expectedIncrementalProfit());
     }
+    try {
+      return MAPPER
+          .writerWithDefaultPrettyPrinter()
+          .writeValueAsString(root)
+          .getBytes(StandardCharsets.UTF_8);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a tree of plain values always writes", e);
+    }
+  }
+
+  /** The pointer's format. */
+  public static final String POINTER_SCHEMA = "campaign-pointer/1";
+
+  /**
+   * The pointer a campaign batch writes after its manifest ({@code <scores
+   * prefix>campaigns/<campaign id>.json}): which manifest and scores file an outcomes export of the
+   * campaign is measured against (the latest batch's).
+   */
+  public static byte[] pointer(
+      String campaignId,
+      String manifestKey,
+      String scoresKey,
+      String modelVersion,
+      LocalDate asOf) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("schema", POINTER_SCHEMA);
+    root.put("campaignId", campaignId);
+    root.put("manifest", manifestKey);
+    root.put("scores", scoresKey);
+    root.put("modelVersion", modelVersion);
+    root.put("asOf", asOf.toString());
+    return pretty(root);
+  }
+
+  /** What a pointer names. */
+  public record Pointer(String manifest, String scores) {}
+
+  /**
+   * Reads a pointer.
+   *
+   * @param key its key, for messages
+   * @throws IllegalArgumentException naming the key when it is not a pointer
+   */
+  public static Pointer readPointer(byte[] bytes, String key) {
+    JsonNode root = tree(bytes, key);
+    return new Pointer(text(root, "manifest", key), text(root, "scores", key));
+  }
+
+  /**
+   * What measuring needs of a stored manifest.
+   *
+   * @param labels the strata's names by index
+   * @param stratumOfMember each {@code segment/band} key's stratum
+   */
+  public record Stored(
+      String modelVersion,
+      LocalDate asOf,
+      int minimumSize,
+      List<String> labels,
+      Map<String, Integer> stratumOfMember) {}
+
+  /**
+   * Reads the parts of a manifest ({@link #write}) that measuring needs.
+   *
+   * @param key its key, for messages
+   * @throws IllegalArgumentException naming the key when it is not a manifest with strata
+   */
+  public static Stored readManifest(byte[] bytes, String key) {
+    JsonNode root = tree(bytes, key);
+    List<String> labels = new ArrayList<>();
+    Map<String, Integer> stratumOf = new HashMap<>();
+    for (JsonNode s : root.path("strata")) {
+      int index = s.path("index").asInt(-1);
+      if (index != labels.size()) {
+        throw new IllegalArgumentException(key + ": strata are not listed by index");
+      }
+      labels.add(text(s, "label", key));
+      for (JsonNode m : s.path("members")) {
+        stratumOf.put(m.asText(), index);
+      }
+    }
+    if (labels.isEmpty()) {
+      throw new IllegalArgumentException(key + " has no strata");
+    }
+    LocalDate asOf;
+    try {
+      asOf = LocalDate.parse(text(root, "asOf", key));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(key + ": asOf is not a day", e);
+    }
+    return new Stored(
+        text(root, "modelVersion", key),
+        asOf,
+        root.path("minimumSize").asInt(),
+        List.copyOf(labels),
+        Map.copyOf(stratumOf));
+  }
+
+  private static JsonNode tree(byte[] bytes, String key) {
+    try {
+      return MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(key + " is not JSON", e);
+    }
+  }
+
+  private static String text(JsonNode node, String field, String key) {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isTextual()) {
+      throw new IllegalArgumentException(key + " has no " + field);
+    }
+    return v.asText();
+  }
+
+  private static byte[] pretty(ObjectNode root) {
     try {
       return MAPPER
           .writerWithDefaultPrettyPrinter()

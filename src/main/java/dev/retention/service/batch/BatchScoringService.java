@@ -182,8 +182,7 @@ public final class BatchScoringService {
             .bucket()
             .put(
                 OutcomesMeasurement.pointerKey(settings.outputPrefix(), campaign.id()),
-                OutcomesMeasurement.pointer(
-                    campaign.id(), campaignKey, outputKey, model.version(), asOf),
+                CampaignJson.pointer(campaign.id(), campaignKey, outputKey, model.version(), asOf),
                 "application/json; charset=utf-8");
         CampaignManifest.Totals t = plan.manifest().totals();
         Log.event(

@@ -1,8 +1,6 @@
 package dev.retention.service.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.retention.campaign.CampaignJson;
 import dev.retention.campaign.CampaignOutcomes;
 import dev.retention.campaign.Group;
 import dev.retention.campaign.LiftJson;
@@ -45,11 +43,6 @@ final class OutcomesMeasurement {
 
   /** Folder under the scoring prefix whose exports are outcomes, not exports to score. */
   static final String FOLDER = "outcomes/";
-
-  /** The pointer's format. */
-  static final String POINTER_SCHEMA = "campaign-pointer/1";
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Bucket bucket;
   private final String outputPrefix;
@@ -95,30 +88,6 @@ final class OutcomesMeasurement {
     return rest.substring(0, slash);
   }
 
-  /** The pointer a campaign batch writes after its manifest. */
-  static byte[] pointer(
-      String campaignId,
-      String manifestKey,
-      String scoresKey,
-      String modelVersion,
-      LocalDate asOf) {
-    ObjectNode root = MAPPER.createObjectNode();
-    root.put("schema", POINTER_SCHEMA);
-    root.put("campaignId", campaignId);
-    root.put("manifest", manifestKey);
-    root.put("scores", scoresKey);
-    root.put("modelVersion", modelVersion);
-    root.put("asOf", asOf.toString());
-    try {
-      return MAPPER
-          .writerWithDefaultPrettyPrinter()
-          .writeValueAsString(root)
-          .getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("a tree of plain values always writes", e);
-    }
-  }
-
   /**
    * What was measured.
    *
@@ -148,8 +117,8 @@ final class OutcomesMeasurement {
       LiftOptions options)
       throws IOException {
     String pointerKey = pointerKey(outputPrefix, campaignId);
-    JsonNode pointer =
-        json(
+    CampaignJson.Pointer pointer =
+        CampaignJson.readPointer(
             bucket
                 .read(pointerKey)
                 .orElseThrow(
@@ -164,10 +133,10 @@ final class OutcomesMeasurement {
                                 + " writes it); nothing written"))
                 .bytes(),
             pointerKey);
-    String manifestKey = text(pointer, "manifest", pointerKey);
-    String scoresKey = text(pointer, "scores", pointerKey);
-    JsonNode manifest =
-        json(
+    String manifestKey = pointer.manifest();
+    String scoresKey = pointer.scores();
+    CampaignJson.Stored manifest =
+        CampaignJson.readManifest(
             bucket
                 .read(manifestKey)
                 .orElseThrow(
@@ -182,19 +151,9 @@ final class OutcomesMeasurement {
                                 + ") does not exist"))
                 .bytes(),
             manifestKey);
-    LocalDate asOf = LocalDate.parse(text(manifest, "asOf", manifestKey));
-    List<String> labels = new ArrayList<>();
-    Map<String, Integer> stratumOfMember = new HashMap<>();
-    for (JsonNode s : manifest.path("strata")) {
-      int index = s.path("index").asInt();
-      labels.add(s.path("label").asText());
-      for (JsonNode m : s.path("members")) {
-        stratumOfMember.put(m.asText(), index);
-      }
-    }
-    if (labels.isEmpty()) {
-      throw new ExportException("campaign " + campaignId + ": " + manifestKey + " has no strata");
-    }
+    LocalDate asOf = manifest.asOf();
+    List<String> labels = manifest.labels();
+    Map<String, Integer> stratumOfMember = manifest.stratumOfMember();
     Assignment assignment = assignment(scoresKey, stratumOfMember, campaignId);
 
     LocalDate written = ExportObjects.latestOrderDay(outcomes);
@@ -228,13 +187,13 @@ final class OutcomesMeasurement {
     for (int i = 0; i < n; i++) {
       joined.add(assignment.group[i], assignment.stratum[i], bought[i], revenue[i]);
     }
-    int minimumSize = manifest.path("minimumSize").asInt();
+    int minimumSize = manifest.minimumSize();
     LiftResult result = MeasuredLift.measure(joined, campaignId, labels, minimumSize, options);
     return new Measured(
         result,
         new LiftJson.Provenance(
             manifestKey, scoresKey, source, asOf, LocalDate.ofEpochDay(last), notInCampaign),
-        text(manifest, "modelVersion", manifestKey),
+        manifest.modelVersion(),
         asOf,
         read.rowsRead(),
         read.rowsRejected(),
@@ -332,21 +291,5 @@ final class OutcomesMeasurement {
     }
     out.add(line.substring(start));
     return out;
-  }
-
-  private static JsonNode json(byte[] bytes, String key) {
-    try {
-      return MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      throw new ExportException(key + " is not JSON", e);
-    }
-  }
-
-  private static String text(JsonNode node, String field, String key) {
-    JsonNode v = node.get(field);
-    if (v == null || !v.isTextual()) {
-      throw new ExportException(key + " has no " + field);
-    }
-    return v.asText();
   }
 }
