@@ -269,7 +269,13 @@ final class OutcomesMeasurement {
                   + ": its segment and band are in no stratum of the"
                   + " manifest");
         }
-        out.add(cells.get(0), Group.ofLabel(cells.get(group)), s, line, scoresKey);
+        Group g;
+        try {
+          g = Group.ofLabel(cells.get(group));
+        } catch (IllegalArgumentException e) {
+          throw new ExportException(scoresKey + " line " + line + ": " + e.getMessage(), e);
+        }
+        out.add(cells.get(0), g, s, line, scoresKey);
       }
     }
     return out;
