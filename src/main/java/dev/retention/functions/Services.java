@@ -9,7 +9,7 @@ import dev.retention.data.TextFormat;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.batch.BatchSettings;
 import dev.retention.service.score.CustomerLookup;
@@ -160,10 +160,6 @@ public class Services {
         store, batchSettings(mapping, config), Clock.systemUTC(), metrics(mapping, "batch-score"));
   }
 
-  /**
-   * The metrics of one function: its FunctionName dimension is the Lambda function's name (unique
-   * per stack, what the template's alarms select), or {@code function} outside Lambda.
-   */
   /** One line on standard output as it is now (a test may have replaced it), flushed. */
   private static void standardOutput(String line) {
     java.io.PrintStream out = System.out;
@@ -173,14 +169,20 @@ public class Services {
     }
   }
 
-  static Metrics metrics(RetentionConfig mapping, String function) {
+  /**
+   * The metrics of one function: its FunctionName dimension is the Lambda function's name (unique
+   * per stack, what the template's alarms select), or {@code function} outside Lambda; each record
+   * carries the invocation's cold start and request id ({@link Invocation}).
+   */
+  static EmfMetrics metrics(RetentionConfig mapping, String function) {
     String name = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
-    return new Metrics(
+    return new EmfMetrics(
         Services::standardOutput,
         mapping.metrics().namespace(),
         name == null || name.isBlank() ? function : name,
         Clock.systemUTC(),
-        mapping.metrics().enabled());
+        mapping.metrics().enabled(),
+        Invocation::forMetrics);
   }
 
   static BatchSettings batchSettings(RetentionConfig mapping, Config config) {

@@ -15,6 +15,7 @@ public class TrainFunction {
 
   @Funq("train")
   public TrainResponse train(S3Event event) {
+    Invocation.arrived();
     return new TrainResponse(
         training.handle(
             event == null ? java.util.List.of() : event.createdObjects(),

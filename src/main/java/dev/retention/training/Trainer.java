@@ -1,13 +1,13 @@
 package dev.retention.training;
 
 import dev.retention.core.Centroids;
+import dev.retention.core.EvaluationMetrics;
 import dev.retention.core.FeatureExpansion;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.core.KMeansFit;
 import dev.retention.core.KSelection;
 import dev.retention.core.LogisticFit;
 import dev.retention.core.LogisticOptions;
-import dev.retention.core.Metrics;
 import dev.retention.core.Standardization;
 import dev.retention.core.StratifiedSplit;
 import dev.retention.model.ModelOrder;
@@ -245,8 +245,8 @@ public final class Trainer {
     Classification classification =
         decideAndEvaluate(data, valueUsed, split, validationLabels, options, logistic);
     FeatureExpansion expansion = classification.expansion;
-    Metrics.Evaluation evaluation =
-        Metrics.evaluate(
+    EvaluationMetrics.Evaluation evaluation =
+        EvaluationMetrics.evaluate(
             data.probabilities(
                 split.validation(), expansion, valueUsed, classification.evaluationFit),
             validationLabels,
@@ -321,7 +321,7 @@ public final class Trainer {
             fit.gradientNorm(),
             classification.decision,
             effects(data, valueUsed, expansion, fit, classifierColumns, options));
-    Metrics.Confusion confusion = evaluation.confusion();
+    EvaluationMetrics.Confusion confusion = evaluation.confusion();
     RetentionModel.Evaluation published =
         new RetentionModel.Evaluation(
             split.train().length,
@@ -433,8 +433,8 @@ public final class Trainer {
     }
     return new RetentionModel.Incumbent(
         incumbent.version(),
-        Metrics.rocAuc(probability, validationLabels),
-        Metrics.brier(probability, validationLabels),
+        EvaluationMetrics.rocAuc(probability, validationLabels),
+        EvaluationMetrics.brier(probability, validationLabels),
         null);
   }
 
@@ -507,7 +507,7 @@ public final class Trainer {
       boolean withValue = variant == 1;
       LogisticFit fit = data.logistic(rows, FeatureExpansion.NONE, withValue, logistic, null);
       losses[variant] =
-          Metrics.logLoss(
+          EvaluationMetrics.logLoss(
               data.probabilities(split.validation(), FeatureExpansion.NONE, withValue, fit),
               validationLabels);
     }
@@ -720,11 +720,11 @@ public final class Trainer {
     LogisticFit quadratic =
         data.logistic(decisionRows, FeatureExpansion.QUADRATIC, withValue, logistic, null);
     double linearLoss =
-        Metrics.logLoss(
+        EvaluationMetrics.logLoss(
             data.probabilities(split.validation(), FeatureExpansion.NONE, withValue, linear),
             validationLabels);
     double quadraticLoss =
-        Metrics.logLoss(
+        EvaluationMetrics.logLoss(
             data.probabilities(
                 split.validation(), FeatureExpansion.QUADRATIC, withValue, quadratic),
             validationLabels);

@@ -10,7 +10,7 @@ import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.ExportObjects;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
@@ -246,7 +246,7 @@ public final class SparkTrainJob {
               store,
               train,
               Clock.systemUTC(),
-              new Metrics(
+              new EmfMetrics(
                   System.out::println,
                   settings.mapping().metrics().namespace(),
                   "spark-train",

@@ -1,5 +1,6 @@
 package dev.retention.bench;
 
+import dev.retention.core.EvaluationMetrics;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.core.KMeans;
 import dev.retention.core.KMeansFit;
@@ -7,7 +8,6 @@ import dev.retention.core.KMeansOptions;
 import dev.retention.core.LogisticFit;
 import dev.retention.core.LogisticOptions;
 import dev.retention.core.LogisticRegression;
-import dev.retention.core.Metrics;
 import dev.retention.core.Standardization;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
@@ -104,7 +104,7 @@ public final class CoreBenchmark {
     report(
         "evaluation (all metrics, 1M rows)",
         repeats,
-        () -> Metrics.evaluate(probability, data.labels, 0.5));
+        () -> EvaluationMetrics.evaluate(probability, data.labels, 0.5));
 
     layout(z[0], hamerly, repeats);
 

@@ -4,7 +4,7 @@ import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.score.CustomerLookup;
 import dev.retention.service.score.HttpResult;
 import dev.retention.service.score.ModelCache;
@@ -225,7 +225,7 @@ public final class LookupBenchmark {
                   store, settings.cacheTtl(), settings.refreshTimeout(), System::nanoTime),
               settings,
               Clock.systemUTC(),
-              Metrics.disabled(),
+              EmfMetrics.disabled(),
               dev.retention.data.OrdersDialect.defaults(),
               lookup);
       long[] hot = hotIds(customers, partitions, 200, pick);

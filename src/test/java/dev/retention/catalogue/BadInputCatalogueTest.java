@@ -375,7 +375,7 @@ class BadInputCatalogueTest {
             ReadLimits.defaults(),
             QualityGate.defaults()),
         Clock.systemUTC(),
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         handOff);
   }
 
@@ -1410,7 +1410,7 @@ class BadInputCatalogueTest {
         new ModelCache(store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
         settings,
         Clock.fixed(Instant.parse("2026-11-05T10:00:00Z"), java.time.ZoneOffset.UTC),
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         dev.retention.data.OrdersDialect.defaults(),
         new CustomerLookup(
             bucket,

@@ -157,7 +157,7 @@ class PrivacyTest {
                     store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
                 scoreSettings,
                 Clock.systemUTC(),
-                dev.retention.service.Metrics.disabled(),
+                dev.retention.service.EmfMetrics.disabled(),
                 dev.retention.data.OrdersDialect.defaults(),
                 new CustomerLookup(
                     new Bucket(s3, BUCKET),

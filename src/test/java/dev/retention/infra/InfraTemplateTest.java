@@ -397,7 +397,7 @@ class InfraTemplateTest {
 
   /**
    * Every alarm and dashboard metric of the functions' namespace is one the code emits (a metric
-   * name the services pass to {@code Metrics.Record.put}), so a renamed metric cannot leave an
+   * name the services pass to {@code EmfMetrics.Record.put}), so a renamed metric cannot leave an
    * alarm that never fires.
    */
   @Test

@@ -110,7 +110,7 @@ class ExampleRequestsTest {
         new ModelCache(store, ttl, Duration.ofSeconds(2), System::nanoTime),
         new ScoreSettings(ttl, Duration.ofSeconds(2), 1000, 1 << 20),
         README_DAY,
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         dev.retention.data.OrdersDialect.defaults(),
         new CustomerLookup(
             bucket, "lookup/", ttl, Duration.ofSeconds(2), 1 << 20, System::nanoTime));

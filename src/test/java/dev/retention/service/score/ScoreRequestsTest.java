@@ -84,7 +84,7 @@ class ScoreRequestsTest {
         new ModelCache(store, ttl(), Duration.ofSeconds(2), System::nanoTime),
         settings,
         TODAY,
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         dev.retention.data.OrdersDialect.defaults(),
         null);
   }

@@ -9,7 +9,7 @@ import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.Playbook;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
@@ -176,7 +176,7 @@ class HandOffTest {
               new ModelStore(new Bucket(s3, "retention-data"), "models/", "default"),
               settings,
               Clock.systemUTC(),
-              Metrics.disabled(),
+              EmfMetrics.disabled(),
               new HandOff(100_000, 5, List.of(), null));
       Warnings warnings = new Warnings();
       java.util.logging.Logger root = java.util.logging.Logger.getLogger("");

@@ -7,7 +7,7 @@ import dev.retention.features.RfmOptions;
 import dev.retention.model.ModelJson;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
@@ -75,7 +75,10 @@ final class LocalTraining implements AutoCloseable {
 
   TrainingService service(String modelName, UnaryOperator<TrainSettings> settings) {
     return new TrainingService(
-        store(modelName), settings.apply(quickSettings()), Clock.systemUTC(), Metrics.disabled());
+        store(modelName),
+        settings.apply(quickSettings()),
+        Clock.systemUTC(),
+        EmfMetrics.disabled());
   }
 
   void upload(String key, byte[] bytes) {
