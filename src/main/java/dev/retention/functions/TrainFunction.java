@@ -1,5 +1,6 @@
 package dev.retention.functions;
 
+import dev.retention.config.RetentionConfig;
 import dev.retention.service.train.Deadline;
 import dev.retention.service.train.TrainingService;
 import io.quarkus.funqy.Funq;

@@ -1,8 +1,8 @@
 package dev.retention.spark;
 
-import dev.retention.functions.KnownSettings;
-import dev.retention.functions.RetentionConfig;
-import dev.retention.functions.Services;
+import dev.retention.config.ConfiguredSettings;
+import dev.retention.config.KnownSettings;
+import dev.retention.config.RetentionConfig;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.storage.S3Settings;
 import io.smallrye.config.PropertiesConfigSource;
@@ -21,7 +21,7 @@ import java.util.TreeSet;
 /**
  * The Spark job's settings: the packaged {@code application.properties} (the functions' defaults)
  * under the {@code --setting key=value} pairs the train function passed on, read through the same
- * configuration mapping and binder as the functions ({@link Services#trainSettings}), so a
+ * configuration mapping and binder as the functions ({@link ConfiguredSettings#train}), so a
  * hand-off trains with exactly the function's settings. An unknown {@code retention.*} key fails
  * the job, naming it.
  */
@@ -86,7 +86,7 @@ final class JobSettings {
   }
 
   TrainSettings train() {
-    return Services.trainSettings(mapping, config);
+    return ConfiguredSettings.train(mapping, config);
   }
 
   RetentionConfig mapping() {
@@ -94,6 +94,6 @@ final class JobSettings {
   }
 
   S3Settings s3(String bucket) {
-    return Services.s3Settings(mapping.s3(), bucket);
+    return ConfiguredSettings.s3(mapping.s3(), bucket);
   }
 }

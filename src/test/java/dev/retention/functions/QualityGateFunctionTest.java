@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.config.ConfiguredSettings;
+import dev.retention.config.RetentionConfig;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
@@ -215,7 +217,7 @@ class QualityGateFunctionTest {
     assertEquals(live, latestVersion());
 
     // The override: the same settings with force on, as RETENTION_QUALITY_GATE_FORCE=true gives.
-    TrainSettings settings = Services.trainSettings(mapping, config);
+    TrainSettings settings = ConfiguredSettings.train(mapping, config);
     TrainSettings forced =
         new TrainSettings(
             settings.exportPrefix(),
