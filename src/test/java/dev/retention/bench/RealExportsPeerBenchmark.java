@@ -7,9 +7,14 @@ import dev.retention.core.StratifiedSplit;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.ExportSchema;
 import dev.retention.data.FeatureExportReader;
+import dev.retention.data.OrderExportReader;
 import dev.retention.data.ReadResult;
+import dev.retention.features.RfmFeatures;
 import dev.retention.model.RetentionModel;
+import dev.retention.service.train.TrainSettings;
+import dev.retention.testing.RealExports;
 import dev.retention.training.CanonicalOrder;
+import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
 import java.io.BufferedWriter;
@@ -22,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,10 +46,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Exports: Kevin Hillstrom's e-mail test ({@code real/hillstrom}, a feature-level table: label a
  * website visit, features recency, history, mens, womens, newbie; spend and conversion left out as
- * outcomes). The order exports under {@code src/test/resources/real/} (UCI Online Retail line
- * items, CDNOW orders, the Groceries purchase log) need the export dialect settings (amount =
- * quantity x unit price, date formats, no order id), which are not in this branch; each is listed
- * as skipped with that reason.
+ * outcomes), and the order exports under {@code src/test/resources/real/} (UCI Online Retail line
+ * items, CDNOW's order log, the Groceries purchase log), each read with the dialect settings the
+ * README documents for it ({@link RealExports}), derived and trained as the train function does;
+ * the peer gets the same customers' derived features and labels.
  */
 public final class RealExportsPeerBenchmark {
 
@@ -76,6 +82,27 @@ public final class RealExportsPeerBenchmark {
                 "customer_id", "visit", List.of(), List.of("conversion", "spend"), 0.01),
             python,
             out));
+    rows.add(
+        orders(
+            "UCI Online Retail sample (line items, label: an order in 90 days)",
+            RealExports.ONLINE_RETAIL,
+            RealExports.ONLINE_RETAIL_SETTINGS,
+            python,
+            out));
+    rows.add(
+        orders(
+            "CDNOW order log (label: an order in 90 days)",
+            RealExports.CDNOW,
+            RealExports.CDNOW_SETTINGS,
+            python,
+            out));
+    rows.add(
+        orders(
+            "Groceries purchase log (no money; label: a purchase in 90 days)",
+            RealExports.GROCERIES,
+            RealExports.GROCERIES_SETTINGS,
+            python,
+            out));
     System.out.println();
     System.out.println(
         "| export | customers | held out | product AUC | sklearn AUC | product Brier | sklearn"
@@ -94,15 +121,39 @@ public final class RealExportsPeerBenchmark {
           r.peer.get("brier").asDouble(),
           r.peer.get("baseRate").asDouble());
     }
-    for (String skipped :
-        List.of("UCI Online Retail (line items)", "CDNOW (orders)", "Groceries (purchase log)")) {
-      System.out.println(
-          "| "
-              + skipped
-              + " | skipped: needs the export dialect settings (amount = quantity x unit price, date"
-              + " formats, no order id) | | | | | | |");
-    }
     System.out.println("sklearn " + rows.get(0).peer.get("sklearn").asText() + ", " + python);
+  }
+
+  /**
+   * An orders export: read with its documented dialect, derived and put in canonical order as the
+   * train function does, trained with the defaults.
+   */
+  private static Row orders(
+      String name, String resource, Map<String, String> dialect, String python, Path out)
+      throws Exception {
+    TrainSettings settings = RealExports.trainSettings(dialect);
+    String file = resource.substring(resource.lastIndexOf('/') + 1);
+    OrderExportReader.Result read;
+    try (InputStream in = RealExportsPeerBenchmark.class.getResourceAsStream(resource)) {
+      read =
+          OrderExportReader.read(
+              in,
+              ExportFormat.of(file).orElseThrow().withText(settings.text()),
+              settings.ordersSchema(),
+              null);
+    }
+    RfmFeatures.Derived derived =
+        CanonicalOrder.sort(RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm()));
+    Trainer.Input input =
+        OrdersDerivation.input(
+            derived,
+            settings.ordersSchema().grain(),
+            read.rowsRead(),
+            read.rowsRejected(),
+            read.rejections(),
+            file,
+            Map.of());
+    return train(name, file, input, python, out);
   }
 
   /** A feature export: read as the train function reads it, trained with the defaults. */
@@ -115,6 +166,12 @@ public final class RealExportsPeerBenchmark {
     }
     Trainer.Input input =
         CanonicalOrder.sort(Trainer.Input.of(read.features(), read.labels(), schema.labelColumn()));
+    return train(name, file, input, python, out);
+  }
+
+  /** Trains {@code input} with the defaults; the peer gets the same split. */
+  private static Row train(String name, String file, Trainer.Input input, String python, Path out)
+      throws Exception {
     TrainingOptions options = TrainingOptions.defaults();
     long start = System.nanoTime();
     RetentionModel model =

@@ -1558,7 +1558,7 @@ class BadInputCatalogueTest {
         new Case(
             "score request",
             "an order with amount `ten`",
-            "400 invalid_order naming `orders[i].amount`: not a finite number",
+            "400 invalid_order naming `orders[i].amount`: not a number",
             orders(
                 "{\"orders\":[" + ORDER.replace("10}", "\"ten\"}") + "]}",
                 "invalid_order",

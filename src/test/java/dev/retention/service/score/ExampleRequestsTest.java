@@ -179,7 +179,7 @@ class ExampleRequestsTest {
     assertTrue(scored.customerIds().contains(customerOfTheGetEvent()));
     assertTrue(
         Files.readString(Path.of("src/test/java/dev/retention/local/LocalRun.java"))
-            .contains("SyntheticOrders.write(out, 30_000, 3_000, yesterday, 20261129L)"),
+            .contains("SyntheticOrders.write(out, 30_000, 3_000, yesterday, 20261129L, header)"),
         "the local run's today export is the one generated here");
   }
 

@@ -376,7 +376,7 @@ class ScoreRequestsTest {
             + "]}]}";
     JsonNode error = refused(orders, batch, "invalid_order", "customers[1].orders[2].amount");
     assertEquals(1, error.get("customerIndex").asInt());
-    assertTrue(error.get("message").asText().endsWith("not a finite number"), error.toString());
+    assertTrue(error.get("message").asText().endsWith("not a number"), error.toString());
     assertFalse(error.get("message").asText().contains("ten"), error.toString());
     refused(
         orders,
