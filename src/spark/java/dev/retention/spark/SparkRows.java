@@ -20,6 +20,7 @@ import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.training.Extremes;
 import dev.retention.training.ProfileSums;
+import dev.retention.training.CallOrder;
 import dev.retention.training.TrainingRows;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ final class SparkRows implements TrainingRows {
   private int[] labels;
   private int[] windowPurchases;
   private List<String> valueNames;
+  private final CallOrder order = new CallOrder();
 
   SparkRows(JavaSparkContext sc, JavaRDD<Block> blocks, List<String> columns, int n) {
     this.sc = sc;
@@ -138,6 +140,7 @@ final class SparkRows implements TrainingRows {
     replace(
         blocks.map(
             b -> b.withStandardized(standardization.transform(b.rawMatrix()).data())));
+    order.standardized();
     return standardization;
   }
 
@@ -291,6 +294,7 @@ final class SparkRows implements TrainingRows {
               }
               return b.withValue(out, e);
             }));
+    order.valueColumnsOffered();
   }
 
   // ------------------------------------------------------------------ gathering rows
@@ -329,6 +333,7 @@ final class SparkRows implements TrainingRows {
 
   @Override
   public FeatureMatrix standardized(int[] rows, boolean withValue) {
+    order.require("standardized", withValue);
     int width = columns.size() + (withValue ? valueNames.size() : 0);
     List<String> names = new ArrayList<>(columns);
     if (withValue) {
@@ -389,6 +394,7 @@ final class SparkRows implements TrainingRows {
 
   @Override
   public KMeansFit kmeans(int k, KMeansOptions options) {
+    order.require("kmeans", false);
     // A configured K: seeded on the K search's sample (its k-means++ restarts), then Lloyd on all.
     KSelection.Options search = KSelection.Options.defaults();
     int size = Math.min(n, search.searchSampleRows());
@@ -402,6 +408,7 @@ final class SparkRows implements TrainingRows {
 
   @Override
   public KMeansFit refine(Centroids start, KMeansOptions options) {
+    order.require("refine", false);
     return KMeans.lloyd(new Lloyd(), start, options);
   }
 
@@ -569,6 +576,7 @@ final class SparkRows implements TrainingRows {
       boolean withValue,
       LogisticOptions options,
       LogisticFit start) {
+    order.require("logistic", withValue);
     if (rows != null && rows.length <= GATHER_LIMIT) {
       // A decision sample: its rows fitted here, exactly as the train function fits them.
       FeatureMatrix gathered = standardized(rows, withValue);
@@ -646,6 +654,7 @@ final class SparkRows implements TrainingRows {
   @Override
   public double[] probabilities(
       int[] rows, FeatureExpansion expansion, boolean withValue, LogisticFit fit) {
+    order.require("probabilities", withValue);
     List<String> value = valueNames;
     return perRow(
         rows,
@@ -747,6 +756,7 @@ final class SparkRows implements TrainingRows {
       Playbook playbook,
       RetentionModel.CustomerValue layer,
       double[] clv) {
+    order.require("profile", withValue);
     // Every pass is where the rows are: the segment is the nearest centre (as the final Lloyd
     // assignment made it), the probability and the CLV are computed again from the row.
     Centroids centroids = segments.centroids();
