@@ -66,9 +66,14 @@ final class JobSettings {
 
   /**
    * Durations as the functions read them (Quarkus' format): a number and a unit ({@code ms}, {@code
-   * s}, {@code m}, {@code h}, {@code d}), a bare number of seconds, or ISO-8601 ({@code PT2S}).
+   * s}, {@code m}, {@code h}, {@code d}), a bare number of seconds, or ISO-8601 ({@code PT2S}). An
+   * empty value is no value (null, as a MicroProfile Config converter answers it), which an optional
+   * duration such as {@code retention.invocation.time-limit} reads as not set.
    */
   static Duration duration(String value) {
+    if (value.isBlank()) {
+      return null;
+    }
     String text = value.trim().toLowerCase(java.util.Locale.ROOT);
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(text);
     if (!m.matches()) {
