@@ -369,9 +369,7 @@ public final class SparkTrainJob {
     SparkRows rows = new SparkRows(sc, canonical, loaded.columns(), loaded.rows());
     try {
       RetentionModel model =
-          Trainer.train(
-          rows,
-          new Trainer.About(
+          new Trainer(settings.options(), settings.segments(), settings.playbook()).train(rows, new Trainer.About(
               orders
                   ? dev.retention.training.OrdersDerivation.labelName(rfm.labelWindowDays())
                   : settings.schema().labelColumn(),
@@ -393,12 +391,7 @@ public final class SparkTrainJob {
                           loaded.guestRows(),
                           loaded.customerIdsMerged()),
                       loaded.warnings())
-                  : null),
-          settings.options(),
-          settings.segments(),
-          settings.playbook(),
-          identity,
-          incumbent);
+                  : null), identity, incumbent);
       if (holdout != null) {
         holdout.accept(Holdout.of(rows, settings.options()));
       }

@@ -117,7 +117,7 @@ public final class CoreBenchmark {
         report(
             "train (defaults: K search 2..10, AUTO non-linear, eval, refit)",
             1,
-            () -> Trainer.train(input, TrainingOptions.defaults(), id));
+            () -> new Trainer(TrainingOptions.defaults()).train(input, id));
     System.out.printf(
         "    peak heap during training %d MB (data + standardized copy alone: %d MB, heap before: %d MB)%n",
         peakHeap() >> 20, (2L * rows * 8 * 8) >> 20, heapBefore >> 20);

@@ -123,13 +123,14 @@ class BadInputCatalogueTest {
             Clock.systemUTC());
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults()
-                .withK(3)
-                .withLog1pColumns(List.of("monetary"))
-                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-            new Trainer.Identity("default", "catalogue-v1", Instant.EPOCH));
+        new Trainer(
+                TrainingOptions.defaults()
+                    .withK(3)
+                    .withLog1pColumns(List.of("monetary"))
+                    .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", "catalogue-v1", Instant.EPOCH));
     store.publish(model, ReportHtml.render(model));
     ScoreSettings settings =
         new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, 4096);
@@ -232,10 +233,10 @@ class BadInputCatalogueTest {
           assertThrows(
               IllegalArgumentException.class,
               () ->
-                  Trainer.train(
-                      Trainer.Input.of(r.features(), r.labels(), "repurchased"),
-                      TrainingOptions.defaults(),
-                      new Trainer.Identity("d", "v", Instant.EPOCH)));
+                  new Trainer(TrainingOptions.defaults())
+                      .train(
+                          Trainer.Input.of(r.features(), r.labels(), "repurchased"),
+                          new Trainer.Identity("d", "v", Instant.EPOCH)));
       assertTrue(e.getMessage().contains(message), e.getMessage());
     };
   }
@@ -418,12 +419,13 @@ class BadInputCatalogueTest {
       ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "altered");
       ReferenceData reference = ReferenceData.load();
       RetentionModel model =
-          Trainer.train(
-              Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-              TrainingOptions.defaults()
-                  .withK(3)
-                  .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-              new Trainer.Identity("altered", "altered-v1", Instant.EPOCH));
+          new Trainer(
+                  TrainingOptions.defaults()
+                      .withK(3)
+                      .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)))
+              .train(
+                  Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                  new Trainer.Identity("altered", "altered-v1", Instant.EPOCH));
       store.publish(model, ReportHtml.render(model));
       String key = "models/altered/altered-v1.json";
       var json =
@@ -686,10 +688,10 @@ class BadInputCatalogueTest {
                   assertThrows(
                       IllegalArgumentException.class,
                       () ->
-                          Trainer.train(
-                              Trainer.Input.of(ref.features, labels, "y"),
-                              TrainingOptions.defaults(),
-                              new Trainer.Identity("d", "v", Instant.EPOCH)));
+                          new Trainer(TrainingOptions.defaults())
+                              .train(
+                                  Trainer.Input.of(ref.features, labels, "y"),
+                                  new Trainer.Identity("d", "v", Instant.EPOCH)));
               assertTrue(
                   e.getMessage().contains("retention.train.minimum.per-class"), e.getMessage());
             }));

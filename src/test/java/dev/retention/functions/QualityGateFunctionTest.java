@@ -133,16 +133,17 @@ class QualityGateFunctionTest {
       System.arraycopy(liveRows[i], 0, data, i * 3, 3);
     }
     RetentionModel incumbent =
-        Trainer.train(
-            Trainer.Input.of(new FeatureMatrix(COLUMNS, data), liveLabels, "repurchased"),
-            TrainingOptions.defaults()
-                .withK(2)
-                .withNonLinear(o -> new NonLinearOptions(NonLinearOptions.Mode.ON, 50_000, 0)),
-            new Trainer.Identity(
-                "default",
-                "20200101-live",
-                Instant.parse("2020-01-01T00:00:00Z"),
-                new ModelOrder("2020-01-01T00:00:00Z", "tool", null, "20200101-live")));
+        new Trainer(
+                TrainingOptions.defaults()
+                    .withK(2)
+                    .withNonLinear(o -> new NonLinearOptions(NonLinearOptions.Mode.ON, 50_000, 0)))
+            .train(
+                Trainer.Input.of(new FeatureMatrix(COLUMNS, data), liveLabels, "repurchased"),
+                new Trainer.Identity(
+                    "default",
+                    "20200101-live",
+                    Instant.parse("2020-01-01T00:00:00Z"),
+                    new ModelOrder("2020-01-01T00:00:00Z", "tool", null, "20200101-live")));
     try (S3Client s3 = LocalS3Resource.server.client()) {
       new ModelStore(new Bucket(s3, BUCKET), "models/", "default").publish(incumbent, "<p>live");
     }

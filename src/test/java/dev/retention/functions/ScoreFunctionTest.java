@@ -56,10 +56,10 @@ class ScoreFunctionTest {
 
   private static RetentionModel publish(String version, TrainingOptions options) {
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(REFERENCE.features, REFERENCE.labels, "repurchased"),
-            options,
-            new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
+        new Trainer(options)
+            .train(
+                Trainer.Input.of(REFERENCE.features, REFERENCE.labels, "repurchased"),
+                new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
     try (S3Client s3 = LocalS3Resource.server.client()) {
       new ModelStore(new Bucket(s3, LocalS3Resource.BUCKET), "models/", "default")
           .publish(model, ReportHtml.render(model));

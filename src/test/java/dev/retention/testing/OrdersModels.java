@@ -65,10 +65,10 @@ public final class OrdersModels {
             null);
     RfmFeatures.Derived derived =
         RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
-    return Trainer.train(
-        OrdersDerivation.input(
-            derived, read.book().grain(), read.rowsRead(), 0, List.of(), null, Map.of()),
-        TrainingOptions.defaults(),
-        new Trainer.Identity("default", version, Instant.EPOCH));
+    return new Trainer(TrainingOptions.defaults())
+        .train(
+            OrdersDerivation.input(
+                derived, read.book().grain(), read.rowsRead(), 0, List.of(), null, Map.of()),
+            new Trainer.Identity("default", version, Instant.EPOCH));
   }
 }

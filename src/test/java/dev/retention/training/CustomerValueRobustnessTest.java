@@ -40,20 +40,21 @@ class CustomerValueRobustnessTest {
     RfmFeatures.Derived derived =
         RfmFeatures.forTraining(read.book(), read.columns(), new RfmOptions(90, CUTOFF));
     RetentionModel model =
-        Trainer.train(
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                "bought_again_within_90_days",
-                read.rowsRead(),
-                0,
-                List.of(),
-                null,
-                Map.of(),
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases()),
-            options,
-            new Trainer.Identity("default", "v", Instant.EPOCH));
+        new Trainer(options)
+            .train(
+                new Trainer.Input(
+                    derived.features(),
+                    derived.labels(),
+                    derived.windowPurchases(),
+                    new Trainer.About(
+                        "bought_again_within_90_days",
+                        read.rowsRead(),
+                        0,
+                        List.of(),
+                        null,
+                        Map.of(),
+                        OrdersDerivation.describe(derived, read.book().grain()))),
+                new Trainer.Identity("default", "v", Instant.EPOCH));
     return ModelJson.read(ModelJson.write(model));
   }
 

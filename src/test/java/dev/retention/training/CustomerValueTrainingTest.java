@@ -43,20 +43,21 @@ class CustomerValueTrainingTest {
     model =
         ModelJson.read(
             ModelJson.write(
-                Trainer.train(
-                    new Trainer.Input(
-                        derived.features(),
-                        derived.labels(),
-                        "bought_again_within_90_days",
-                        read.rowsRead(),
-                        0,
-                        java.util.List.of(),
-                        null,
-                        java.util.Map.of(),
-                        OrdersDerivation.describe(derived, read.book().grain()),
-                        derived.windowPurchases()),
-                    TrainingOptions.defaults(),
-                    new Trainer.Identity("default", "clv", Instant.EPOCH))));
+                new Trainer(TrainingOptions.defaults())
+                    .train(
+                        new Trainer.Input(
+                            derived.features(),
+                            derived.labels(),
+                            derived.windowPurchases(),
+                            new Trainer.About(
+                                "bought_again_within_90_days",
+                                read.rowsRead(),
+                                0,
+                                java.util.List.of(),
+                                null,
+                                java.util.Map.of(),
+                                OrdersDerivation.describe(derived, read.book().grain()))),
+                        new Trainer.Identity("default", "clv", Instant.EPOCH))));
   }
 
   @Test
@@ -130,10 +131,10 @@ class CustomerValueTrainingTest {
   void featureExportsHaveNoCustomerValueLayer() {
     dev.retention.testing.ReferenceData reference = dev.retention.testing.ReferenceData.load();
     RetentionModel features =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults().withK(3),
-            new Trainer.Identity("default", "f", Instant.EPOCH));
+        new Trainer(TrainingOptions.defaults().withK(3))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", "f", Instant.EPOCH));
     assertNull(features.customerValue());
     assertNull(Scorer.of(features).score(reference.features.row(0)).value());
   }

@@ -42,10 +42,8 @@ class SegmentNamesTest {
   void theBundledSampleGetsDistinctNamesInWords() {
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults(),
-            IDENTITY);
+        new Trainer(TrainingOptions.defaults())
+            .train(Trainer.Input.of(reference.features, reference.labels, "repurchased"), IDENTITY);
     assertNamesReadAndDiffer(model);
   }
 
@@ -63,20 +61,21 @@ class SegmentNamesTest {
     RfmFeatures.Derived derived =
         RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
     RetentionModel model =
-        Trainer.train(
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                "bought_again_within_90_days",
-                read.rowsRead(),
-                0,
-                List.of(),
-                null,
-                Map.of(),
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases()),
-            TrainingOptions.defaults(),
-            IDENTITY);
+        new Trainer(TrainingOptions.defaults())
+            .train(
+                new Trainer.Input(
+                    derived.features(),
+                    derived.labels(),
+                    derived.windowPurchases(),
+                    new Trainer.About(
+                        "bought_again_within_90_days",
+                        read.rowsRead(),
+                        0,
+                        List.of(),
+                        null,
+                        Map.of(),
+                        OrdersDerivation.describe(derived, read.book().grain()))),
+                IDENTITY);
     assertNamesReadAndDiffer(model);
   }
 

@@ -224,7 +224,7 @@ public final class TrainingService {
             ? readOrders(info, target.format(), described, lookupMs, deadline)
             : readFeatures(info, target.format(), described, lookupMs, deadline);
     Trainer.Input input = read.input();
-    if (input.rowsRejected() > 0) {
+    if (input.about().rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
       Log.event(
           LOG,
@@ -233,27 +233,25 @@ public final class TrainingService {
           "source",
           source,
           "rejected",
-          input.rowsRejected(),
+          input.about().rowsRejected(),
           "read",
-          input.rowsRead(),
+          input.about().rowsRead(),
           "firstReasons",
-          input.rejections());
+          input.about().rejections());
     }
     RetentionModel live = liveModel(source);
     RetentionModel model =
-        Trainer.train(
-            CheckpointedRows.of(input.rows(), () -> deadline.check("training")),
-            input.about(),
-            settings.options(),
-            settings.segments(),
-            settings.playbook(),
-            new Trainer.Identity(
-                store.modelName(),
-                version,
-                clock.instant(),
-                new ModelOrder(
-                    info.lastModified().toString(), info.key(), object.sequencer(), version)),
-            live);
+        new Trainer(settings.options(), settings.segments(), settings.playbook())
+            .train(
+                CheckpointedRows.of(input.rows(), () -> deadline.check("training")),
+                input.about(),
+                new Trainer.Identity(
+                    store.modelName(),
+                    version,
+                    clock.instant(),
+                    new ModelOrder(
+                        info.lastModified().toString(), info.key(), object.sequencer(), version)),
+                live);
     deadline.check("training");
     return publish(
         compareOnLiveHoldout(model, live, source),
@@ -623,14 +621,15 @@ public final class TrainingService {
             new Trainer.Input(
                 data.features(),
                 data.labels(),
-                settings.schema().labelColumn(),
-                data.rowsRead(),
-                data.rowsRejected(),
-                data.rejections(),
-                source,
-                timings,
                 null,
-                null)),
+                new Trainer.About(
+                    settings.schema().labelColumn(),
+                    data.rowsRead(),
+                    data.rowsRejected(),
+                    data.rejections(),
+                    source,
+                    timings,
+                    null))),
         null,
         data.guestRows());
   }

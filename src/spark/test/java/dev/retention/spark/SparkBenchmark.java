@@ -223,21 +223,10 @@ public final class SparkBenchmark {
         ReadResult read = FeatureExportReader.read(in, format, settings.schema());
         timings.put("read", (System.nanoTime() - start) / 1_000_000);
         input =
-            new Trainer.Input(
-                read.features(),
-                read.labels(),
-                settings.schema().labelColumn(),
-                read.rowsRead(),
-                read.rowsRejected(),
-                read.rejections(),
-                "bench",
-                timings,
-                null,
-                null);
+            new Trainer.Input(read.features(), read.labels(), null, new Trainer.About(settings.schema().labelColumn(), read.rowsRead(), read.rowsRejected(), read.rejections(), "bench", timings, null));
       }
     }
-    return Trainer.train(
-        input, settings.options(), settings.segments(), settings.playbook(), IDENTITY);
+    return new Trainer(settings.options(), settings.segments(), settings.playbook()).train(input, IDENTITY);
   }
 
   private static int cores(String master) {

@@ -169,23 +169,8 @@ class SparkParityTest {
     }
     // The train function's rows: in canonical order, as TrainingService puts them.
     RetentionModel lambda =
-        Trainer.train(
-            CanonicalOrder.sort(
-                new Trainer.Input(
-                    read.features(),
-                    read.labels(),
-                    settings.schema().labelColumn(),
-                    read.rowsRead(),
-                    read.rowsRejected(),
-                    read.rejections(),
-                    "parity",
-                    Map.of(),
-                    null,
-                    null)),
-            settings.options(),
-            settings.segments(),
-            settings.playbook(),
-            IDENTITY);
+        new Trainer(settings.options(), settings.segments(), settings.playbook()).train(CanonicalOrder.sort(
+                new Trainer.Input(read.features(), read.labels(), null, new Trainer.About(settings.schema().labelColumn(), read.rowsRead(), read.rowsRejected(), read.rejections(), "parity", Map.of(), null))), IDENTITY);
     assertEquals(2, spark.provenance().rowsRejected());
     assertTrue(spark.provenance().rejections().get(0).startsWith("line 1201, column"));
     assertSameModel(lambda, spark, read.features().row(0));
@@ -259,8 +244,7 @@ class SparkParityTest {
     RfmFeatures.Derived derived =
         CanonicalOrder.sort(RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm()));
     RetentionModel lambda =
-        Trainer.train(
-            OrdersDerivation.input(
+        new Trainer(settings.options(), settings.segments(), settings.playbook()).train(OrdersDerivation.input(
                 derived,
                 read.book().grain(),
                 new OrdersDerivation.Reading(
@@ -272,11 +256,7 @@ class SparkParityTest {
                 read.rowsRejected(),
                 read.rejections(),
                 "parity",
-                Map.of()),
-            settings.options(),
-            settings.segments(),
-            settings.playbook(),
-            IDENTITY);
+                Map.of()), IDENTITY);
     assertSameModel(lambda, spark, derived.features().row(0));
     assertEquals(lambda.derivation(), spark.derivation());
     assertEquals(

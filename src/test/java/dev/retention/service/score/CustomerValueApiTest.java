@@ -49,20 +49,21 @@ class CustomerValueApiTest {
     RfmFeatures.Derived derived =
         RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
     RetentionModel model =
-        Trainer.train(
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                "y",
-                read.rowsRead(),
-                0,
-                List.of(),
-                null,
-                Map.of(),
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases()),
-            TrainingOptions.defaults(),
-            new Trainer.Identity("default", "orders-v1", Instant.EPOCH));
+        new Trainer(TrainingOptions.defaults())
+            .train(
+                new Trainer.Input(
+                    derived.features(),
+                    derived.labels(),
+                    derived.windowPurchases(),
+                    new Trainer.About(
+                        "y",
+                        read.rowsRead(),
+                        0,
+                        List.of(),
+                        null,
+                        Map.of(),
+                        OrdersDerivation.describe(derived, read.book().grain()))),
+                new Trainer.Identity("default", "orders-v1", Instant.EPOCH));
     try (S3ProxyServer server = S3ProxyServer.start(Files.createTempDirectory("value-api"));
         S3Client s3 = server.client()) {
       server.createBucket("value-bucket");
