@@ -54,9 +54,10 @@ final class JobSettings {
               .withMapping(RetentionConfig.class)
               .withConverter(Duration.class, 200, JobSettings::duration)
               .withSources(new PropertiesConfigSource(defaults))
-              .withSources(new MapBackedConfigSource("job arguments", settings, 500) {
-                private static final long serialVersionUID = 1L;
-              })
+              .withSources(
+                  new MapBackedConfigSource("job arguments", settings, 500) {
+                    private static final long serialVersionUID = 1L;
+                  })
               .withDefaultValue("smallrye.config.mapping.validate-unknown", "false")
               .build());
     } catch (IOException e) {
@@ -67,15 +68,16 @@ final class JobSettings {
   /**
    * Durations as the functions read them (Quarkus' format): a number and a unit ({@code ms}, {@code
    * s}, {@code m}, {@code h}, {@code d}), a bare number of seconds, or ISO-8601 ({@code PT2S}). An
-   * empty value is no value (null, as a MicroProfile Config converter answers it), which an optional
-   * duration such as {@code retention.invocation.time-limit} reads as not set.
+   * empty value is no value (null, as a MicroProfile Config converter answers it), which an
+   * optional duration such as {@code retention.invocation.time-limit} reads as not set.
    */
   static Duration duration(String value) {
     if (value.isBlank()) {
       return null;
     }
     String text = value.trim().toLowerCase(java.util.Locale.ROOT);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(text);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(text);
     if (!m.matches()) {
       return Duration.parse(value.trim());
     }

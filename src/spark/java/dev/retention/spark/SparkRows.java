@@ -18,9 +18,9 @@ import dev.retention.model.ModelJson;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.training.CallOrder;
 import dev.retention.training.Extremes;
 import dev.retention.training.ProfileSums;
-import dev.retention.training.CallOrder;
 import dev.retention.training.TrainingRows;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -39,9 +39,9 @@ import scala.Tuple2;
  * export's order. Every pass of {@link TrainingRows} is one Spark job (two for the
  * standardization's moments) running the project's own kernels on each block (one core per task:
  * Spark parallelizes over the blocks), merged on the driver by addition: moments, Newton sums,
- * Lloyd sums, extremes, profile sums. What the driver receives per customer is a handful of
- * scalars (labels, segments, held-out probabilities, the customer-value inputs); rows themselves
- * travel only as bounded samples (the K search's, the decisions', the feature effects').
+ * Lloyd sums, extremes, profile sums. What the driver receives per customer is a handful of scalars
+ * (labels, segments, held-out probabilities, the customer-value inputs); rows themselves travel
+ * only as bounded samples (the K search's, the decisions', the feature effects').
  */
 final class SparkRows implements TrainingRows {
 
@@ -137,17 +137,15 @@ final class SparkRows implements TrainingRows {
                         Standardization.squaredDeviations(b.raw, b.rows, d, log1p, mean))),
             SparkRows::add);
     Standardization standardization = Standardization.of(columns, log1p, mean, deviations, n);
-    replace(
-        blocks.map(
-            b -> b.withStandardized(standardization.transform(b.rawMatrix()).data())));
+    replace(blocks.map(b -> b.withStandardized(standardization.transform(b.rawMatrix()).data())));
     order.standardized();
     return standardization;
   }
 
   /**
    * Folds one value per block in block order, whatever order the tasks finish in (Spark's {@code
-   * reduce} merges partitions' results as they arrive, so floating-point sums would differ from
-   * run to run): within each partition by the blocks' first rows, then the partitions in order.
+   * reduce} merges partitions' results as they arrive, so floating-point sums would differ from run
+   * to run): within each partition by the blocks' first rows, then the partitions in order.
    */
   static <T> T fold(
       JavaRDD<Tuple2<Long, T>> perBlock,
@@ -165,8 +163,7 @@ final class SparkRows implements TrainingRows {
                   }
                   return folded == null
                       ? java.util.Collections.<Tuple2<Integer, T>>emptyIterator()
-                      : java.util.Collections.singletonList(new Tuple2<>(index, folded))
-                          .iterator();
+                      : java.util.Collections.singletonList(new Tuple2<>(index, folded)).iterator();
                 },
                 true)
             .collect();
@@ -436,8 +433,7 @@ final class SparkRows implements TrainingRows {
                   b ->
                       new Tuple2<>(
                           b.firstRow,
-                          Standardization.squaredDeviations(
-                              b.z, b.rows, d, new boolean[d], mean))),
+                          Standardization.squaredDeviations(b.z, b.rows, d, new boolean[d], mean))),
               SparkRows::add);
       double total = 0;
       for (int c = 0; c < d; c++) {
@@ -461,7 +457,8 @@ final class SparkRows implements TrainingRows {
       double[] stats =
           fold(
               previous == null
-                  ? pairs.map(t -> new Tuple2<>(t._1().firstRow, statistics(t._1(), t._2(), null, k)))
+                  ? pairs.map(
+                      t -> new Tuple2<>(t._1().firstRow, statistics(t._1(), t._2(), null, k)))
                   : pairs
                       .zip(previous)
                       .map(
@@ -526,8 +523,7 @@ final class SparkRows implements TrainingRows {
                   t -> {
                     double sum = 0;
                     for (int i = 0; i < t._1().rows; i++) {
-                      sum +=
-                          Centroids.squaredDistance(t._1().z, i * d, centres, t._2()[i] * d, d);
+                      sum += Centroids.squaredDistance(t._1().z, i * d, centres, t._2()[i] * d, d);
                     }
                     return new Tuple2<>(t._1().firstRow, sum);
                   }),
@@ -636,8 +632,7 @@ final class SparkRows implements TrainingRows {
                           try (Workers one = Workers.open(1)) {
                             return new Tuple2<>(
                                 b.firstRow,
-                                LogisticRegression.sums(
-                                    design, b.labels, classWeight, theta, one));
+                                LogisticRegression.sums(design, b.labels, classWeight, theta, one));
                           }
                         }),
                     SparkRows::add);
