@@ -20,7 +20,6 @@ import dev.retention.features.RfmOptions;
 import dev.retention.functions.S3Event;
 import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
-import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.S3ObjectRef;
@@ -30,7 +29,6 @@ import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
 import dev.retention.service.train.HandOff;
-import dev.retention.service.train.QualityGate;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
@@ -42,7 +40,6 @@ import dev.retention.testing.OrdersModels;
 import dev.retention.testing.ReferenceData;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.training.NonLinearOptions;
-import dev.retention.training.SegmentOptions;
 import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
 import java.io.ByteArrayInputStream;
@@ -109,17 +106,7 @@ class BadInputCatalogueTest {
     training =
         new TrainingService(
             new ModelStore(new Bucket(s3, BUCKET), "models/", "events"),
-            new TrainSettings(
-                "exports/features/",
-                ExportSchema.defaults(),
-                TrainingOptions.defaults().withK(3),
-                "exports/orders/",
-                OrdersSchema.defaults(),
-                RfmOptions.defaults(),
-                SegmentOptions.defaults(),
-                Playbook.of(0.33, 0.66, null),
-                ReadLimits.defaults(),
-                QualityGate.defaults()),
+            TrainSettings.defaults().withOptions(TrainingOptions.defaults().withK(3)),
             Clock.systemUTC());
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =
@@ -318,17 +305,9 @@ class BadInputCatalogueTest {
     TrainingService censored =
         new TrainingService(
             new ModelStore(new Bucket(s3, BUCKET), "models/", "censored"),
-            new TrainSettings(
-                "exports/features/",
-                ExportSchema.defaults(),
-                TrainingOptions.defaults().withK(3),
-                "exports/orders/",
-                OrdersSchema.defaults(),
-                new RfmOptions(90, LocalDate.of(2026, 9, 1), true),
-                SegmentOptions.defaults(),
-                Playbook.of(0.33, 0.66, null),
-                ReadLimits.defaults(),
-                QualityGate.defaults()),
+            TrainSettings.defaults()
+                .withOptions(TrainingOptions.defaults().withK(3))
+                .withRfm(new RfmOptions(90, LocalDate.of(2026, 9, 1), true)),
             Clock.systemUTC());
     TrainSummary s =
         censored.handle(List.of(S3ObjectRef.current(BUCKET, "exports/orders/censored.csv"))).get(0);
@@ -364,17 +343,7 @@ class BadInputCatalogueTest {
   private static TrainingService service(String modelName, HandOff handOff) {
     return new TrainingService(
         new ModelStore(new Bucket(s3, BUCKET), "models/", modelName),
-        new TrainSettings(
-            "exports/features/",
-            ExportSchema.defaults(),
-            TrainingOptions.defaults().withK(3),
-            "exports/orders/",
-            OrdersSchema.defaults(),
-            RfmOptions.defaults(),
-            SegmentOptions.defaults(),
-            Playbook.of(0.33, 0.66, null),
-            ReadLimits.defaults(),
-            QualityGate.defaults()),
+        TrainSettings.defaults().withOptions(TrainingOptions.defaults().withK(3)),
         Clock.systemUTC(),
         dev.retention.service.EmfMetrics.disabled(),
         handOff);

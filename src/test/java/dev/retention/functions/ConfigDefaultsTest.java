@@ -48,6 +48,8 @@ class ConfigDefaultsTest {
     assertEquals(TrainingOptions.defaults(), settings.options());
     assertEquals(ExportSchema.defaults(), settings.schema());
     assertEquals("exports/features/", settings.exportPrefix());
+    // The settings tests and tools start from are the shipped ones.
+    assertEquals(dev.retention.service.train.TrainSettings.defaults(), settings);
   }
 
   @Test

@@ -220,17 +220,7 @@ class QualityGateFunctionTest {
     // The override: the same settings with force on, as RETENTION_QUALITY_GATE_FORCE=true gives.
     TrainSettings settings = ConfiguredSettings.train(mapping, config);
     TrainSettings forced =
-        new TrainSettings(
-            settings.exportPrefix(),
-            settings.schema(),
-            settings.options(),
-            settings.ordersPrefix(),
-            settings.ordersSchema(),
-            settings.rfm(),
-            settings.segments(),
-            settings.playbook(),
-            settings.limits(),
-            new QualityGate(settings.qualityGate().margin(), true));
+        settings.withQualityGate(new QualityGate(settings.qualityGate().margin(), true));
     try (S3Client s3 = LocalS3Resource.server.client()) {
       TrainSummary result =
           new TrainingService(
