@@ -23,7 +23,10 @@ import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.batch.BatchSummary;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
+import dev.retention.storage.Bucket;
+import dev.retention.storage.ModelStore;
 import dev.retention.testing.Events;
+import dev.retention.testing.RealExports;
 import dev.retention.testing.SyntheticOrders;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,13 +37,18 @@ import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -53,6 +61,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @QuarkusTest
 @TestProfile(ScoreProfile.class)
 @QuarkusTestResource(value = LocalS3Resource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScoreFromOrdersParityTest {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -92,6 +101,7 @@ class ScoreFromOrdersParityTest {
   }
 
   @Test
+  @Order(1)
   void everyCustomerScoredFromOrdersEqualsTheirBatchScoreAndTheirLookup() throws Exception {
     upload("exports/orders/history.csv", orders(30_000, 3_000, LocalDate.of(2026, 9, 30), 5L));
     TrainSummary trained =
@@ -201,10 +211,104 @@ class ScoreFromOrdersParityTest {
   }
 
   /**
+   * A real public order export (CDNOW's order log: no order id, dates {@code 19970101}), trained
+   * with the dialect the README documents for it: every customer sent as their orders over the API,
+   * in the model's dialect (as the storefront keeps them), gets the batch's probability bit for bit
+   * and its scores-file cells. Runs after the synthetic test (its model is then live): the CDNOW
+   * model replaces it deliberately (another feature set), as an operator would with
+   * allow-dropped-features and force.
+   */
+  @Test
+  @Order(2)
+  void aRealOrderExportScoredFromOrdersEqualsItsBatchScore() throws Exception {
+    String cdnow = RealExports.text(RealExports.CDNOW);
+    upload("exports/orders/cdnow.csv", cdnow);
+    Map<String, String> settings = new HashMap<>(RealExports.CDNOW_SETTINGS);
+    settings.put("retention.quality-gate.allow-dropped-features", "true");
+    settings.put("retention.quality-gate.force", "true");
+    TrainSummary trained;
+    try (S3Client s3 = LocalS3Resource.server.client()) {
+      TrainingService cdnowTraining =
+          new TrainingService(
+              new ModelStore(new Bucket(s3, BUCKET), "models/", "default"),
+              RealExports.trainSettings(settings),
+              Clock.systemUTC());
+      trained =
+          cdnowTraining
+              .handle(List.of(S3ObjectRef.current(BUCKET, "exports/orders/cdnow.csv")))
+              .get(0);
+    }
+    assertEquals("MOVED", trained.latest(), trained.toString());
+    RetentionModel model =
+        ModelJson.read(download(trained.modelKey()).getBytes(StandardCharsets.UTF_8));
+
+    // Batch scoring with the function's default settings: it reads the model's recorded dialect.
+    upload("exports/score/cdnow.csv", cdnow);
+    BatchSummary scored =
+        batch.handle(List.of(S3ObjectRef.current(BUCKET, "exports/score/cdnow.csv"))).get(0);
+    assertEquals(0, scored.rowsRejected(), scored.toString());
+    Map<String, String[]> rows = new LinkedHashMap<>();
+    CsvTokenizer csv = new CsvTokenizer(new StringReader(download(scored.outputKey())));
+    String[] header = csv.next();
+    for (String[] row = csv.next(); row != null; row = csv.next()) {
+      rows.put(row[0], row);
+    }
+    String asOf = scored.featuresAsOf();
+    // The order fields of the model's dialect: the storefront's orders, not the export's extras.
+    Map<String, ArrayNode> histories =
+        histories(cdnow, "sampleid", List.of("date", "cds", "sales"));
+    Scorer scorer = Scorer.of(model);
+    int compared = 0;
+    int newCustomers = 0;
+    List<String> ids = new ArrayList<>(histories.keySet());
+    for (int from = 0; from < ids.size(); from += PER_REQUEST) {
+      ObjectNode body = MAPPER.createObjectNode();
+      body.put("asOf", asOf);
+      ArrayNode customers = body.putArray("customers");
+      List<String> sent = ids.subList(from, Math.min(ids.size(), from + PER_REQUEST));
+      for (String id : sent) {
+        customers.addObject().put("customerId", id).set("orders", histories.get(id));
+      }
+      JsonNode answer = call("POST", "/score", body.toString());
+      assertEquals(200, answer.get("status").asInt(), answer.toString());
+      JsonNode results = answer.get("body").get("results");
+      for (int i = 0; i < sent.size(); i++) {
+        JsonNode r = results.get(i);
+        String[] row = rows.get(sent.get(i));
+        if (row == null) {
+          // Zero-amount orders only (8 of CDNOW's customers): no purchase, as in the batch.
+          assertEquals("new-customer", r.get("basis").asText(), sent.get(i));
+          newCustomers++;
+          continue;
+        }
+        double[] x = new double[model.featureNames().size()];
+        for (int f = 0; f < x.length; f++) {
+          x[f] = r.get("derivedFeatures").get(model.featureNames().get(f)).asDouble();
+        }
+        assertEquals(
+            Double.doubleToLongBits(scorer.score(x).probability()),
+            Double.doubleToLongBits(r.get("probability").asDouble()),
+            sent.get(i));
+        assertEquals(List.of(row).subList(1, header.length - 2), cellsOf(r, header), sent.get(i));
+        compared++;
+      }
+    }
+    assertEquals(rows.size(), compared, "every batch customer of the real export compared");
+    assertEquals(2_349, compared, "CDNOW's customers with a purchase");
+    assertEquals(2_357, compared + newCustomers, "CDNOW's customers");
+  }
+
+  /**
    * Each customer's orders, as the export has them (its text cells, in file order), as the JSON
    * objects a storefront sends: every column but the customer id's.
    */
   static Map<String, ArrayNode> histories(String csv, String idColumn) throws Exception {
+    return histories(csv, idColumn, null);
+  }
+
+  /** {@link #histories(String, String)} with only the columns {@code fields} (null: all). */
+  static Map<String, ArrayNode> histories(String csv, String idColumn, List<String> fields)
+      throws Exception {
     Map<String, ArrayNode> histories = new LinkedHashMap<>();
     CsvTokenizer rows = new CsvTokenizer(new StringReader(csv));
     List<String> columns = List.of(rows.next());
@@ -212,7 +316,7 @@ class ScoreFromOrdersParityTest {
     for (String[] cells = rows.next(); cells != null; cells = rows.next()) {
       ObjectNode order = MAPPER.createObjectNode();
       for (int c = 0; c < columns.size(); c++) {
-        if (c != id) {
+        if (c != id && (fields == null || fields.contains(columns.get(c)))) {
           order.put(columns.get(c), cells[c]);
         }
       }
