@@ -72,14 +72,20 @@ final class JobSettings {
    * optional duration such as {@code retention.invocation.time-limit} reads as not set.
    */
   static Duration duration(String value) {
-    if (value.isBlank()) {
-      return null;
-    }
     String text = value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (text.isEmpty()) {
+      return null; // no value: SmallRye's convention (an optional duration left unset)
+    }
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(text);
     if (!m.matches()) {
-      return Duration.parse(value.trim());
+      try {
+        return Duration.parse(value.trim());
+      } catch (java.time.format.DateTimeParseException e) {
+        // A setting's value, not a customer's: named so the operator can find it.
+        throw new IllegalArgumentException(
+            "not a duration (a number and ms, s, m, h or d; or ISO-8601): '" + value + "'", e);
+      }
     }
     long amount = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
