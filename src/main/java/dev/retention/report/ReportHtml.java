@@ -11,7 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -80,24 +79,6 @@ public final class ReportHtml {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
 
-  /** Human labels of the derivation's counts (others are split from camel case). */
-  private static final Map<String, String> COUNT_LABELS =
-      Map.ofEntries(
-          Map.entry("customersInExport", "Customers in the export"),
-          Map.entry("customersUsed", "Customers used"),
-          Map.entry("customersRefundsOnly", "Customers with refunds only (left out)"),
-          Map.entry("customersZeroAmountOnly", "Customers with zero-amount orders only (left out)"),
-          Map.entry(
-              "customersFirstBuyingAfterCutoff", "Customers whose first order is after the cutoff"),
-          Map.entry("orders", "Orders"),
-          Map.entry("ordersRefunded", "Orders refunded"),
-          Map.entry("ordersZeroAmount", "Orders with a zero amount"),
-          Map.entry("ordersAfterCutoff", "Orders after the cutoff (label window)"),
-          Map.entry("ordersAfterLabelWindow", "Orders after the label window (ignored)"),
-          Map.entry("duplicateOrderRowsIgnored", "Duplicate order rows ignored"),
-          Map.entry("orderLinesMerged", "Order lines merged into their order"),
-          Map.entry("orderLinesWithAnotherDate", "Order lines dated differently from their order"));
-
   /**
    * What a batch scored, for {@link #renderBatch}: aggregates only.
    *
@@ -136,8 +117,8 @@ public final class ReportHtml {
     customerValue(out, model);
     kSearch(out, model);
     classifier(out, model);
-    data(out, model);
-    playbook(out, model);
+    DataSection.data(new HtmlWriter(out), model);
+    DataSection.playbook(new HtmlWriter(out), model);
     return close(out);
   }
 
@@ -166,7 +147,7 @@ public final class ReportHtml {
             "<p class=\"meta\">The scores file lists every customer in priority order; this"
                 + " report shows aggregates only. The model's own report has its evaluation.</p>")
         .append("</section>\n");
-    playbook(out, model);
+    DataSection.playbook(new HtmlWriter(out), model);
     return close(out);
   }
 
@@ -1036,7 +1017,7 @@ public final class ReportHtml {
    */
   private static void effects(StringBuilder out, RetentionModel model) {
     RetentionModel.Classifier c = model.classifier();
-    Map<String, String> meanings = meanings(model);
+    Map<String, String> meanings = DataSection.meanings(model);
     if (c.effects() != null && !c.effects().isEmpty()) {
       List<RetentionModel.FeatureEffect> effects = new ArrayList<>(c.effects());
       effects.sort(
@@ -1103,125 +1084,6 @@ public final class ReportHtml {
     series.add(new Svg.Series("model", xs, ys, Svg.COLORS[0], false, false));
     return Svg.lines(
         new Svg.LineChart(id, title, Svg.Axis.share(x), Svg.Axis.share(y), series, null));
-  }
-
-  // ---------------------------------------------------------------- data and playbook
-
-  private static Map<String, String> meanings(RetentionModel model) {
-    Map<String, String> meanings = new HashMap<>();
-    if (model.derivation() != null) {
-      for (RetentionModel.FeatureDefinition f : model.derivation().features()) {
-        meanings.put(f.name(), f.meaning());
-      }
-    }
-    if (model.customerValue() != null && model.customerValue().features() != null) {
-      for (RetentionModel.ValueFeature f : model.customerValue().features()) {
-        meanings.put(f.name(), f.meaning());
-      }
-    }
-    return meanings;
-  }
-
-  private static void data(StringBuilder out, RetentionModel model) {
-    RetentionModel.Provenance p = model.provenance();
-    out.append("<section id=\"data\"><h2>Data</h2><p>")
-        .append(Format.count(p.rowsRead()))
-        .append(model.derivation() != null ? " order rows read, " : " rows read, ")
-        .append(Format.count(p.rowsRejected()))
-        .append(" rejected, ")
-        .append(Format.count(p.rowsUsed()))
-        .append(" customers used. Source: <code>")
-        .append(Html.escape(p.source() == null ? "(in memory)" : p.source()))
-        .append("</code>.</p>");
-    Map<String, String> meanings = meanings(model);
-    Table features =
-        new Table(
-            "<Feature",
-            "<Meaning",
-            "Low (mean of the lowest)",
-            "High (mean of the highest)",
-            "<log1p",
-            "Scaling mean",
-            "Scaling std");
-    for (RetentionModel.Feature f : model.features()) {
-      // One format per feature for its range, one for its scaling (log units when log1p).
-      Format.Column range = Format.Column.of(f.low(), f.high());
-      Format.Column scaling = Format.Column.of(f.mean(), f.std());
-      features.row(
-          f.name(),
-          meanings.getOrDefault(f.name(), ""),
-          range.format(f.low()),
-          range.format(f.high()),
-          f.log1p() ? "yes" : "no",
-          scaling.format(f.mean()),
-          scaling.format(f.std()));
-    }
-    out.append(features.html("features-table"))
-        .append(
-            "<p class=\"meta\">Low and high are means of the few most extreme customers (as many"
-                + " as the minimum segment size), never one customer's value. Scaling mean and std"
-                + " are those of the standardization, after log1p where marked.</p>");
-    if (model.derivation() != null) {
-      out.append("<h3>Derived from orders</h3><ul>");
-      for (String rule : model.derivation().rules()) {
-        out.append("<li>").append(Html.escape(rule)).append("</li>");
-      }
-      out.append("</ul>");
-      Table counts = new Table("<What", "Count");
-      for (Map.Entry<String, Long> count : model.derivation().counts().entrySet()) {
-        counts.row(countLabel(count.getKey()), Format.count(count.getValue()));
-      }
-      out.append(counts.html("derivation-counts"));
-    }
-    out.append("<h3>Rejected rows</h3>");
-    if (p.rejections().isEmpty()) {
-      out.append("<p>None.</p>");
-    } else {
-      out.append("<p>First ")
-          .append(p.rejections().size())
-          .append(" of ")
-          .append(Format.count(p.rowsRejected()))
-          .append(":</p><ul>");
-      for (String reason : p.rejections()) {
-        out.append("<li>").append(Html.escape(reason)).append("</li>");
-      }
-      out.append("</ul>");
-    }
-    if (!p.warnings().isEmpty()) {
-      out.append("<h3>Warnings</h3><ul>");
-      for (String warning : p.warnings()) {
-        out.append("<li>").append(Html.escape(warning)).append("</li>");
-      }
-      out.append("</ul>");
-    }
-    out.append("</section>\n");
-  }
-
-  /** A count's human label: the known ones by name, others split from camel case. */
-  static String countLabel(String key) {
-    String label = COUNT_LABELS.get(key);
-    if (label != null) {
-      return label;
-    }
-    String words = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-    return words.isEmpty() ? key : Character.toUpperCase(words.charAt(0)) + words.substring(1);
-  }
-
-  private static void playbook(StringBuilder out, RetentionModel model) {
-    Playbook playbook = Playbook.orDefault(model.playbook());
-    out.append("<section id=\"playbook\"><h2>Playbook</h2><p>Churn risk is high below a ")
-        .append(Format.percent(playbook.highRiskBelow()))
-        .append(" repurchase probability, medium below ")
-        .append(Format.percent(playbook.mediumRiskBelow()))
-        .append(", else low. The first matching rule gives a segment's action.</p>");
-    Table rules = new Table("<Segment kind", "<Churn risk", "<Suggested action");
-    for (Playbook.Rule rule : playbook.rules()) {
-      rules.row(
-          rule.kind().equals("*") ? "any" : rule.kind(),
-          rule.band().equals("*") ? "any" : rule.band(),
-          rule.action());
-    }
-    out.append(rules.html("playbook-table")).append("</section>\n");
   }
 
   // ---------------------------------------------------------------- formats
