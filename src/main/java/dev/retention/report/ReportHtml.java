@@ -114,7 +114,7 @@ public final class ReportHtml {
             + " customers the model was trained on, scored by it");
     cards(out, model);
     segments(out, model);
-    customerValue(out, model);
+    ValueSection.write(new HtmlWriter(out), model);
     kSearch(out, model);
     classifier(out, model);
     DataSection.data(new HtmlWriter(out), model);
@@ -582,7 +582,7 @@ public final class ReportHtml {
   // ---------------------------------------------------------------- segments
 
   /** One entry per reported profile (pooled small segments appear once, with their owner). */
-  private static List<RetentionModel.Segment> profiles(RetentionModel model) {
+  static List<RetentionModel.Segment> profiles(RetentionModel model) {
     List<RetentionModel.Segment> out = new ArrayList<>();
     Set<List<Integer>> seen = new LinkedHashSet<>();
     for (RetentionModel.Segment s : model.segments()) {
@@ -700,175 +700,6 @@ public final class ReportHtml {
       profileTable.row(row.toArray(String[]::new));
     }
     out.append(profileTable.html("profiles-table")).append("</section>\n");
-  }
-
-  // ---------------------------------------------------------------- customer value
-
-  private static void customerValue(StringBuilder out, RetentionModel model) {
-    RetentionModel.CustomerValue cv = model.customerValue();
-    if (cv == null) {
-      return;
-    }
-    RetentionModel.BgNbdParameters b = cv.bgNbd();
-    out.append("<section id=\"customer-value\"><h2>Customer value</h2><p>")
-        .append(
-            "Each customer's purchases are modelled as BG/NBD (Fader, Hardie and Lee 2005): while"
-                + " active, a customer buys at their own rate; after each purchase they may drop"
-                + " out for good. ")
-        .append("Fitted on ")
-        .append(Format.count((long) b.customers()))
-        .append(" customers (")
-        .append(Format.count((long) b.repeatCustomers()))
-        .append(" with repeat purchases): purchase rate r = ")
-        .append(Format.number(b.r()))
-        .append(", α = ")
-        .append(Format.number(b.alpha()))
-        .append(" weeks; drop-out a = ")
-        .append(Format.number(b.a()))
-        .append(", b = ")
-        .append(Format.number(b.b()))
-        .append(". ");
-    RetentionModel.GammaGammaParameters g = cv.gammaGamma();
-    if (g != null) {
-      out.append("Spend per order is Gamma-Gamma (Fader, Hardie and Lee 2005): p = ")
-          .append(Format.number(g.p()))
-          .append(", q = ")
-          .append(Format.number(g.q()))
-          .append(", v = ")
-          .append(Format.number(g.v()))
-          .append("; predicted value is over ")
-          .append(cv.horizonMonths())
-          .append(" months");
-      if (cv.monthlyDiscountRate() > 0) {
-        out.append(", discounted ")
-            .append(Format.percent(cv.monthlyDiscountRate()))
-            .append(" a month");
-      }
-      out.append(". ");
-    }
-    out.append(
-            cv.usedInClassifier()
-                ? "The repurchase model uses P(alive) and expected purchases as inputs: they made"
-                    + " its held-out predictions better."
-                : "The repurchase model does not use these quantities as inputs: they did not make"
-                    + " its held-out predictions better.")
-        .append("</p>");
-    if (cv.notes() != null && !cv.notes().isEmpty()) {
-      out.append("<ul class=\"meta\">");
-      for (String note : cv.notes()) {
-        out.append("<li>").append(Html.escape(note)).append("</li>");
-      }
-      out.append("</ul>");
-    }
-    out.append("<div class=\"grid\">");
-    aliveHeatmap(out, model);
-    if (cv.backTest() != null && !cv.backTest().isEmpty()) {
-      List<String> groups = cv.backTest().stream().map(t -> t.repeatPurchases()).toList();
-      double[] predicted =
-          cv.backTest().stream().mapToDouble(RetentionModel.BackTestBin::predicted).toArray();
-      double[] actual =
-          cv.backTest().stream().mapToDouble(RetentionModel.BackTestBin::actual).toArray();
-      out.append(
-          Svg.bars(
-              "back-test",
-              "Back-test: purchase days in the "
-                  + cv.windowDays()
-                  + "-day window per customer, predicted and actual",
-              "repeat purchases before the cutoff",
-              "purchase days per customer",
-              groups,
-              List.of(
-                  new Svg.Bars("predicted", predicted, Svg.COLORS[1]),
-                  new Svg.Bars("actual", actual, Svg.COLORS[0])),
-              false));
-    }
-    List<RetentionModel.Segment> profiles = profiles(model);
-    double total = 0;
-    for (RetentionModel.Segment s : profiles) {
-      total += s.meanPredictedClv() == null ? 0 : s.meanPredictedClv() * s.size();
-    }
-    if (total > 0) {
-      double[] valueShare = new double[profiles.size()];
-      double[] customerShare = new double[profiles.size()];
-      for (int i = 0; i < profiles.size(); i++) {
-        RetentionModel.Segment s = profiles.get(i);
-        valueShare[i] = s.meanPredictedClv() == null ? 0 : s.meanPredictedClv() * s.size() / total;
-        customerShare[i] = s.share();
-      }
-      out.append(
-          Svg.hbars(
-              "value-share",
-              "Share of predicted value and of customers by segment",
-              profiles.stream().map(RetentionModel.Segment::name).toList(),
-              List.of(
-                  new Svg.Bars("share of predicted value", valueShare, Svg.COLORS[2]),
-                  new Svg.Bars("share of customers", customerShare, Svg.COLORS[0])),
-              true));
-    }
-    out.append("</div></section>\n");
-  }
-
-  /**
-   * P(alive) over repeat purchases × days since the last purchase, for a customer whose first
-   * purchase was as long ago as the longest histories (the tenure feature's high): the BG/NBD
-   * drop-out at a glance. Customers without a repeat purchase are left out: BG/NBD only lets a
-   * customer drop out after a purchase, so they count as active.
-   */
-  private static void aliveHeatmap(StringBuilder out, RetentionModel model) {
-    RetentionModel.CustomerValue cv = model.customerValue();
-    List<String> names = model.features().stream().map(RetentionModel.Feature::name).toList();
-    RetentionModel.Feature tenure = feature(model, cv.roles().tenure());
-    RetentionModel.Feature frequency = feature(model, cv.roles().frequency());
-    if (tenure == null || frequency == null || !(tenure.high() > 0)) {
-      return;
-    }
-    CustomerValueModel value;
-    try {
-      value = CustomerValueModel.of(cv, names);
-    } catch (RuntimeException e) {
-      return; // a model file whose roles do not match its features: no chart rather than no report
-    }
-    Svg.Ticks days = Svg.Ticks.of(0, tenure.high(), 6);
-    double since = Math.min(days.max(), Math.max(tenure.high(), days.step()));
-    List<Double> recencies = new ArrayList<>();
-    for (double d : days.values()) {
-      if (d <= since) {
-        recencies.add(d);
-      }
-    }
-    int maxRepeat = (int) Math.max(3, Math.min(40, Math.round(frequency.high()) - 1));
-    List<Integer> repeats = new ArrayList<>();
-    for (int x : new int[] {1, 2, 3, 5, 8, 12, 20, 30, 40}) {
-      if (x <= maxRepeat) {
-        repeats.add(x);
-      }
-    }
-    double[][] grid = new double[repeats.size()][recencies.size()];
-    for (int r = 0; r < repeats.size(); r++) {
-      for (int c = 0; c < recencies.size(); c++) {
-        grid[r][c] = value.probabilityAlive(repeats.get(r), recencies.get(c), since);
-      }
-    }
-    out.append(
-        Svg.heatmap(
-            "p-alive",
-            "P(still active) of a customer first seen "
-                + Format.number(since)
-                + " days ago, by repeat purchases and days since the last",
-            "repeat purchases",
-            "days since the last purchase",
-            repeats.stream().map(String::valueOf).toList(),
-            recencies.stream().map(Format::number).toList(),
-            grid));
-  }
-
-  private static RetentionModel.Feature feature(RetentionModel model, String name) {
-    for (RetentionModel.Feature f : model.features()) {
-      if (f.name().equals(name)) {
-        return f;
-      }
-    }
-    return null;
   }
 
   // ---------------------------------------------------------------- K
