@@ -1,5 +1,6 @@
 package dev.retention.bench;
 
+import dev.retention.data.OrdersDialect;
 import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
@@ -226,7 +227,7 @@ public final class LookupBenchmark {
               settings,
               Clock.systemUTC(),
               EmfMetrics.disabled(),
-              dev.retention.data.OrdersDialect.defaults(),
+              OrdersDialect.defaults(),
               lookup);
       long[] hot = hotIds(customers, partitions, 200, pick);
       for (long i : hot) {

@@ -12,6 +12,7 @@ import dev.retention.data.ExportSchema;
 import dev.retention.data.FeatureExportReader;
 import dev.retention.data.IdRules;
 import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersDialect;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
 import dev.retention.data.ReadResult;
@@ -1382,7 +1383,7 @@ class BadInputCatalogueTest {
         settings,
         Clock.fixed(Instant.parse("2026-11-05T10:00:00Z"), java.time.ZoneOffset.UTC),
         dev.retention.service.EmfMetrics.disabled(),
-        dev.retention.data.OrdersDialect.defaults(),
+        OrdersDialect.defaults(),
         new CustomerLookup(
             bucket,
             "lookup/",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retention.config.ConfiguredSettings;
 import dev.retention.config.RetentionConfig;
+import dev.retention.data.OrdersDialect;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.score.CustomerLookup;
@@ -161,7 +162,7 @@ class PrivacyTest {
                 scoreSettings,
                 Clock.systemUTC(),
                 dev.retention.service.EmfMetrics.disabled(),
-                dev.retention.data.OrdersDialect.defaults(),
+                OrdersDialect.defaults(),
                 new CustomerLookup(
                     new Bucket(s3, BUCKET),
                     mapping.lookup().prefix(),

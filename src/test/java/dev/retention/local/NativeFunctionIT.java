@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.retention.data.CsvTokenizer;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
@@ -17,6 +18,7 @@ import dev.retention.testing.ReferenceData;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.testing.SyntheticOrders;
 import java.io.ByteArrayOutputStream;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -233,6 +235,79 @@ class NativeFunctionIT {
     RetentionModel orderModel = ModelJson.read(download(summary.get("modelKey").asText()));
     assertNotNull(orderModel.customerValue(), "BG/NBD and Gamma-Gamma were fitted natively");
     assertNotNull(orderModel.derivation());
+  }
+
+  /**
+   * The serving paths of issue 20 natively, on a model of their own (another model name, so the
+   * feature model above stays live for its tests): an orders model trained and an orders export
+   * batch-scored (with its lookup index), then the bundled requests: a customer sent as orders (the
+   * same probability as the JVM's scorer on the features the answer says it derived) and a customer
+   * looked up by id (the batch's own row).
+   */
+  @Test
+  @Order(6)
+  void scoresACustomerFromOrdersAndByIdFromTheLookupIndex() throws Exception {
+    Map<String, String> env = Map.of("RETENTION_MODEL_NAME", "serving");
+    StringWriter history = new StringWriter();
+    SyntheticOrders.write(history, 40_000, 4_000, LocalDate.of(2026, 11, 1), 11L);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write(history.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    upload("exports/orders/orders-2026-11.csv.gz", gz.toByteArray());
+    LambdaRuntimeApi.Outcome trained =
+        invoke("train", env, List.of(s3Event(Events.text("s3-put-orders-csv-gz.json")))).get(0);
+    JsonNode summary = MAPPER.readTree(trained.body()).get("results").get(0);
+    assertEquals("MOVED", summary.get("latest").asText(), trained.body());
+    RetentionModel orders = ModelJson.read(download(summary.get("modelKey").asText()));
+
+    // The local run's "today" export: the customer of events/get-customer.json is in it.
+    StringWriter today = new StringWriter();
+    SyntheticOrders.write(
+        today, 30_000, 3_000, LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1), 20261129L);
+    upload("exports/score/customers-today.csv", today.toString().getBytes(StandardCharsets.UTF_8));
+    LambdaRuntimeApi.Outcome batched =
+        invoke("batch-score", env, List.of(s3Event(Events.text("s3-put-score-csv.json")))).get(0);
+    JsonNode batch = MAPPER.readTree(batched.body()).get("results").get(0);
+    assertEquals("SCORED", batch.get("status").asText(), batched.body());
+    assertEquals("MOVED", batch.get("lookupIndex").asText(), batched.body());
+
+    List<LambdaRuntimeApi.Outcome> answers =
+        invoke(
+            "score",
+            env,
+            List.of(
+                Events.text("score-orders.json").getBytes(StandardCharsets.UTF_8),
+                Events.text("get-customer.json").getBytes(StandardCharsets.UTF_8)));
+    JsonNode fromOrders = MAPPER.readTree(answers.get(0).body());
+    assertEquals(200, fromOrders.get("statusCode").asInt(), fromOrders.toString());
+    JsonNode scored = MAPPER.readTree(fromOrders.get("body").asText());
+    assertEquals(orders.version(), scored.get("modelVersion").asText());
+    double[] x = new double[orders.featureNames().size()];
+    for (int f = 0; f < x.length; f++) {
+      x[f] = scored.get("derivedFeatures").get(orders.featureNames().get(f)).asDouble();
+    }
+    assertEquals(
+        Scorer.of(orders).score(x).probability(), scored.get("probability").asDouble(), 1e-12);
+
+    JsonNode byId = MAPPER.readTree(answers.get(1).body());
+    assertEquals(200, byId.get("statusCode").asInt(), byId.toString());
+    JsonNode found = MAPPER.readTree(byId.get("body").asText());
+    String id = Events.json("get-customer.json").get("rawPath").asText().substring(11);
+    assertEquals(id, found.get("customerId").asText());
+    String scores = new String(download(batch.get("outputKey").asText()), StandardCharsets.UTF_8);
+    String probability = null;
+    CsvTokenizer csv = new CsvTokenizer(new StringReader(scores));
+    csv.next();
+    for (String[] cells = csv.next(); cells != null; cells = csv.next()) {
+      if (cells[0].equals(id)) {
+        probability = cells[3]; // after customer_id, segment, segment_name (text, perhaps quoted)
+      }
+    }
+    assertEquals(
+        probability,
+        String.format(java.util.Locale.ROOT, "%.6f", found.get("probability").asDouble()),
+        "the batch's probability for " + id);
   }
 
   @Test

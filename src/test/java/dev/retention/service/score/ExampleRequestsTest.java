@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersDialect;
 import dev.retention.data.OrdersSchema;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
@@ -111,7 +112,7 @@ class ExampleRequestsTest {
         new ScoreSettings(ttl, Duration.ofSeconds(2), 1000, 1 << 20),
         README_DAY,
         dev.retention.service.EmfMetrics.disabled(),
-        dev.retention.data.OrdersDialect.defaults(),
+        OrdersDialect.defaults(),
         new CustomerLookup(
             bucket, "lookup/", ttl, Duration.ofSeconds(2), 1 << 20, System::nanoTime));
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.OrderExportReader;
+import dev.retention.data.OrdersDialect;
 import dev.retention.data.OrdersSchema;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
@@ -85,7 +86,7 @@ class ScoreRequestsTest {
         settings,
         TODAY,
         dev.retention.service.EmfMetrics.disabled(),
-        dev.retention.data.OrdersDialect.defaults(),
+        OrdersDialect.defaults(),
         null);
   }
 
