@@ -33,6 +33,8 @@ public interface RetentionConfig {
 
   Batch batch();
 
+  Campaign campaign();
+
   Lookup lookup();
 
   QualityGate qualityGate();
@@ -243,8 +245,29 @@ public interface RetentionConfig {
     /** Day the features of an orders export describe; default its latest order day. */
     Optional<LocalDate> asOf();
 
-    /** PRIORITY (most value at risk, else lowest probability, first) or INPUT order. */
+    /** PRIORITY (likely to lapse first, then value at risk: {@code Priority}) or INPUT order. */
     String order();
+  }
+
+  /**
+   * Campaigns (README "Campaigns"): with an id, batch scoring plans a campaign with a holdout over
+   * each scored export and writes its manifest next to the scores.
+   */
+  interface Campaign {
+    /** The campaign's id (the holdout's key); unset: no campaign. */
+    Optional<String> id();
+
+    /** The most customers to contact; unset with {@code budget-money} unset: no limit. */
+    Optional<Long> budgetContacts();
+
+    /** The most to spend on contacts (with {@code cost-per-contact} > 0). */
+    Optional<Double> budgetMoney();
+
+    double costPerContact();
+
+    double grossMargin();
+
+    double holdoutShare();
   }
 
   /** The lookup index of batch scores: written by batch scoring, read by the score function. */

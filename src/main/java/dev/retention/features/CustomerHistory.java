@@ -42,6 +42,7 @@ public final class CustomerHistory {
   private int[] laterDays = new int[16];
   private int laterPurchases;
   private int windowPurchaseDays;
+  private double windowRevenue;
   int purchases;
   int refunds;
   int partlyRefunded;
@@ -85,6 +86,7 @@ public final class CustomerHistory {
     gapSquares = 0;
     laterPurchases = 0;
     windowPurchaseDays = 0;
+    windowRevenue = 0;
   }
 
   /**
@@ -113,6 +115,7 @@ public final class CustomerHistory {
         ordersAfterWindow++;
       } else if (bought) {
         repurchased = true;
+        windowRevenue += purchase - refundedByHorizon;
         if (laterPurchases == laterDays.length) {
           laterDays = Arrays.copyOf(laterDays, laterPurchases * 2);
         }
@@ -192,6 +195,15 @@ public final class CustomerHistory {
    */
   public int windowPurchaseDays() {
     return windowPurchaseDays;
+  }
+
+  /**
+   * Net revenue of the purchases within {@code (cutoff, cutoff + window]}: each order's amount less
+   * the refunds dated up to the window's end (an order refunded in full is no purchase and adds
+   * nothing). What a campaign's measured lift compares; never a feature.
+   */
+  public double windowRevenue() {
+    return windowRevenue;
   }
 
   /** The label: a purchase within {@code (cutoff, cutoff + window]}. */

@@ -247,6 +247,48 @@ public final class RfmFeatures {
     return derive(book, columns, (int) asOf.toEpochDay(), labelWindowDays, false, false);
   }
 
+  /**
+   * What each customer of {@code book} bought within {@code (after, last]} (epoch days): the
+   * label's rule ({@link CustomerHistory}: an order counts when its amount exceeds the refunds
+   * dated up to {@code last}), with the net revenue of those orders. Every customer of the book is
+   * listed, bought or not, in the book's order.
+   *
+   * @param customerIds one per customer
+   * @param bought whether the customer bought in the window
+   * @param revenue net revenue of the window's purchases (0 when none)
+   */
+  public record WindowOutcomes(List<String> customerIds, boolean[] bought, double[] revenue) {}
+
+  /** The purchases of every customer within {@code (after, last]} (epoch days, last >= after). */
+  public static WindowOutcomes windowOutcomes(OrderBook book, int after, int last) {
+    int customers = book.customers();
+    List<String> ids = new ArrayList<>(customers);
+    boolean[] bought = new boolean[customers];
+    double[] revenue = new double[customers];
+    OrderBook.CustomerOrders scratch = new OrderBook.CustomerOrders();
+    CustomerHistory history = new CustomerHistory();
+    for (int c = 0; c < customers; c++) {
+      OrderBook.CustomerOrders orders = book.collect(c, scratch, after, last);
+      history.reset(after, last - after);
+      for (int k = 0; k < orders.count; k++) {
+        int o = orders.order[k];
+        history.add(
+            orders.day[o],
+            orders.amount[o],
+            orders.hasPurchase[o],
+            orders.refundedByCutoff[o],
+            orders.refundedByHorizon[o],
+            orders.items[o],
+            orders.channel[o]);
+      }
+      history.finish();
+      ids.add(book.customerId(c));
+      bought[c] = history.repurchased();
+      revenue[c] = history.windowRevenue();
+    }
+    return new WindowOutcomes(ids, bought, revenue);
+  }
+
   private static int cutoffDay(OrderBook book, RfmOptions options, boolean training) {
     if (book.orders() == 0) {
       throw new IllegalArgumentException("the export has no orders");

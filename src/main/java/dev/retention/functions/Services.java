@@ -1,5 +1,8 @@
 package dev.retention.functions;
 
+import dev.retention.campaign.CampaignOptions;
+import dev.retention.campaign.ContactBudget;
+import dev.retention.campaign.ContactEconomics;
 import dev.retention.config.ConfiguredSettings;
 import dev.retention.config.KnownSettings;
 import dev.retention.config.RetentionConfig;
@@ -172,7 +175,48 @@ public class Services {
             mapping.lookup().enabled(),
             mapping.lookup().prefix(),
             mapping.lookup().customersPerPartition(),
-            mapping.lookup().uploadThreads()));
+            mapping.lookup().uploadThreads()),
+        campaign(mapping.campaign()));
+  }
+
+  /**
+   * The campaign of batch scoring: off without an id; each bad value refused naming its setting.
+   */
+  static BatchSettings.Campaign campaign(RetentionConfig.Campaign campaign) {
+    if (campaign.budgetContacts().isPresent() && campaign.budgetMoney().isPresent()) {
+      throw new IllegalArgumentException(
+          "retention.campaign.budget-contacts and retention.campaign.budget-money are both set;"
+              + " give the contact budget one way");
+    }
+    ContactBudget budget;
+    try {
+      budget =
+          campaign.budgetContacts().isPresent()
+              ? ContactBudget.contacts(campaign.budgetContacts().get())
+              : campaign.budgetMoney().map(ContactBudget::money).orElse(ContactBudget.unlimited());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          (campaign.budgetContacts().isPresent()
+                  ? "retention.campaign.budget-contacts: "
+                  : "retention.campaign.budget-money: ")
+              + e.getMessage(),
+          e);
+    }
+    ContactEconomics economics;
+    try {
+      economics = new ContactEconomics(campaign.costPerContact(), campaign.grossMargin());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "retention.campaign.cost-per-contact / gross-margin: " + e.getMessage(), e);
+    }
+    CampaignOptions options;
+    try {
+      options = new CampaignOptions(campaign.holdoutShare(), budget, economics);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "retention.campaign.holdout-share / budget-money: " + e.getMessage(), e);
+    }
+    return new BatchSettings.Campaign(campaign.id().orElse(null), options);
   }
 
   static ScoreSettings scoreSettings(RetentionConfig mapping) {

@@ -146,8 +146,9 @@ public record RetentionModel(
   /**
    * How much one input moves the repurchase log-odds, its terms folded back onto it as the
    * explanations fold them (a square wholly, an interaction half to each of its two features): the
-   * mean over the training customers of the absolute contribution, and the sign of the mean effect
-   * of a higher value (the correlation of the feature with its contribution).
+   * mean over the training customers of the absolute contribution, and the direction of moving this
+   * input alone over the data (its partial dependence from the 10th to the 90th percentile; mixed
+   * when that rises and falls).
    *
    * @param feature an input (a feature, or a value feature)
    * @param meanAbsContribution mean |contribution| in log-odds

@@ -3,6 +3,7 @@ package dev.retention.report;
 import dev.retention.model.BandTable;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
+import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -88,6 +89,7 @@ public final class ReportHtml {
    * @param customers customers scored
    * @param rejected rows rejected
    * @param bands customers by segment and band
+   * @param campaign the campaign planned over the batch, or null ({@link CampaignSection})
    */
   public record BatchView(
       String export,
@@ -96,7 +98,21 @@ public final class ReportHtml {
       java.time.LocalDate asOf,
       long customers,
       long rejected,
-      BandTable bands) {}
+      BandTable bands,
+      dev.retention.campaign.CampaignManifest campaign) {
+
+    /** A batch without a campaign. */
+    public BatchView(
+        String export,
+        String output,
+        Instant scoredAt,
+        java.time.LocalDate asOf,
+        long customers,
+        long rejected,
+        BandTable bands) {
+      this(export, output, scoredAt, asOf, customers, rejected, bands, null);
+    }
+  }
 
   private ReportHtml() {}
 
@@ -126,6 +142,9 @@ public final class ReportHtml {
   public static String renderBatch(RetentionModel model, BatchView batch) {
     StringBuilder out = open(model, "Batch scores report");
     header(out, model, batch);
+    if (batch.campaign() != null) {
+      CampaignSection.render(out, batch.campaign());
+    }
     contact(
         out,
         model,
@@ -144,10 +163,30 @@ public final class ReportHtml {
                 .row("Model", model.modelName() + " " + model.version())
                 .html("batch-facts"))
         .append(
-            "<p class=\"meta\">The scores file lists every customer in priority order; this"
-                + " report shows aggregates only. The model's own report has its evaluation.</p>")
+            "<p class=\"meta\">The scores file lists every customer in priority order ("
+                + Html.escape(Priority.basis(model).sentence())
+                + "); this report shows aggregates only. The model's own report has its"
+                + " evaluation.</p>")
         .append("</section>\n");
     DataSection.playbook(new HtmlWriter(out), model);
+    return close(out);
+  }
+
+  /**
+   * Renders a campaign's measured lift ({@code <scores prefix>campaigns/<id>/result.html}): the
+   * result's aggregates only, under the live model's name.
+   */
+  public static String renderCampaignResult(
+      RetentionModel model,
+      dev.retention.campaign.LiftResult result,
+      dev.retention.campaign.LiftJson.Provenance from) {
+    StringBuilder out = open(model, "Campaign result");
+    out.append("<header><h1>Campaign result</h1><p class=\"meta\">Outcomes <code>")
+        .append(Html.escape(from.outcomes()))
+        .append("</code> joined to the groups of <code>")
+        .append(Html.escape(from.scores()))
+        .append("</code>.</p></header>\n");
+    LiftSection.render(out, result, from);
     return close(out);
   }
 
@@ -255,10 +294,15 @@ public final class ReportHtml {
     for (RetentionModel.BandCell total : table.totals()) {
       hasSpend |= !noMoney && total.spend() != null;
     }
+    // The scores file's order (Priority), by group: likely to lapse first, then value at risk.
     lines.sort(
-        Comparator.comparingInt(Line::band)
-            .thenComparing(
-                (Line l) -> l.cell().valueAtRisk() == null ? 0.0 : -l.cell().valueAtRisk())
+        Comparator.comparing(
+                (Line l) ->
+                    new Priority(
+                        Priority.likelyToLapse(l.band()),
+                        l.cell().valueAtRisk() == null ? 0.0 : l.cell().valueAtRisk()),
+                Priority.ORDER)
+            .thenComparingInt(Line::band)
             .thenComparing(l -> -l.cell().customers()));
     RetentionModel.BandCell high = table.totals().get(0);
     RetentionModel.BandCell medium = table.totals().get(1);
@@ -284,7 +328,7 @@ public final class ReportHtml {
         .append(Format.percent(medium.share()))
         .append(
             ") at medium risk. Start at the top: each row is a group to contact with its"
-                + " suggested action")
+                + " suggested action, groups likely to lapse (high or medium risk) first")
         .append(hasClv ? ", the most value at risk first." : ", the largest first.")
         .append("</p>");
     List<String> headers =
@@ -877,7 +921,9 @@ public final class ReportHtml {
           .append("</div><p class=\"meta\">")
           .append(Html.escape(c.nonLinear().rule()))
           .append(". Squares count wholly and interactions half toward each of their features, as")
-          .append(" the score API's contributions do.</p>");
+          .append(" the score API's contributions do. The colour is what moving that input alone")
+          .append(" does (the model's partial dependence from its 10th to its 90th percentile over")
+          .append(" the training customers); mixed when it rises and falls.</p>");
     }
     Integer[] order = new Integer[c.coefficients().length];
     for (int i = 0; i < order.length; i++) {

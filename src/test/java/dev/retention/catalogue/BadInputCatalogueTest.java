@@ -1176,6 +1176,38 @@ class BadInputCatalogueTest {
                   Set.of("scores/catalogue-v1/today.csv", "scores/catalogue-v1/today.jsonl.csv"),
                   keys);
             }));
+    c.add(
+        new Case(
+            "event",
+            "an outcomes export under `exports/score/outcomes/<campaign id>/` of an unknown campaign",
+            "fails naming the campaign's pointer `scores/campaigns/<campaign id>.json`; nothing"
+                + " written",
+            () -> {
+              dev.retention.service.batch.BatchScoringService batch =
+                  new dev.retention.service.batch.BatchScoringService(
+                      new ModelStore(new Bucket(s3, BUCKET), "models/", "default"),
+                      new dev.retention.service.batch.BatchSettings(
+                          "exports/score/",
+                          "scores/",
+                          ExportSchema.defaults(),
+                          OrdersSchema.defaults(),
+                          ReadLimits.defaults(),
+                          RfmOptions.defaults(),
+                          dev.retention.service.batch.BatchSettings.Order.INPUT));
+              String key = "exports/score/outcomes/never-run/december.csv";
+              put(key, "customer_id,order_id,order_date,amount\nc1,o1,2026-11-02,10\n");
+              RuntimeException e =
+                  assertThrows(
+                      RuntimeException.class,
+                      () -> batch.handle(List.of(S3ObjectRef.current(BUCKET, key))));
+              assertTrue(
+                  e.getMessage().contains("scores/campaigns/never-run.json"), e.getMessage());
+              assertFalse(e.getMessage().contains("c1"), e.getMessage());
+              assertEquals(
+                  0,
+                  s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("scores/campaigns/")).keyCount(),
+                  "nothing written");
+            }));
     // Score requests.
     c.add(
         new Case(

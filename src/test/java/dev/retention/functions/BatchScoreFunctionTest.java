@@ -154,12 +154,19 @@ class BatchScoreFunctionTest {
             + "historic_clv,model_version,as_of",
         lines.get(0));
     assertEquals(now.features().rows() + 1, lines.size());
-    // Priority order: the most value at risk first.
+    // Priority order: customers likely to lapse (high or medium churn risk) first, each tier by
+    // value at risk, the most first.
     double previousRisk = Double.POSITIVE_INFINITY;
+    boolean previousLapsing = true;
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
       double risk = Double.parseDouble(cells[10]);
-      assertTrue(risk <= previousRisk + 1e-9, "rows not in value-at-risk order: " + line);
+      boolean lapsing = !cells[4].equals("low");
+      assertTrue(previousLapsing || !lapsing, "a customer likely to lapse after a low-risk one");
+      if (lapsing == previousLapsing) {
+        assertTrue(risk <= previousRisk + 1e-9, "rows not in value-at-risk order: " + line);
+      }
+      previousLapsing = lapsing;
       previousRisk = risk;
       assertEquals(model.version(), cells[12]);
       assertEquals(asOf, cells[13]);

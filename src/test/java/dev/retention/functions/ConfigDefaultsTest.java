@@ -102,6 +102,49 @@ class ConfigDefaultsTest {
     assertTrue(e.getMessage().contains("retention.train.kmeans.n-init"), e.getMessage());
   }
 
+  private static dev.retention.service.batch.BatchSettings.Campaign campaign(
+      Map<String, String> overrides) throws IOException {
+    return Services.campaign(config(overrides).getConfigMapping(RetentionConfig.class).campaign());
+  }
+
+  /** Campaign settings: off by default, the shipped defaults, and each bad value named. */
+  @Test
+  void campaignSettingsAreOffByDefaultAndABadOneNamesItsKey() throws IOException {
+    var off = campaign(Map.of());
+    assertTrue(!off.enabled());
+    assertEquals(dev.retention.campaign.CampaignOptions.defaults(), off.options());
+    var on =
+        campaign(
+            Map.of(
+                "retention.campaign.id", "winter-2026",
+                "retention.campaign.budget-money", "100",
+                "retention.campaign.cost-per-contact", "0.25"));
+    assertEquals("winter-2026", on.id());
+    assertEquals(400, on.options().budget().maxContacts(0.25));
+    Map<Map<String, String>, String> bad =
+        Map.of(
+            Map.of(
+                "retention.campaign.budget-contacts", "5", "retention.campaign.budget-money", "9"),
+            "retention.campaign.budget-contacts and retention.campaign.budget-money",
+            Map.of("retention.campaign.budget-money", "100"),
+            "retention.campaign.holdout-share / budget-money",
+            Map.of("retention.campaign.holdout-share", "0.9"),
+            "retention.campaign.holdout-share",
+            Map.of("retention.campaign.gross-margin", "1.5"),
+            "retention.campaign.cost-per-contact / gross-margin",
+            Map.of("retention.campaign.budget-contacts", "-3"),
+            "retention.campaign.budget-contacts",
+            Map.of("retention.campaign.id", "../x"),
+            "retention.campaign.id");
+    for (var entry : bad.entrySet()) {
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> campaign(entry.getKey()), entry.toString());
+      assertTrue(e.getMessage().contains(entry.getValue()), e.getMessage());
+      assertTrue(!e.getMessage().contains("../x"), "the value is not echoed");
+    }
+  }
+
   @Test
   void anUnknownSettingIsAnErrorThatListsTheKnownOnes() throws IOException {
     var config = config(Map.of("retention.train.kmeans.n-inits", "3"));

@@ -335,6 +335,7 @@ class InfraTemplateTest {
             "s3:GetObject /exports/score/*",
             "s3:GetObjectVersion /exports/score/*",
             "s3:GetObject /models/*",
+            "s3:GetObject /scores/*",
             "s3:PutObject /scores/*",
             "s3:GetObject /lookup/*",
             "s3:PutObject /lookup/*",

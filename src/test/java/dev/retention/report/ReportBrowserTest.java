@@ -66,6 +66,8 @@ class ReportBrowserTest {
   private static RetentionModel model;
   private static Path page;
   private static Path batchPage;
+  private static Path campaignPage;
+  private static dev.retention.campaign.CampaignManifest campaign;
 
   @BeforeAll
   static void start() throws Exception {
@@ -94,6 +96,24 @@ class ReportBrowserTest {
                     model.segments().stream().map(RetentionModel.Segment::bands).toList(),
                     model.segmentation().bands()))),
         StandardCharsets.UTF_8);
+    campaign = campaignOf(model);
+    campaignPage = OUT.resolve("campaign-report.html");
+    Files.writeString(
+        campaignPage,
+        ReportHtml.renderBatch(
+            model,
+            new ReportHtml.BatchView(
+                "s3://bucket/exports/score/today.csv",
+                "scores/20261128-report/today.csv",
+                Instant.parse("2026-11-29T08:30:05Z"),
+                java.time.LocalDate.parse("2026-11-28"),
+                model.provenance().rowsUsed(),
+                0,
+                new BandTable(
+                    model.segments().stream().map(RetentionModel.Segment::bands).toList(),
+                    model.segmentation().bands()),
+                campaign)),
+        StandardCharsets.UTF_8);
     browser = HeadlessChromium.launch(binary.get());
     for (String domain : List.of("Runtime", "Log", "Page", "Network")) {
       browser.call(domain + ".enable", Map.of());
@@ -105,6 +125,50 @@ class ReportBrowserTest {
     if (browser != null) {
       browser.close();
     }
+  }
+
+  /**
+   * A campaign over the model's training customers as its bands count them (ids made up, ranked by
+   * a seeded value), with a budget that leaves some selected customers over it: the manifest a
+   * campaign batch of this model would carry.
+   */
+  static dev.retention.campaign.CampaignManifest campaignOf(RetentionModel model) {
+    List<String> ids = new java.util.ArrayList<>();
+    List<Integer> segments = new java.util.ArrayList<>();
+    List<Integer> bands = new java.util.ArrayList<>();
+    for (RetentionModel.Segment s : model.segments()) {
+      for (int b = 0; b < s.bands().size(); b++) {
+        for (long c = 0; c < s.bands().get(b).customers(); c++) {
+          ids.add("c" + ids.size());
+          segments.add(s.id());
+          bands.add(b);
+        }
+      }
+    }
+    int n = ids.size();
+    java.util.Random random = new java.util.Random(21);
+    double[] priority = new double[n];
+    boolean[] eligible = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      priority[i] = random.nextDouble();
+      eligible[i] = dev.retention.model.Priority.likelyToLapse(bands.get(i));
+    }
+    return dev.retention.campaign.CampaignPlanner.plan(
+            dev.retention.campaign.Candidates.byValueAtRisk(
+                ids.toArray(String[]::new),
+                segments.stream().mapToInt(Integer::intValue).toArray(),
+                bands.stream().mapToInt(Integer::intValue).toArray(),
+                priority,
+                eligible),
+            dev.retention.campaign.CampaignOptions.defaults()
+                .withBudget(dev.retention.campaign.ContactBudget.contacts(n / 3)),
+            new dev.retention.campaign.CampaignPlanner.Context(
+                "winter-2026",
+                model.version(),
+                LocalDate.of(2026, 11, 28),
+                model.segments().stream().map(RetentionModel.Segment::name).toList(),
+                model.segmentation().minSize()))
+        .manifest();
   }
 
   /** A model from seeded orders, with a minimum segment size that merges some segments. */
@@ -214,6 +278,15 @@ class ReportBrowserTest {
             return {top: s.getBoundingClientRect().top, rows: rows.length,
                     firstBand: rows.length ? rows[0].children[1].textContent : null,
                     lead: s.querySelector('p.lead') ? s.querySelector('p.lead').textContent : ''};
+          })(),
+          campaign: (() => {
+            const s = document.querySelector('#campaign');
+            if (!s) return null;
+            return {top: s.getBoundingClientRect().top,
+                    first: document.querySelector('main section').id,
+                    rows: s.querySelectorAll('#campaign-table tbody tr').length,
+                    lead: s.querySelector('p.lead').textContent,
+                    note: s.querySelector('p.note') ? s.querySelector('p.note').textContent : ''};
           })(),
           // A number must never break across lines ("44." / "7") in a table cell or a card.
           brokenNumbers: (() => {
@@ -327,7 +400,8 @@ class ReportBrowserTest {
             .filter(c -> c.customers() > 0)
             .count();
     assertEquals(cells + Playbook.BANDS.size(), contact.get("rows").asLong(), "cells and totals");
-    assertEquals("high", contact.get("firstBand").asText());
+    // The one ordering: groups likely to lapse (high or medium churn risk) first.
+    assertFalse("low".equals(contact.get("firstBand").asText()), contact.toString());
     long high = model.segments().stream().mapToLong(s -> s.bands().get(0).customers()).sum();
     assertTrue(
         contact.get("lead").asText().contains(String.format(java.util.Locale.ROOT, "%,d", high)),
@@ -395,6 +469,36 @@ class ReportBrowserTest {
     assertEquals(List.of(), browser.errors());
   }
 
+  /**
+   * Issue 21: a campaign batch's first screen says whom to contact, how many to skip and to hold
+   * out, on a phone and a desktop, and without an uplift model that it ranks by propensity.
+   */
+  @Test
+  void theCampaignBatchReportSaysWhomToContactOnItsFirstScreen() throws Exception {
+    dev.retention.campaign.CampaignManifest.Totals t = campaign.totals();
+    assertTrue(t.contact() > 0 && t.holdout() > 0 && t.skippedOverBudget() > 0, t.toString());
+    for (int[] screen : new int[][] {{390, 844, 2, 1}, {1280, 900, 1, 0}}) {
+      JsonNode result = openAt(campaignPage, screen[0], screen[1], screen[2], screen[3] == 1);
+      JsonNode c = result.get("campaign");
+      assertEquals("campaign", c.get("first").asText(), "the campaign is the first screen");
+      assertTrue(c.get("top").asDouble() < screen[1] / 2.0, "high on the first screen: " + c);
+      String lead = c.get("lead").asText();
+      for (long n : new long[] {t.contact(), t.skippedNotWorthContacting(), t.holdout()}) {
+        assertTrue(lead.contains(String.format(java.util.Locale.ROOT, "%,d", n)), n + ": " + lead);
+      }
+      assertTrue(lead.startsWith("Contact these"), lead);
+      assertTrue(lead.contains("likely to buy anyway"), lead);
+      assertTrue(c.get("note").asText().contains("ranks by propensity"), c.toString());
+      assertTrue(c.get("note").asText().contains("Keep the holdout"), c.toString());
+      assertEquals(campaign.strata().size() + 1, c.get("rows").asInt(), "strata and the total");
+      assertTrue(result.get("overflow").asInt() <= 0, "the campaign report scrolls sideways");
+      assertTables(result, screen[0]);
+      assertEquals(List.of(), toList(result.get("brokenNumbers")), "numbers broken across lines");
+      screenshot("campaign-report-" + (screen[3] == 1 ? "phone" : "desktop") + ".png");
+    }
+    assertEquals(List.of(), browser.errors());
+  }
+
   private static List<String> toList(JsonNode array) {
     List<String> out = new java.util.ArrayList<>();
     array.forEach(node -> out.add(node.asText()));
@@ -417,7 +521,8 @@ class ReportBrowserTest {
   void everyRequestWasTheReportItself() {
     // The browser's request log spans the class's tests: every request must be a report file.
     java.util.Set<String> reports =
-        java.util.Set.of(page.toUri().toString(), batchPage.toUri().toString());
+        java.util.Set.of(
+            page.toUri().toString(), batchPage.toUri().toString(), campaignPage.toUri().toString());
     for (String request : browser.requests()) {
       assertTrue(reports.contains(request), "the report requested " + request);
     }

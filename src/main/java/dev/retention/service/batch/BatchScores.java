@@ -1,9 +1,14 @@
 package dev.retention.service.batch;
 
+import dev.retention.campaign.CampaignOptions;
+import dev.retention.campaign.CampaignPlan;
+import dev.retention.campaign.CampaignPlanner;
+import dev.retention.campaign.Candidates;
 import dev.retention.data.CsvTokenizer;
 import dev.retention.model.BandTable;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
+import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import java.io.IOException;
@@ -16,13 +21,12 @@ import java.util.Locale;
 
 /**
  * The scores of one export, held until the export was read whole (a failed read writes nothing),
- * then written as CSV in priority order: the customers with the most value at risk first (predicted
- * CLV times the probability of not buying again in the window) when the model has the
- * customer-value layer with spend; for a model of an export without money (its derivation says so)
- * the customers most likely still active but unlikely to buy again first (P(alive) times the
- * probability of not buying again); else the lowest repurchase probability first; ties keep the
- * input order. {@link BatchSettings.Order#INPUT} keeps the export's order instead. A model without
- * money writes no money column (no spend, CLV or value at risk).
+ * then written as CSV in {@link Priority} order: the customers likely to lapse first, each tier by
+ * value at risk (predicted CLV times the probability of not buying again in the window) when the
+ * model has the customer-value layer with spend; for a model of an export without money (its
+ * derivation says so) by P(alive) times the probability of not buying again; else by the lowest
+ * repurchase probability; ties by customer id. {@link BatchSettings.Order#INPUT} keeps the export's
+ * order instead. A model without money writes no money column (no spend, CLV or value at risk).
  */
 final class BatchScores {
 
@@ -37,14 +41,6 @@ final class BatchScores {
       String action,
       CustomerValueModel.Quantities value) {
 
-    /**
-     * P(alive) times the probability of not buying again in the window: still a customer, but not
-     * about to buy (the priority without money); 0 without the customer-value layer.
-     */
-    double activeAtRisk() {
-      return value == null ? 0 : value.pAlive() * (1 - probability);
-    }
-
     /** Predicted CLV times the probability of not buying again in the window; 0 without CLV. */
     double valueAtRisk() {
       return value == null || value.predictedClv() == null
@@ -57,6 +53,7 @@ final class BatchScores {
   private final boolean money;
   private final boolean clv;
   private final List<Row> rows = new ArrayList<>();
+  private CampaignPlan plan;
 
   BatchScores(RetentionModel model) {
     this.model = model;
@@ -81,9 +78,59 @@ final class BatchScores {
     return rows;
   }
 
-  /** The header: the scores, the customer-value columns when the model has them, provenance. */
+  /**
+   * The header: the scores, the customer-value columns when the model has them, a campaign's
+   * columns when there is one, provenance.
+   */
   String header() {
-    return "customer_id," + String.join(",", rowColumns()) + ",model_version,as_of";
+    return "customer_id,"
+        + String.join(",", rowColumns())
+        + (plan == null ? "" : ",group,expected_incremental_value")
+        + ",model_version,as_of";
+  }
+
+  /**
+   * Plans the campaign over the scored customers ({@link CampaignPlanner}): ranked in this file's
+   * {@link #priorityOrder} (no uplift model yet), eligible when likely to lapse. From here on the
+   * file carries each customer's group and expected incremental value (empty without an uplift
+   * model: nothing estimates what a contact changes).
+   */
+  CampaignPlan plan(String campaignId, CampaignOptions options, LocalDate asOf) {
+    int n = rows.size();
+    String[] ids = new String[n];
+    int[] segment = new int[n];
+    int[] band = new int[n];
+    double[] rank = new double[n];
+    boolean[] eligible = new boolean[n];
+    List<Row> sorted = new ArrayList<>(rows);
+    sorted.sort(priorityOrder());
+    for (int p = 0; p < n; p++) {
+      // Higher first in the planner: the file's order, exactly (ties are already broken by id).
+      rank[sorted.get(p).position()] = n - p;
+    }
+    for (Row row : rows) {
+      int i = row.position();
+      ids[i] = row.id();
+      segment[i] = row.segment();
+      band[i] = row.band();
+      eligible[i] = Priority.likelyToLapse(row.band());
+    }
+    List<String> names = new ArrayList<>();
+    for (RetentionModel.Segment s : model.segments()) {
+      names.add(s.name());
+    }
+    Integer minSize = model.segmentation().minSize();
+    plan =
+        CampaignPlanner.plan(
+            Candidates.byValueAtRisk(ids, segment, band, rank, eligible),
+            options,
+            new CampaignPlanner.Context(
+                campaignId,
+                model.version(),
+                asOf,
+                names,
+                minSize == null ? DEFAULT_MIN_SIZE : minSize));
+    return plan;
   }
 
   /**
@@ -163,19 +210,25 @@ final class BatchScores {
   /** The minimum segment size for model files before schema 1.3, which did not record theirs. */
   private static final int DEFAULT_MIN_SIZE = 50;
 
+  /**
+   * The one ordering ({@link Priority}): likely to lapse first, each tier by the model's basis,
+   * ties by customer id (the same customers in any order give the same file).
+   */
+  Comparator<Row> priorityOrder() {
+    Priority.Basis basis = Priority.basis(model);
+    Priority[] keys = new Priority[rows.size()];
+    for (Row r : rows) {
+      keys[r.position()] = Priority.of(basis, r.band(), r.probability(), r.value());
+    }
+    return Comparator.comparing((Row r) -> keys[r.position()], Priority.ORDER)
+        .thenComparing(Row::id);
+  }
+
   /** Writes the header and every row in {@code order}. */
   void write(Writer out, BatchSettings.Order order, LocalDate asOf) throws IOException {
     List<Row> sorted = new ArrayList<>(rows);
     if (order == BatchSettings.Order.PRIORITY) {
-      Comparator<Row> priority;
-      if (clv) {
-        priority = Comparator.comparingDouble(Row::valueAtRisk).reversed();
-      } else if (!money && model.customerValue() != null) {
-        priority = Comparator.comparingDouble(Row::activeAtRisk).reversed();
-      } else {
-        priority = Comparator.comparingDouble(Row::probability);
-      }
-      sorted.sort(priority.thenComparingInt(Row::position));
+      sorted.sort(priorityOrder());
     }
     out.write(header());
     out.write('\n');
@@ -187,6 +240,14 @@ final class BatchScores {
       for (int c = 0; c < cells.size(); c++) {
         out.write(',');
         out.write(TEXT_CELLS.contains(c) ? CsvTokenizer.textCell(cells.get(c)) : cells.get(c));
+      }
+      if (plan != null) {
+        int i = row.position();
+        out.write(',');
+        out.write(plan.group()[i].label());
+        out.write(',');
+        double value = plan.expectedIncrementalRevenue()[i];
+        out.write(Double.isNaN(value) ? "" : money(value));
       }
       out.write(',');
       out.write(version);

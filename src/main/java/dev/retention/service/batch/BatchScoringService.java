@@ -1,5 +1,11 @@
 package dev.retention.service.batch;
 
+import dev.retention.campaign.CampaignJson;
+import dev.retention.campaign.CampaignManifest;
+import dev.retention.campaign.CampaignPlan;
+import dev.retention.campaign.LiftJson;
+import dev.retention.campaign.LiftOptions;
+import dev.retention.campaign.LiftResult;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
@@ -120,6 +126,10 @@ public final class BatchScoringService {
       throw new NoModelException("no model has been published yet; train one first");
     }
     RetentionModel model = latest.model();
+    String outcomesOf = OutcomesMeasurement.campaignId(object.key(), settings.prefix());
+    if (outcomesOf != null) {
+      return measure(outcomesOf, target, source, model, start);
+    }
     Scorer scorer = Scorer.of(model);
     String outputKey =
         settings.outputPrefix()
@@ -142,6 +152,9 @@ public final class BatchScoringService {
           outcome.asOf != null
               ? LocalDate.parse(outcome.asOf)
               : info.lastModified().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+      BatchSettings.Campaign campaign = settings.campaign();
+      CampaignPlan plan =
+          campaign.enabled() ? scores.plan(campaign.id(), campaign.options(), asOf) : null;
       try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         scores.write(out, settings.order(), asOf);
       }
@@ -154,6 +167,37 @@ public final class BatchScoringService {
               outcome.asOf == null
                   ? Map.of("model-version", model.version())
                   : Map.of("model-version", model.version(), "features-as-of", outcome.asOf));
+      // The manifest after the scores that list each customer's group; a retry rewrites both.
+      String campaignKey = null;
+      if (plan != null) {
+        campaignKey = campaignKey(outputKey);
+        store
+            .bucket()
+            .put(
+                campaignKey,
+                CampaignJson.write(plan.manifest(), outputKey),
+                "application/json; charset=utf-8");
+        // Then the pointer an outcomes export finds the campaign by (the latest batch's).
+        store
+            .bucket()
+            .put(
+                OutcomesMeasurement.pointerKey(settings.outputPrefix(), campaign.id()),
+                CampaignJson.pointer(campaign.id(), campaignKey, outputKey, model.version(), asOf),
+                "application/json; charset=utf-8");
+        CampaignManifest.Totals t = plan.manifest().totals();
+        Log.event(
+            LOG,
+            Logger.Level.INFO,
+            "batch.campaign",
+            "campaignKey",
+            campaignKey,
+            "contact",
+            t.contact(),
+            "holdout",
+            t.holdout(),
+            "skip",
+            t.skip());
+      }
       // The report after the scores it describes: a failure here leaves no report without
       // scores, and the retry rewrites both under the same keys.
       String reportKey = reportKey(outputKey);
@@ -170,7 +214,8 @@ public final class BatchScoringService {
                           asOf,
                           outcome.scored,
                           outcome.rowsRejected,
-                          scores.bands()))
+                          scores.bands(),
+                          plan == null ? null : plan.manifest()))
                   .getBytes(StandardCharsets.UTF_8),
               "text/html; charset=utf-8");
       // The lookup index last: it is made from the scores, and its pointer moves only when every
@@ -189,7 +234,8 @@ public final class BatchScoringService {
               outcome.asOf,
               (System.nanoTime() - start) / 1_000_000,
               null,
-              lookup);
+              lookup,
+              campaignKey);
       Log.event(
           LOG,
           Logger.Level.INFO,
@@ -239,6 +285,83 @@ public final class BatchScoringService {
   }
 
   /**
+   * Measures a campaign from an outcomes export ({@link OutcomesMeasurement}) and writes its result
+   * and report: the report first, the result last, so a reader of the result finds its report; a
+   * retry rewrites both under the same keys.
+   */
+  private BatchSummary measure(
+      String campaignId,
+      ExportObjects.Target target,
+      String source,
+      RetentionModel model,
+      long start) {
+    try {
+      OutcomesMeasurement.Measured m =
+          new OutcomesMeasurement(store.bucket(), settings.outputPrefix())
+              .measure(
+                  campaignId,
+                  target.info(),
+                  target.format(),
+                  source,
+                  dialect(model),
+                  LiftOptions.defaults());
+      String resultKey = OutcomesMeasurement.resultKey(settings.outputPrefix(), campaignId);
+      String reportKey = resultKey.substring(0, resultKey.length() - ".json".length()) + ".html";
+      store
+          .bucket()
+          .put(
+              reportKey,
+              ReportHtml.renderCampaignResult(model, m.result(), m.provenance())
+                  .getBytes(StandardCharsets.UTF_8),
+              "text/html; charset=utf-8");
+      store
+          .bucket()
+          .put(
+              resultKey,
+              LiftJson.write(m.result(), m.provenance()),
+              "application/json; charset=utf-8");
+      long participants = 0;
+      for (LiftResult.StratumLift s : m.result().strata()) {
+        participants += s.contactCustomers() + s.holdoutCustomers();
+      }
+      BatchSummary summary =
+          new BatchSummary(
+              BatchSummary.Status.MEASURED,
+              source,
+              resultKey,
+              reportKey,
+              m.modelVersion(),
+              m.rowsRead(),
+              m.rowsRejected(),
+              m.campaignCustomers(),
+              m.asOf().toString(),
+              (System.nanoTime() - start) / 1_000_000,
+              null,
+              null,
+              m.provenance().manifest());
+      Log.event(
+          LOG,
+          Logger.Level.INFO,
+          "batch.measured",
+          "source",
+          source,
+          "resultKey",
+          resultKey,
+          "manifest",
+          m.provenance().manifest(),
+          "participants",
+          participants,
+          "withheldStrata",
+          m.result().withheldStrata(),
+          "durationMs",
+          summary.durationMs());
+      return summary;
+    } catch (IOException e) {
+      throw new ExportException("cannot measure " + source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Writes the batch's lookup index ({@link ScoreIndex}) and moves the model version's pointer to
    * it when this export is the latest scored: what {@code GET /customers/{id}} reads.
    *
@@ -280,6 +403,11 @@ public final class BatchScoringService {
           index.publish(store.bucket(), lookup.prefix(), pointer, lookup.uploadThreads());
       return published.outcome().name();
     }
+  }
+
+  /** {@code scores/v/name.csv} → {@code scores/v/name.campaign.json}: the campaign's manifest. */
+  static String campaignKey(String outputKey) {
+    return outputKey.substring(0, outputKey.length() - ".csv".length()) + ".campaign.json";
   }
 
   /** {@code scores/v/name.csv} → {@code scores/v/name.report.html} (one report per scores key). */

@@ -1,5 +1,7 @@
 package dev.retention.service.batch;
 
+import dev.retention.campaign.CampaignOptions;
+import dev.retention.campaign.HoldoutRule;
 import dev.retention.data.ExportSchema;
 import dev.retention.data.OrdersSchema;
 import dev.retention.data.ReadLimits;
@@ -15,10 +17,11 @@ import dev.retention.features.RfmOptions;
  * @param orders columns of orders exports (for models derived from orders)
  * @param limits what reading one export may cost
  * @param rfm the cutoff for scoring ({@code null} = the export's latest order day)
- * @param order PRIORITY (most value at risk, else lowest probability, first) or INPUT
+ * @param order PRIORITY ({@link dev.retention.model.Priority}) or INPUT
  * @param text the exports' delimiter, decimal separator and case-collision rule (an orders model
  *     reads its orders in the dialect it recorded instead)
  * @param lookup the lookup index written next to the scores ({@code GET /customers/{id}})
+ * @param campaign the campaign each scored export becomes, or {@link Campaign#off()}
  */
 public record BatchSettings(
     String prefix,
@@ -29,7 +32,22 @@ public record BatchSettings(
     RfmOptions rfm,
     Order order,
     TextFormat text,
-    Lookup lookup) {
+    Lookup lookup,
+    Campaign campaign) {
+
+  /** Settings without a campaign. */
+  public BatchSettings(
+      String prefix,
+      String outputPrefix,
+      ExportSchema features,
+      OrdersSchema orders,
+      ReadLimits limits,
+      RfmOptions rfm,
+      Order order,
+      TextFormat text,
+      Lookup lookup) {
+    this(prefix, outputPrefix, features, orders, limits, rfm, order, text, lookup, Campaign.off());
+  }
 
   /** Settings for exports in the default text layout, with the default lookup index. */
   public BatchSettings(
@@ -92,9 +110,38 @@ public record BatchSettings(
     }
   }
 
+  /**
+   * The campaign of the scored exports (README "Campaigns").
+   *
+   * @param id the campaign's id, the holdout rule's key ({@link HoldoutRule}); null: no campaign
+   * @param options budget, economics and holdout share
+   */
+  public record Campaign(String id, CampaignOptions options) {
+
+    public Campaign {
+      if (id != null) {
+        // Refuse a bad id at start, naming the setting (never echoing it).
+        try {
+          new HoldoutRule(id, options.holdoutShare());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("retention.campaign.id: " + e.getMessage(), e);
+        }
+      }
+    }
+
+    /** No campaign. */
+    public static Campaign off() {
+      return new Campaign(null, CampaignOptions.defaults());
+    }
+
+    public boolean enabled() {
+      return id != null;
+    }
+  }
+
   /** The order of the scores CSV's rows. */
   public enum Order {
-    /** The most value at risk first (or the lowest repurchase probability first). */
+    /** The one ordering ({@link dev.retention.model.Priority}): likely to lapse first. */
     PRIORITY,
     /** As the export lists the customers. */
     INPUT

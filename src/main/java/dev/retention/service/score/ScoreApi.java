@@ -6,6 +6,7 @@ import dev.retention.data.OrdersSchema;
 import dev.retention.features.RfmFeature;
 import dev.retention.model.FeatureValueException;
 import dev.retention.model.ModelJson;
+import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.service.EmfMetrics;
@@ -153,7 +154,8 @@ public final class ScoreApi {
           "priming",
           LocalDate.EPOCH,
           scorer.featureNames(),
-          scorer.model().customerValue());
+          scorer.model().customerValue(),
+          Priority.basis(scorer.model()));
     }
     // The orders path's classes: the orders reader's row rules and the derivation.
     OrdersSchema schema = OrdersSchema.defaults();
@@ -414,7 +416,13 @@ public final class ScoreApi {
     return new HttpResult(
         200,
         writer.results(
-            request.batch(), results, version, asOf, scorer.featureNames(), model.customerValue()),
+            request.batch(),
+            results,
+            version,
+            asOf,
+            scorer.featureNames(),
+            model.customerValue(),
+            Priority.basis(model)),
         Map.of());
   }
 }

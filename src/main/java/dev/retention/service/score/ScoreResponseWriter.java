@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.model.CustomerValueModel;
+import dev.retention.model.Playbook;
+import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.storage.ScoreIndex;
@@ -87,6 +89,7 @@ final class ScoreResponseWriter {
    *     counts from it
    * @param features the model's feature names
    * @param value the model's customer-value layer, or null
+   * @param basis what ranks the model's customers within a priority tier
    */
   String results(
       boolean batch,
@@ -94,7 +97,8 @@ final class ScoreResponseWriter {
       String version,
       LocalDate asOf,
       List<String> features,
-      RetentionModel.CustomerValue value) {
+      RetentionModel.CustomerValue value,
+      Priority.Basis basis) {
     StringWriter out = new StringWriter(batch ? 320 * results.size() : 320);
     try (JsonGenerator g = json.createGenerator(out)) {
       if (batch) {
@@ -105,7 +109,7 @@ final class ScoreResponseWriter {
         g.writeArrayFieldStart("results");
       }
       for (Scored scored : results) {
-        result(g, scored, version, asOf, features, value);
+        result(g, scored, version, asOf, features, value, basis);
       }
       if (batch) {
         g.writeEndArray();
@@ -123,7 +127,8 @@ final class ScoreResponseWriter {
       String version,
       LocalDate asOf,
       List<String> features,
-      RetentionModel.CustomerValue value)
+      RetentionModel.CustomerValue value,
+      Priority.Basis basis)
       throws IOException {
     Scorer.Score score = scored.score();
     json.writeStartObject();
@@ -161,6 +166,7 @@ final class ScoreResponseWriter {
       json.writeNumberField("historicClv", q.historicClv());
       json.writeEndObject();
     }
+    priority(json, score, basis);
     json.writeStringField("basis", scored.basis().text);
     json.writeStringField("asOf", asOf.toString());
     if (scored.fromOrders()) {
@@ -175,6 +181,26 @@ final class ScoreResponseWriter {
       }
     }
     json.writeStringField("modelVersion", version);
+    json.writeEndObject();
+  }
+
+  /**
+   * The customer's place in the one ordering ({@link Priority}, the scores file's order): {@code
+   * {"likelyToLapse", "value", "by"}}; customers sort by {@code likelyToLapse} (true first), then
+   * {@code value} (largest first); {@code by} names what {@code value} is.
+   */
+  private static void priority(JsonGenerator json, Scorer.Score score, Priority.Basis basis)
+      throws IOException {
+    Priority p =
+        Priority.of(
+            basis,
+            Playbook.BANDS.indexOf(score.churnRiskBand()),
+            score.probability(),
+            score.value());
+    json.writeObjectFieldStart("priority");
+    json.writeBooleanField("likelyToLapse", p.likelyToLapse());
+    json.writeNumberField("value", p.value());
+    json.writeStringField("by", basis.text);
     json.writeEndObject();
   }
 

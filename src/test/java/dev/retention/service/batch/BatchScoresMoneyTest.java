@@ -90,6 +90,73 @@ class BatchScoresMoneyTest {
     return out.toString().lines().toList();
   }
 
+  /**
+   * Issue 21's defect: the scores file put low-risk customers with a large predicted value first.
+   * The one ordering: customers likely to lapse (churn risk high or medium) first, each tier by
+   * value at risk, largest first.
+   */
+  @Test
+  void theScoresFileListsTheCustomersLikelyToLapseFirstByValueAtRisk() throws Exception {
+    BatchScores scores = score(withMoney);
+    List<String> lines = write(scores);
+    List<String> columns = List.of(lines.get(0).split(","));
+    int band = columns.indexOf("churn_risk_band");
+    int risk = columns.indexOf("value_at_risk");
+    long lapsing = scores.rows().stream().filter(r -> r.band() < 2).count();
+    assertTrue(lapsing > 20 && lapsing < 380, "both tiers present: " + lapsing);
+    String previousBand = null;
+    double previousRisk = Double.POSITIVE_INFINITY;
+    for (int i = 1; i < lines.size(); i++) {
+      String[] cells = lines.get(i).split(",");
+      boolean likely = !cells[band].equals("low");
+      assertEquals(i <= lapsing, likely, "row " + i + " is in the wrong tier: " + lines.get(i));
+      String tier = likely ? "lapsing" : "low";
+      double value = Double.parseDouble(cells[risk]);
+      if (tier.equals(previousBand)) {
+        assertTrue(value <= previousRisk, "row " + i + ": value at risk rises");
+      }
+      previousBand = tier;
+      previousRisk = value;
+    }
+  }
+
+  /**
+   * The same customers in any order give the same campaign file, byte for byte: ranking ties break
+   * by customer id, and the plan ranks in the file's order.
+   */
+  @Test
+  void theSameCustomersInAnyOrderGiveTheSameCampaignFile() throws Exception {
+    BatchScores forward = score(withMoney);
+    BatchScores backward = new BatchScores(withMoney);
+    List<BatchScores.Row> rows = new ArrayList<>(forward.rows());
+    java.util.Collections.reverse(rows);
+    for (BatchScores.Row r : rows) {
+      backward.add(
+          r.id(),
+          new Scorer.Score(
+              r.segment(),
+              r.segmentName(),
+              0,
+              r.probability(),
+              Playbook.BANDS.get(r.band()),
+              r.action(),
+              List.of(),
+              r.value()),
+          r.band());
+    }
+    dev.retention.campaign.CampaignOptions options =
+        dev.retention.campaign.CampaignOptions.defaults()
+            .withBudget(dev.retention.campaign.ContactBudget.contacts(60));
+    LocalDate asOf = LocalDate.of(2026, 11, 1);
+    var a = forward.plan("spring-27", options, asOf).manifest();
+    var b = backward.plan("spring-27", options, asOf).manifest();
+    assertEquals(a, b);
+    assertEquals(60, a.totals().contact());
+    assertEquals(write(forward), write(backward));
+    assertTrue(
+        write(forward).get(0).endsWith(",group,expected_incremental_value,model_version,as_of"));
+  }
+
   @Test
   void noMoneyColumnAndAPriorityByActivityAndProbability() throws Exception {
     List<String> money = write(score(withMoney));
@@ -103,17 +170,23 @@ class BatchScoresMoneyTest {
       assertFalse(header.contains(column), header);
     }
     assertEquals(header.split(",").length, none.get(1).split(",", -1).length);
-    // The priority: P(alive) × (1 − probability), largest first.
+    // The priority: customers likely to lapse first, each tier by P(alive) × (1 − probability).
     List<Double> keys = new ArrayList<>();
+    List<Boolean> lapsing = new ArrayList<>();
     List<String> columns = List.of(header.split(","));
     int p = columns.indexOf("probability");
     int alive = columns.indexOf("p_alive");
+    int band = columns.indexOf("churn_risk_band");
     for (String line : none.subList(1, none.size())) {
       String[] cells = line.split(",");
       keys.add(Double.parseDouble(cells[alive]) * (1 - Double.parseDouble(cells[p])));
+      lapsing.add(!cells[band].equals("low"));
     }
     for (int i = 1; i < keys.size(); i++) {
-      assertTrue(keys.get(i - 1) >= keys.get(i) - 1e-6, "row " + i + ": " + keys);
+      assertTrue(lapsing.get(i - 1) || !lapsing.get(i), "row " + i + ": tiers");
+      if (lapsing.get(i - 1) == lapsing.get(i)) {
+        assertTrue(keys.get(i - 1) >= keys.get(i) - 1e-6, "row " + i + ": " + keys);
+      }
     }
     // The batch report shows no money either, and says why.
     String report =

@@ -70,6 +70,15 @@ class CustomerValueApiTest {
       LocalDate next =
           LocalDate.of(2026, 12, 2).plusDays((long) Math.ceil(expected.value().daysToNextOrder()));
       assertEquals(next.toString(), value.get("expectedNextOrderDate").asText());
+      // The one ordering (issue 21): the scores file's key, and what it is.
+      JsonNode priority = new ObjectMapper().readTree(r.body()).get("priority");
+      assertEquals("value-at-risk", priority.get("by").asText(), r.body());
+      assertEquals(
+          !expected.churnRiskBand().equals("low"), priority.get("likelyToLapse").asBoolean());
+      assertEquals(
+          expected.value().predictedClv() * (1 - expected.probability()),
+          priority.get("value").asDouble(),
+          1e-9);
     }
   }
 }
