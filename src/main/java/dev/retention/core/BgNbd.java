@@ -81,7 +81,7 @@ public final class BgNbd {
           Minimizer.minimize(
               likelihood,
               start,
-              new Minimizer.Settings(options.tolerance(), options.maxIterations(), MAX_STEP, true));
+              new Minimizer.Settings(options.tolerance(), options.maxIterations(), MAX_STEP));
       double[] theta = result.point();
       double r = Math.exp(theta[0]);
       double alpha = Math.exp(theta[1]);

@@ -62,8 +62,7 @@ public final class GammaGamma {
           Minimizer.minimize(
               likelihood,
               start,
-              new Minimizer.Settings(
-                  options.tolerance(), options.maxIterations(), BgNbd.MAX_STEP, true));
+              new Minimizer.Settings(options.tolerance(), options.maxIterations(), BgNbd.MAX_STEP));
       double p = Math.exp(result.point()[0]);
       double q = Math.exp(result.point()[1]);
       double v = Math.exp(result.point()[2]);

@@ -6,16 +6,16 @@ import java.util.Arrays;
  * Unconstrained minimisation of a smooth function of a few variables, for maximum-likelihood fits
  * on log-parameters ({@link BgNbd}, {@link GammaGamma}).
  *
- * <p>With {@link Settings#useHessian()} the direction is Newton's, {@code -H^-1 g}, with {@code H +
+ * <p>The direction is Newton's, {@code -H^-1 g}, from the objective's own Hessian, with {@code H +
  * tau I} factored by Cholesky and {@code tau >= 0} raised until the factorisation succeeds (Nocedal
  * &amp; Wright, <i>Numerical Optimization</i>, 2nd ed., Algorithm 3.3), so far from the optimum,
- * where the likelihood need not be convex, the step is still a descent direction. Without it the
- * direction comes from the BFGS inverse-Hessian update (ibid., eq. 6.17, first matrix scaled by eq.
- * 6.20; an update whose curvature {@code y's} is not positive is skipped). Either way the step is
- * capped at {@link Settings#maxStep()} in the largest coordinate and accepted by Armijo
- * backtracking ({@code f(x + t d) <= f(x) + 1e-4 t g'd}, {@code t} halved). Near the optimum the
- * predicted decrease falls below the rounding noise of a sum over many rows; there a step is also
- * accepted when it shrinks the gradient (the rule of {@link LogisticRegression}).
+ * where the likelihood need not be convex, the step is still a descent direction. (Every objective
+ * here has an analytic Hessian of a few parameters; a quasi-Newton path for gradient-only
+ * objectives was unused and is gone.) The step is capped at {@link Settings#maxStep()} in the
+ * largest coordinate and accepted by Armijo backtracking ({@code f(x + t d) <= f(x) + 1e-4 t g'd},
+ * {@code t} halved). Near the optimum the predicted decrease falls below the rounding noise of a
+ * sum over many rows; there a step is also accepted when it shrinks the gradient (the rule of
+ * {@link LogisticRegression}).
  *
  * <p>Convergence test: the largest absolute component of the gradient is at most {@link
  * Settings#gradientTolerance()}. The loop also stops after {@link Settings#maxIterations()}
@@ -42,10 +42,8 @@ public final class Minimizer {
    * @param gradientTolerance stop when {@code max |g_i| <= gradientTolerance}
    * @param maxIterations at most this many accepted steps
    * @param maxStep cap on {@code max |step_i|} of one step (in log-parameters, 3 is a factor of 20)
-   * @param useHessian Newton's method with the objective's Hessian, else BFGS from gradients only
    */
-  public record Settings(
-      double gradientTolerance, int maxIterations, double maxStep, boolean useHessian) {
+  public record Settings(double gradientTolerance, int maxIterations, double maxStep) {
     public Settings {
       if (!(gradientTolerance > 0)) {
         throw new IllegalArgumentException(
@@ -66,7 +64,7 @@ public final class Minimizer {
    * @param point the last accepted point
    * @param value the objective there
    * @param gradient the gradient there
-   * @param hessian the Hessian there (row-major), or null when BFGS was used
+   * @param hessian the Hessian there (row-major)
    * @param iterations accepted steps
    * @param evaluations objective evaluations, including rejected trial points
    * @param gradientNorm {@code max |gradient_i|}
@@ -96,29 +94,20 @@ public final class Minimizer {
     int n = start.length;
     double[] x = start.clone();
     double[] gradient = new double[n];
-    double[] hessian = settings.useHessian() ? new double[n * n] : null;
+    double[] hessian = new double[n * n];
     double value = objective.evaluate(x, gradient, hessian);
     int evaluations = 1;
     if (!Double.isFinite(value) || !allFinite(gradient)) {
       throw new IllegalArgumentException("the objective is not finite at the starting point");
     }
-    double[] inverse = settings.useHessian() ? null : identity(n);
-    boolean scaled = false;
     double[] direction = new double[n];
     double[] trial = new double[n];
     double[] trialGradient = new double[n];
-    double[] trialHessian = settings.useHessian() ? new double[n * n] : null;
+    double[] trialHessian = new double[n * n];
     int iterations = 0;
     double gradientNorm = maxAbs(gradient);
     while (gradientNorm > settings.gradientTolerance() && iterations < settings.maxIterations()) {
-      if (settings.useHessian()) {
-        newtonDirection(hessian, gradient, n, direction);
-      } else {
-        multiply(inverse, gradient, n, direction);
-        for (int i = 0; i < n; i++) {
-          direction[i] = -direction[i];
-        }
-      }
+      newtonDirection(hessian, gradient, n, direction);
       double slope = dot(gradient, direction);
       if (!(slope < 0)) { // not a descent direction (rounding in a near-singular system)
         for (int i = 0; i < n; i++) {
@@ -158,20 +147,15 @@ public final class Minimizer {
         break;
       }
       iterations++;
-      if (!settings.useHessian()) {
-        scaled = updateInverse(inverse, x, trial, gradient, trialGradient, n, scaled);
-      }
       double[] swap = x;
       x = trial;
       trial = swap;
       swap = gradient;
       gradient = trialGradient;
       trialGradient = swap;
-      if (settings.useHessian()) {
-        swap = hessian;
-        hessian = trialHessian;
-        trialHessian = swap;
-      }
+      swap = hessian;
+      hessian = trialHessian;
+      trialHessian = swap;
       value = trialValue;
       gradientNorm = maxAbs(gradient);
     }
@@ -273,63 +257,6 @@ public final class Minimizer {
       }
     }
     return inverse;
-  }
-
-  /** BFGS update of the inverse Hessian approximation; returns whether it has been scaled. */
-  private static boolean updateInverse(
-      double[] inverse,
-      double[] x,
-      double[] next,
-      double[] gradient,
-      double[] nextGradient,
-      int n,
-      boolean scaled) {
-    double[] s = new double[n];
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = next[i] - x[i];
-      y[i] = nextGradient[i] - gradient[i];
-    }
-    double sy = dot(s, y);
-    if (!(sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y)))) {
-      return scaled; // curvature condition fails: keep the old approximation
-    }
-    if (!scaled) {
-      double gamma = sy / dot(y, y);
-      for (int i = 0; i < n * n; i++) {
-        inverse[i] *= gamma;
-      }
-    }
-    double rho = 1.0 / sy;
-    double[] hy = new double[n];
-    multiply(inverse, y, n, hy);
-    double yhy = dot(y, hy);
-    // H+ = H - rho (s hy' + hy s') + (rho^2 y'Hy + rho) s s'
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        inverse[i * n + j] +=
-            -rho * (s[i] * hy[j] + hy[i] * s[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
-      }
-    }
-    return true;
-  }
-
-  private static double[] identity(int n) {
-    double[] m = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      m[i * n + i] = 1;
-    }
-    return m;
-  }
-
-  private static void multiply(double[] m, double[] v, int n, double[] out) {
-    for (int i = 0; i < n; i++) {
-      double sum = 0;
-      for (int j = 0; j < n; j++) {
-        sum += m[i * n + j] * v[j];
-      }
-      out[i] = sum;
-    }
   }
 
   private static double dot(double[] a, double[] b) {

@@ -96,13 +96,13 @@ public final class UpliftMetrics {
   /** Every measure of {@code score} on these rows. */
   public static Evaluation evaluate(double[] score, int[] treatment, double[] outcome) {
     check(score, treatment, outcome);
-    return evaluate(score, treatment, outcome, Metrics.descending(score), true);
+    return evaluate(score, treatment, outcome, EvaluationMetrics.descending(score), true);
   }
 
   /** The Qini coefficient alone. */
   public static double qini(double[] score, int[] treatment, double[] outcome) {
     check(score, treatment, outcome);
-    return evaluate(score, treatment, outcome, Metrics.descending(score), false).qini();
+    return evaluate(score, treatment, outcome, EvaluationMetrics.descending(score), false).qini();
   }
 
   private static Evaluation evaluate(
@@ -167,7 +167,8 @@ public final class UpliftMetrics {
         perfect[r] = outcome[r] * (2 * treatment[r] - 1);
       }
       double best =
-          evaluate(perfect, treatment, outcome, Metrics.descending(perfect), false).qini();
+          evaluate(perfect, treatment, outcome, EvaluationMetrics.descending(perfect), false)
+              .qini();
       normalized = best > 0 ? qini / best : Double.NaN;
     }
     return new Evaluation(
@@ -193,7 +194,7 @@ public final class UpliftMetrics {
       throw new IllegalArgumentException(
           "groups must be in [1, " + score.length + "], got " + groups);
     }
-    int[] order = Metrics.descending(score);
+    int[] order = EvaluationMetrics.descending(score);
     int n = score.length;
     List<Group> out = new ArrayList<>();
     for (int g = 0; g < groups; g++) {

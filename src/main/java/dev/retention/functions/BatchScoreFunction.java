@@ -12,6 +12,7 @@ public class BatchScoreFunction {
 
   @Funq("batch-score")
   public BatchScoreResponse batchScore(S3Event event) {
+    Invocation.arrived();
     return new BatchScoreResponse(batch.handle(event == null ? List.of() : event.createdObjects()));
   }
 }

@@ -1,5 +1,8 @@
 package dev.retention.functions;
 
+import dev.retention.config.KnownSettings;
+import dev.retention.config.RetentionConfig;
+import dev.retention.config.SettingsBinder;
 import dev.retention.core.KMeansOptions;
 import dev.retention.core.KSelection;
 import dev.retention.core.LogisticOptions;

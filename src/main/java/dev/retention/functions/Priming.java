@@ -1,5 +1,6 @@
 package dev.retention.functions;
 
+import dev.retention.config.KnownSettings;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;

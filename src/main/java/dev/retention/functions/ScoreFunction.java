@@ -16,6 +16,7 @@ public class ScoreFunction {
 
   @Funq("score")
   public HttpApiResponse score(HttpApiRequest request) {
+    Invocation.arrived();
     String method = "";
     String path = "";
     String body = null;

@@ -3,16 +3,11 @@ package dev.retention.functions;
 import dev.retention.campaign.CampaignOptions;
 import dev.retention.campaign.ContactBudget;
 import dev.retention.campaign.ContactEconomics;
-import dev.retention.data.ExportSchema;
-import dev.retention.data.IdRules;
-import dev.retention.data.OrdersDialect;
-import dev.retention.data.OrdersSchema;
-import dev.retention.data.ReadLimits;
-import dev.retention.data.TextFormat;
-import dev.retention.features.OrderBook;
+import dev.retention.config.ConfiguredSettings;
+import dev.retention.config.KnownSettings;
+import dev.retention.config.RetentionConfig;
 import dev.retention.features.RfmOptions;
-import dev.retention.model.Playbook;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.batch.BatchSettings;
 import dev.retention.service.score.CustomerLookup;
@@ -20,23 +15,17 @@ import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
 import dev.retention.service.train.HandOff;
-import dev.retention.service.train.QualityGate;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainingService;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.S3Clients;
-import dev.retention.storage.S3Settings;
 import dev.retention.storage.SparkRuns;
-import dev.retention.training.SegmentOptions;
-import dev.retention.training.TrainingOptions;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -47,30 +36,13 @@ import org.eclipse.microprofile.config.Config;
 @Singleton
 public class Services {
 
-  /** Where the training hyper-parameters are configured. */
-  static final String TRAIN_PREFIX = "retention.train.";
-
   /** The hand-off's own settings: not passed on to the Spark job. */
   static final String SPARK_PREFIX = "retention.spark.";
 
   @Produces
   @Singleton
   Bucket bucket(RetentionConfig mapping) {
-    return S3Clients.open(s3Settings(mapping.s3(), mapping.s3().bucket()));
-  }
-
-  /** The storage settings of the {@code retention.s3.*} group, for {@code bucket}. */
-  public static S3Settings s3Settings(RetentionConfig.S3 s3, String bucket) {
-    return new S3Settings(
-        bucket,
-        s3.region(),
-        s3.endpointOverride(),
-        s3.pathStyle(),
-        s3.connectTimeout(),
-        s3.socketTimeout(),
-        s3.apiCallAttemptTimeout(),
-        s3.apiCallTimeout(),
-        s3.maxAttempts());
+    return S3Clients.open(ConfiguredSettings.s3(mapping.s3(), mapping.s3().bucket()));
   }
 
   void close(@Disposes Bucket bucket) {
@@ -89,7 +61,7 @@ public class Services {
       ModelStore store, RetentionConfig mapping, Config config, HandOff handOff) {
     return new TrainingService(
         store,
-        trainSettings(mapping, config),
+        ConfiguredSettings.train(mapping, config),
         Clock.systemUTC(),
         metrics(mapping, "train"),
         handOff);
@@ -146,7 +118,7 @@ public class Services {
         settings,
         Clock.systemUTC(),
         metrics(mapping, "score"),
-        ordersDialect(mapping),
+        ConfiguredSettings.ordersDialect(mapping),
         new CustomerLookup(
             store.bucket(),
             mapping.lookup().prefix(),
@@ -163,10 +135,6 @@ public class Services {
         store, batchSettings(mapping, config), Clock.systemUTC(), metrics(mapping, "batch-score"));
   }
 
-  /**
-   * The metrics of one function: its FunctionName dimension is the Lambda function's name (unique
-   * per stack, what the template's alarms select), or {@code function} outside Lambda.
-   */
   /** One line on standard output as it is now (a test may have replaced it), flushed. */
   private static void standardOutput(String line) {
     java.io.PrintStream out = System.out;
@@ -176,18 +144,24 @@ public class Services {
     }
   }
 
-  static Metrics metrics(RetentionConfig mapping, String function) {
+  /**
+   * The metrics of one function: its FunctionName dimension is the Lambda function's name (unique
+   * per stack, what the template's alarms select), or {@code function} outside Lambda; each record
+   * carries the invocation's cold start and request id ({@link Invocation}).
+   */
+  static EmfMetrics metrics(RetentionConfig mapping, String function) {
     String name = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
-    return new Metrics(
+    return new EmfMetrics(
         Services::standardOutput,
         mapping.metrics().namespace(),
         name == null || name.isBlank() ? function : name,
         Clock.systemUTC(),
-        mapping.metrics().enabled());
+        mapping.metrics().enabled(),
+        Invocation::forMetrics);
   }
 
   static BatchSettings batchSettings(RetentionConfig mapping, Config config) {
-    TrainSettings train = trainSettings(mapping, config);
+    TrainSettings train = ConfiguredSettings.train(mapping, config);
     return new BatchSettings(
         mapping.batch().prefix(),
         mapping.batch().outputPrefix(),
@@ -243,156 +217,6 @@ public class Services {
           "retention.campaign.holdout-share / budget-money: " + e.getMessage(), e);
     }
     return new BatchSettings.Campaign(campaign.id().orElse(null), options);
-  }
-
-  /** The train function's settings from configuration (also the Spark trainer's). */
-  public static TrainSettings trainSettings(RetentionConfig mapping, Config config) {
-    RetentionConfig.Export export = mapping.export();
-    IdRules.Normalisation normalisation =
-        setting(
-            IdRules.Normalisation.class,
-            "retention.export.id-normalisation",
-            export.idNormalisation());
-    ExportSchema schema =
-        new ExportSchema(
-            export.idColumn(),
-            export.labelColumn(),
-            export.includeColumns().orElse(List.of()),
-            export.excludeColumns().orElse(List.of()),
-            export.maxRejectedShare(),
-            new IdRules(
-                setting(IdRules.GuestRows.class, "retention.export.guest-rows", export.guestRows()),
-                normalisation),
-            setting(
-                ExportSchema.DuplicateIds.class,
-                "retention.export.duplicate-ids",
-                export.duplicateIds()));
-    TrainingOptions options = SettingsBinder.bind(config, TRAIN_PREFIX, TrainingOptions.defaults());
-    RetentionConfig.Segments segments = mapping.segments();
-    return new TrainSettings(
-        export.prefix(),
-        schema,
-        options,
-        mapping.orders().prefix(),
-        ordersSchema(mapping.orders(), normalisation, export.maxRejectedShare()),
-        new RfmOptions(
-            mapping.orders().labelWindowDays(),
-            mapping.orders().cutoff().orElse(null),
-            mapping.orders().allowCensoredWindow()),
-        new SegmentOptions(
-            segments.minSize(),
-            segments.recencyFeature(),
-            segments.frequencyFeature(),
-            segments.monetaryFeature()),
-        playbook(mapping),
-        new ReadLimits(export.maxLineBytes(), export.maxGzipRatio(), export.maxColumns()),
-        new QualityGate(
-            mapping.qualityGate().margin(),
-            mapping.qualityGate().force(),
-            mapping.qualityGate().minAucLift(),
-            mapping.qualityGate().allowDroppedFeatures()),
-        TextFormat.of(export.delimiter(), export.decimalSeparator(), export.allowCaseCollisions()));
-  }
-
-  /**
-   * The orders dialect of the {@code retention.orders.*} and {@code retention.export.*} settings:
-   * how the train function reads orders exports, and for models that recorded no dialect of their
-   * own ({@code OrdersReading}), batch scoring and the score API.
-   */
-  static OrdersDialect ordersDialect(RetentionConfig mapping) {
-    RetentionConfig.Export export = mapping.export();
-    IdRules.Normalisation normalisation =
-        setting(
-            IdRules.Normalisation.class,
-            "retention.export.id-normalisation",
-            export.idNormalisation());
-    return new OrdersDialect(
-        ordersSchema(mapping.orders(), normalisation, export.maxRejectedShare()),
-        TextFormat.of(export.delimiter(), export.decimalSeparator(), export.allowCaseCollisions()));
-  }
-
-  /** The orders dialect of the {@code retention.orders.*} settings. */
-  static OrdersSchema ordersSchema(
-      RetentionConfig.Orders orders, IdRules.Normalisation normalisation, double maxRejectedShare) {
-    List<String> formats =
-        orders.dateFormats().stream()
-            .flatMap(f -> java.util.Arrays.stream(f.split("\\|")))
-            .map(String::strip)
-            .filter(f -> !f.isEmpty())
-            .toList();
-    java.time.ZoneId zone = null;
-    if (orders.timeZone().isPresent()) {
-      try {
-        zone = java.time.ZoneId.of(orders.timeZone().get().strip());
-      } catch (java.time.DateTimeException e) {
-        throw new IllegalArgumentException(
-            "retention.orders.time-zone: not a time zone (e.g. UTC, Europe/London, +02:00): "
-                + e.getMessage(),
-            e);
-      }
-    }
-    return new OrdersSchema(
-        new OrdersSchema.Columns(
-            orders.customerIdColumn(),
-            orders.orderIdColumn(),
-            orders.orderDateColumn(),
-            orders.amountColumn(),
-            orders.quantityColumn().orElse(null),
-            orders.unitPriceColumn().orElse(null),
-            orders.itemsColumn(),
-            orders.statusColumn(),
-            orders.channelColumn()),
-        new OrdersSchema.Refunds(
-            Set.copyOf(orders.refundStatuses()), orders.cancelPrefix().orElse(null)),
-        setting(OrderBook.Grain.class, "retention.orders.grain", orders.grain()),
-        setting(OrdersSchema.OrderKey.class, "retention.orders.order-key", orders.orderKey()),
-        orders.money(),
-        new OrdersSchema.Dates(formats, zone),
-        new IdRules(
-            setting(IdRules.GuestRows.class, "retention.orders.guest-rows", orders.guestRows()),
-            normalisation),
-        maxRejectedShare);
-  }
-
-  /** The constant of {@code type} named by a setting's value, or an error naming the setting. */
-  static <E extends Enum<E>> E setting(Class<E> type, String key, String value) {
-    try {
-      return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          key
-              + ": '"
-              + value
-              + "' is not one of "
-              + java.util.Arrays.toString(type.getEnumConstants()),
-          e);
-    }
-  }
-
-  /**
-   * The orders columns of {@code retention.orders.*}: how the train function reads orders exports,
-   * and (through the model's own record, {@code OrdersReading}) batch scoring and the score API.
-   */
-  static OrdersSchema ordersSchema(RetentionConfig mapping) {
-    RetentionConfig.Orders orders = mapping.orders();
-    return new OrdersSchema(
-        orders.customerIdColumn(),
-        orders.orderIdColumn(),
-        orders.orderDateColumn(),
-        orders.amountColumn(),
-        orders.itemsColumn(),
-        orders.statusColumn(),
-        orders.channelColumn(),
-        Set.copyOf(orders.refundStatuses()),
-        OrderBook.Grain.valueOf(orders.grain().toUpperCase(Locale.ROOT)),
-        mapping.export().maxRejectedShare());
-  }
-
-  static Playbook playbook(RetentionConfig config) {
-    return Playbook.of(
-        config.playbook().highRiskBelow(),
-        config.playbook().mediumRiskBelow(),
-        config.playbook().overrides().orElse(null));
   }
 
   static ScoreSettings scoreSettings(RetentionConfig mapping) {

@@ -1,5 +1,6 @@
 package dev.retention.functions;
 
+import dev.retention.config.RetentionConfig;
 import dev.retention.service.train.Deadline;
 import dev.retention.service.train.TrainingService;
 import io.quarkus.funqy.Funq;
@@ -15,6 +16,7 @@ public class TrainFunction {
 
   @Funq("train")
   public TrainResponse train(S3Event event) {
+    Invocation.arrived();
     return new TrainResponse(
         training.handle(
             event == null ? java.util.List.of() : event.createdObjects(),

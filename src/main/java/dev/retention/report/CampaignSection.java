@@ -31,7 +31,7 @@ final class CampaignSection {
           .append(
               t.expectedIncrementalRevenue() == null
                   ? withheld(t.withheldContacts())
-                  : Svg.money(t.expectedIncrementalRevenue()))
+                  : Format.money(t.expectedIncrementalRevenue()))
           .append(
               "</b> (no interval yet: it needs the uplift model's calibration on held-out"
                   + " customers)");
@@ -53,7 +53,7 @@ final class CampaignSection {
         .append(". Keep the <b>")
         .append(count(t.holdout()))
         .append("</b> held-out customers (<code>holdout</code>, ")
-        .append(Svg.percent(rule.holdoutShare()))
+        .append(Format.percent(rule.holdoutShare()))
         .append(
             " of the selected, in expectation) out of every contact of this campaign: they measure what it"
                 + " changed.");
@@ -93,7 +93,7 @@ final class CampaignSection {
         row.add(
             s.expectedIncrementalRevenue() == null
                 ? withheld(s.contact())
-                : Svg.money(s.expectedIncrementalRevenue()));
+                : Format.money(s.expectedIncrementalRevenue()));
       }
       table.row(row.toArray(String[]::new));
     }
@@ -109,7 +109,7 @@ final class CampaignSection {
       total.add(
           t.expectedIncrementalRevenue() == null
               ? withheld(t.withheldContacts())
-              : Svg.money(t.expectedIncrementalRevenue()));
+              : Format.money(t.expectedIncrementalRevenue()));
     }
     table.styledRow("total", total.toArray(String[]::new));
     out.append(table.html("campaign-table"));

@@ -25,7 +25,7 @@ final class LiftSection {
         .append(
             "</time> (the outcomes export's last order day), contacted customers against the"
                 + " held-out ones; intervals at ")
-        .append(Svg.percent(((Number) result.options().get("confidence")).doubleValue()))
+        .append(Format.percent(((Number) result.options().get("confidence")).doubleValue()))
         .append(".</p>");
     LiftResult.Comparison overall = result.overall();
     if (overall == null) {
@@ -39,11 +39,11 @@ final class LiftSection {
           .append(" customers changed the repurchase rate by <b>")
           .append(points(overall.rateDifference()))
           .append("</b> and earned <b>")
-          .append(Svg.money(revenue.estimate()))
+          .append(Format.money(revenue.estimate()))
           .append("</b> incremental revenue (")
-          .append(Svg.money(revenue.lower()))
+          .append(Format.money(revenue.lower()))
           .append(" to ")
-          .append(Svg.money(revenue.upper()))
+          .append(Format.money(revenue.upper()))
           .append(")");
       out.append(
           revenue.lower() > 0
@@ -101,14 +101,14 @@ final class LiftSection {
         label,
         count(contact),
         count(holdout),
-        Svg.percent(c.contact().repurchaseRate().estimate()),
-        Svg.percent(c.holdout().repurchaseRate().estimate()),
+        Format.percent(c.contact().repurchaseRate().estimate()),
+        Format.percent(c.holdout().repurchaseRate().estimate()),
         points(c.rateDifference()),
-        Svg.money(c.revenueDifference().estimate())
+        Format.money(c.revenueDifference().estimate())
             + " ("
-            + Svg.money(c.revenueDifference().lower())
+            + Format.money(c.revenueDifference().lower())
             + " to "
-            + Svg.money(c.revenueDifference().upper())
+            + Format.money(c.revenueDifference().upper())
             + ")");
   }
 

@@ -12,7 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -81,24 +80,6 @@ public final class ReportHtml {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
 
-  /** Human labels of the derivation's counts (others are split from camel case). */
-  private static final Map<String, String> COUNT_LABELS =
-      Map.ofEntries(
-          Map.entry("customersInExport", "Customers in the export"),
-          Map.entry("customersUsed", "Customers used"),
-          Map.entry("customersRefundsOnly", "Customers with refunds only (left out)"),
-          Map.entry("customersZeroAmountOnly", "Customers with zero-amount orders only (left out)"),
-          Map.entry(
-              "customersFirstBuyingAfterCutoff", "Customers whose first order is after the cutoff"),
-          Map.entry("orders", "Orders"),
-          Map.entry("ordersRefunded", "Orders refunded"),
-          Map.entry("ordersZeroAmount", "Orders with a zero amount"),
-          Map.entry("ordersAfterCutoff", "Orders after the cutoff (label window)"),
-          Map.entry("ordersAfterLabelWindow", "Orders after the label window (ignored)"),
-          Map.entry("duplicateOrderRowsIgnored", "Duplicate order rows ignored"),
-          Map.entry("orderLinesMerged", "Order lines merged into their order"),
-          Map.entry("orderLinesWithAnotherDate", "Order lines dated differently from their order"));
-
   /**
    * What a batch scored, for {@link #renderBatch}: aggregates only.
    *
@@ -145,15 +126,15 @@ public final class ReportHtml {
         trainingBands(model),
         model.provenance().rowsUsed(),
         "the "
-            + count(model.provenance().rowsUsed())
+            + Format.count(model.provenance().rowsUsed())
             + " customers the model was trained on, scored by it");
     cards(out, model);
     segments(out, model);
-    customerValue(out, model);
+    ValueSection.write(new HtmlWriter(out), model);
     kSearch(out, model);
     classifier(out, model);
-    data(out, model);
-    playbook(out, model);
+    DataSection.data(new HtmlWriter(out), model);
+    DataSection.playbook(new HtmlWriter(out), model);
     return close(out);
   }
 
@@ -169,7 +150,7 @@ public final class ReportHtml {
         model,
         batch.bands(),
         batch.customers(),
-        "the " + count(batch.customers()) + " customers of this export");
+        "the " + Format.count(batch.customers()) + " customers of this export");
     out.append("<section id=\"batch\"><h2>This batch</h2>")
         .append(
             new Table("<What", "<Value")
@@ -177,8 +158,8 @@ public final class ReportHtml {
                 .row("Scores", batch.output())
                 .row("Scored at", seconds(batch.scoredAt().toString()))
                 .row("Features as of", batch.asOf().toString())
-                .row("Customers scored", count(batch.customers()))
-                .row("Rows rejected", count(batch.rejected()))
+                .row("Customers scored", Format.count(batch.customers()))
+                .row("Rows rejected", Format.count(batch.rejected()))
                 .row("Model", model.modelName() + " " + model.version())
                 .html("batch-facts"))
         .append(
@@ -187,7 +168,7 @@ public final class ReportHtml {
                 + "); this report shows aggregates only. The model's own report has its"
                 + " evaluation.</p>")
         .append("</section>\n");
-    playbook(out, model);
+    DataSection.playbook(new HtmlWriter(out), model);
     return close(out);
   }
 
@@ -245,7 +226,7 @@ public final class ReportHtml {
         .append("</b>, trained <time>")
         .append(Html.escape(seconds(model.createdAt())))
         .append("</time> on ")
-        .append(count(p.rowsUsed()))
+        .append(Format.count(p.rowsUsed()))
         .append(" customers");
     if (batch != null) {
       // The scored customers' day, not the training cutoff: that is what these scores describe.
@@ -328,23 +309,23 @@ public final class ReportHtml {
     out.append("<p class=\"lead\">Of ")
         .append(Html.escape(who))
         .append(", <b>")
-        .append(count(high.customers()))
+        .append(Format.count(high.customers()))
         .append(" (")
-        .append(Svg.percent(high.share()))
+        .append(Format.percent(high.share()))
         .append(")</b> are at <b>high churn risk</b> (repurchase probability below ")
-        .append(Svg.percent(playbook.highRiskBelow()))
+        .append(Format.percent(playbook.highRiskBelow()))
         .append(")");
     if (hasClv && high.valueAtRisk() != null) {
       out.append(", with <b>")
-          .append(Svg.money(high.valueAtRisk()))
+          .append(Format.money(high.valueAtRisk()))
           .append("</b> of predicted value at risk over the next ")
           .append(model.customerValue().horizonMonths())
           .append(" months");
     }
     out.append(", and ")
-        .append(count(medium.customers()))
+        .append(Format.count(medium.customers()))
         .append(" (")
-        .append(Svg.percent(medium.share()))
+        .append(Format.percent(medium.share()))
         .append(
             ") at medium risk. Start at the top: each row is a group to contact with its"
                 + " suggested action, groups likely to lapse (high or medium risk) first")
@@ -361,16 +342,18 @@ public final class ReportHtml {
     }
     headers.add("<Suggested action");
     Table contact = new Table(headers.toArray(String[]::new));
-    Svg.Column spend = Svg.Column.money(lines.stream().map(l -> l.cell().spend()).toList());
-    Svg.Column value = Svg.Column.money(lines.stream().map(l -> l.cell().predictedClv()).toList());
-    Svg.Column risk = Svg.Column.money(lines.stream().map(l -> l.cell().valueAtRisk()).toList());
+    Format.Column spend = Format.Column.money(lines.stream().map(l -> l.cell().spend()).toList());
+    Format.Column value =
+        Format.Column.money(lines.stream().map(l -> l.cell().predictedClv()).toList());
+    Format.Column risk =
+        Format.Column.money(lines.stream().map(l -> l.cell().valueAtRisk()).toList());
     for (Line line : lines) {
       String band = Playbook.BANDS.get(line.band());
       List<String> row = new ArrayList<>();
       row.add(line.segment().name());
       row.add(band);
-      row.add(count(line.cell().customers()));
-      row.add(Svg.percent(line.cell().share()));
+      row.add(Format.count(line.cell().customers()));
+      row.add(Format.percent(line.cell().share()));
       if (hasSpend) {
         row.add(spend.format(line.cell().spend()));
       }
@@ -388,8 +371,8 @@ public final class ReportHtml {
       List<String> row = new ArrayList<>();
       row.add("All segments");
       row.add(total.band());
-      row.add(count(total.customers()));
-      row.add(Svg.percent(total.share()));
+      row.add(Format.count(total.customers()));
+      row.add(Format.percent(total.share()));
       if (hasSpend) {
         row.add(spend.format(total.spend()));
       }
@@ -402,9 +385,9 @@ public final class ReportHtml {
     }
     out.append(contact.html("contact-table"));
     out.append("<p class=\"meta\">Churn risk: high below ")
-        .append(Svg.percent(playbook.highRiskBelow()))
+        .append(Format.percent(playbook.highRiskBelow()))
         .append(" predicted repurchase probability, medium below ")
-        .append(Svg.percent(playbook.mediumRiskBelow()))
+        .append(Format.percent(playbook.mediumRiskBelow()))
         .append(", else low.");
     if (hasClv) {
       out.append(
@@ -450,8 +433,8 @@ public final class ReportHtml {
     card(
         out,
         "Repurchase rate",
-        Svg.percent(base),
-        per100(base)
+        Format.percent(base),
+        Format.per100(base)
             + " of every 100 customers held out of training bought again within "
             + window
             + ".");
@@ -460,62 +443,62 @@ public final class ReportHtml {
       double topShare = (double) top.count() / Math.max(1, e.validationRows());
       card(
           out,
-          "Top " + Svg.percent(topShare),
-          per100(top.rate()) + " in 100",
+          "Top " + Format.percent(topShare),
+          Format.per100(top.rate()) + " in 100",
           "Of 100 customers the model ranks most likely to buy again (the top "
-              + Svg.percent(topShare)
+              + Format.percent(topShare)
               + "), "
-              + per100(top.rate())
+              + Format.per100(top.rate())
               + " did: "
-              + Svg.number(top.lift())
+              + Format.number(top.lift())
               + " times the average.");
     }
     card(
         out,
         "ROC AUC",
-        Svg.number(e.rocAuc()),
+        Format.number(e.rocAuc()),
         "Given one customer who bought again and one who did not, the model ranks the buyer"
             + " higher "
-            + per100(e.rocAuc())
+            + Format.per100(e.rocAuc())
             + " times in 100 (50 is a coin toss).");
     card(
         out,
         "Brier score",
-        Svg.number(e.brier()),
+        Format.number(e.brier()),
         "Predictions are off by about "
-            + Svg.number(Math.sqrt(e.brier()))
+            + Format.number(Math.sqrt(e.brier()))
             + " on average, squared (a probability against what happened, 0 or 1); guessing the"
             + " repurchase rate for everyone would score "
-            + Svg.number(base * (1 - base))
+            + Format.number(base * (1 - base))
             + ".");
     double baseLogLoss =
         base <= 0 || base >= 1 ? 0 : -(base * Math.log(base) + (1 - base) * Math.log(1 - base));
     card(
         out,
         "Log loss",
-        Svg.number(e.logLoss()),
+        Format.number(e.logLoss()),
         baseLogLoss > 0
             ? "Against "
-                + Svg.number(baseLogLoss)
+                + Format.number(baseLogLoss)
                 + " for guessing the repurchase rate for everyone: "
-                + Svg.percent(1 - e.logLoss() / baseLogLoss)
+                + Format.percent(1 - e.logLoss() / baseLogLoss)
                 + " less surprise when a customer does or does not buy."
             : "How surprised the model is by what happened (lower is better).");
     card(
         out,
-        "At threshold " + Svg.number(e.threshold()),
-        Svg.percent(e.precision()) + " precise",
+        "At threshold " + Format.number(e.threshold()),
+        Format.percent(e.precision()) + " precise",
         "Of customers predicted to buy again, "
-            + per100(e.precision())
+            + Format.per100(e.precision())
             + " in 100 did; of those who did, the model found "
-            + per100(e.recall())
+            + Format.per100(e.recall())
             + " in 100.");
     RetentionModel.Incumbent live = e.incumbent();
     if (live != null) {
       card(
           out,
           "Against the live model",
-          live.rocAuc() == null ? "not compared" : Svg.number(live.rocAuc()) + " AUC",
+          live.rocAuc() == null ? "not compared" : Format.number(live.rocAuc()) + " AUC",
           live.rocAuc() == null
               ? "The model live when this one was trained ("
                   + live.version()
@@ -524,9 +507,9 @@ public final class ReportHtml {
               : "The model live when this one was trained ("
                   + live.version()
                   + ") ranks these same held-out customers with an AUC of "
-                  + Svg.number(live.rocAuc())
+                  + Format.number(live.rocAuc())
                   + ", against "
-                  + Svg.number(e.rocAuc())
+                  + Format.number(e.rocAuc())
                   + " for this one; a new model much worse than the live one does not go live"
                   + " (the quality gate).");
     }
@@ -535,14 +518,14 @@ public final class ReportHtml {
       card(
           out,
           "On the live model's customers",
-          Svg.number(own.rocAuc()) + " AUC",
+          Format.number(own.rocAuc()) + " AUC",
           "On "
-              + count(own.customers())
+              + Format.count(own.customers())
               + " customers the live model held out of its own training, this model ranks with an"
               + " AUC of "
-              + Svg.number(own.rocAuc())
+              + Format.number(own.rocAuc())
               + " and the live one with "
-              + Svg.number(own.liveRocAuc())
+              + Format.number(own.liveRocAuc())
               + ": a broken export cannot look good by being compared on itself.");
     }
     RetentionModel.GateDecision gate = e.qualityGate();
@@ -560,7 +543,7 @@ public final class ReportHtml {
         "Segments",
         Integer.toString(profiles.size()),
         "Customers grouped by behaviour; the smallest group holds "
-            + count(smallest)
+            + Format.count(smallest)
             + " (none is published below "
             + minSize(model)
             + ").");
@@ -579,29 +562,25 @@ public final class ReportHtml {
       card(
           out,
           "Predicted value, " + model.customerValue().horizonMonths() + " months",
-          Svg.money(total),
+          Format.money(total),
           "What these customers are expected to spend; "
-              + Svg.money(risk)
+              + Format.money(risk)
               + " of it ("
-              + Svg.percent(risk / Math.max(1e-12, total))
+              + Format.percent(risk / Math.max(1e-12, total))
               + ") is at risk if they do not buy again in the window.");
     }
     RetentionModel.Provenance p = model.provenance();
     card(
         out,
         "Rows rejected",
-        count(p.rowsRejected()),
+        Format.count(p.rowsRejected()),
         p.rowsRejected() == 0
             ? "Every row of the export was read."
-            : Svg.percent((double) p.rowsRejected() / Math.max(1, p.rowsRead()))
+            : Format.percent((double) p.rowsRejected() / Math.max(1, p.rowsRead()))
                 + " of "
-                + count(p.rowsRead())
+                + Format.count(p.rowsRead())
                 + " rows could not be used; the reasons are under Data.");
     out.append("</div></section>\n");
-  }
-
-  private static String per100(double share) {
-    return String.format(Locale.ROOT, "%.0f", 100 * share);
   }
 
   /**
@@ -647,7 +626,7 @@ public final class ReportHtml {
   // ---------------------------------------------------------------- segments
 
   /** One entry per reported profile (pooled small segments appear once, with their owner). */
-  private static List<RetentionModel.Segment> profiles(RetentionModel model) {
+  static List<RetentionModel.Segment> profiles(RetentionModel model) {
     List<RetentionModel.Segment> out = new ArrayList<>();
     Set<List<Integer>> seen = new LinkedHashSet<>();
     for (RetentionModel.Segment s : model.segments()) {
@@ -710,17 +689,18 @@ public final class ReportHtml {
       headers.add("<Action, " + band + " churn risk");
     }
     Table table = new Table(headers.toArray(String[]::new));
-    Svg.Column meanValue =
-        Svg.Column.money(profiles.stream().map(RetentionModel.Segment::meanPredictedClv).toList());
-    Svg.Column atRisk =
-        Svg.Column.money(profiles.stream().map(RetentionModel.Segment::valueAtRisk).toList());
+    Format.Column meanValue =
+        Format.Column.money(
+            profiles.stream().map(RetentionModel.Segment::meanPredictedClv).toList());
+    Format.Column atRisk =
+        Format.Column.money(profiles.stream().map(RetentionModel.Segment::valueAtRisk).toList());
     for (RetentionModel.Segment s : profiles) {
       List<String> row = new ArrayList<>();
       row.add(s.name());
-      row.add(count(s.size()));
-      row.add(Svg.percent(s.share()));
-      row.add(Svg.percent(s.repurchaseRate()));
-      row.add(Svg.percent(s.meanProbability()));
+      row.add(Format.count(s.size()));
+      row.add(Format.percent(s.share()));
+      row.add(Format.percent(s.repurchaseRate()));
+      row.add(Format.percent(s.meanProbability()));
       if (money) {
         row.add(meanValue.format(s.meanPredictedClv()));
         row.add(atRisk.format(s.valueAtRisk()));
@@ -755,7 +735,7 @@ public final class ReportHtml {
       }
       means[profiles.size()] = n == 0 ? Double.NaN : sum / n;
       // One format per feature: its row holds one quantity.
-      Svg.Column format = Svg.Column.of(means);
+      Format.Column format = Format.Column.of(means);
       List<String> row = new ArrayList<>();
       row.add(f.name());
       for (double mean : means) {
@@ -764,175 +744,6 @@ public final class ReportHtml {
       profileTable.row(row.toArray(String[]::new));
     }
     out.append(profileTable.html("profiles-table")).append("</section>\n");
-  }
-
-  // ---------------------------------------------------------------- customer value
-
-  private static void customerValue(StringBuilder out, RetentionModel model) {
-    RetentionModel.CustomerValue cv = model.customerValue();
-    if (cv == null) {
-      return;
-    }
-    RetentionModel.BgNbdParameters b = cv.bgNbd();
-    out.append("<section id=\"customer-value\"><h2>Customer value</h2><p>")
-        .append(
-            "Each customer's purchases are modelled as BG/NBD (Fader, Hardie and Lee 2005): while"
-                + " active, a customer buys at their own rate; after each purchase they may drop"
-                + " out for good. ")
-        .append("Fitted on ")
-        .append(count((long) b.customers()))
-        .append(" customers (")
-        .append(count((long) b.repeatCustomers()))
-        .append(" with repeat purchases): purchase rate r = ")
-        .append(Svg.number(b.r()))
-        .append(", α = ")
-        .append(Svg.number(b.alpha()))
-        .append(" weeks; drop-out a = ")
-        .append(Svg.number(b.a()))
-        .append(", b = ")
-        .append(Svg.number(b.b()))
-        .append(". ");
-    RetentionModel.GammaGammaParameters g = cv.gammaGamma();
-    if (g != null) {
-      out.append("Spend per order is Gamma-Gamma (Fader, Hardie and Lee 2005): p = ")
-          .append(Svg.number(g.p()))
-          .append(", q = ")
-          .append(Svg.number(g.q()))
-          .append(", v = ")
-          .append(Svg.number(g.v()))
-          .append("; predicted value is over ")
-          .append(cv.horizonMonths())
-          .append(" months");
-      if (cv.monthlyDiscountRate() > 0) {
-        out.append(", discounted ")
-            .append(Svg.percent(cv.monthlyDiscountRate()))
-            .append(" a month");
-      }
-      out.append(". ");
-    }
-    out.append(
-            cv.usedInClassifier()
-                ? "The repurchase model uses P(alive) and expected purchases as inputs: they made"
-                    + " its held-out predictions better."
-                : "The repurchase model does not use these quantities as inputs: they did not make"
-                    + " its held-out predictions better.")
-        .append("</p>");
-    if (cv.notes() != null && !cv.notes().isEmpty()) {
-      out.append("<ul class=\"meta\">");
-      for (String note : cv.notes()) {
-        out.append("<li>").append(Html.escape(note)).append("</li>");
-      }
-      out.append("</ul>");
-    }
-    out.append("<div class=\"grid\">");
-    aliveHeatmap(out, model);
-    if (cv.backTest() != null && !cv.backTest().isEmpty()) {
-      List<String> groups = cv.backTest().stream().map(t -> t.repeatPurchases()).toList();
-      double[] predicted =
-          cv.backTest().stream().mapToDouble(RetentionModel.BackTestBin::predicted).toArray();
-      double[] actual =
-          cv.backTest().stream().mapToDouble(RetentionModel.BackTestBin::actual).toArray();
-      out.append(
-          Svg.bars(
-              "back-test",
-              "Back-test: purchase days in the "
-                  + cv.windowDays()
-                  + "-day window per customer, predicted and actual",
-              "repeat purchases before the cutoff",
-              "purchase days per customer",
-              groups,
-              List.of(
-                  new Svg.Bars("predicted", predicted, Svg.COLORS[1]),
-                  new Svg.Bars("actual", actual, Svg.COLORS[0])),
-              false));
-    }
-    List<RetentionModel.Segment> profiles = profiles(model);
-    double total = 0;
-    for (RetentionModel.Segment s : profiles) {
-      total += s.meanPredictedClv() == null ? 0 : s.meanPredictedClv() * s.size();
-    }
-    if (total > 0) {
-      double[] valueShare = new double[profiles.size()];
-      double[] customerShare = new double[profiles.size()];
-      for (int i = 0; i < profiles.size(); i++) {
-        RetentionModel.Segment s = profiles.get(i);
-        valueShare[i] = s.meanPredictedClv() == null ? 0 : s.meanPredictedClv() * s.size() / total;
-        customerShare[i] = s.share();
-      }
-      out.append(
-          Svg.hbars(
-              "value-share",
-              "Share of predicted value and of customers by segment",
-              profiles.stream().map(RetentionModel.Segment::name).toList(),
-              List.of(
-                  new Svg.Bars("share of predicted value", valueShare, Svg.COLORS[2]),
-                  new Svg.Bars("share of customers", customerShare, Svg.COLORS[0])),
-              true));
-    }
-    out.append("</div></section>\n");
-  }
-
-  /**
-   * P(alive) over repeat purchases × days since the last purchase, for a customer whose first
-   * purchase was as long ago as the longest histories (the tenure feature's high): the BG/NBD
-   * drop-out at a glance. Customers without a repeat purchase are left out: BG/NBD only lets a
-   * customer drop out after a purchase, so they count as active.
-   */
-  private static void aliveHeatmap(StringBuilder out, RetentionModel model) {
-    RetentionModel.CustomerValue cv = model.customerValue();
-    List<String> names = model.features().stream().map(RetentionModel.Feature::name).toList();
-    RetentionModel.Feature tenure = feature(model, cv.roles().tenure());
-    RetentionModel.Feature frequency = feature(model, cv.roles().frequency());
-    if (tenure == null || frequency == null || !(tenure.high() > 0)) {
-      return;
-    }
-    CustomerValueModel value;
-    try {
-      value = CustomerValueModel.of(cv, names);
-    } catch (RuntimeException e) {
-      return; // a model file whose roles do not match its features: no chart rather than no report
-    }
-    Svg.Ticks days = Svg.Ticks.of(0, tenure.high(), 6);
-    double since = Math.min(days.max(), Math.max(tenure.high(), days.step()));
-    List<Double> recencies = new ArrayList<>();
-    for (double d : days.values()) {
-      if (d <= since) {
-        recencies.add(d);
-      }
-    }
-    int maxRepeat = (int) Math.max(3, Math.min(40, Math.round(frequency.high()) - 1));
-    List<Integer> repeats = new ArrayList<>();
-    for (int x : new int[] {1, 2, 3, 5, 8, 12, 20, 30, 40}) {
-      if (x <= maxRepeat) {
-        repeats.add(x);
-      }
-    }
-    double[][] grid = new double[repeats.size()][recencies.size()];
-    for (int r = 0; r < repeats.size(); r++) {
-      for (int c = 0; c < recencies.size(); c++) {
-        grid[r][c] = value.probabilityAlive(repeats.get(r), recencies.get(c), since);
-      }
-    }
-    out.append(
-        Svg.heatmap(
-            "p-alive",
-            "P(still active) of a customer first seen "
-                + Svg.number(since)
-                + " days ago, by repeat purchases and days since the last",
-            "repeat purchases",
-            "days since the last purchase",
-            repeats.stream().map(String::valueOf).toList(),
-            recencies.stream().map(Svg::number).toList(),
-            grid));
-  }
-
-  private static RetentionModel.Feature feature(RetentionModel model, String name) {
-    for (RetentionModel.Feature f : model.features()) {
-      if (f.name().equals(name)) {
-        return f;
-      }
-    }
-    return null;
   }
 
   // ---------------------------------------------------------------- K
@@ -976,35 +787,25 @@ public final class ReportHtml {
     double last = ks[ks.length - 1];
     out.append(
             Svg.lines(
-                "elbow",
-                "Elbow: within-segment spread (inertia) by K",
-                "K (segments)",
-                "inertia",
-                List.of(new Svg.Series("inertia", ks, k.inertia(), Svg.COLORS[0], false, true)),
-                first,
-                last,
-                0,
-                maxInertia,
-                (double) k.chosenK(),
-                chosen,
-                false,
-                false))
+                new Svg.LineChart(
+                    "elbow",
+                    "Elbow: within-segment spread (inertia) by K",
+                    new Svg.Axis("K (segments)", first, last, false),
+                    new Svg.Axis("inertia", 0, maxInertia, false),
+                    List.of(new Svg.Series("inertia", ks, k.inertia(), Svg.COLORS[0], false, true)),
+                    new Svg.Mark(k.chosenK(), chosen))))
         .append(
             Svg.lines(
-                "silhouette",
-                "Silhouette by K: how well customers sit in their segment",
-                "K (segments)",
-                "mean silhouette",
-                List.of(
-                    new Svg.Series("silhouette", ks, k.silhouette(), Svg.COLORS[1], false, true)),
-                first,
-                last,
-                minSilhouette,
-                Math.max(0.1, maxSilhouette),
-                (double) k.chosenK(),
-                chosen,
-                false,
-                false))
+                new Svg.LineChart(
+                    "silhouette",
+                    "Silhouette by K: how well customers sit in their segment",
+                    new Svg.Axis("K (segments)", first, last, false),
+                    new Svg.Axis(
+                        "mean silhouette", minSilhouette, Math.max(0.1, maxSilhouette), false),
+                    List.of(
+                        new Svg.Series(
+                            "silhouette", ks, k.silhouette(), Svg.COLORS[1], false, true)),
+                    new Svg.Mark(k.chosenK(), chosen))))
         .append("</div></section>\n");
   }
 
@@ -1013,17 +814,17 @@ public final class ReportHtml {
   private static void classifier(StringBuilder out, RetentionModel model) {
     RetentionModel.Evaluation e = model.evaluation();
     out.append("<section id=\"classifier\"><h2>Repurchase model</h2><p>Held-out evaluation on ")
-        .append(count(e.validationRows()))
+        .append(Format.count(e.validationRows()))
         .append(" customers (")
-        .append(count(e.validationPositives()))
+        .append(Format.count(e.validationPositives()))
         .append(" bought again) the model did not see in training. At threshold ")
-        .append(Svg.number(e.threshold()))
+        .append(Format.number(e.threshold()))
         .append(": accuracy ")
-        .append(Svg.percent(e.accuracy()))
+        .append(Format.percent(e.accuracy()))
         .append(", precision ")
-        .append(Svg.percent(e.precision()))
+        .append(Format.percent(e.precision()))
         .append(", recall ")
-        .append(Svg.percent(e.recall()))
+        .append(Format.percent(e.recall()))
         .append(".</p><div class=\"grid\">");
     out.append(
         curve(
@@ -1049,22 +850,16 @@ public final class ReportHtml {
         bins.stream().mapToDouble(RetentionModel.CalibrationBin::observedRate).toArray();
     out.append(
         Svg.lines(
-            "calibration",
-            "Calibration: observed rate by predicted probability",
-            "mean predicted probability",
-            "observed repurchase rate",
-            List.of(
-                new Svg.Series(
-                    "perfect", new double[] {0, 1}, new double[] {0, 1}, "#999", true, false),
-                new Svg.Series("model", predicted, observed, Svg.COLORS[0], false, true)),
-            0,
-            1,
-            0,
-            1,
-            null,
-            null,
-            true,
-            true));
+            new Svg.LineChart(
+                "calibration",
+                "Calibration: observed rate by predicted probability",
+                Svg.Axis.share("mean predicted probability"),
+                Svg.Axis.share("observed repurchase rate"),
+                List.of(
+                    new Svg.Series(
+                        "perfect", new double[] {0, 1}, new double[] {0, 1}, "#999", true, false),
+                    new Svg.Series("model", predicted, observed, Svg.COLORS[0], false, true)),
+                null)));
     List<String> groups = new ArrayList<>();
     double[] rate = new double[e.lift().size()];
     double[] average = new double[rate.length];
@@ -1097,7 +892,7 @@ public final class ReportHtml {
    */
   private static void effects(StringBuilder out, RetentionModel model) {
     RetentionModel.Classifier c = model.classifier();
-    Map<String, String> meanings = meanings(model);
+    Map<String, String> meanings = DataSection.meanings(model);
     if (c.effects() != null && !c.effects().isEmpty()) {
       List<RetentionModel.FeatureEffect> effects = new ArrayList<>(c.effects());
       effects.sort(
@@ -1138,9 +933,9 @@ public final class ReportHtml {
         order,
         (a, b) -> Double.compare(Math.abs(c.coefficients()[b]), Math.abs(c.coefficients()[a])));
     Table terms = new Table("<Term", "Coefficient (standardized)");
-    terms.row("intercept", Svg.number(c.intercept()));
+    terms.row("intercept", Format.number(c.intercept()));
     for (int i : order) {
-      terms.row(c.terms().get(i), Svg.number(c.coefficients()[i]));
+      terms.row(c.terms().get(i), Format.number(c.coefficients()[i]));
     }
     out.append("<details><summary>All ")
         .append(order.length)
@@ -1164,133 +959,11 @@ public final class ReportHtml {
           new Svg.Series("chance", new double[] {0, 1}, new double[] {0, 1}, "#999", true, false));
     }
     series.add(new Svg.Series("model", xs, ys, Svg.COLORS[0], false, false));
-    return Svg.lines(id, title, x, y, series, 0, 1, 0, 1, null, null, true, true);
-  }
-
-  // ---------------------------------------------------------------- data and playbook
-
-  private static Map<String, String> meanings(RetentionModel model) {
-    Map<String, String> meanings = new HashMap<>();
-    if (model.derivation() != null) {
-      for (RetentionModel.FeatureDefinition f : model.derivation().features()) {
-        meanings.put(f.name(), f.meaning());
-      }
-    }
-    if (model.customerValue() != null && model.customerValue().features() != null) {
-      for (RetentionModel.ValueFeature f : model.customerValue().features()) {
-        meanings.put(f.name(), f.meaning());
-      }
-    }
-    return meanings;
-  }
-
-  private static void data(StringBuilder out, RetentionModel model) {
-    RetentionModel.Provenance p = model.provenance();
-    out.append("<section id=\"data\"><h2>Data</h2><p>")
-        .append(count(p.rowsRead()))
-        .append(model.derivation() != null ? " order rows read, " : " rows read, ")
-        .append(count(p.rowsRejected()))
-        .append(" rejected, ")
-        .append(count(p.rowsUsed()))
-        .append(" customers used. Source: <code>")
-        .append(Html.escape(p.source() == null ? "(in memory)" : p.source()))
-        .append("</code>.</p>");
-    Map<String, String> meanings = meanings(model);
-    Table features =
-        new Table(
-            "<Feature",
-            "<Meaning",
-            "Low (mean of the lowest)",
-            "High (mean of the highest)",
-            "<log1p",
-            "Scaling mean",
-            "Scaling std");
-    for (RetentionModel.Feature f : model.features()) {
-      // One format per feature for its range, one for its scaling (log units when log1p).
-      Svg.Column range = Svg.Column.of(f.low(), f.high());
-      Svg.Column scaling = Svg.Column.of(f.mean(), f.std());
-      features.row(
-          f.name(),
-          meanings.getOrDefault(f.name(), ""),
-          range.format(f.low()),
-          range.format(f.high()),
-          f.log1p() ? "yes" : "no",
-          scaling.format(f.mean()),
-          scaling.format(f.std()));
-    }
-    out.append(features.html("features-table"))
-        .append(
-            "<p class=\"meta\">Low and high are means of the few most extreme customers (as many"
-                + " as the minimum segment size), never one customer's value. Scaling mean and std"
-                + " are those of the standardization, after log1p where marked.</p>");
-    if (model.derivation() != null) {
-      out.append("<h3>Derived from orders</h3><ul>");
-      for (String rule : model.derivation().rules()) {
-        out.append("<li>").append(Html.escape(rule)).append("</li>");
-      }
-      out.append("</ul>");
-      Table counts = new Table("<What", "Count");
-      for (Map.Entry<String, Long> count : model.derivation().counts().entrySet()) {
-        counts.row(countLabel(count.getKey()), count(count.getValue()));
-      }
-      out.append(counts.html("derivation-counts"));
-    }
-    out.append("<h3>Rejected rows</h3>");
-    if (p.rejections().isEmpty()) {
-      out.append("<p>None.</p>");
-    } else {
-      out.append("<p>First ")
-          .append(p.rejections().size())
-          .append(" of ")
-          .append(count(p.rowsRejected()))
-          .append(":</p><ul>");
-      for (String reason : p.rejections()) {
-        out.append("<li>").append(Html.escape(reason)).append("</li>");
-      }
-      out.append("</ul>");
-    }
-    if (!p.warnings().isEmpty()) {
-      out.append("<h3>Warnings</h3><ul>");
-      for (String warning : p.warnings()) {
-        out.append("<li>").append(Html.escape(warning)).append("</li>");
-      }
-      out.append("</ul>");
-    }
-    out.append("</section>\n");
-  }
-
-  /** A count's human label: the known ones by name, others split from camel case. */
-  static String countLabel(String key) {
-    String label = COUNT_LABELS.get(key);
-    if (label != null) {
-      return label;
-    }
-    String words = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-    return words.isEmpty() ? key : Character.toUpperCase(words.charAt(0)) + words.substring(1);
-  }
-
-  private static void playbook(StringBuilder out, RetentionModel model) {
-    Playbook playbook = Playbook.orDefault(model.playbook());
-    out.append("<section id=\"playbook\"><h2>Playbook</h2><p>Churn risk is high below a ")
-        .append(Svg.percent(playbook.highRiskBelow()))
-        .append(" repurchase probability, medium below ")
-        .append(Svg.percent(playbook.mediumRiskBelow()))
-        .append(", else low. The first matching rule gives a segment's action.</p>");
-    Table rules = new Table("<Segment kind", "<Churn risk", "<Suggested action");
-    for (Playbook.Rule rule : playbook.rules()) {
-      rules.row(
-          rule.kind().equals("*") ? "any" : rule.kind(),
-          rule.band().equals("*") ? "any" : rule.band(),
-          rule.action());
-    }
-    out.append(rules.html("playbook-table")).append("</section>\n");
+    return Svg.lines(
+        new Svg.LineChart(id, title, Svg.Axis.share(x), Svg.Axis.share(y), series, null));
   }
 
   // ---------------------------------------------------------------- formats
-
-  private static String count(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
-  }
 
   /** An ISO instant to the second with its zone ("2026-12-02 06:59:12 UTC"); else as given. */
   static String seconds(String instant) {

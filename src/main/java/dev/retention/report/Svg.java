@@ -77,27 +77,41 @@ final class Svg {
     }
   }
 
-  /** A line chart; {@code markX} draws a vertical rule with {@code markLabel}. */
-  static String lines(
-      String id,
-      String title,
-      String xLabel,
-      String yLabel,
-      List<Series> series,
-      double xMin,
-      double xMax,
-      double yMin,
-      double yMax,
-      Double markX,
-      String markLabel,
-      boolean xPercent,
-      boolean yPercent) {
-    Ticks xt = Ticks.of(xMin, xMax, 5);
-    Ticks yt = Ticks.of(yMin, yMax, 5);
-    StringBuilder out = open(id, title, HEIGHT);
-    axes(out, xLabel, yLabel, xt, yt, xPercent, yPercent, HEIGHT - 10);
-    if (markX != null) {
-      double x = sx(markX, xt);
+  /**
+   * A chart axis: its label and range.
+   *
+   * @param percent whether its ticks are shares printed as percent
+   */
+  record Axis(String label, double min, double max, boolean percent) {
+
+    /** A share from 0 to 1, ticks in percent. */
+    static Axis share(String label) {
+      return new Axis(label, 0, 1, true);
+    }
+  }
+
+  /** A vertical rule at {@code x} with its label (the chosen K, say). */
+  record Mark(double x, String label) {}
+
+  /**
+   * A line chart.
+   *
+   * @param mark a vertical rule, or null
+   */
+  record LineChart(String id, String title, Axis x, Axis y, List<Series> series, Mark mark) {}
+
+  /** A line chart's SVG. */
+  static String lines(LineChart chart) {
+    Axis xAxis = chart.x();
+    Axis yAxis = chart.y();
+    List<Series> series = chart.series();
+    String title = chart.title();
+    Ticks xt = Ticks.of(xAxis.min(), xAxis.max(), 5);
+    Ticks yt = Ticks.of(yAxis.min(), yAxis.max(), 5);
+    StringBuilder out = open(chart.id(), title, HEIGHT);
+    axes(out, xAxis.label(), yAxis.label(), xt, yt, xAxis.percent(), yAxis.percent(), HEIGHT - 10);
+    if (chart.mark() != null) {
+      double x = sx(chart.mark().x(), xt);
       out.append(
           String.format(
               Locale.ROOT,
@@ -111,7 +125,7 @@ final class Svg {
               Math.min(WIDTH - RIGHT - 40, Math.max(LEFT + 40, x)),
               TOP - 4,
               FONT,
-              Html.escape(markLabel)));
+              Html.escape(chart.mark().label())));
     }
     for (Series s : series) {
       StringBuilder points = new StringBuilder();
@@ -142,8 +156,8 @@ final class Svg {
                     sy(s.y()[i], yt),
                     s.color(),
                     Html.escape(s.name()),
-                    number(s.x()[i]),
-                    number(s.y()[i])));
+                    Format.number(s.x()[i]),
+                    Format.number(s.y()[i])));
           }
         }
       }
@@ -252,11 +266,11 @@ final class Svg {
                 rowColors == null ? g.color() : rowColors.get(c),
                 Html.escape(categories.get(c)),
                 Html.escape(g.name().isEmpty() ? title : g.name()),
-                percent ? percent(v) : number(v),
+                percent ? Format.percent(v) : Format.number(v),
                 left + w + 4,
                 y + barHeight - 1,
                 FONT,
-                percent ? percent(v) : number(v)));
+                percent ? Format.percent(v) : Format.number(v)));
         y += barHeight + 2;
       }
       y += 10;
@@ -314,7 +328,7 @@ final class Svg {
                 groups.get(g).color(),
                 Html.escape(categories.get(c)),
                 Html.escape(groups.get(g).name()),
-                percent ? percent(value) : number(value)));
+                percent ? Format.percent(value) : Format.number(value)));
       }
       double cx = LEFT + c * band + band / 2;
       if (c % step != 0) {
@@ -404,12 +418,12 @@ final class Svg {
               barHeight,
               v >= 0 ? COLORS[2] : COLORS[3],
               Html.escape(labels.get(i)),
-              number(v),
+              Format.number(v),
               v >= 0 ? mid + w + 4 : mid - w - 4,
               y + barHeight - 1,
               FONT,
               v >= 0 ? "start" : "end",
-              number(v)));
+              Format.number(v)));
       y += barHeight + 10;
     }
     return close(out, title);
@@ -460,7 +474,7 @@ final class Svg {
                 Html.escape(rows.get(r)),
                 Html.escape(columnLabel),
                 Html.escape(columns.get(c)),
-                percent(v)));
+                Format.percent(v)));
         if (cell >= 36) {
           out.append(
               String.format(
@@ -659,85 +673,16 @@ final class Svg {
     return HEIGHT - BOTTOM - (y - t.min()) / (t.max() - t.min()) * (HEIGHT - TOP - BOTTOM);
   }
 
-  /**
-   * One format for a column (or a row) of one quantity, so that its numbers line up: the decimals
-   * give the largest value three significant digits (money: cents below 100, none above), thousands
-   * grouped; a missing or withheld value shows as "–".
-   */
-  record Column(int decimals) {
-
-    static Column of(double... values) {
-      double max = 0;
-      for (double v : values) {
-        if (Double.isFinite(v)) {
-          max = Math.max(max, Math.abs(v));
-        }
-      }
-      if (max == 0) {
-        return new Column(0);
-      }
-      int decimals = (int) Math.max(0, Math.min(6, 2 - Math.floor(Math.log10(max))));
-      return new Column(decimals);
-    }
-
-    static Column money(List<Double> values) {
-      double max = 0;
-      for (Double v : values) {
-        if (v != null && Double.isFinite(v)) {
-          max = Math.max(max, Math.abs(v));
-        }
-      }
-      return new Column(max >= 100 ? 0 : 2);
-    }
-
-    String format(Double v) {
-      if (v == null || !Double.isFinite(v)) {
-        return "–";
-      }
-      String text = String.format(Locale.ROOT, "%,." + decimals + "f", v);
-      return text.matches("-0[.,]?0*") ? text.substring(1) : text;
-    }
-
-    String format(double v) {
-      return format(Double.valueOf(v));
-    }
-  }
-
-  /** Three significant digits, thousands grouped: numbers that stand alone in a sentence. */
-  static String number(double v) {
-    if (!Double.isFinite(v)) {
-      return "–";
-    }
-    double a = Math.abs(v);
-    if (a == 0) {
-      return "0";
-    }
-    if (a >= 1e6 || a < 1e-3) {
-      return String.format(Locale.ROOT, "%.3g", v);
-    }
-    if (a >= 100) {
-      return String.format(Locale.ROOT, "%,.0f", v);
-    }
-    return new java.math.BigDecimal(v)
-        .round(new java.math.MathContext(3))
-        .stripTrailingZeros()
-        .toPlainString();
-  }
-
-  static String percent(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
-  }
-
   /** A tick's text: thousands and millions as k and M, so that the label fits the margin. */
   private static String tick(double v) {
     double a = Math.abs(v);
     if (a >= 1e6) {
-      return number(v / 1e6) + "M";
+      return Format.number(v / 1e6) + "M";
     }
     if (a >= 1e4) {
-      return number(v / 1e3) + "k";
+      return Format.number(v / 1e3) + "k";
     }
-    return number(v);
+    return Format.number(v);
   }
 
   private static String tickPercent(double v) {
@@ -746,12 +691,5 @@ final class Svg {
             ? String.format(Locale.ROOT, "%.0f", p)
             : String.format(Locale.ROOT, "%.1f", p))
         + "%";
-  }
-
-  /** Money: no currency assumed (exports carry none), two decimals below 1,000, grouped above. */
-  static String money(double v) {
-    return Math.abs(v) >= 1000
-        ? String.format(Locale.ROOT, "%,.0f", v)
-        : String.format(Locale.ROOT, "%,.2f", v);
   }
 }

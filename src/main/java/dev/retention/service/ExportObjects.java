@@ -32,7 +32,7 @@ public final class ExportObjects {
       String failedEvent,
       Function<S3ObjectRef, T> handler,
       Function<String, RuntimeException> failure,
-      Metrics metrics) {
+      EmfMetrics metrics) {
     List<T> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (S3ObjectRef object : objects) {
@@ -49,8 +49,8 @@ public final class ExportObjects {
                 : input ? "input" : "storage-or-internal";
         metrics
             .record()
-            .put("Failures", 1, Metrics.Unit.COUNT)
-            .put("InputFailures", input ? 1 : 0, Metrics.Unit.COUNT)
+            .put("Failures", 1, EmfMetrics.Unit.COUNT)
+            .put("InputFailures", input ? 1 : 0, EmfMetrics.Unit.COUNT)
             .emit();
         Log.event(
             log,

@@ -109,14 +109,8 @@ public final class CanonicalOrder {
     return new Trainer.Input(
         input.features().selectRows(order),
         pick(input.labels(), order),
-        input.labelColumn(),
-        input.rowsRead(),
-        input.rowsRejected(),
-        input.rejections(),
-        input.source(),
-        input.timingsMs(),
-        input.derivation(),
-        input.windowPurchases() == null ? null : pick(input.windowPurchases(), order));
+        input.windowPurchases() == null ? null : pick(input.windowPurchases(), order),
+        input.about());
   }
 
   /** An orders derivation's customers in canonical order, their ids with them. */

@@ -1,6 +1,6 @@
 package dev.retention.training;
 
-import dev.retention.core.Metrics;
+import dev.retention.core.EvaluationMetrics;
 import dev.retention.model.RetentionModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +43,14 @@ final class Disclosure {
    * Calibration bins with fewer than {@code m} rows merged, left to right, into their neighbours
    * (an empty bin stays as it is: it publishes no number); the bins' means are count-weighted.
    */
-  static List<RetentionModel.CalibrationBin> calibration(List<Metrics.CalibrationBin> bins, int m) {
+  static List<RetentionModel.CalibrationBin> calibration(
+      List<EvaluationMetrics.CalibrationBin> bins, int m) {
     List<RetentionModel.CalibrationBin> out = new ArrayList<>();
     double lower = 0;
     long count = 0;
     double predicted = 0;
     double observed = 0;
-    for (Metrics.CalibrationBin bin : bins) {
+    for (EvaluationMetrics.CalibrationBin bin : bins) {
       if (count == 0) {
         lower = bin.lower();
       }
@@ -98,13 +99,17 @@ final class Disclosure {
    *     precision-recall (x = recall, y = precision)
    */
   static List<RetentionModel.CurvePoint> curve(
-      List<Metrics.CurvePoint> points, long positives, long negatives, int m, boolean roc) {
+      List<EvaluationMetrics.CurvePoint> points,
+      long positives,
+      long negatives,
+      int m,
+      boolean roc) {
     long total = positives + negatives;
     List<RetentionModel.CurvePoint> out = new ArrayList<>();
     if (roc) {
       out.add(new RetentionModel.CurvePoint(0, 0, 1.0));
     }
-    for (Metrics.CurvePoint p : points) {
+    for (EvaluationMetrics.CurvePoint p : points) {
       double above =
           roc
               ? p.y() * positives + p.x() * negatives

@@ -1,6 +1,6 @@
 package dev.retention.training;
 
-import dev.retention.core.Metrics;
+import dev.retention.core.EvaluationMetrics;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import java.util.List;
@@ -45,10 +45,10 @@ public final class HoldoutComparisons {
       return new RetentionModel.HoldoutComparison(
           labels.length,
           positives,
-          Metrics.rocAuc(mine, labels),
-          Metrics.brier(mine, labels),
-          Metrics.rocAuc(theirs, labels),
-          Metrics.brier(theirs, labels),
+          EvaluationMetrics.rocAuc(mine, labels),
+          EvaluationMetrics.brier(mine, labels),
+          EvaluationMetrics.rocAuc(theirs, labels),
+          EvaluationMetrics.brier(theirs, labels),
           null);
     } catch (RuntimeException e) {
       // A held-out row one of the models cannot score (the message names a feature, no value).

@@ -28,6 +28,7 @@ final class InMemoryRows implements TrainingRows {
   private final int[] windowPurchases;
   private FeatureMatrix z;
   private FeatureMatrix value;
+  private final CallOrder order = new CallOrder();
 
   InMemoryRows(FeatureMatrix raw, int[] labels, int[] windowPurchases) {
     this.raw = raw;
@@ -59,6 +60,7 @@ final class InMemoryRows implements TrainingRows {
   public Standardization standardize(List<String> log1pColumns) {
     Standardization standardization = Standardization.fit(raw, log1pColumns);
     z = standardization.transform(raw);
+    order.standardized();
     return standardization;
   }
 
@@ -88,10 +90,12 @@ final class InMemoryRows implements TrainingRows {
   public void valueColumns(
       RetentionModel.CustomerValue layer, Standardization scaling, FeatureMatrix standardized) {
     value = standardized;
+    order.valueColumnsOffered();
   }
 
   @Override
   public FeatureMatrix standardized(int[] rows, boolean withValue) {
+    order.require("standardized", withValue);
     FeatureMatrix base = rows == null ? z : z.selectRows(rows);
     if (!withValue) {
       return base;
@@ -111,11 +115,13 @@ final class InMemoryRows implements TrainingRows {
 
   @Override
   public KMeansFit kmeans(int k, KMeansOptions options) {
+    order.require("kmeans", false);
     return KMeans.fit(z, k, options);
   }
 
   @Override
   public KMeansFit refine(Centroids start, KMeansOptions options) {
+    order.require("refine", false);
     return KMeans.refine(z, start, options);
   }
 
@@ -130,12 +136,14 @@ final class InMemoryRows implements TrainingRows {
       boolean withValue,
       LogisticOptions options,
       LogisticFit start) {
+    order.require("logistic", withValue);
     return LogisticRegression.fit(design(rows, expansion, withValue), labels, options, start);
   }
 
   @Override
   public double[] probabilities(
       int[] rows, FeatureExpansion expansion, boolean withValue, LogisticFit fit) {
+    order.require("probabilities", withValue);
     return LogisticRegression.probabilities(design(rows, expansion, withValue), fit);
   }
 
@@ -168,6 +176,7 @@ final class InMemoryRows implements TrainingRows {
       Playbook playbook,
       RetentionModel.CustomerValue layer,
       double[] clv) {
+    order.require("profile", withValue);
     double[] probability = probabilities(null, expansion, withValue, fit);
     ProfileSums sums = new ProfileSums(segments.centroids().k(), raw.columns(), playbook);
     int d = raw.cols();

@@ -80,14 +80,15 @@ public final class OrdersDerivation {
     return new Trainer.Input(
         derived.features(),
         derived.labels(),
-        labelName(derived.labelWindowDays()),
-        rowsRead,
-        rowsRejected,
-        rejections,
-        source,
-        timingsMs,
-        describe(derived, grain, reading),
-        derived.windowPurchases());
+        derived.windowPurchases(),
+        new Trainer.About(
+            labelName(derived.labelWindowDays()),
+            rowsRead,
+            rowsRejected,
+            rejections,
+            source,
+            timingsMs,
+            describe(derived, grain, reading)));
   }
 
   public static RetentionModel.Derivation describe(

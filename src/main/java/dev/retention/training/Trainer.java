@@ -1,13 +1,13 @@
 package dev.retention.training;
 
 import dev.retention.core.Centroids;
+import dev.retention.core.EvaluationMetrics;
 import dev.retention.core.FeatureExpansion;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.core.KMeansFit;
 import dev.retention.core.KSelection;
 import dev.retention.core.LogisticFit;
 import dev.retention.core.LogisticOptions;
-import dev.retention.core.Metrics;
 import dev.retention.core.Standardization;
 import dev.retention.core.StratifiedSplit;
 import dev.retention.model.ModelOrder;
@@ -36,41 +36,25 @@ import java.util.SplittableRandom;
  *       published metrics are the held-out ones.
  *   <li>Profile each segment over all rows.
  * </ol>
+ *
+ * <p>A trainer is configured once and trains any rows, as Smile's estimators are: {@code new
+ * Trainer(options, segmentOptions, playbook).train(input, identity)}. It holds the sequence and its
+ * rules; {@link ModelAssembly} turns the results into the published records.
  */
 public final class Trainer {
 
-  private Trainer() {}
-
   /**
-   * What to train on.
+   * What to train on: the rows, held in this process, and what is known about where they came from.
    *
    * @param features raw feature matrix (rows = customers)
    * @param labels 0/1 per row
-   * @param labelColumn the label's column name
-   * @param rowsRead data rows read from the source (order rows for an orders export)
-   * @param rowsRejected of those, rows rejected for a bad value
-   * @param rejections the first rejection reasons
-   * @param source where the rows came from, or null
-   * @param timingsMs stages measured before training (e.g. reading), recorded first in provenance
-   * @param derivation how the features were derived from orders, or null
    * @param windowPurchases distinct purchase days in the label window per row (orders), for the
    *     customer-value back-test; or null
+   * @param about the label column, the rows read and rejected, the source, timings and derivation
    */
-  public record Input(
-      FeatureMatrix features,
-      int[] labels,
-      String labelColumn,
-      long rowsRead,
-      long rowsRejected,
-      List<String> rejections,
-      String source,
-      Map<String, Long> timingsMs,
-      RetentionModel.Derivation derivation,
-      int[] windowPurchases) {
+  public record Input(FeatureMatrix features, int[] labels, int[] windowPurchases, About about) {
 
     public Input {
-      rejections = List.copyOf(rejections);
-      timingsMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
       if (labels.length != features.rows()) {
         throw new IllegalArgumentException(
             labels.length + " labels for " + features.rows() + " feature rows");
@@ -82,22 +66,23 @@ public final class Trainer {
       return new InMemoryRows(features, labels, windowPurchases);
     }
 
-    /** What the input says about its rows, without them. */
-    public About about() {
-      return new About(
-          labelColumn, rowsRead, rowsRejected, rejections, source, timingsMs, derivation);
-    }
-
     /** An input with no rejected rows. */
     public static Input of(FeatureMatrix features, int[] labels, String labelColumn) {
-      return new Input(
-          features, labels, labelColumn, features.rows(), 0, List.of(), null, Map.of(), null, null);
+      return new Input(features, labels, null, About.of(labelColumn, features.rows()));
     }
   }
 
   /**
    * Where the training rows came from, for the model's provenance: everything of {@link Input} but
    * the rows (which a {@link TrainingRows} holds).
+   *
+   * @param labelColumn the label's column name
+   * @param rowsRead data rows read from the source (order rows for an orders export)
+   * @param rowsRejected of those, rows rejected for a bad value
+   * @param rejections the first rejection reasons
+   * @param source where the rows came from, or null
+   * @param timingsMs stages measured before training (e.g. reading), recorded first in provenance
+   * @param derivation how the features were derived from orders, or null
    */
   public record About(
       String labelColumn,
@@ -111,6 +96,11 @@ public final class Trainer {
     public About {
       rejections = List.copyOf(rejections);
       timingsMs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
+    }
+
+    /** Rows that were all used: nothing rejected, no source, no derivation. */
+    public static About of(String labelColumn, long rows) {
+      return new About(labelColumn, rows, 0, List.of(), null, Map.of(), null);
     }
   }
 
@@ -127,14 +117,26 @@ public final class Trainer {
     }
   }
 
-  /** Trains a model with the default segment options and playbook. */
-  public static RetentionModel train(Input input, TrainingOptions options, Identity identity) {
-    return train(
-        input,
+  private final TrainingOptions options;
+  private final SegmentOptions segmentOptions;
+  private final Playbook playbook;
+
+  /** A trainer with the default segment options and playbook. */
+  public Trainer(TrainingOptions options) {
+    this(
         options,
         SegmentOptions.defaults(),
-        Playbook.of(Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null),
-        identity);
+        Playbook.of(Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null));
+  }
+
+  /**
+   * A trainer: the training options (hyper-parameters, seed, threads), the segments' privacy and
+   * naming options, and the playbook the segments' actions come from.
+   */
+  public Trainer(TrainingOptions options, SegmentOptions segmentOptions, Playbook playbook) {
+    this.options = options;
+    this.segmentOptions = segmentOptions;
+    this.playbook = playbook;
   }
 
   /**
@@ -142,13 +144,8 @@ public final class Trainer {
    *
    * @throws IllegalArgumentException with a clear message for data that cannot be trained on
    */
-  public static RetentionModel train(
-      Input input,
-      TrainingOptions options,
-      SegmentOptions segmentOptions,
-      Playbook playbook,
-      Identity identity) {
-    return train(input, options, segmentOptions, playbook, identity, null);
+  public RetentionModel train(Input input, Identity identity) {
+    return train(input, identity, null);
   }
 
   /**
@@ -158,21 +155,8 @@ public final class Trainer {
    * @param incumbent the live model, or null
    * @throws IllegalArgumentException with a clear message for data that cannot be trained on
    */
-  public static RetentionModel train(
-      Input input,
-      TrainingOptions options,
-      SegmentOptions segmentOptions,
-      Playbook playbook,
-      Identity identity,
-      RetentionModel incumbent) {
-    return train(
-        new InMemoryRows(input.features(), input.labels(), input.windowPurchases()),
-        input.about(),
-        options,
-        segmentOptions,
-        playbook,
-        identity,
-        incumbent);
+  public RetentionModel train(Input input, Identity identity, RetentionModel incumbent) {
+    return train(input.rows(), input.about(), identity, incumbent);
   }
 
   /**
@@ -182,14 +166,8 @@ public final class Trainer {
    * @param incumbent the live model, or null
    * @throws IllegalArgumentException with a clear message for data that cannot be trained on
    */
-  public static RetentionModel train(
-      TrainingRows data,
-      About input,
-      TrainingOptions options,
-      SegmentOptions segmentOptions,
-      Playbook playbook,
-      Identity identity,
-      RetentionModel incumbent) {
+  public RetentionModel train(
+      TrainingRows data, About about, Identity identity, RetentionModel incumbent) {
     int[] labels = data.labels();
     int n = data.rows();
     List<String> columns = data.columns();
@@ -198,8 +176,8 @@ public final class Trainer {
     }
     requireMinimum(labels, options, segmentOptions.minSize());
     int minSize = segmentOptions.minSize();
-    Map<String, Long> timings = new LinkedHashMap<>(input.timingsMs());
-    List<String> warnings = new ArrayList<>(derivationWarnings(input.derivation()));
+    Map<String, Long> timings = new LinkedHashMap<>(about.timingsMs());
+    List<String> warnings = new ArrayList<>(derivationWarnings(about.derivation()));
     Stopwatch watch = new Stopwatch();
 
     Standardization standardization = data.standardize(options.log1pColumns());
@@ -207,7 +185,7 @@ public final class Trainer {
     timings.put("standardize", watch.lap());
 
     // Customer value (orders): BG/NBD and Gamma-Gamma on every customer, and the value features.
-    ValueLayer valueLayer = ValueLayer.fit(data, input, options, warnings);
+    ValueLayer valueLayer = ValueLayer.fit(data, about, options, warnings);
     CustomerValueFit.Fitted value = valueLayer.fitted();
     if (valueLayer.attempted()) {
       timings.put("customerValue", watch.lap());
@@ -245,8 +223,8 @@ public final class Trainer {
     Classification classification =
         decideAndEvaluate(data, valueUsed, split, validationLabels, options, logistic);
     FeatureExpansion expansion = classification.expansion;
-    Metrics.Evaluation evaluation =
-        Metrics.evaluate(
+    EvaluationMetrics.Evaluation evaluation =
+        EvaluationMetrics.evaluate(
             data.probabilities(
                 split.validation(), expansion, valueUsed, classification.evaluationFit),
             validationLabels,
@@ -289,112 +267,40 @@ public final class Trainer {
             columns,
             segmentOptions,
             playbook);
+    ModelAssembly assembly = new ModelAssembly(options, segmentOptions, minSize);
     RetentionModel.Segmentation segmentation =
-        segmentation(segments, search, standardization, merges, minSize, profiles.bandTotals());
+        assembly.segmentation(segments, search, standardization, merges, profiles.bandTotals());
     RetentionModel.CustomerValue customerValue =
         value == null
             ? null
-            : customerValue(
+            : assembly.customerValue(
                 value,
                 valueLayer.scaling(),
                 valueUsed,
                 valueDecision,
                 valueLayer.roles(),
-                data.windowPurchases(),
-                minSize);
+                data.windowPurchases());
     timings.put("profile", watch.lap());
 
     List<String> classifierColumns =
         valueUsed ? classifierColumns(columns, value.features().columns()) : columns;
     RetentionModel.Classifier classifier =
-        new RetentionModel.Classifier(
-            fit.intercept(),
-            fit.coefficients(),
-            expansion.termNames(classifierColumns),
-            expansion.squares(),
-            expansion.interactions(),
-            logistic.c(),
-            logistic.classWeight().name(),
-            options.evaluation().threshold(),
-            fit.iterations(),
-            fit.converged(),
-            fit.gradientNorm(),
+        assembly.classifier(
+            fit,
+            expansion,
+            classifierColumns,
             classification.decision,
             effects(data, valueUsed, expansion, fit, classifierColumns, options));
-    Metrics.Confusion confusion = evaluation.confusion();
-    RetentionModel.Evaluation published =
-        new RetentionModel.Evaluation(
-            split.train().length,
-            split.validation().length,
-            evaluation.positives(),
-            evaluation.rocAuc(),
-            evaluation.prAuc(),
-            evaluation.logLoss(),
-            evaluation.brier(),
-            options.evaluation().threshold(),
-            confusion.accuracy(),
-            confusion.precision(),
-            confusion.recall(),
-            confusion.f1(),
-            new RetentionModel.Confusion(
-                confusion.truePositives(),
-                confusion.falsePositives(),
-                confusion.trueNegatives(),
-                confusion.falseNegatives()),
-            Disclosure.calibration(evaluation.calibration(), minSize),
-            evaluation.lift().stream()
-                .map(
-                    b ->
-                        new RetentionModel.LiftBin(
-                            b.decile(),
-                            b.count(),
-                            b.meanPredicted(),
-                            b.rate(),
-                            b.lift(),
-                            b.cumulativeCapture()))
-                .toList(),
-            Disclosure.curve(
-                evaluation.roc(),
-                evaluation.positives(),
-                evaluation.rows() - evaluation.positives(),
-                minSize,
-                true),
-            Disclosure.curve(
-                evaluation.precisionRecall(),
-                evaluation.positives(),
-                evaluation.rows() - evaluation.positives(),
-                minSize,
-                false),
-            compared,
-            null);
-    RetentionModel.Provenance provenance =
-        new RetentionModel.Provenance(
-            "retention-functions",
-            LibraryVersion.get(),
-            options.seed(),
-            parameters(options, segmentOptions),
-            input.rowsRead(),
-            n,
-            input.rowsRejected(),
-            input.rejections(),
-            input.source(),
-            timings,
-            warnings);
-    return new RetentionModel(
-        RetentionModel.SCHEMA_VERSION,
-        identity.modelName(),
-        identity.version(),
-        identity.createdAt().toString(),
-        input.labelColumn(),
-        features(data, standardization, minSize),
+    return assembly.model(
+        identity,
+        about,
+        assembly.features(columns, standardization, data.lowHigh(minSize)),
         segmentation,
         classifier,
-        published,
+        assembly.evaluation(split, evaluation, compared),
         profiles.segments(),
-        provenance,
-        input.derivation(),
+        assembly.provenance(about, n, timings, warnings),
         playbook,
-        identity.order(),
         customerValue);
   }
 
@@ -433,8 +339,8 @@ public final class Trainer {
     }
     return new RetentionModel.Incumbent(
         incumbent.version(),
-        Metrics.rocAuc(probability, validationLabels),
-        Metrics.brier(probability, validationLabels),
+        EvaluationMetrics.rocAuc(probability, validationLabels),
+        EvaluationMetrics.brier(probability, validationLabels),
         null);
   }
 
@@ -554,7 +460,7 @@ public final class Trainer {
       boolean withValue = variant == 1;
       LogisticFit fit = data.logistic(rows, FeatureExpansion.NONE, withValue, logistic, null);
       losses[variant] =
-          Metrics.logLoss(
+          EvaluationMetrics.logLoss(
               data.probabilities(split.validation(), FeatureExpansion.NONE, withValue, fit),
               validationLabels);
     }
@@ -576,44 +482,6 @@ public final class Trainer {
     return train.length <= options.nonLinear().sampleRows()
         ? train
         : subsample(train, options.nonLinear().sampleRows(), options.seed());
-  }
-
-  /** The published layer: the draft with its features' scaling, the decision and the back-test. */
-  private static RetentionModel.CustomerValue customerValue(
-      CustomerValueFit.Fitted value,
-      Standardization scaling,
-      boolean used,
-      RetentionModel.ValueDecision decision,
-      FeatureMatrix raw,
-      int[] windowPurchases,
-      int minSize) {
-    RetentionModel.CustomerValue draft = value.draft();
-    List<RetentionModel.ValueFeature> features = new ArrayList<>();
-    for (int c = 0; c < draft.features().size(); c++) {
-      RetentionModel.ValueFeature f = draft.features().get(c);
-      features.add(
-          new RetentionModel.ValueFeature(
-              f.name(), f.meaning(), scaling.mean()[c], scaling.std()[c]));
-    }
-    List<RetentionModel.BackTestBin> backTest =
-        windowPurchases == null
-            ? List.of()
-            : CustomerValueFit.backTest(
-                raw, draft.roles().frequency(), value.quantities(), windowPurchases, minSize);
-    return new RetentionModel.CustomerValue(
-        draft.timeUnit(),
-        draft.windowDays(),
-        draft.horizonDays(),
-        draft.horizonMonths(),
-        draft.monthlyDiscountRate(),
-        draft.roles(),
-        draft.bgNbd(),
-        draft.gammaGamma(),
-        List.copyOf(features),
-        used,
-        decision,
-        backTest,
-        draft.notes());
   }
 
   /**
@@ -704,27 +572,6 @@ public final class Trainer {
     return current;
   }
 
-  private static Map<String, Object> parameters(TrainingOptions options, SegmentOptions segments) {
-    Map<String, Object> parameters = new LinkedHashMap<>(options.describe());
-    parameters.put("segments", segments.describe());
-    return parameters;
-  }
-
-  /** The model's record of the K search (the published schema does not follow core renames). */
-  private static RetentionModel.KSearch kSearch(KSelection.Result result) {
-    return result == null
-        ? null
-        : new RetentionModel.KSearch(
-            result.ks(),
-            result.inertia(),
-            result.silhouette(),
-            result.kneedle(),
-            result.chosenK(),
-            result.rule(),
-            result.searchRows(),
-            result.silhouetteRows());
-  }
-
   private record Classification(
       FeatureExpansion expansion,
       LogisticFit evaluationFit,
@@ -767,11 +614,11 @@ public final class Trainer {
     LogisticFit quadratic =
         data.logistic(decisionRows, FeatureExpansion.QUADRATIC, withValue, logistic, null);
     double linearLoss =
-        Metrics.logLoss(
+        EvaluationMetrics.logLoss(
             data.probabilities(split.validation(), FeatureExpansion.NONE, withValue, linear),
             validationLabels);
     double quadraticLoss =
-        Metrics.logLoss(
+        EvaluationMetrics.logLoss(
             data.probabilities(
                 split.validation(), FeatureExpansion.QUADRATIC, withValue, quadratic),
             validationLabels);
@@ -808,55 +655,6 @@ public final class Trainer {
       out[i] = rows[picked[i]];
     }
     return out;
-  }
-
-  private static List<RetentionModel.Feature> features(
-      TrainingRows data, Standardization standardization, int minSize) {
-    List<String> columns = data.columns();
-    int d = columns.size();
-    double[] range = data.lowHigh(minSize);
-    List<RetentionModel.Feature> out = new ArrayList<>(d);
-    for (int c = 0; c < d; c++) {
-      out.add(
-          new RetentionModel.Feature(
-              columns.get(c),
-              standardization.log1p()[c],
-              standardization.mean()[c],
-              standardization.std()[c],
-              range[2 * c],
-              range[2 * c + 1]));
-    }
-    return out;
-  }
-
-  private static RetentionModel.Segmentation segmentation(
-      KMeansFit fit,
-      KSelection.Result search,
-      Standardization standardization,
-      List<String> merges,
-      int minSize,
-      List<RetentionModel.BandCell> bandTotals) {
-    int k = fit.centroids().k();
-    int d = fit.centroids().d();
-    double[][] standardized = new double[k][];
-    double[][] original = new double[k][d];
-    for (int j = 0; j < k; j++) {
-      standardized[j] = fit.centroids().centre(j);
-      for (int c = 0; c < d; c++) {
-        original[j][c] = standardization.inverse(c, standardized[j][c]);
-      }
-    }
-    return new RetentionModel.Segmentation(
-        k,
-        standardized,
-        original,
-        fit.inertia(),
-        fit.iterations(),
-        fit.converged(),
-        kSearch(search),
-        List.copyOf(merges),
-        minSize,
-        bandTotals);
   }
 
   /** Wall-clock laps in milliseconds. */

@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * (Tribuo-style: each part describes itself, the whole composes the descriptions for the model's
  * provenance). A new setting is a component of the one record that uses it, named in its {@link
  * Described#describe()}, plus one line in {@code application.properties}: configuration binds the
- * described components by name ({@code functions.SettingsBinder}).
+ * described components by name ({@code config.SettingsBinder}).
  *
  * <p>{@code seed} and {@code threads} are set once for the whole training: the compact constructor
  * writes them into the K-means and logistic-regression options, so every fit, sample and split of a

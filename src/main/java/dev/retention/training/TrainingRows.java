@@ -23,6 +23,13 @@ import java.util.List;
  * (customers × features, and their expanded designs) stay where the rows are. Row indexes are
  * positions in the export's order, from 0; an index array is given in the order its rows are
  * wanted.
+ *
+ * <p>Call order: {@link #standardize} before any pass over the standardized rows ({@code
+ * standardized}, {@code kmeans}, {@code refine}, {@code logistic}, {@code probabilities}, {@code
+ * profile}), and {@link #valueColumns} before any such pass {@code withValue}; an implementation
+ * checks it with {@link CallOrder}, which throws an {@link IllegalStateException} naming the
+ * missing call. The raw passes ({@code raw}, {@code rawRows}, {@code lowHigh}, {@code
+ * incumbentProbabilities}) may run at any time.
  */
 public interface TrainingRows {
 

@@ -7,8 +7,7 @@ import java.util.List;
 /**
  * One partition's customers: consecutive rows {@code [firstRow, firstRow + rows)} of the export's
  * order, row-major raw features, labels, and (once the training has made them) the standardized
- * features and the value columns. Immutable once built: a pass that adds columns makes a new
- * block.
+ * features and the value columns. Immutable once built: a pass that adds columns makes a new block.
  */
 final class Block implements Serializable {
 
@@ -55,7 +54,8 @@ final class Block implements Serializable {
   }
 
   Block withValue(double[] values, int columnsOfValue) {
-    return new Block(firstRow, rows, columns, raw, labels, windowPurchases, z, values, columnsOfValue);
+    return new Block(
+        firstRow, rows, columns, raw, labels, windowPurchases, z, values, columnsOfValue);
   }
 
   FeatureMatrix rawMatrix() {

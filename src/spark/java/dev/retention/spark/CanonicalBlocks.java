@@ -23,8 +23,8 @@ final class CanonicalBlocks {
   static final int BLOCK_ROWS = 1 << 15;
 
   /**
-   * Blocks per partition. The partitions, and so the grouping of the per-block sums that each
-   * pass folds, follow from the number of rows alone, never from how the file was split.
+   * Blocks per partition. The partitions, and so the grouping of the per-block sums that each pass
+   * folds, follow from the number of rows alone, never from how the file was split.
    */
   static final int BLOCKS_PER_PARTITION = 4;
 

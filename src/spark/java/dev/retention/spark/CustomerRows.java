@@ -9,9 +9,9 @@ import java.util.Arrays;
 
 /**
  * One customer's accepted order rows, from one part or merged from several, in primitive columns:
- * what the orders shuffle moves. Rows are combined per customer inside each part before the
- * shuffle (exports list a customer's orders close together), and written field by field, so the
- * shuffle costs a few bytes per row instead of a serialized object per row.
+ * what the orders shuffle moves. Rows are combined per customer inside each part before the shuffle
+ * (exports list a customer's orders close together), and written field by field, so the shuffle
+ * costs a few bytes per row instead of a serialized object per row.
  */
 public final class CustomerRows implements Externalizable {
 

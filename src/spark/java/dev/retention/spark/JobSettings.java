@@ -1,8 +1,8 @@
 package dev.retention.spark;
 
-import dev.retention.functions.KnownSettings;
-import dev.retention.functions.RetentionConfig;
-import dev.retention.functions.Services;
+import dev.retention.config.ConfiguredSettings;
+import dev.retention.config.KnownSettings;
+import dev.retention.config.RetentionConfig;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.storage.S3Settings;
 import io.smallrye.config.PropertiesConfigSource;
@@ -21,7 +21,7 @@ import java.util.TreeSet;
 /**
  * The Spark job's settings: the packaged {@code application.properties} (the functions' defaults)
  * under the {@code --setting key=value} pairs the train function passed on, read through the same
- * configuration mapping and binder as the functions ({@link Services#trainSettings}), so a
+ * configuration mapping and binder as the functions ({@link ConfiguredSettings#train}), so a
  * hand-off trains with exactly the function's settings. An unknown {@code retention.*} key fails
  * the job, naming it.
  */
@@ -54,9 +54,10 @@ final class JobSettings {
               .withMapping(RetentionConfig.class)
               .withConverter(Duration.class, 200, JobSettings::duration)
               .withSources(new PropertiesConfigSource(defaults))
-              .withSources(new MapBackedConfigSource("job arguments", settings, 500) {
-                private static final long serialVersionUID = 1L;
-              })
+              .withSources(
+                  new MapBackedConfigSource("job arguments", settings, 500) {
+                    private static final long serialVersionUID = 1L;
+                  })
               .withDefaultValue("smallrye.config.mapping.validate-unknown", "false")
               .build());
     } catch (IOException e) {
@@ -66,14 +67,17 @@ final class JobSettings {
 
   /**
    * Durations as the functions read them (Quarkus' format): a number and a unit ({@code ms}, {@code
-   * s}, {@code m}, {@code h}, {@code d}), a bare number of seconds, or ISO-8601 ({@code PT2S}).
+   * s}, {@code m}, {@code h}, {@code d}), a bare number of seconds, or ISO-8601 ({@code PT2S}). An
+   * empty value is no value (null, as a MicroProfile Config converter answers it), which an
+   * optional duration such as {@code retention.invocation.time-limit} reads as not set.
    */
   static Duration duration(String value) {
     String text = value.trim().toLowerCase(java.util.Locale.ROOT);
     if (text.isEmpty()) {
       return null; // no value: SmallRye's convention (an optional duration left unset)
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(text);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)?").matcher(text);
     if (!m.matches()) {
       try {
         return Duration.parse(value.trim());
@@ -95,7 +99,7 @@ final class JobSettings {
   }
 
   TrainSettings train() {
-    return Services.trainSettings(mapping, config);
+    return ConfiguredSettings.train(mapping, config);
   }
 
   RetentionConfig mapping() {
@@ -103,6 +107,6 @@ final class JobSettings {
   }
 
   S3Settings s3(String bucket) {
-    return Services.s3Settings(mapping.s3(), bucket);
+    return ConfiguredSettings.s3(mapping.s3(), bucket);
   }
 }

@@ -5,7 +5,6 @@ import dev.retention.data.ExportSchema;
 import dev.retention.data.FeatureExportReader;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.OrdersSchema;
-import dev.retention.data.ReadLimits;
 import dev.retention.data.Rejections;
 import dev.retention.features.OrderBook;
 import dev.retention.features.RfmFeatures;
@@ -79,8 +78,8 @@ final class SparkExports {
   }
 
   /**
-   * The export-wide number of the first line of each part: one counting pass when the file has
-   * more than one part.
+   * The export-wide number of the first line of each part: one counting pass when the file has more
+   * than one part.
    */
   private static long[] firstLines(JavaPairRDD<LongWritable, Text> lines) {
     int parts = lines.getNumPartitions();
@@ -241,7 +240,8 @@ final class SparkExports {
     List<Tuple2<Integer, List<Long>>> linesOfParts =
         parts.map(t -> new Tuple2<>(t._1(), t._2().reasonLines())).collect();
     java.util.Set<String> present =
-        new java.util.HashSet<>(parts.flatMap(t -> t._2().present().iterator()).distinct().collect());
+        new java.util.HashSet<>(
+            parts.flatMap(t -> t._2().present().iterator()).distinct().collect());
     if (!present.contains(schema.labelColumn())) {
       throw new dev.retention.data.ExportException(
           "label column '"
@@ -349,8 +349,7 @@ final class SparkExports {
               .map(t -> new long[] {t._2()._1(), t._2()._2()[0]})
               .takeOrdered(
                   FeatureExportReader.MAX_REPEATS_NAMED,
-                  (java.util.Comparator<long[]> & Serializable)
-                      (a, b) -> Long.compare(a[0], b[0]));
+                  (java.util.Comparator<long[]> & Serializable) (a, b) -> Long.compare(a[0], b[0]));
       throw FeatureExportReader.repeatedIds(repeats, pairs);
     }
     int d = columns.size();
@@ -583,8 +582,7 @@ final class SparkExports {
                   List<int[]> labelAndWindow = new ArrayList<>();
                   for (int i = 0; i < d.features().rows(); i++) {
                     lineOf.add(new long[] {firstLine.get(d.customerIds().get(i))});
-                    values.add(
-                        Arrays.copyOfRange(d.features().data(), i * width, (i + 1) * width));
+                    values.add(Arrays.copyOfRange(d.features().data(), i * width, (i + 1) * width));
                     labelAndWindow.add(new int[] {d.labels()[i], d.windowPurchases()[i]});
                   }
                   return Collections.singletonList(
@@ -594,7 +592,8 @@ final class SparkExports {
             .persist(StorageLevel.MEMORY_AND_DISK());
     RfmFeatures.Counts counts = derived.map(Derived::counts).reduce(RfmFeatures.Counts::plus);
     long merged = derived.map(Derived::merged).fold(0L, Long::sum);
-    List<String> columns = RfmFeatures.definitions(optional).stream().map(RfmFeatures.Definition::name).toList();
+    List<String> columns =
+        RfmFeatures.definitions(optional).stream().map(RfmFeatures.Definition::name).toList();
     int d = columns.size();
     // Customers in the order of their first accepted row, in blocks of consecutive rows.
     JavaRDD<Tuple2<Long, double[]>> customers =

@@ -18,6 +18,7 @@ import dev.retention.model.ModelJson;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.training.CallOrder;
 import dev.retention.training.Extremes;
 import dev.retention.training.ProfileSums;
 import dev.retention.training.TrainingRows;
@@ -38,9 +39,9 @@ import scala.Tuple2;
  * export's order. Every pass of {@link TrainingRows} is one Spark job (two for the
  * standardization's moments) running the project's own kernels on each block (one core per task:
  * Spark parallelizes over the blocks), merged on the driver by addition: moments, Newton sums,
- * Lloyd sums, extremes, profile sums. What the driver receives per customer is a handful of
- * scalars (labels, segments, held-out probabilities, the customer-value inputs); rows themselves
- * travel only as bounded samples (the K search's, the decisions', the feature effects').
+ * Lloyd sums, extremes, profile sums. What the driver receives per customer is a handful of scalars
+ * (labels, segments, held-out probabilities, the customer-value inputs); rows themselves travel
+ * only as bounded samples (the K search's, the decisions', the feature effects').
  */
 final class SparkRows implements TrainingRows {
 
@@ -54,6 +55,7 @@ final class SparkRows implements TrainingRows {
   private int[] labels;
   private int[] windowPurchases;
   private List<String> valueNames;
+  private final CallOrder order = new CallOrder();
 
   SparkRows(JavaSparkContext sc, JavaRDD<Block> blocks, List<String> columns, int n) {
     this.sc = sc;
@@ -135,16 +137,15 @@ final class SparkRows implements TrainingRows {
                         Standardization.squaredDeviations(b.raw, b.rows, d, log1p, mean))),
             SparkRows::add);
     Standardization standardization = Standardization.of(columns, log1p, mean, deviations, n);
-    replace(
-        blocks.map(
-            b -> b.withStandardized(standardization.transform(b.rawMatrix()).data())));
+    replace(blocks.map(b -> b.withStandardized(standardization.transform(b.rawMatrix()).data())));
+    order.standardized();
     return standardization;
   }
 
   /**
    * Folds one value per block in block order, whatever order the tasks finish in (Spark's {@code
-   * reduce} merges partitions' results as they arrive, so floating-point sums would differ from
-   * run to run): within each partition by the blocks' first rows, then the partitions in order.
+   * reduce} merges partitions' results as they arrive, so floating-point sums would differ from run
+   * to run): within each partition by the blocks' first rows, then the partitions in order.
    */
   static <T> T fold(
       JavaRDD<Tuple2<Long, T>> perBlock,
@@ -162,8 +163,7 @@ final class SparkRows implements TrainingRows {
                   }
                   return folded == null
                       ? java.util.Collections.<Tuple2<Integer, T>>emptyIterator()
-                      : java.util.Collections.singletonList(new Tuple2<>(index, folded))
-                          .iterator();
+                      : java.util.Collections.singletonList(new Tuple2<>(index, folded)).iterator();
                 },
                 true)
             .collect();
@@ -291,6 +291,7 @@ final class SparkRows implements TrainingRows {
               }
               return b.withValue(out, e);
             }));
+    order.valueColumnsOffered();
   }
 
   // ------------------------------------------------------------------ gathering rows
@@ -329,6 +330,7 @@ final class SparkRows implements TrainingRows {
 
   @Override
   public FeatureMatrix standardized(int[] rows, boolean withValue) {
+    order.require("standardized", withValue);
     int width = columns.size() + (withValue ? valueNames.size() : 0);
     List<String> names = new ArrayList<>(columns);
     if (withValue) {
@@ -389,6 +391,7 @@ final class SparkRows implements TrainingRows {
 
   @Override
   public KMeansFit kmeans(int k, KMeansOptions options) {
+    order.require("kmeans", false);
     // A configured K: seeded on the K search's sample (its k-means++ restarts), then Lloyd on all.
     KSelection.Options search = KSelection.Options.defaults();
     int size = Math.min(n, search.searchSampleRows());
@@ -402,6 +405,7 @@ final class SparkRows implements TrainingRows {
 
   @Override
   public KMeansFit refine(Centroids start, KMeansOptions options) {
+    order.require("refine", false);
     return KMeans.lloyd(new Lloyd(), start, options);
   }
 
@@ -429,8 +433,7 @@ final class SparkRows implements TrainingRows {
                   b ->
                       new Tuple2<>(
                           b.firstRow,
-                          Standardization.squaredDeviations(
-                              b.z, b.rows, d, new boolean[d], mean))),
+                          Standardization.squaredDeviations(b.z, b.rows, d, new boolean[d], mean))),
               SparkRows::add);
       double total = 0;
       for (int c = 0; c < d; c++) {
@@ -454,7 +457,8 @@ final class SparkRows implements TrainingRows {
       double[] stats =
           fold(
               previous == null
-                  ? pairs.map(t -> new Tuple2<>(t._1().firstRow, statistics(t._1(), t._2(), null, k)))
+                  ? pairs.map(
+                      t -> new Tuple2<>(t._1().firstRow, statistics(t._1(), t._2(), null, k)))
                   : pairs
                       .zip(previous)
                       .map(
@@ -519,8 +523,7 @@ final class SparkRows implements TrainingRows {
                   t -> {
                     double sum = 0;
                     for (int i = 0; i < t._1().rows; i++) {
-                      sum +=
-                          Centroids.squaredDistance(t._1().z, i * d, centres, t._2()[i] * d, d);
+                      sum += Centroids.squaredDistance(t._1().z, i * d, centres, t._2()[i] * d, d);
                     }
                     return new Tuple2<>(t._1().firstRow, sum);
                   }),
@@ -569,6 +572,7 @@ final class SparkRows implements TrainingRows {
       boolean withValue,
       LogisticOptions options,
       LogisticFit start) {
+    order.require("logistic", withValue);
     if (rows != null && rows.length <= GATHER_LIMIT) {
       // A decision sample: its rows fitted here, exactly as the train function fits them.
       FeatureMatrix gathered = standardized(rows, withValue);
@@ -628,8 +632,7 @@ final class SparkRows implements TrainingRows {
                           try (Workers one = Workers.open(1)) {
                             return new Tuple2<>(
                                 b.firstRow,
-                                LogisticRegression.sums(
-                                    design, b.labels, classWeight, theta, one));
+                                LogisticRegression.sums(design, b.labels, classWeight, theta, one));
                           }
                         }),
                     SparkRows::add);
@@ -646,6 +649,7 @@ final class SparkRows implements TrainingRows {
   @Override
   public double[] probabilities(
       int[] rows, FeatureExpansion expansion, boolean withValue, LogisticFit fit) {
+    order.require("probabilities", withValue);
     List<String> value = valueNames;
     return perRow(
         rows,
@@ -747,6 +751,7 @@ final class SparkRows implements TrainingRows {
       Playbook playbook,
       RetentionModel.CustomerValue layer,
       double[] clv) {
+    order.require("profile", withValue);
     // Every pass is where the rows are: the segment is the nearest centre (as the final Lloyd
     // assignment made it), the probability and the CLV are computed again from the row.
     Centroids centroids = segments.centroids();

@@ -9,8 +9,8 @@ import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.ExportObjects;
-import dev.retention.service.Metrics;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
@@ -18,8 +18,8 @@ import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.S3Clients;
-import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Holdout;
+import dev.retention.training.OrdersDerivation;
 import dev.retention.training.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,8 +39,8 @@ import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The Spark trainer: the train function's training of one export, on a Spark cluster (EMR
@@ -54,17 +54,16 @@ import org.apache.spark.sql.SparkSession;
  *   --input FILE --output DIR [--orders] [--master local[2]] [--setting retention.k=v ...]
  * </pre>
  *
- * <p>{@code --read-path} is where Spark reads the export's lines (default {@code s3://B/K}, EMRFS on
- * EMR; {@code s3a://B/K} elsewhere, or a copy); the object's identity and the publish go through
+ * <p>{@code --read-path} is where Spark reads the export's lines (default {@code s3://B/K}, EMRFS
+ * on EMR; {@code s3a://B/K} elsewhere, or a copy); the object's identity and the publish go through
  * the project's S3 client in any case.
  *
  * <p>The export is read, derived (orders) and trained on with {@link SparkExports} and {@link
- * SparkRows}; the sequence and every rule are {@link Trainer}'s. On S3 the object's ETag is
- * checked before and after the read (an export replaced meanwhile is not trained on under the old
- * version), a version already published is finished as a redelivery would be, and the model is
- * published by {@link TrainingService#publish}: report first, then the version, then {@code
- * latest.json} forward only and past the quality gate. The job prints its summary as one JSON
- * line.
+ * SparkRows}; the sequence and every rule are {@link Trainer}'s. On S3 the object's ETag is checked
+ * before and after the read (an export replaced meanwhile is not trained on under the old version),
+ * a version already published is finished as a redelivery would be, and the model is published by
+ * {@link TrainingService#publish}: report first, then the version, then {@code latest.json} forward
+ * only and past the quality gate. The job prints its summary as one JSON line.
  */
 public final class SparkTrainJob {
 
@@ -181,8 +180,8 @@ public final class SparkTrainJob {
         : runOnS3(sc, arguments, settings);
   }
 
-  private static ObjectNode runLocal(JavaSparkContext sc, Arguments arguments, TrainSettings settings)
-      throws IOException {
+  private static ObjectNode runLocal(
+      JavaSparkContext sc, Arguments arguments, TrainSettings settings) throws IOException {
     long start = System.nanoTime();
     Path input = arguments.input().toAbsolutePath();
     ExportFormat format =
@@ -190,7 +189,10 @@ public final class SparkTrainJob {
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
-                        "unsupported suffix of " + input + "; expected one of " + ExportFormat.SUFFIXES))
+                        "unsupported suffix of "
+                            + input
+                            + "; expected one of "
+                            + ExportFormat.SUFFIXES))
             .withLimits(settings.limits())
             .withText(settings.text());
     String version = "local-" + digest(input);
@@ -246,7 +248,7 @@ public final class SparkTrainJob {
               store,
               train,
               Clock.systemUTC(),
-              new Metrics(
+              new EmfMetrics(
                   System.out::println,
                   settings.mapping().metrics().namespace(),
                   "spark-train",
@@ -369,36 +371,35 @@ public final class SparkTrainJob {
     SparkRows rows = new SparkRows(sc, canonical, loaded.columns(), loaded.rows());
     try {
       RetentionModel model =
-          Trainer.train(
-          rows,
-          new Trainer.About(
-              orders
-                  ? dev.retention.training.OrdersDerivation.labelName(rfm.labelWindowDays())
-                  : settings.schema().labelColumn(),
-              loaded.rowsRead(),
-              loaded.rowsRejected(),
-              loaded.rejections(),
-              source,
-              timings,
-              orders
-                  ? OrdersDerivation.describe(
-                      loaded.cutoff(),
-                      rfm.labelWindowDays(),
-                      loaded.definitions(),
-                      loaded.counts(),
-                      settings.ordersSchema().grain(),
-                      loaded.optional(),
-                      new OrdersDerivation.Reading(
-                          new OrdersDialect(settings.ordersSchema(), format.text()).describe(),
-                          loaded.guestRows(),
-                          loaded.customerIdsMerged()),
-                      loaded.warnings())
-                  : null),
-          settings.options(),
-          settings.segments(),
-          settings.playbook(),
-          identity,
-          incumbent);
+          new Trainer(settings.options(), settings.segments(), settings.playbook())
+              .train(
+                  rows,
+                  new Trainer.About(
+                      orders
+                          ? dev.retention.training.OrdersDerivation.labelName(rfm.labelWindowDays())
+                          : settings.schema().labelColumn(),
+                      loaded.rowsRead(),
+                      loaded.rowsRejected(),
+                      loaded.rejections(),
+                      source,
+                      timings,
+                      orders
+                          ? OrdersDerivation.describe(
+                              loaded.cutoff(),
+                              rfm.labelWindowDays(),
+                              loaded.definitions(),
+                              loaded.counts(),
+                              settings.ordersSchema().grain(),
+                              loaded.optional(),
+                              new OrdersDerivation.Reading(
+                                  new OrdersDialect(settings.ordersSchema(), format.text())
+                                      .describe(),
+                                  loaded.guestRows(),
+                                  loaded.customerIdsMerged()),
+                              loaded.warnings())
+                          : null),
+                  identity,
+                  incumbent);
       if (holdout != null) {
         holdout.accept(Holdout.of(rows, settings.options()));
       }

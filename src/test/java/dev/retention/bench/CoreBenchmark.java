@@ -1,5 +1,6 @@
 package dev.retention.bench;
 
+import dev.retention.core.EvaluationMetrics;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.core.KMeans;
 import dev.retention.core.KMeansFit;
@@ -7,7 +8,6 @@ import dev.retention.core.KMeansOptions;
 import dev.retention.core.LogisticFit;
 import dev.retention.core.LogisticOptions;
 import dev.retention.core.LogisticRegression;
-import dev.retention.core.Metrics;
 import dev.retention.core.Standardization;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
@@ -104,7 +104,7 @@ public final class CoreBenchmark {
     report(
         "evaluation (all metrics, 1M rows)",
         repeats,
-        () -> Metrics.evaluate(probability, data.labels, 0.5));
+        () -> EvaluationMetrics.evaluate(probability, data.labels, 0.5));
 
     layout(z[0], hamerly, repeats);
 
@@ -117,7 +117,7 @@ public final class CoreBenchmark {
         report(
             "train (defaults: K search 2..10, AUTO non-linear, eval, refit)",
             1,
-            () -> Trainer.train(input, TrainingOptions.defaults(), id));
+            () -> new Trainer(TrainingOptions.defaults()).train(input, id));
     System.out.printf(
         "    peak heap during training %d MB (data + standardized copy alone: %d MB, heap before: %d MB)%n",
         peakHeap() >> 20, (2L * rows * 8 * 8) >> 20, heapBefore >> 20);

@@ -5,7 +5,7 @@ import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.score.CustomerLookup;
 import dev.retention.service.score.HttpResult;
 import dev.retention.service.score.ModelCache;
@@ -226,7 +226,7 @@ public final class LookupBenchmark {
                   store, settings.cacheTtl(), settings.refreshTimeout(), System::nanoTime),
               settings,
               Clock.systemUTC(),
-              Metrics.disabled(),
+              EmfMetrics.disabled(),
               OrdersDialect.defaults(),
               lookup);
       long[] hot = hotIds(customers, partitions, 200, pick);

@@ -175,7 +175,7 @@ public final class RealExportsPeerBenchmark {
     TrainingOptions options = TrainingOptions.defaults();
     long start = System.nanoTime();
     RetentionModel model =
-        Trainer.train(input, options, new Trainer.Identity("bench", "bench", Instant.EPOCH));
+        new Trainer(options).train(input, new Trainer.Identity("bench", "bench", Instant.EPOCH));
     long trainMs = (System.nanoTime() - start) / 1_000_000;
     StratifiedSplit split =
         StratifiedSplit.of(

@@ -324,7 +324,8 @@ public final class SklearnPeerBenchmark {
     ReadResult read = readFile();
     long readNanos = System.nanoTime() - start;
     RetentionModel model =
-        Trainer.train(Trainer.Input.of(read.features(), read.labels(), "repurchased"), options, id);
+        new Trainer(options)
+            .train(Trainer.Input.of(read.features(), read.labels(), "repurchased"), id);
     double seconds = (System.nanoTime() - start) / 1e9;
     put(row, column, seconds, record);
     log(round, record, row, column, seconds);
@@ -705,10 +706,8 @@ public final class SklearnPeerBenchmark {
     ReadResult read = readFile();
     long afterRead = usedHeap();
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(read.features(), read.labels(), "repurchased"),
-            TrainingOptions.defaults(),
-            id);
+        new Trainer(TrainingOptions.defaults())
+            .train(Trainer.Input.of(read.features(), read.labels(), "repurchased"), id);
     long peak = peakHeap();
     System.out.println();
     System.out.printf(

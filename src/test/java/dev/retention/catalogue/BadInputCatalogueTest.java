@@ -21,7 +21,6 @@ import dev.retention.features.RfmOptions;
 import dev.retention.functions.S3Event;
 import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
-import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.S3ObjectRef;
@@ -31,7 +30,6 @@ import dev.retention.service.score.ModelCache;
 import dev.retention.service.score.ScoreApi;
 import dev.retention.service.score.ScoreSettings;
 import dev.retention.service.train.HandOff;
-import dev.retention.service.train.QualityGate;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.service.train.TrainSummary;
 import dev.retention.service.train.TrainingService;
@@ -43,7 +41,6 @@ import dev.retention.testing.OrdersModels;
 import dev.retention.testing.ReferenceData;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.training.NonLinearOptions;
-import dev.retention.training.SegmentOptions;
 import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
 import java.io.ByteArrayInputStream;
@@ -110,27 +107,18 @@ class BadInputCatalogueTest {
     training =
         new TrainingService(
             new ModelStore(new Bucket(s3, BUCKET), "models/", "events"),
-            new TrainSettings(
-                "exports/features/",
-                ExportSchema.defaults(),
-                TrainingOptions.defaults().withK(3),
-                "exports/orders/",
-                OrdersSchema.defaults(),
-                RfmOptions.defaults(),
-                SegmentOptions.defaults(),
-                Playbook.of(0.33, 0.66, null),
-                ReadLimits.defaults(),
-                QualityGate.defaults()),
+            TrainSettings.defaults().withOptions(TrainingOptions.defaults().withK(3)),
             Clock.systemUTC());
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults()
-                .withK(3)
-                .withLog1pColumns(List.of("monetary"))
-                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-            new Trainer.Identity("default", "catalogue-v1", Instant.EPOCH));
+        new Trainer(
+                TrainingOptions.defaults()
+                    .withK(3)
+                    .withLog1pColumns(List.of("monetary"))
+                    .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", "catalogue-v1", Instant.EPOCH));
     store.publish(model, ReportHtml.render(model));
     ScoreSettings settings =
         new ScoreSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 3, 4096);
@@ -233,10 +221,10 @@ class BadInputCatalogueTest {
           assertThrows(
               IllegalArgumentException.class,
               () ->
-                  Trainer.train(
-                      Trainer.Input.of(r.features(), r.labels(), "repurchased"),
-                      TrainingOptions.defaults(),
-                      new Trainer.Identity("d", "v", Instant.EPOCH)));
+                  new Trainer(TrainingOptions.defaults())
+                      .train(
+                          Trainer.Input.of(r.features(), r.labels(), "repurchased"),
+                          new Trainer.Identity("d", "v", Instant.EPOCH)));
       assertTrue(e.getMessage().contains(message), e.getMessage());
     };
   }
@@ -318,17 +306,9 @@ class BadInputCatalogueTest {
     TrainingService censored =
         new TrainingService(
             new ModelStore(new Bucket(s3, BUCKET), "models/", "censored"),
-            new TrainSettings(
-                "exports/features/",
-                ExportSchema.defaults(),
-                TrainingOptions.defaults().withK(3),
-                "exports/orders/",
-                OrdersSchema.defaults(),
-                new RfmOptions(90, LocalDate.of(2026, 9, 1), true),
-                SegmentOptions.defaults(),
-                Playbook.of(0.33, 0.66, null),
-                ReadLimits.defaults(),
-                QualityGate.defaults()),
+            TrainSettings.defaults()
+                .withOptions(TrainingOptions.defaults().withK(3))
+                .withRfm(new RfmOptions(90, LocalDate.of(2026, 9, 1), true)),
             Clock.systemUTC());
     TrainSummary s =
         censored.handle(List.of(S3ObjectRef.current(BUCKET, "exports/orders/censored.csv"))).get(0);
@@ -364,19 +344,9 @@ class BadInputCatalogueTest {
   private static TrainingService service(String modelName, HandOff handOff) {
     return new TrainingService(
         new ModelStore(new Bucket(s3, BUCKET), "models/", modelName),
-        new TrainSettings(
-            "exports/features/",
-            ExportSchema.defaults(),
-            TrainingOptions.defaults().withK(3),
-            "exports/orders/",
-            OrdersSchema.defaults(),
-            RfmOptions.defaults(),
-            SegmentOptions.defaults(),
-            Playbook.of(0.33, 0.66, null),
-            ReadLimits.defaults(),
-            QualityGate.defaults()),
+        TrainSettings.defaults().withOptions(TrainingOptions.defaults().withK(3)),
         Clock.systemUTC(),
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         handOff);
   }
 
@@ -419,12 +389,13 @@ class BadInputCatalogueTest {
       ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "altered");
       ReferenceData reference = ReferenceData.load();
       RetentionModel model =
-          Trainer.train(
-              Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-              TrainingOptions.defaults()
-                  .withK(3)
-                  .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-              new Trainer.Identity("altered", "altered-v1", Instant.EPOCH));
+          new Trainer(
+                  TrainingOptions.defaults()
+                      .withK(3)
+                      .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)))
+              .train(
+                  Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                  new Trainer.Identity("altered", "altered-v1", Instant.EPOCH));
       store.publish(model, ReportHtml.render(model));
       String key = "models/altered/altered-v1.json";
       var json =
@@ -687,10 +658,10 @@ class BadInputCatalogueTest {
                   assertThrows(
                       IllegalArgumentException.class,
                       () ->
-                          Trainer.train(
-                              Trainer.Input.of(ref.features, labels, "y"),
-                              TrainingOptions.defaults(),
-                              new Trainer.Identity("d", "v", Instant.EPOCH)));
+                          new Trainer(TrainingOptions.defaults())
+                              .train(
+                                  Trainer.Input.of(ref.features, labels, "y"),
+                                  new Trainer.Identity("d", "v", Instant.EPOCH)));
               assertTrue(
                   e.getMessage().contains("retention.train.minimum.per-class"), e.getMessage());
             }));
@@ -1443,7 +1414,7 @@ class BadInputCatalogueTest {
         new ModelCache(store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
         settings,
         Clock.fixed(Instant.parse("2026-11-05T10:00:00Z"), java.time.ZoneOffset.UTC),
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         OrdersDialect.defaults(),
         new CustomerLookup(
             bucket,

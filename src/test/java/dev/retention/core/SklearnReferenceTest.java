@@ -46,17 +46,21 @@ class SklearnReferenceTest {
     }
     double[] probability = fit.probabilities(standardized);
     assertEquals(
-        expected.get("train_auc").asDouble(), Metrics.rocAuc(probability, reference.labels), 1e-6);
+        expected.get("train_auc").asDouble(),
+        EvaluationMetrics.rocAuc(probability, reference.labels),
+        1e-6);
     assertEquals(
         expected.get("train_log_loss").asDouble(),
-        Metrics.logLoss(probability, reference.labels),
+        EvaluationMetrics.logLoss(probability, reference.labels),
         1e-6);
     assertEquals(
         expected.get("train_pr_auc").asDouble(),
-        Metrics.averagePrecision(probability, reference.labels),
+        EvaluationMetrics.averagePrecision(probability, reference.labels),
         1e-6);
     assertEquals(
-        expected.get("train_brier").asDouble(), Metrics.brier(probability, reference.labels), 1e-6);
+        expected.get("train_brier").asDouble(),
+        EvaluationMetrics.brier(probability, reference.labels),
+        1e-6);
     // sklearn's lbfgs stops ~2e-6 from the optimum in the coefficients (its README says so); ours
     // reaches a gradient of 1e-12, so per-row probabilities agree to a few 1e-6, not 1e-6.
     for (int i = 0; i < 20; i++) {

@@ -37,10 +37,10 @@ class ScoreFaultsTest {
   private static void publish(String version) {
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults().withK(3),
-            new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
+        new Trainer(TrainingOptions.defaults().withK(3))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
     try (S3Client s3 = FaultyS3Resource.server.client()) {
       new ModelStore(new Bucket(s3, FaultyS3Resource.BUCKET), "models/", "default")
           .publish(model, ReportHtml.render(model));

@@ -3,6 +3,10 @@ package dev.retention.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.retention.config.ConfiguredSettings;
+import dev.retention.config.KnownSettings;
+import dev.retention.config.RetentionConfig;
+import dev.retention.config.SettingsBinder;
 import dev.retention.data.ExportSchema;
 import dev.retention.service.score.ScoreSettings;
 import dev.retention.training.TrainingOptions;
@@ -35,7 +39,7 @@ class ConfigDefaultsTest {
   }
 
   private static dev.retention.service.train.TrainSettings trainSettings(SmallRyeConfig config) {
-    return Services.trainSettings(config.getConfigMapping(RetentionConfig.class), config);
+    return ConfiguredSettings.train(config.getConfigMapping(RetentionConfig.class), config);
   }
 
   @Test
@@ -44,6 +48,8 @@ class ConfigDefaultsTest {
     assertEquals(TrainingOptions.defaults(), settings.options());
     assertEquals(ExportSchema.defaults(), settings.schema());
     assertEquals("exports/features/", settings.exportPrefix());
+    // The settings tests and tools start from are the shipped ones.
+    assertEquals(dev.retention.service.train.TrainSettings.defaults(), settings);
   }
 
   @Test
@@ -52,7 +58,7 @@ class ConfigDefaultsTest {
     try (InputStream in = ConfigDefaultsTest.class.getResourceAsStream("/application.properties")) {
       shipped.load(in);
     }
-    List<String> keys = SettingsBinder.keys(Services.TRAIN_PREFIX, TrainingOptions.defaults());
+    List<String> keys = SettingsBinder.keys(KnownSettings.TRAIN_PREFIX, TrainingOptions.defaults());
     assertTrue(keys.contains("retention.train.kmeans.n-init"), keys.toString());
     for (String key : keys) {
       // log1p-columns defaults to none: documented as a commented example line.
@@ -61,7 +67,7 @@ class ConfigDefaultsTest {
           key + " is a setting but has no line in application.properties");
     }
     for (String key : shipped.stringPropertyNames()) {
-      if (key.startsWith(Services.TRAIN_PREFIX)) {
+      if (key.startsWith(KnownSettings.TRAIN_PREFIX)) {
         assertTrue(keys.contains(key), key + " in application.properties is not a setting");
       }
     }

@@ -3,6 +3,7 @@ package dev.retention.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.retention.config.RetentionConfig;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.training.TrainingOptions;

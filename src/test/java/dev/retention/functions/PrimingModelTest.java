@@ -40,14 +40,15 @@ class PrimingModelTest {
       labels[i] = (i % 8) + ((i * 7) % 11) > 8 ? 1 : 0;
     }
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(new FeatureMatrix(List.of("a", "b"), data), labels, "label"),
-            TrainingOptions.defaults()
-                .withK(2)
-                .withKMeans(k -> k.withNInit(1))
-                .withNonLinear(o -> o.withMode(NonLinearOptions.Mode.OFF))
-                .withMinimum(new MinimumData(1, 1)),
-            new Trainer.Identity("priming", "priming", Instant.EPOCH));
+        new Trainer(
+                TrainingOptions.defaults()
+                    .withK(2)
+                    .withKMeans(k -> k.withNInit(1))
+                    .withNonLinear(o -> o.withMode(NonLinearOptions.Mode.OFF))
+                    .withMinimum(new MinimumData(1, 1)))
+            .train(
+                Trainer.Input.of(new FeatureMatrix(List.of("a", "b"), data), labels, "label"),
+                new Trainer.Identity("priming", "priming", Instant.EPOCH));
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode tree = (ObjectNode) mapper.readTree(ModelJson.write(model));
     ((ObjectNode) tree.get("provenance")).putObject("timingsMs");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.retention.config.ConfiguredSettings;
+import dev.retention.config.RetentionConfig;
 import dev.retention.data.OrdersDialect;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.service.batch.BatchScoringService;
@@ -135,7 +137,8 @@ class PrivacyTest {
         RetentionConfig mapping = config.getConfigMapping(RetentionConfig.class);
         ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "default");
         TrainingService training =
-            new TrainingService(store, Services.trainSettings(mapping, config), Clock.systemUTC());
+            new TrainingService(
+                store, ConfiguredSettings.train(mapping, config), Clock.systemUTC());
         TrainSummary features =
             training
                 .handle(List.of(S3ObjectRef.current(BUCKET, "exports/features/planted.csv")))
@@ -158,7 +161,7 @@ class PrivacyTest {
                     store, Duration.ofSeconds(60), Duration.ofSeconds(2), System::nanoTime),
                 scoreSettings,
                 Clock.systemUTC(),
-                dev.retention.service.Metrics.disabled(),
+                dev.retention.service.EmfMetrics.disabled(),
                 OrdersDialect.defaults(),
                 new CustomerLookup(
                     new Bucket(s3, BUCKET),
@@ -299,7 +302,8 @@ class PrivacyTest {
         RetentionConfig mapping = config.getConfigMapping(RetentionConfig.class);
         ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "default");
         TrainingService training =
-            new TrainingService(store, Services.trainSettings(mapping, config), Clock.systemUTC());
+            new TrainingService(
+                store, ConfiguredSettings.train(mapping, config), Clock.systemUTC());
         training.handle(List.of(S3ObjectRef.current(BUCKET, "exports/features/good.csv")));
         for (String key :
             List.of(

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.config.ConfiguredSettings;
+import dev.retention.config.RetentionConfig;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
@@ -131,16 +133,17 @@ class QualityGateFunctionTest {
       System.arraycopy(liveRows[i], 0, data, i * 3, 3);
     }
     RetentionModel incumbent =
-        Trainer.train(
-            Trainer.Input.of(new FeatureMatrix(COLUMNS, data), liveLabels, "repurchased"),
-            TrainingOptions.defaults()
-                .withK(2)
-                .withNonLinear(o -> new NonLinearOptions(NonLinearOptions.Mode.ON, 50_000, 0)),
-            new Trainer.Identity(
-                "default",
-                "20200101-live",
-                Instant.parse("2020-01-01T00:00:00Z"),
-                new ModelOrder("2020-01-01T00:00:00Z", "tool", null, "20200101-live")));
+        new Trainer(
+                TrainingOptions.defaults()
+                    .withK(2)
+                    .withNonLinear(o -> new NonLinearOptions(NonLinearOptions.Mode.ON, 50_000, 0)))
+            .train(
+                Trainer.Input.of(new FeatureMatrix(COLUMNS, data), liveLabels, "repurchased"),
+                new Trainer.Identity(
+                    "default",
+                    "20200101-live",
+                    Instant.parse("2020-01-01T00:00:00Z"),
+                    new ModelOrder("2020-01-01T00:00:00Z", "tool", null, "20200101-live")));
     try (S3Client s3 = LocalS3Resource.server.client()) {
       new ModelStore(new Bucket(s3, BUCKET), "models/", "default").publish(incumbent, "<p>live");
     }
@@ -215,19 +218,9 @@ class QualityGateFunctionTest {
     assertEquals(live, latestVersion());
 
     // The override: the same settings with force on, as RETENTION_QUALITY_GATE_FORCE=true gives.
-    TrainSettings settings = Services.trainSettings(mapping, config);
+    TrainSettings settings = ConfiguredSettings.train(mapping, config);
     TrainSettings forced =
-        new TrainSettings(
-            settings.exportPrefix(),
-            settings.schema(),
-            settings.options(),
-            settings.ordersPrefix(),
-            settings.ordersSchema(),
-            settings.rfm(),
-            settings.segments(),
-            settings.playbook(),
-            settings.limits(),
-            new QualityGate(settings.qualityGate().margin(), true));
+        settings.withQualityGate(new QualityGate(settings.qualityGate().margin(), true));
     try (S3Client s3 = LocalS3Resource.server.client()) {
       TrainSummary result =
           new TrainingService(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.config.RetentionConfig;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.service.S3ObjectRef;

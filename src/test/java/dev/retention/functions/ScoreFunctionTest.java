@@ -56,10 +56,10 @@ class ScoreFunctionTest {
 
   private static RetentionModel publish(String version, TrainingOptions options) {
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(REFERENCE.features, REFERENCE.labels, "repurchased"),
-            options,
-            new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
+        new Trainer(options)
+            .train(
+                Trainer.Input.of(REFERENCE.features, REFERENCE.labels, "repurchased"),
+                new Trainer.Identity("default", version, Instant.parse("2026-11-28T00:00:00Z")));
     try (S3Client s3 = LocalS3Resource.server.client()) {
       new ModelStore(new Bucket(s3, LocalS3Resource.BUCKET), "models/", "default")
           .publish(model, ReportHtml.render(model));
@@ -127,6 +127,19 @@ class ScoreFunctionTest {
     assertTrue(ok.get("Latency").asDouble() > 0);
     assertEquals(1, errors.get(1).get("ClientErrors").asInt());
     assertEquals(0, errors.get(1).get("CustomersScored").asInt(), "nothing scored on a 400");
+    // Powertools' convention: every line of a warm invocation says ColdStart 0 (requests of the
+    // tests before ran in this process) and names its own invocation's request id.
+    for (JsonNode record : records) {
+      assertEquals(0, record.get("ColdStart").asInt(), record.toString());
+      assertFalse(record.path("function_request_id").asText().isBlank(), record.toString());
+    }
+    assertFalse(
+        records
+            .get(0)
+            .get("function_request_id")
+            .asText()
+            .equals(records.get(1).get("function_request_id").asText()),
+        "two invocations, two request ids");
     assertEquals(3, out.get("count").asInt());
     assertEquals("C-1002", out.get("results").get(1).get("customerId").asText());
     // A customer seen 240 days ago with 2 orders is a churn risk; one seen 12 days ago is not.

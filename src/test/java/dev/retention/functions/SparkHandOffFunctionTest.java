@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.config.KnownSettings;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
 import dev.retention.service.train.TrainingService;
@@ -226,12 +227,13 @@ class SparkHandOffFunctionTest {
     // a redelivery completes it like any published version and starts nothing.
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults()
-                .withK(3)
-                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-            new Trainer.Identity("default", version, Instant.now()));
+        new Trainer(
+                TrainingOptions.defaults()
+                    .withK(3)
+                    .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", version, Instant.now()));
     try (Bucket bucket = new Bucket(LocalS3Resource.server.client(), BUCKET)) {
       new ModelStore(bucket, "models/", "default").publish(model, ReportHtml.render(model));
     }

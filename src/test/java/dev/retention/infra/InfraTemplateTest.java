@@ -9,9 +9,9 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.retention.config.KnownSettings;
 import dev.retention.data.ExportFormat;
 import dev.retention.functions.BatchScoreFunction;
-import dev.retention.functions.KnownSettings;
 import dev.retention.functions.ScoreFunction;
 import dev.retention.functions.TrainFunction;
 import dev.retention.service.score.ScoreApi;
@@ -398,7 +398,7 @@ class InfraTemplateTest {
 
   /**
    * Every alarm and dashboard metric of the functions' namespace is one the code emits (a metric
-   * name the services pass to {@code Metrics.Record.put}), so a renamed metric cannot leave an
+   * name the services pass to {@code EmfMetrics.Record.put}), so a renamed metric cannot leave an
    * alarm that never fires.
    */
   @Test

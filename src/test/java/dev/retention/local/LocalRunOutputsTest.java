@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.retention.config.KnownSettings;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.OrderExportReader;
-import dev.retention.functions.KnownSettings;
 import dev.retention.service.train.TrainSettings;
 import dev.retention.testing.RealExports;
 import dev.retention.testing.SyntheticOrders;

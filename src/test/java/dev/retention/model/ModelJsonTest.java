@@ -35,10 +35,10 @@ class ModelJsonTest {
   static void setUp() throws Exception {
     ReferenceData reference = ReferenceData.load();
     model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults().withK(4),
-            new Trainer.Identity("default", "v-json", Instant.parse("2026-11-28T00:00:00Z")));
+        new Trainer(TrainingOptions.defaults().withK(4))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", "v-json", Instant.parse("2026-11-28T00:00:00Z")));
     json = ModelJson.write(model);
     try (var in = ModelJson.schema()) {
       schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);

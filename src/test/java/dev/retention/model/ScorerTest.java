@@ -32,18 +32,18 @@ class ScorerTest {
     linear =
         Scorer.of(
             ModelJson.read(
-                ModelJson.write(Trainer.train(input, TrainingOptions.defaults().withK(5), id))));
+                ModelJson.write(
+                    new Trainer(TrainingOptions.defaults().withK(5)).train(input, id))));
     quadratic =
         Scorer.of(
             ModelJson.read(
                 ModelJson.write(
-                    Trainer.train(
-                        input,
-                        TrainingOptions.defaults()
-                            .withK(5)
-                            .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.ON))
-                            .withLog1pColumns(List.of("monetary", "frequency")),
-                        id))));
+                    new Trainer(
+                            TrainingOptions.defaults()
+                                .withK(5)
+                                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.ON))
+                                .withLog1pColumns(List.of("monetary", "frequency")))
+                        .train(input, id))));
   }
 
   @Test

@@ -184,19 +184,18 @@ class ReportBrowserTest {
     RfmFeatures.Derived derived =
         RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
     SegmentOptions segments = new SegmentOptions(150, "recency_days", "frequency", "monetary");
-    return Trainer.train(
-        OrdersDerivation.input(
-            derived,
-            read.book().grain(),
-            read.rowsRead(),
-            read.rowsRejected(),
-            read.rejections(),
-            "synthetic orders <seed 3>",
-            Map.of()),
-        TrainingOptions.defaults(),
-        segments,
-        Playbook.of(0.33, 0.66, null),
-        new Trainer.Identity("default", "20261128-report", Instant.parse("2026-11-28T12:00:00Z")));
+    return new Trainer(TrainingOptions.defaults(), segments, Playbook.of(0.33, 0.66, null))
+        .train(
+            OrdersDerivation.input(
+                derived,
+                read.book().grain(),
+                read.rowsRead(),
+                read.rowsRejected(),
+                read.rejections(),
+                "synthetic orders <seed 3>",
+                Map.of()),
+            new Trainer.Identity(
+                "default", "20261128-report", Instant.parse("2026-11-28T12:00:00Z")));
   }
 
   /** Loads {@code file} in a viewport of that size and measures it. */

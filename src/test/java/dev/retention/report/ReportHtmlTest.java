@@ -26,13 +26,13 @@ class ReportHtmlTest {
     names.set(0, "<img src=x onerror=alert(1)>");
     names.set(1, "a&b \"quoted\"");
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(
-                new FeatureMatrix(names, reference.features.data()),
-                reference.labels,
-                "<script>label</script>"),
-            TrainingOptions.defaults().withK(3),
-            new Trainer.Identity("default", "v<1>", Instant.parse("2026-11-28T00:00:00Z")));
+        new Trainer(TrainingOptions.defaults().withK(3))
+            .train(
+                Trainer.Input.of(
+                    new FeatureMatrix(names, reference.features.data()),
+                    reference.labels,
+                    "<script>label</script>"),
+                new Trainer.Identity("default", "v<1>", Instant.parse("2026-11-28T00:00:00Z")));
     String html = ReportHtml.render(model);
     assertFalse(html.contains("<img"), "a column name became markup");
     assertFalse(html.contains("<script"), "a label name became markup");
@@ -46,12 +46,14 @@ class ReportHtmlTest {
     ReferenceData reference = ReferenceData.load();
     // A minimum size that some of the searched K's segments cannot reach: they are merged.
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults(),
-            new SegmentOptions(590, "recency_days", "frequency", "monetary"),
-            Playbook.of(Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null),
-            new Trainer.Identity("default", "v1", Instant.parse("2026-11-28T00:00:00Z")));
+        new Trainer(
+                TrainingOptions.defaults(),
+                new SegmentOptions(590, "recency_days", "frequency", "monetary"),
+                Playbook.of(
+                    Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", "v1", Instant.parse("2026-11-28T00:00:00Z")));
     int chosen = model.segmentation().kSearch().chosenK();
     int published = model.segmentation().k();
     assertTrue(published < chosen, "the fixture must merge a segment: " + published);

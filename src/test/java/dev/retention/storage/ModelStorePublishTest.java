@@ -33,12 +33,13 @@ class ModelStorePublishTest {
     s3 = server.client();
     ReferenceData data = ReferenceData.load();
     trained =
-        Trainer.train(
-            Trainer.Input.of(data.features, data.labels, "repurchased"),
-            TrainingOptions.defaults()
-                .withK(3)
-                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-            new Trainer.Identity("m", "20261201-0000000000000001", Instant.EPOCH));
+        new Trainer(
+                TrainingOptions.defaults()
+                    .withK(3)
+                    .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)))
+            .train(
+                Trainer.Input.of(data.features, data.labels, "repurchased"),
+                new Trainer.Identity("m", "20261201-0000000000000001", Instant.EPOCH));
   }
 
   @AfterAll

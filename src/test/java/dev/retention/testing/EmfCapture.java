@@ -112,7 +112,7 @@ public final class EmfCapture implements AutoCloseable {
     return out;
   }
 
-  static void validate(JsonNode record) {
+  public static void validate(JsonNode record) {
     JsonNode aws = record.get("_aws");
     assertTrue(aws.get("Timestamp").isIntegralNumber(), "Timestamp in epoch ms: " + record);
     long now = System.currentTimeMillis();

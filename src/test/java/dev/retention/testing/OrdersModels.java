@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model trained on a seeded orders export by the trainer's own sequence (orders reader,
- * derivation, {@link Trainer}), with customer value: what the score API answers from when it is
- * sent orders. Built once per JVM.
+ * Models trained on orders exports by the trainer's own sequence (orders reader, derivation, {@link
+ * OrdersDerivation#input}, {@link Trainer}), with customer value: the one fixture for tests that
+ * need an orders model, so none builds a {@code Trainer.Input} by hand. {@link #synthetic()} is
+ * what the score API answers from when it is sent orders, built once per JVM.
  */
 public final class OrdersModels {
 
@@ -55,20 +56,47 @@ public final class OrdersModels {
     return synthetic;
   }
 
-  /** A model trained on {@code csv} (the default orders columns and options). */
-  public static RetentionModel train(String csv, String version) throws IOException {
+  /**
+   * An orders export read and derived as the train function reads and derives it (default columns).
+   *
+   * @param read what the orders reader made of it
+   * @param derived the customers' features and labels
+   */
+  public record Derivation(OrderExportReader.Result read, RfmFeatures.Derived derived) {
+
+    /** The trainer's input, by the production mapping ({@link OrdersDerivation#input}). */
+    public Trainer.Input input() {
+      return OrdersDerivation.input(
+          derived, read.book().grain(), read.rowsRead(), 0, List.of(), null, Map.of());
+    }
+  }
+
+  /** {@code csv} (the default orders columns) read and derived with {@code rfm}. */
+  public static Derivation derive(String csv, RfmOptions rfm) throws IOException {
     OrderExportReader.Result read =
         OrderExportReader.read(
             new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
             ExportFormat.of("o.csv").orElseThrow(),
             OrdersSchema.defaults(),
             null);
-    RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
-    return Trainer.train(
-        OrdersDerivation.input(
-            derived, read.book().grain(), read.rowsRead(), 0, List.of(), null, Map.of()),
-        TrainingOptions.defaults(),
-        new Trainer.Identity("default", version, Instant.EPOCH));
+    return new Derivation(read, RfmFeatures.forTraining(read.book(), read.columns(), rfm));
+  }
+
+  /** A model trained on {@code derivation}, named {@code default}, created at the epoch. */
+  public static RetentionModel train(
+      Derivation derivation, TrainingOptions options, String version) {
+    return new Trainer(options)
+        .train(derivation.input(), new Trainer.Identity("default", version, Instant.EPOCH));
+  }
+
+  /** A model trained on {@code csv} with {@code options}, derived with {@code rfm}. */
+  public static RetentionModel train(
+      String csv, TrainingOptions options, RfmOptions rfm, String version) throws IOException {
+    return train(derive(csv, rfm), options, version);
+  }
+
+  /** A model trained on {@code csv} (the default orders columns and options). */
+  public static RetentionModel train(String csv, String version) throws IOException {
+    return train(csv, TrainingOptions.defaults(), RfmOptions.defaults(), version);
   }
 }

@@ -78,8 +78,8 @@ public final class RealExports {
   public static dev.retention.service.train.TrainSettings trainSettings(
       Map<String, String> settings) {
     io.smallrye.config.SmallRyeConfig config = config(settings);
-    return dev.retention.functions.Services.trainSettings(
-        config.getConfigMapping(dev.retention.functions.RetentionConfig.class), config);
+    return dev.retention.config.ConfiguredSettings.train(
+        config.getConfigMapping(dev.retention.config.RetentionConfig.class), config);
   }
 
   /** The packaged application.properties under {@code settings}, checked for unknown keys. */
@@ -87,7 +87,7 @@ public final class RealExports {
     try {
       io.smallrye.config.SmallRyeConfig config =
           new io.smallrye.config.SmallRyeConfigBuilder()
-              .withMapping(dev.retention.functions.RetentionConfig.class)
+              .withMapping(dev.retention.config.RetentionConfig.class)
               .withConverter(
                   java.time.Duration.class,
                   200,
@@ -98,7 +98,7 @@ public final class RealExports {
               .withSources(new io.smallrye.config.PropertiesConfigSource(settings, "settings", 500))
               .withDefaultValue("smallrye.config.mapping.validate-unknown", "false")
               .build();
-      dev.retention.functions.KnownSettings.check(config, Map.of());
+      dev.retention.config.KnownSettings.check(config, Map.of());
       return config;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

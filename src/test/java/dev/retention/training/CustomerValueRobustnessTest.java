@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.retention.data.ExportFormat;
-import dev.retention.data.OrderExportReader;
-import dev.retention.data.OrdersSchema;
-import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.testing.BtydOrders;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import dev.retention.testing.OrdersModels;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,29 +24,7 @@ class CustomerValueRobustnessTest {
   private static final LocalDate CUTOFF = LocalDate.of(2026, 6, 30);
 
   static RetentionModel train(String csv, TrainingOptions options) throws Exception {
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
-            ExportFormat.of("o.csv").orElseThrow(),
-            OrdersSchema.defaults(),
-            null);
-    RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), new RfmOptions(90, CUTOFF));
-    RetentionModel model =
-        Trainer.train(
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                "bought_again_within_90_days",
-                read.rowsRead(),
-                0,
-                List.of(),
-                null,
-                Map.of(),
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases()),
-            options,
-            new Trainer.Identity("default", "v", Instant.EPOCH));
+    RetentionModel model = OrdersModels.train(csv, options, new RfmOptions(90, CUTOFF), "v");
     return ModelJson.read(ModelJson.write(model));
   }
 

@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.retention.data.ExportFormat;
-import dev.retention.data.OrderExportReader;
-import dev.retention.data.OrdersSchema;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.ModelJson;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.testing.OrdersModels;
 import dev.retention.testing.SyntheticOrders;
-import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,30 +29,12 @@ class CustomerValueTrainingTest {
   static void train() throws Exception {
     StringWriter orders = new StringWriter();
     SyntheticOrders.write(orders, 60_000, 6_000, LocalDate.of(2026, 10, 31), 21L);
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
-            ExportFormat.of("o.csv").orElseThrow(),
-            OrdersSchema.defaults(),
-            null);
-    derived = RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
+    OrdersModels.Derivation derivation =
+        OrdersModels.derive(orders.toString(), RfmOptions.defaults());
+    derived = derivation.derived();
     model =
         ModelJson.read(
-            ModelJson.write(
-                Trainer.train(
-                    new Trainer.Input(
-                        derived.features(),
-                        derived.labels(),
-                        "bought_again_within_90_days",
-                        read.rowsRead(),
-                        0,
-                        java.util.List.of(),
-                        null,
-                        java.util.Map.of(),
-                        OrdersDerivation.describe(derived, read.book().grain()),
-                        derived.windowPurchases()),
-                    TrainingOptions.defaults(),
-                    new Trainer.Identity("default", "clv", Instant.EPOCH))));
+            ModelJson.write(OrdersModels.train(derivation, TrainingOptions.defaults(), "clv")));
   }
 
   @Test
@@ -130,10 +108,10 @@ class CustomerValueTrainingTest {
   void featureExportsHaveNoCustomerValueLayer() {
     dev.retention.testing.ReferenceData reference = dev.retention.testing.ReferenceData.load();
     RetentionModel features =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults().withK(3),
-            new Trainer.Identity("default", "f", Instant.EPOCH));
+        new Trainer(TrainingOptions.defaults().withK(3))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", "f", Instant.EPOCH));
     assertNull(features.customerValue());
     assertNull(Scorer.of(features).score(reference.features.row(0)).value());
   }

@@ -5,24 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.retention.data.ExportFormat;
-import dev.retention.data.OrderExportReader;
-import dev.retention.data.OrdersSchema;
-import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.RetentionModel;
+import dev.retention.testing.OrdersModels;
 import dev.retention.testing.ReferenceData;
 import dev.retention.testing.SyntheticOrders;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,10 +36,8 @@ class SegmentNamesTest {
   void theBundledSampleGetsDistinctNamesInWords() {
     ReferenceData reference = ReferenceData.load();
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults(),
-            IDENTITY);
+        new Trainer(TrainingOptions.defaults())
+            .train(Trainer.Input.of(reference.features, reference.labels, "repurchased"), IDENTITY);
     assertNamesReadAndDiffer(model);
   }
 
@@ -54,29 +46,9 @@ class SegmentNamesTest {
   void syntheticOrdersGetDistinctNamesInWords(long seed) throws IOException {
     StringWriter orders = new StringWriter();
     SyntheticOrders.write(orders, 60_000, 6_000, LocalDate.of(2026, 10, 31), seed);
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
-            ExportFormat.of("o.csv").orElseThrow(),
-            OrdersSchema.defaults(),
-            null);
-    RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
     RetentionModel model =
-        Trainer.train(
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                "bought_again_within_90_days",
-                read.rowsRead(),
-                0,
-                List.of(),
-                null,
-                Map.of(),
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases()),
-            TrainingOptions.defaults(),
-            IDENTITY);
+        OrdersModels.train(
+            orders.toString(), TrainingOptions.defaults(), RfmOptions.defaults(), "names");
     assertNamesReadAndDiffer(model);
   }
 

@@ -45,7 +45,7 @@ class SmallSegmentsTest {
     Trainer.Input input = withOutliers(6);
     RetentionModel model =
         ModelJson.read(
-            ModelJson.write(Trainer.train(input, TrainingOptions.defaults().withK(3), ID)));
+            ModelJson.write(new Trainer(TrainingOptions.defaults().withK(3)).train(input, ID)));
     assertEquals(2, model.segmentation().k(), "the 6 outliers were a segment of their own");
     assertEquals(1, model.segmentation().merges().size());
     // Its size is never published: only that it was below the minimum and merged.
@@ -72,7 +72,7 @@ class SmallSegmentsTest {
   @Test
   void featureRangesAreMeansOfTheMinimumSizeNotOneCustomersValue() {
     Trainer.Input input = withOutliers(6);
-    RetentionModel model = Trainer.train(input, TrainingOptions.defaults().withK(2), ID);
+    RetentionModel model = new Trainer(TrainingOptions.defaults().withK(2)).train(input, ID);
     double[] a = new double[input.features().rows()];
     for (int i = 0; i < a.length; i++) {
       a[i] = input.features().get(i, 0);
@@ -99,10 +99,10 @@ class SmallSegmentsTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                Trainer.train(
-                    Trainer.Input.of(new FeatureMatrix(List.of("a", "b"), x), labels, "label"),
-                    TrainingOptions.defaults(),
-                    ID));
+                new Trainer(TrainingOptions.defaults())
+                    .train(
+                        Trainer.Input.of(new FeatureMatrix(List.of("a", "b"), x), labels, "label"),
+                        ID));
     assertTrue(few.getMessage().contains("only 12 customers"), few.getMessage());
     assertTrue(few.getMessage().contains("retention.train.minimum.customers"), few.getMessage());
 
@@ -114,10 +114,8 @@ class SmallSegmentsTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                Trainer.train(
-                    Trainer.Input.of(thin.features(), mostlyOnes, "label"),
-                    TrainingOptions.defaults(),
-                    ID));
+                new Trainer(TrainingOptions.defaults())
+                    .train(Trainer.Input.of(thin.features(), mostlyOnes, "label"), ID));
     assertTrue(oneClass.getMessage().contains("minimum.per-class"), oneClass.getMessage());
     // The thin class's size (1) is below the minimum segment size: never stated.
     assertTrue(

@@ -34,7 +34,7 @@ class TrainerTest {
   @BeforeAll
   static void train() {
     reference = ReferenceData.load();
-    model = Trainer.train(input(), TrainingOptions.defaults(), IDENTITY);
+    model = new Trainer(TrainingOptions.defaults()).train(input(), IDENTITY);
   }
 
   static Trainer.Input input() {
@@ -98,16 +98,17 @@ class TrainerTest {
   @Test
   void sameSeedGivesIdenticalModelJsonWithOneOrTwoThreads() throws Exception {
     RetentionModel one =
-        Trainer.train(input(), TrainingOptions.defaults().withThreads(1), IDENTITY);
+        new Trainer(TrainingOptions.defaults().withThreads(1)).train(input(), IDENTITY);
     RetentionModel two =
-        Trainer.train(input(), TrainingOptions.defaults().withThreads(2), IDENTITY);
+        new Trainer(TrainingOptions.defaults().withThreads(2)).train(input(), IDENTITY);
     assertEquals(withoutTimings(model), withoutTimings(one));
     assertEquals(withoutTimings(one), withoutTimings(two));
   }
 
   @Test
   void differentSeedChangesTheSplitAndSoTheHeldOutMetrics() throws Exception {
-    RetentionModel other = Trainer.train(input(), TrainingOptions.defaults().withSeed(7), IDENTITY);
+    RetentionModel other =
+        new Trainer(TrainingOptions.defaults().withSeed(7)).train(input(), IDENTITY);
     assertTrue(model.evaluation().logLoss() != other.evaluation().logLoss());
   }
 
@@ -131,10 +132,8 @@ class TrainerTest {
       labels[i] = rng.nextDouble() < 1 / (1 + Math.exp(-(2.5 * x * x - 2))) ? 1 : 0;
     }
     RetentionModel m =
-        Trainer.train(
-            Trainer.Input.of(base.features, labels, "y"),
-            TrainingOptions.defaults().withK(2),
-            IDENTITY);
+        new Trainer(TrainingOptions.defaults().withK(2))
+            .train(Trainer.Input.of(base.features, labels, "y"), IDENTITY);
     RetentionModel.NonLinearDecision decision = m.classifier().nonLinear();
     assertTrue(decision.used(), decision.rule());
     assertTrue(decision.expandedLogLoss() < decision.linearLogLoss());

@@ -18,9 +18,9 @@ import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
-import dev.retention.service.Metrics;
 import dev.retention.service.NoModelException;
 import dev.retention.service.OrdersReading;
 import dev.retention.service.S3ObjectRef;
@@ -61,7 +61,7 @@ public final class BatchScoringService {
   private final ModelStore store;
   private final BatchSettings settings;
   private final Clock clock;
-  private final Metrics metrics;
+  private final EmfMetrics metrics;
 
   public BatchScoringService(ModelStore store, BatchSettings settings) {
     this(store, settings, Clock.systemUTC());
@@ -69,12 +69,12 @@ public final class BatchScoringService {
 
   /** With the clock that stamps the batch report. */
   public BatchScoringService(ModelStore store, BatchSettings settings, Clock clock) {
-    this(store, settings, clock, Metrics.disabled());
+    this(store, settings, clock, EmfMetrics.disabled());
   }
 
   /** With the metrics each scored export emits. */
   public BatchScoringService(
-      ModelStore store, BatchSettings settings, Clock clock, Metrics metrics) {
+      ModelStore store, BatchSettings settings, Clock clock, EmfMetrics metrics) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
@@ -119,7 +119,7 @@ public final class BatchScoringService {
       latest = store.fetchLatest(null);
     } catch (ModelIntegrityException e) {
       // Never scored with a file that is not the published one; counted for the alarm.
-      metrics.record().put("ModelIntegrityFailures", 1, Metrics.Unit.COUNT).emit();
+      metrics.record().put("ModelIntegrityFailures", 1, EmfMetrics.Unit.COUNT).emit();
       throw e;
     }
     if (latest.model() == null) {
@@ -260,14 +260,14 @@ public final class BatchScoringService {
           summary.durationMs());
       metrics
           .record()
-          .put("RowsRead", outcome.rowsRead, Metrics.Unit.COUNT)
-          .put("RowsRejected", outcome.rowsRejected, Metrics.Unit.COUNT)
+          .put("RowsRead", outcome.rowsRead, EmfMetrics.Unit.COUNT)
+          .put("RowsRejected", outcome.rowsRejected, EmfMetrics.Unit.COUNT)
           .put(
               "RejectedShare",
               outcome.rowsRead == 0 ? 0 : 100.0 * outcome.rowsRejected / outcome.rowsRead,
-              Metrics.Unit.PERCENT)
-          .put("CustomersScored", outcome.scored, Metrics.Unit.COUNT)
-          .put("BatchDuration", summary.durationMs(), Metrics.Unit.MILLISECONDS)
+              EmfMetrics.Unit.PERCENT)
+          .put("CustomersScored", outcome.scored, EmfMetrics.Unit.COUNT)
+          .put("BatchDuration", summary.durationMs(), EmfMetrics.Unit.MILLISECONDS)
           .property("modelVersion", model.version())
           .emit();
       return summary;

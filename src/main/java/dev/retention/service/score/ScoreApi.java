@@ -9,8 +9,8 @@ import dev.retention.model.ModelJson;
 import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.Log;
-import dev.retention.service.Metrics;
 import dev.retention.service.NoModelException;
 import dev.retention.service.OrdersReading;
 import dev.retention.storage.StorageException;
@@ -62,7 +62,7 @@ public final class ScoreApi {
   private final ModelCache cache;
   private final ScoreSettings settings;
   private final Clock clock;
-  private final Metrics metrics;
+  private final EmfMetrics metrics;
   private final OrdersDialect orders;
   private final CustomerLookup lookup;
   private final ScoreResponseWriter writer = new ScoreResponseWriter(JSON);
@@ -76,11 +76,11 @@ public final class ScoreApi {
    *     of the day they are sent
    */
   public ScoreApi(ModelCache cache, ScoreSettings settings, Clock clock) {
-    this(cache, settings, clock, Metrics.disabled());
+    this(cache, settings, clock, EmfMetrics.disabled());
   }
 
   /** With the metrics every request emits, the default orders columns and no lookup index. */
-  public ScoreApi(ModelCache cache, ScoreSettings settings, Clock clock, Metrics metrics) {
+  public ScoreApi(ModelCache cache, ScoreSettings settings, Clock clock, EmfMetrics metrics) {
     this(cache, settings, clock, metrics, OrdersDialect.defaults(), null);
   }
 
@@ -95,7 +95,7 @@ public final class ScoreApi {
       ModelCache cache,
       ScoreSettings settings,
       Clock clock,
-      Metrics metrics,
+      EmfMetrics metrics,
       OrdersDialect orders,
       CustomerLookup lookup) {
     this.cache = cache;
@@ -192,18 +192,18 @@ public final class ScoreApi {
     int status = result.status();
     metrics
         .record()
-        .put("Latency", (System.nanoTime() - start) / 1e6, Metrics.Unit.MILLISECONDS)
-        .put("CustomersScored", customers[0], Metrics.Unit.COUNT)
-        .put("ClientErrors", status >= 400 && status < 500 ? 1 : 0, Metrics.Unit.COUNT)
-        .put("ModelUnavailable", status == 503 ? 1 : 0, Metrics.Unit.COUNT)
-        .put("ServerErrors", status >= 500 && status != 503 ? 1 : 0, Metrics.Unit.COUNT)
-        .put("CacheRefreshes", after[0] - before[0], Metrics.Unit.COUNT)
-        .put("CacheRefreshFailures", after[1] - before[1], Metrics.Unit.COUNT)
-        .put("ModelIntegrityFailures", after[2] - before[2], Metrics.Unit.COUNT)
+        .put("Latency", (System.nanoTime() - start) / 1e6, EmfMetrics.Unit.MILLISECONDS)
+        .put("CustomersScored", customers[0], EmfMetrics.Unit.COUNT)
+        .put("ClientErrors", status >= 400 && status < 500 ? 1 : 0, EmfMetrics.Unit.COUNT)
+        .put("ModelUnavailable", status == 503 ? 1 : 0, EmfMetrics.Unit.COUNT)
+        .put("ServerErrors", status >= 500 && status != 503 ? 1 : 0, EmfMetrics.Unit.COUNT)
+        .put("CacheRefreshes", after[0] - before[0], EmfMetrics.Unit.COUNT)
+        .put("CacheRefreshFailures", after[1] - before[1], EmfMetrics.Unit.COUNT)
+        .put("ModelIntegrityFailures", after[2] - before[2], EmfMetrics.Unit.COUNT)
         .put(
             "LookupObjectReads",
             lookup == null ? 0 : lookup.objectReads() - readsBefore,
-            Metrics.Unit.COUNT)
+            EmfMetrics.Unit.COUNT)
         // The route's template, never the path: a path may hold a customer's id.
         .property("route", method + " " + (route == null ? "(no route)" : route))
         .property("status", Integer.toString(status))

@@ -37,19 +37,148 @@ public record TrainSettings(
     QualityGate qualityGate,
     TextFormat text) {
 
-  /** Settings for exports in the default text layout. */
-  public TrainSettings(
-      String exportPrefix,
-      ExportSchema schema,
-      TrainingOptions options,
-      String ordersPrefix,
-      OrdersSchema ordersSchema,
-      RfmOptions rfm,
-      SegmentOptions segments,
-      Playbook playbook,
-      ReadLimits limits,
-      QualityGate qualityGate) {
-    this(
+  /**
+   * The documented defaults (README "Configuration", application.properties): what a test or tool
+   * starts from, changing only what it is about with the {@code with...} methods, instead of
+   * spelling out eleven positional components.
+   */
+  public static TrainSettings defaults() {
+    return new TrainSettings(
+        "exports/features/",
+        ExportSchema.defaults(),
+        TrainingOptions.defaults(),
+        "exports/orders/",
+        OrdersSchema.defaults(),
+        RfmOptions.defaults(),
+        SegmentOptions.defaults(),
+        Playbook.of(Playbook.DEFAULT_HIGH_RISK_BELOW, Playbook.DEFAULT_MEDIUM_RISK_BELOW, null),
+        ReadLimits.defaults(),
+        QualityGate.defaults(),
+        TextFormat.defaults());
+  }
+
+  public TrainSettings withSchema(ExportSchema value) {
+    return new TrainSettings(
+        exportPrefix,
+        value,
+        options,
+        ordersPrefix,
+        ordersSchema,
+        rfm,
+        segments,
+        playbook,
+        limits,
+        qualityGate,
+        text);
+  }
+
+  public TrainSettings withOptions(TrainingOptions value) {
+    return new TrainSettings(
+        exportPrefix,
+        schema,
+        value,
+        ordersPrefix,
+        ordersSchema,
+        rfm,
+        segments,
+        playbook,
+        limits,
+        qualityGate,
+        text);
+  }
+
+  public TrainSettings withOrdersSchema(OrdersSchema value) {
+    return new TrainSettings(
+        exportPrefix,
+        schema,
+        options,
+        ordersPrefix,
+        value,
+        rfm,
+        segments,
+        playbook,
+        limits,
+        qualityGate,
+        text);
+  }
+
+  public TrainSettings withRfm(RfmOptions value) {
+    return new TrainSettings(
+        exportPrefix,
+        schema,
+        options,
+        ordersPrefix,
+        ordersSchema,
+        value,
+        segments,
+        playbook,
+        limits,
+        qualityGate,
+        text);
+  }
+
+  public TrainSettings withSegments(SegmentOptions value) {
+    return new TrainSettings(
+        exportPrefix,
+        schema,
+        options,
+        ordersPrefix,
+        ordersSchema,
+        rfm,
+        value,
+        playbook,
+        limits,
+        qualityGate,
+        text);
+  }
+
+  public TrainSettings withPlaybook(Playbook value) {
+    return new TrainSettings(
+        exportPrefix,
+        schema,
+        options,
+        ordersPrefix,
+        ordersSchema,
+        rfm,
+        segments,
+        value,
+        limits,
+        qualityGate,
+        text);
+  }
+
+  public TrainSettings withLimits(ReadLimits value) {
+    return new TrainSettings(
+        exportPrefix,
+        schema,
+        options,
+        ordersPrefix,
+        ordersSchema,
+        rfm,
+        segments,
+        playbook,
+        value,
+        qualityGate,
+        text);
+  }
+
+  public TrainSettings withQualityGate(QualityGate value) {
+    return new TrainSettings(
+        exportPrefix,
+        schema,
+        options,
+        ordersPrefix,
+        ordersSchema,
+        rfm,
+        segments,
+        playbook,
+        limits,
+        value,
+        text);
+  }
+
+  public TrainSettings withText(TextFormat value) {
+    return new TrainSettings(
         exportPrefix,
         schema,
         options,
@@ -60,6 +189,6 @@ public record TrainSettings(
         playbook,
         limits,
         qualityGate,
-        TextFormat.defaults());
+        value);
   }
 }

@@ -11,9 +11,9 @@ import dev.retention.model.ModelFormatException;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
 import dev.retention.report.ReportHtml;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.ExportObjects;
 import dev.retention.service.Log;
-import dev.retention.service.Metrics;
 import dev.retention.service.ResourceLimitException;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
@@ -71,14 +71,15 @@ public final class TrainingService {
   private final ModelStore store;
   private final TrainSettings settings;
   private final Clock clock;
-  private final Metrics metrics;
+  private final EmfMetrics metrics;
   private final HandOff handOff;
 
   public TrainingService(ModelStore store, TrainSettings settings, Clock clock) {
-    this(store, settings, clock, Metrics.disabled());
+    this(store, settings, clock, EmfMetrics.disabled());
   }
 
-  public TrainingService(ModelStore store, TrainSettings settings, Clock clock, Metrics metrics) {
+  public TrainingService(
+      ModelStore store, TrainSettings settings, Clock clock, EmfMetrics metrics) {
     this(store, settings, clock, metrics, HandOff.never());
   }
 
@@ -86,7 +87,7 @@ public final class TrainingService {
    * @param handOff when large exports go to the Spark job instead
    */
   public TrainingService(
-      ModelStore store, TrainSettings settings, Clock clock, Metrics metrics, HandOff handOff) {
+      ModelStore store, TrainSettings settings, Clock clock, EmfMetrics metrics, HandOff handOff) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
@@ -223,7 +224,7 @@ public final class TrainingService {
             ? readOrders(info, target.format(), described, lookupMs, deadline)
             : readFeatures(info, target.format(), described, lookupMs, deadline);
     Trainer.Input input = read.input();
-    if (input.rowsRejected() > 0) {
+    if (input.about().rowsRejected() > 0) {
       // Row, column and problem only: logs never carry customer values.
       Log.event(
           LOG,
@@ -232,27 +233,25 @@ public final class TrainingService {
           "source",
           source,
           "rejected",
-          input.rowsRejected(),
+          input.about().rowsRejected(),
           "read",
-          input.rowsRead(),
+          input.about().rowsRead(),
           "firstReasons",
-          input.rejections());
+          input.about().rejections());
     }
     RetentionModel live = liveModel(source);
     RetentionModel model =
-        Trainer.train(
-            CheckpointedRows.of(input.rows(), () -> deadline.check("training")),
-            input.about(),
-            settings.options(),
-            settings.segments(),
-            settings.playbook(),
-            new Trainer.Identity(
-                store.modelName(),
-                version,
-                clock.instant(),
-                new ModelOrder(
-                    info.lastModified().toString(), info.key(), object.sequencer(), version)),
-            live);
+        new Trainer(settings.options(), settings.segments(), settings.playbook())
+            .train(
+                CheckpointedRows.of(input.rows(), () -> deadline.check("training")),
+                input.about(),
+                new Trainer.Identity(
+                    store.modelName(),
+                    version,
+                    clock.instant(),
+                    new ModelOrder(
+                        info.lastModified().toString(), info.key(), object.sequencer(), version)),
+                live);
     deadline.check("training");
     return publish(
         compareOnLiveHoldout(model, live, source),
@@ -508,7 +507,7 @@ public final class TrainingService {
         handOff.thresholdBytes());
     metrics
         .record()
-        .put("HandedOff", 1, Metrics.Unit.COUNT)
+        .put("HandedOff", 1, EmfMetrics.Unit.COUNT)
         .property("modelVersion", version)
         .property("runId", run.id())
         .emit();
@@ -545,18 +544,18 @@ public final class TrainingService {
     RetentionModel.Provenance p = model.provenance();
     metrics
         .record()
-        .put("RowsRead", p.rowsRead(), Metrics.Unit.COUNT)
-        .put("RowsRejected", p.rowsRejected(), Metrics.Unit.COUNT)
+        .put("RowsRead", p.rowsRead(), EmfMetrics.Unit.COUNT)
+        .put("RowsRejected", p.rowsRejected(), EmfMetrics.Unit.COUNT)
         .put(
             "RejectedShare",
             p.rowsRead() == 0 ? 0 : 100.0 * p.rowsRejected() / p.rowsRead(),
-            Metrics.Unit.PERCENT)
-        .put("CustomersUsed", p.rowsUsed(), Metrics.Unit.COUNT)
-        .put("Segments", model.segmentation().k(), Metrics.Unit.COUNT)
-        .put("HeldOutAuc", model.evaluation().rocAuc(), Metrics.Unit.NONE)
-        .put("HeldOutBrier", model.evaluation().brier(), Metrics.Unit.NONE)
-        .put("QualityGateHeld", gate.goLive() ? 0 : 1, Metrics.Unit.COUNT)
-        .put("TrainingDuration", summary.durationMs(), Metrics.Unit.MILLISECONDS)
+            EmfMetrics.Unit.PERCENT)
+        .put("CustomersUsed", p.rowsUsed(), EmfMetrics.Unit.COUNT)
+        .put("Segments", model.segmentation().k(), EmfMetrics.Unit.COUNT)
+        .put("HeldOutAuc", model.evaluation().rocAuc(), EmfMetrics.Unit.NONE)
+        .put("HeldOutBrier", model.evaluation().brier(), EmfMetrics.Unit.NONE)
+        .put("QualityGateHeld", gate.goLive() ? 0 : 1, EmfMetrics.Unit.COUNT)
+        .put("TrainingDuration", summary.durationMs(), EmfMetrics.Unit.MILLISECONDS)
         .property("modelVersion", model.version())
         .property("latest", summary.latest())
         .emit();
@@ -564,7 +563,7 @@ public final class TrainingService {
       metrics
           .record()
           .dimension("Stage", stage.getKey())
-          .put("StageDuration", stage.getValue(), Metrics.Unit.MILLISECONDS)
+          .put("StageDuration", stage.getValue(), EmfMetrics.Unit.MILLISECONDS)
           .emit();
     }
   }
@@ -622,14 +621,15 @@ public final class TrainingService {
             new Trainer.Input(
                 data.features(),
                 data.labels(),
-                settings.schema().labelColumn(),
-                data.rowsRead(),
-                data.rowsRejected(),
-                data.rejections(),
-                source,
-                timings,
                 null,
-                null)),
+                new Trainer.About(
+                    settings.schema().labelColumn(),
+                    data.rowsRead(),
+                    data.rowsRejected(),
+                    data.rejections(),
+                    source,
+                    timings,
+                    null))),
         null,
         data.guestRows());
   }

@@ -37,10 +37,11 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * ./mvnw -B -q -DskipTests package test-compile          # job jar, spark-lib, test classes
  * CP="target/test-classes:target/retention-spark-job.jar:target/spark-lib/*"
- * java -Xmx8g -cp "$CP" dev.retention.spark.SparkBenchmark generate orders 10000000 1000000 target/spark-bench/orders-10M.csv
- * java -Xmx8g -cp "$CP" dev.retention.spark.SparkBenchmark generate features 10000000 target/spark-bench/features-10M.csv
- * java @target/spark/jvm.options -Xmx12g -cp "$CP" dev.retention.spark.SparkBenchmark spark orders target/spark-bench/orders-10M.csv
- * java -Xmx12g -cp "$CP" dev.retention.spark.SparkBenchmark lambda orders target/spark-bench/orders-10M.csv
+ * B=dev.retention.spark.SparkBenchmark; OUT=target/spark-bench
+ * java -Xmx8g -cp "$CP" $B generate orders 10000000 1000000 $OUT/orders-10M.csv
+ * java -Xmx8g -cp "$CP" $B generate features 10000000 $OUT/features-10M.csv
+ * java @target/spark/jvm.options -Xmx12g -cp "$CP" $B spark orders $OUT/orders-10M.csv
+ * java -Xmx12g -cp "$CP" $B lambda orders $OUT/orders-10M.csv
  * </pre>
  *
  * <p>{@code spark} runs {@link SparkTrainJob#train} with a {@code local[2]} master (driver and
@@ -63,14 +64,16 @@ public final class SparkBenchmark {
           "usage: generate orders ROWS CUSTOMERS FILE | generate features ROWS FILE"
               + " | spark orders|features FILE [MASTER] | lambda orders|features FILE");
     }
-    boolean orders = switch (args[1]) {
-      case "orders" -> true;
-      case "features" -> false;
-      default -> throw new IllegalArgumentException("orders or features, not " + args[1]);
-    };
+    boolean orders =
+        switch (args[1]) {
+          case "orders" -> true;
+          case "features" -> false;
+          default -> throw new IllegalArgumentException("orders or features, not " + args[1]);
+        };
     switch (args[0]) {
       case "generate" -> generate(orders, args);
-      case "spark" -> measure("spark", orders, Path.of(args[2]), args.length > 3 ? args[3] : "local[2]");
+      case "spark" ->
+          measure("spark", orders, Path.of(args[2]), args.length > 3 ? args[3] : "local[2]");
       case "lambda" -> measure("lambda", orders, Path.of(args[2]), null);
       default -> throw new IllegalArgumentException("generate, spark or lambda, not " + args[0]);
     }
@@ -188,7 +191,9 @@ public final class SparkBenchmark {
     out.set("stageMs", MAPPER.valueToTree(model.provenance().timingsMs()));
     int cores = master == null ? Runtime.getRuntime().availableProcessors() : cores(master);
     out.put("cores", cores);
-    out.put("rowsPerSecondPerCore", Math.round(model.provenance().rowsRead() * 1000.0 / wallMs / cores));
+    out.put(
+        "rowsPerSecondPerCore",
+        Math.round(model.provenance().rowsRead() * 1000.0 / wallMs / cores));
     out.put("peakHeapMB", peakHeap.get() >> 20);
     out.put("maxHeapMB", Runtime.getRuntime().maxMemory() >> 20);
     out.put("peakRssMB", peakRssKb() >> 10);
@@ -204,7 +209,8 @@ public final class SparkBenchmark {
     Trainer.Input input;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       if (orders) {
-        OrderExportReader.Result read = OrderExportReader.read(in, format, settings.ordersSchema(), null);
+        OrderExportReader.Result read =
+            OrderExportReader.read(in, format, settings.ordersSchema(), null);
         timings.put("read", (System.nanoTime() - start) / 1_000_000);
         long deriveStart = System.nanoTime();
         RfmFeatures.Derived derived =
@@ -226,18 +232,19 @@ public final class SparkBenchmark {
             new Trainer.Input(
                 read.features(),
                 read.labels(),
-                settings.schema().labelColumn(),
-                read.rowsRead(),
-                read.rowsRejected(),
-                read.rejections(),
-                "bench",
-                timings,
                 null,
-                null);
+                new Trainer.About(
+                    settings.schema().labelColumn(),
+                    read.rowsRead(),
+                    read.rowsRejected(),
+                    read.rejections(),
+                    "bench",
+                    timings,
+                    null));
       }
     }
-    return Trainer.train(
-        input, settings.options(), settings.segments(), settings.playbook(), IDENTITY);
+    return new Trainer(settings.options(), settings.segments(), settings.playbook())
+        .train(input, IDENTITY);
   }
 
   private static int cores(String master) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's command that runs the Spark job locally on a file, as its own process: the built
- * job jar with Spark from {@code target/spark-lib} (what EMR provides), the JVM options of {@code
+ * The README's command that runs the Spark job locally on a file, as its own process: the built job
+ * jar with Spark from {@code target/spark-lib} (what EMR provides), the JVM options of {@code
  * target/spark/jvm.options}, a {@code local[2]} master. The model it writes validates and scores.
  */
 class SparkLocalRunIT {
@@ -40,8 +40,7 @@ class SparkLocalRunIT {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("@target/spark/jvm.options");
     command.add("-cp");
-    command.add(
-        "target/retention-spark-job.jar" + File.pathSeparator + "target/spark-lib/*");
+    command.add("target/retention-spark-job.jar" + File.pathSeparator + "target/spark-lib/*");
     command.add(SparkTrainJob.class.getName());
     command.addAll(args);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -43,11 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark trainer against the train function's path, through the real Spark engine ({@code
- * local[2]}, files split into several parts): on the bundled reference table and on a seeded
- * orders export of over a million rows, the same derived features (exactly), the same K, held-out
- * AUC within 0.005, inertia within 1 %, coefficients within 1e-4 (Newton's method on the same
- * objective and C, only the summation order differs), the same rejected rows with their lines; the
- * model JSON validates against the schema and the scorer reads it.
+ * local[2]}, files split into several parts): on the bundled reference table and on a seeded orders
+ * export of over a million rows, the same derived features (exactly), the same K, held-out AUC
+ * within 0.005, inertia within 1 %, coefficients within 1e-4 (Newton's method on the same objective
+ * and C, only the summation order differs), the same rejected rows with their lines; the model JSON
+ * validates against the schema and the scorer reads it.
  */
 class SparkParityTest {
 
@@ -146,9 +146,7 @@ class SparkParityTest {
     assertEquals(lambda.provenance().rejections(), read.provenance().rejections());
     // The scorer reads the Spark model and agrees with the Lambda model on a customer.
     assertEquals(
-        Scorer.of(lambda).score(row).probability(),
-        Scorer.of(read).score(row).probability(),
-        1e-4);
+        Scorer.of(lambda).score(row).probability(), Scorer.of(read).score(row).probability(), 1e-4);
   }
 
   @Test
@@ -165,27 +163,27 @@ class SparkParityTest {
     RetentionModel spark = sparkTrain(file, false, null);
     ReadResult read;
     try (InputStream in = Files.newInputStream(file)) {
-      read = FeatureExportReader.read(in, ExportFormat.of("c.csv").orElseThrow(), settings.schema());
+      read =
+          FeatureExportReader.read(in, ExportFormat.of("c.csv").orElseThrow(), settings.schema());
     }
     // The train function's rows: in canonical order, as TrainingService puts them.
     RetentionModel lambda =
-        Trainer.train(
-            CanonicalOrder.sort(
-                new Trainer.Input(
-                    read.features(),
-                    read.labels(),
-                    settings.schema().labelColumn(),
-                    read.rowsRead(),
-                    read.rowsRejected(),
-                    read.rejections(),
-                    "parity",
-                    Map.of(),
-                    null,
-                    null)),
-            settings.options(),
-            settings.segments(),
-            settings.playbook(),
-            IDENTITY);
+        new Trainer(settings.options(), settings.segments(), settings.playbook())
+            .train(
+                CanonicalOrder.sort(
+                    new Trainer.Input(
+                        read.features(),
+                        read.labels(),
+                        null,
+                        new Trainer.About(
+                            settings.schema().labelColumn(),
+                            read.rowsRead(),
+                            read.rowsRejected(),
+                            read.rejections(),
+                            "parity",
+                            Map.of(),
+                            null))),
+                IDENTITY);
     assertEquals(2, spark.provenance().rowsRejected());
     assertTrue(spark.provenance().rejections().get(0).startsWith("line 1201, column"));
     assertSameModel(lambda, spark, read.features().row(0));
@@ -259,29 +257,28 @@ class SparkParityTest {
     RfmFeatures.Derived derived =
         CanonicalOrder.sort(RfmFeatures.forTraining(read.book(), read.columns(), settings.rfm()));
     RetentionModel lambda =
-        Trainer.train(
-            OrdersDerivation.input(
-                derived,
-                read.book().grain(),
-                new OrdersDerivation.Reading(
-                    new dev.retention.data.OrdersDialect(settings.ordersSchema(), settings.text())
-                        .describe(),
-                    read.guestRows(),
-                    read.customerIdsMerged()),
-                read.rowsRead(),
-                read.rowsRejected(),
-                read.rejections(),
-                "parity",
-                Map.of()),
-            settings.options(),
-            settings.segments(),
-            settings.playbook(),
-            IDENTITY);
+        new Trainer(settings.options(), settings.segments(), settings.playbook())
+            .train(
+                OrdersDerivation.input(
+                    derived,
+                    read.book().grain(),
+                    new OrdersDerivation.Reading(
+                        new dev.retention.data.OrdersDialect(
+                                settings.ordersSchema(), settings.text())
+                            .describe(),
+                        read.guestRows(),
+                        read.customerIdsMerged()),
+                    read.rowsRead(),
+                    read.rowsRejected(),
+                    read.rejections(),
+                    "parity",
+                    Map.of()),
+                IDENTITY);
     assertSameModel(lambda, spark, derived.features().row(0));
     assertEquals(lambda.derivation(), spark.derivation());
+    assertEquals(lambda.customerValue().bgNbd().r(), spark.customerValue().bgNbd().r(), 1e-9);
     assertEquals(
-        lambda.customerValue().bgNbd().r(), spark.customerValue().bgNbd().r(), 1e-9);
-    assertEquals(lambda.customerValue().usedInClassifier(), spark.customerValue().usedInClassifier());
+        lambda.customerValue().usedInClassifier(), spark.customerValue().usedInClassifier());
   }
 
   /** A real export's text, as a file of several parts (a gzip would be one). */
@@ -306,7 +303,8 @@ class SparkParityTest {
                 dev.retention.testing.RealExports.GROCERIES,
                 dev.retention.testing.RealExports.GROCERIES_SETTINGS))) {
       TrainSettings dialect = JobSettings.of(export.getValue()).train();
-      Path file = plainCopy(export.getKey(), "real-" + Math.abs(export.getKey().hashCode()) + ".csv");
+      Path file =
+          plainCopy(export.getKey(), "real-" + Math.abs(export.getKey().hashCode()) + ".csv");
       assertSameDerivation(
           file,
           dialect.ordersSchema(),

@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * The Spark job's S3 path against a real S3-compatible server (s3proxy): as the state machine
  * starts it for a handed-off export, it checks the object, trains, and publishes through the
  * project's storage code (report, version, forward-only {@code latest.json}); run again (a retried
- * job) it finds the version and finishes; an object that changed since the event is not trained
- * on. Spark reads the lines from a copy of the object ({@code --read-path}): Hadoop's S3 client is
+ * job) it finds the version and finishes; an object that changed since the event is not trained on.
+ * Spark reads the lines from a copy of the object ({@code --read-path}): Hadoop's S3 client is
  * EMR's and is not part of this build.
  */
 class SparkPublishTest {
@@ -78,7 +78,8 @@ class SparkPublishTest {
             "retention.s3.region", "us-east-1"));
   }
 
-  private static SparkTrainJob.Arguments arguments(HeadObjectResponse head, Path copy, String etag) {
+  private static SparkTrainJob.Arguments arguments(
+      HeadObjectResponse head, Path copy, String etag) {
     ObjectInfo info =
         new ObjectInfo(
             BUCKET,
@@ -90,12 +91,18 @@ class SparkPublishTest {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--bucket", BUCKET,
-                "--key", KEY,
-                "--etag", etag,
-                "--last-modified", head.lastModified().toString(),
-                "--model-version", TrainingService.version(info),
-                "--read-path", copy.toUri().toString()));
+                "--bucket",
+                BUCKET,
+                "--key",
+                KEY,
+                "--etag",
+                etag,
+                "--last-modified",
+                head.lastModified().toString(),
+                "--model-version",
+                TrainingService.version(info),
+                "--read-path",
+                copy.toUri().toString()));
     return SparkTrainJob.Arguments.parse(args.toArray(String[]::new));
   }
 
@@ -125,7 +132,8 @@ class SparkPublishTest {
       RetentionModel model =
           ModelJson.read(
               client
-                  .getObjectAsBytes(b -> b.bucket(BUCKET).key("models/default/" + version + ".json"))
+                  .getObjectAsBytes(
+                      b -> b.bucket(BUCKET).key("models/default/" + version + ".json"))
                   .asByteArray());
       assertEquals(6000, model.provenance().rowsUsed());
       assertTrue(

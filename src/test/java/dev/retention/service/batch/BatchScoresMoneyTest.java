@@ -53,17 +53,17 @@ class BatchScoresMoneyTest {
             null);
     derived = RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
     withMoney =
-        Trainer.train(
-            OrdersDerivation.input(
-                derived,
-                read.book().grain(),
-                read.rowsRead(),
-                0,
-                List.of(),
-                "synthetic",
-                java.util.Map.of()),
-            TrainingOptions.defaults().withK(3),
-            new Trainer.Identity("default", "money", Instant.EPOCH));
+        new Trainer(TrainingOptions.defaults().withK(3))
+            .train(
+                OrdersDerivation.input(
+                    derived,
+                    read.book().grain(),
+                    read.rowsRead(),
+                    0,
+                    List.of(),
+                    "synthetic",
+                    java.util.Map.of()),
+                new Trainer.Identity("default", "money", Instant.EPOCH));
     assertNotNull(withMoney.customerValue());
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode tree = (ObjectNode) mapper.readTree(ModelJson.write(withMoney));

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.retention.data.ExportFormat;
-import dev.retention.data.OrderExportReader;
-import dev.retention.data.OrdersSchema;
 import dev.retention.features.RfmFeatures;
 import dev.retention.features.RfmOptions;
 import dev.retention.model.RetentionModel;
@@ -14,22 +11,17 @@ import dev.retention.model.Scorer;
 import dev.retention.report.ReportHtml;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
+import dev.retention.testing.OrdersModels;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.testing.SyntheticOrders;
-import dev.retention.training.OrdersDerivation;
-import dev.retention.training.Trainer;
 import dev.retention.training.TrainingOptions;
-import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -40,29 +32,10 @@ class CustomerValueApiTest {
   void theScoreApiAnswersPAliveExpectedPurchasesNextOrderDateAndClv() throws Exception {
     StringWriter orders = new StringWriter();
     SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 4L);
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
-            ExportFormat.of("o.csv").orElseThrow(),
-            OrdersSchema.defaults(),
-            null);
-    RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
-    RetentionModel model =
-        Trainer.train(
-            new Trainer.Input(
-                derived.features(),
-                derived.labels(),
-                "y",
-                read.rowsRead(),
-                0,
-                List.of(),
-                null,
-                Map.of(),
-                OrdersDerivation.describe(derived, read.book().grain()),
-                derived.windowPurchases()),
-            TrainingOptions.defaults(),
-            new Trainer.Identity("default", "orders-v1", Instant.EPOCH));
+    OrdersModels.Derivation derivation =
+        OrdersModels.derive(orders.toString(), RfmOptions.defaults());
+    RfmFeatures.Derived derived = derivation.derived();
+    RetentionModel model = OrdersModels.train(derivation, TrainingOptions.defaults(), "orders-v1");
     try (S3ProxyServer server = S3ProxyServer.start(Files.createTempDirectory("value-api"));
         S3Client s3 = server.client()) {
       server.createBucket("value-bucket");

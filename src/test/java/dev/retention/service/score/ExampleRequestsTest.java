@@ -70,10 +70,10 @@ class ExampleRequestsTest {
     Bucket bucket = new Bucket(s3, BUCKET);
     ReferenceData reference = ReferenceData.load();
     RetentionModel sample =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults(),
-            new Trainer.Identity("default", "sample-v1", Instant.EPOCH));
+        new Trainer(TrainingOptions.defaults())
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", "sample-v1", Instant.EPOCH));
     RetentionModel ordersModel = OrdersModels.synthetic().model();
     // The lookup index of a batch holding the customer events/get-customer.json asks for.
     try (ScoreIndexWriter index = new ScoreIndexWriter(1, 2048)) {
@@ -111,7 +111,7 @@ class ExampleRequestsTest {
         new ModelCache(store, ttl, Duration.ofSeconds(2), System::nanoTime),
         new ScoreSettings(ttl, Duration.ofSeconds(2), 1000, 1 << 20),
         README_DAY,
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         OrdersDialect.defaults(),
         new CustomerLookup(
             bucket, "lookup/", ttl, Duration.ofSeconds(2), 1 << 20, System::nanoTime));

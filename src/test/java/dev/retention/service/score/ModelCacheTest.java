@@ -45,10 +45,10 @@ class ModelCacheTest {
 
   private static void publish(ModelStore store, ReferenceData reference, String version) {
     RetentionModel model =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults().withK(3),
-            new Trainer.Identity("default", version, Instant.EPOCH));
+        new Trainer(TrainingOptions.defaults().withK(3))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("default", version, Instant.EPOCH));
     store.publish(model, ReportHtml.render(model));
   }
 }

@@ -65,10 +65,10 @@ class ScoreRequestsTest {
     s3 = server.client();
     ReferenceData reference = ReferenceData.load();
     RetentionModel featureModel =
-        Trainer.train(
-            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-            TrainingOptions.defaults().withK(3),
-            new Trainer.Identity("features", "features-v1", Instant.EPOCH));
+        new Trainer(TrainingOptions.defaults().withK(3))
+            .train(
+                Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+                new Trainer.Identity("features", "features-v1", Instant.EPOCH));
     ordersModel = OrdersModels.synthetic().model();
     features = api(featureModel, "features", new ScoreSettings(ttl(), ttl(), 10, 100_000));
     orders = api(ordersModel, "orders", new ScoreSettings(ttl(), ttl(), 10, 1_000_000, 40, 60));
@@ -85,7 +85,7 @@ class ScoreRequestsTest {
         new ModelCache(store, ttl(), Duration.ofSeconds(2), System::nanoTime),
         settings,
         TODAY,
-        dev.retention.service.Metrics.disabled(),
+        dev.retention.service.EmfMetrics.disabled(),
         OrdersDialect.defaults(),
         null);
   }

@@ -72,12 +72,13 @@ class VerifiedModelsTest {
   }
 
   private static RetentionModel train(String name, String version) {
-    return Trainer.train(
-        Trainer.Input.of(reference.features, reference.labels, "repurchased"),
-        TrainingOptions.defaults()
-            .withK(3)
-            .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-        new Trainer.Identity(name, version, Instant.EPOCH));
+    return new Trainer(
+            TrainingOptions.defaults()
+                .withK(3)
+                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)))
+        .train(
+            Trainer.Input.of(reference.features, reference.labels, "repurchased"),
+            new Trainer.Identity(name, version, Instant.EPOCH));
   }
 
   private static byte[] get(String key) {

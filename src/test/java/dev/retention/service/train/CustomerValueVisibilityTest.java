@@ -66,17 +66,7 @@ class CustomerValueVisibilityTest {
   }
 
   private static TrainSettings withCutoff(TrainSettings s) {
-    return new TrainSettings(
-        s.exportPrefix(),
-        s.schema(),
-        s.options(),
-        s.ordersPrefix(),
-        s.ordersSchema(),
-        new dev.retention.features.RfmOptions(90, CUTOFF),
-        s.segments(),
-        s.playbook(),
-        s.limits(),
-        s.qualityGate());
+    return s.withRfm(new dev.retention.features.RfmOptions(90, CUTOFF));
   }
 
   @Test

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.retention.data.ExportSchema;
-import dev.retention.data.OrdersSchema;
-import dev.retention.data.ReadLimits;
-import dev.retention.features.RfmOptions;
-import dev.retention.model.Playbook;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
@@ -19,7 +14,6 @@ import dev.retention.testing.ReferenceData;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.testing.StepFunctionsStandIn;
 import dev.retention.training.NonLinearOptions;
-import dev.retention.training.SegmentOptions;
 import dev.retention.training.TrainingOptions;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -158,25 +152,17 @@ class HandOffTest {
           b -> b.bucket("retention-data").key("exports/features/large.csv"),
           RequestBody.fromBytes(ReferenceData.csvBytes()));
       TrainSettings settings =
-          new TrainSettings(
-              "exports/features/",
-              ExportSchema.defaults(),
-              TrainingOptions.defaults()
-                  .withK(3)
-                  .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-              "exports/orders/",
-              OrdersSchema.defaults(),
-              RfmOptions.defaults(),
-              SegmentOptions.defaults(),
-              Playbook.of(0.33, 0.66, null),
-              ReadLimits.defaults(),
-              QualityGate.defaults());
+          TrainSettings.defaults()
+              .withOptions(
+                  TrainingOptions.defaults()
+                      .withK(3)
+                      .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)));
       TrainingService training =
           new TrainingService(
               new ModelStore(new Bucket(s3, "retention-data"), "models/", "default"),
               settings,
               Clock.systemUTC(),
-              Metrics.disabled(),
+              EmfMetrics.disabled(),
               new HandOff(100_000, 5, List.of(), null));
       Warnings warnings = new Warnings();
       java.util.logging.Logger root = java.util.logging.Logger.getLogger("");

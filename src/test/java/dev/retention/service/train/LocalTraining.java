@@ -1,19 +1,13 @@
 package dev.retention.service.train;
 
-import dev.retention.data.ExportSchema;
-import dev.retention.data.OrdersSchema;
-import dev.retention.data.ReadLimits;
-import dev.retention.features.RfmOptions;
 import dev.retention.model.ModelJson;
-import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
 import dev.retention.testing.S3ProxyServer;
 import dev.retention.training.NonLinearOptions;
-import dev.retention.training.SegmentOptions;
 import dev.retention.training.TrainingOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,19 +48,11 @@ final class LocalTraining implements AutoCloseable {
 
   /** Settings of a quick training (K = 3, no non-linear terms) with the other defaults. */
   static TrainSettings quickSettings() {
-    return new TrainSettings(
-        "exports/features/",
-        ExportSchema.defaults(),
-        TrainingOptions.defaults()
-            .withK(3)
-            .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)),
-        "exports/orders/",
-        OrdersSchema.defaults(),
-        RfmOptions.defaults(),
-        SegmentOptions.defaults(),
-        Playbook.of(0.33, 0.66, null),
-        ReadLimits.defaults(),
-        QualityGate.defaults());
+    return TrainSettings.defaults()
+        .withOptions(
+            TrainingOptions.defaults()
+                .withK(3)
+                .withNonLinear(n -> n.withMode(NonLinearOptions.Mode.OFF)));
   }
 
   ModelStore store(String modelName) {
@@ -75,7 +61,10 @@ final class LocalTraining implements AutoCloseable {
 
   TrainingService service(String modelName, UnaryOperator<TrainSettings> settings) {
     return new TrainingService(
-        store(modelName), settings.apply(quickSettings()), Clock.systemUTC(), Metrics.disabled());
+        store(modelName),
+        settings.apply(quickSettings()),
+        Clock.systemUTC(),
+        EmfMetrics.disabled());
   }
 
   void upload(String key, byte[] bytes) {

@@ -193,16 +193,6 @@ class ModelFloorsAndLiveHoldoutTest {
 
   static TrainSettings withOptions(
       TrainSettings s, dev.retention.training.TrainingOptions options, QualityGate gate) {
-    return new TrainSettings(
-        s.exportPrefix(),
-        s.schema(),
-        options,
-        s.ordersPrefix(),
-        s.ordersSchema(),
-        s.rfm(),
-        s.segments(),
-        s.playbook(),
-        s.limits(),
-        gate);
+    return s.withOptions(options).withQualityGate(gate);
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
@@ -90,7 +90,7 @@ class ResourceLimitsTest {
         new ModelStore(new Bucket(viaProxy, LocalTraining.BUCKET), "models/", name),
         LocalTraining.quickSettings(),
         Clock.systemUTC(),
-        Metrics.disabled(),
+        EmfMetrics.disabled(),
         handOff);
   }
 

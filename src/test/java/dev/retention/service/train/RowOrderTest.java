@@ -117,21 +117,6 @@ class RowOrderTest {
     ExportSchema hillstrom =
         new ExportSchema("customer_id", "visit", List.of(), List.of("conversion", "spend"), 0.01);
     sameModelInEveryOrder(
-        "hillstrom",
-        "exports/features/",
-        ".csv",
-        text,
-        s ->
-            new TrainSettings(
-                s.exportPrefix(),
-                hillstrom,
-                s.options(),
-                s.ordersPrefix(),
-                s.ordersSchema(),
-                s.rfm(),
-                s.segments(),
-                s.playbook(),
-                s.limits(),
-                s.qualityGate()));
+        "hillstrom", "exports/features/", ".csv", text, s -> s.withSchema(hillstrom));
   }
 }

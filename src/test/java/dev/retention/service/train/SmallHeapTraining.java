@@ -1,6 +1,6 @@
 package dev.retention.service.train;
 
-import dev.retention.service.Metrics;
+import dev.retention.service.EmfMetrics;
 import dev.retention.service.S3ObjectRef;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelStore;
@@ -38,7 +38,7 @@ public final class SmallHeapTraining {
               new ModelStore(new Bucket(s3, args[1]), "models/", "small-heap"),
               LocalTraining.quickSettings(),
               Clock.systemUTC(),
-              Metrics.disabled(),
+              EmfMetrics.disabled(),
               new HandOff(Long.MAX_VALUE, 5, List.of(), null, Long.MAX_VALUE / 4));
       service.handle(List.of(S3ObjectRef.current(args[1], args[2])));
       System.out.println("TRAINED");

@@ -18,9 +18,9 @@ import java.util.List;
  *       score.
  * </ul>
  */
-public final class Metrics {
+public final class EvaluationMetrics {
 
-  private Metrics() {}
+  private EvaluationMetrics() {}
 
   /** Points kept on the ROC and precision-recall curves in a report. */
   public static final int CURVE_POINTS = 101;

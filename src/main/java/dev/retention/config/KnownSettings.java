@@ -1,4 +1,4 @@
-package dev.retention.functions;
+package dev.retention.config;
 
 import dev.retention.training.TrainingOptions;
 import io.smallrye.config.ConfigMappings;
@@ -16,6 +16,9 @@ import org.eclipse.microprofile.config.Config;
  */
 public final class KnownSettings {
 
+  /** Where the training hyper-parameters are configured (bound by {@link SettingsBinder}). */
+  public static final String TRAIN_PREFIX = "retention.train.";
+
   private KnownSettings() {}
 
   /** The known keys, sorted: the {@link RetentionConfig} mapping and the training options. */
@@ -25,7 +28,7 @@ public final class KnownSettings {
             ConfigMappings.getProperties(
                     ConfigMappings.ConfigClass.configClass(RetentionConfig.class, "retention"))
                 .keySet());
-    keys.addAll(SettingsBinder.keys(Services.TRAIN_PREFIX, TrainingOptions.defaults()));
+    keys.addAll(SettingsBinder.keys(TRAIN_PREFIX, TrainingOptions.defaults()));
     return List.copyOf(keys);
   }
 

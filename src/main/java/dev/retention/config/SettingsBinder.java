@@ -1,4 +1,4 @@
-package dev.retention.functions;
+package dev.retention.config;
 
 import dev.retention.core.Described;
 import java.lang.reflect.Constructor;
@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.Config;
  * setting is written (component, default, validation, provenance); an interface would repeat every
  * one of them and its conversion (decision 0013).
  */
-final class SettingsBinder {
+public final class SettingsBinder {
 
   private SettingsBinder() {}
 
@@ -43,7 +43,7 @@ final class SettingsBinder {
   }
 
   /** Every key {@link #bind} reads for this record, in order. */
-  static List<String> keys(String prefix, Described defaults) {
+  public static List<String> keys(String prefix, Described defaults) {
     List<String> out = new ArrayList<>();
     for (String name : settings(defaults)) {
       String key = prefix + kebab(name);

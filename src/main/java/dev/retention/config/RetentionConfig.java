@@ -1,4 +1,4 @@
-package dev.retention.functions;
+package dev.retention.config;
 
 import io.smallrye.config.ConfigMapping;
 import java.net.URI;

@@ -4,23 +4,39 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * CloudWatch metrics in the Embedded Metric Format: each record is one JSON line on standard
  * output, which Lambda sends to CloudWatch Logs, where CloudWatch extracts the metrics (no API
  * call, no SDK, nothing to wait for). Every function writes through this one class (as Powertools'
- * metrics utility does), so the namespace, the dimensions and the format are defined once.
+ * metrics utility does), so the namespace, the dimensions and the format are defined once. (Not the
+ * model's evaluation metrics: those are {@code core.EvaluationMetrics}.)
  *
  * <p>A record's dimension set is {@code [FunctionName]} (the Lambda function's name, so alarms and
  * dashboards of one stack select its functions), plus the record's own dimensions. Values are
  * aggregates only: counts, durations, held-out scores; never a customer id or value.
  *
+ * <p>Inside a Lambda invocation every record also carries, as Powertools' metrics do, the metric
+ * {@code ColdStart} (1 in the first invocation of the process, 0 after) and the property {@code
+ * function_request_id} (the invocation's {@code awsRequestId}, where the runtime gives it), so a
+ * metric line can be found next to the invocation's logs.
+ *
  * @see <a
  *     href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html">Embedded
  *     Metric Format specification</a>
+ * @see <a href="https://docs.powertools.aws.dev/lambda/java/core/metrics/">Powertools for AWS
+ *     Lambda (Java): metrics, cold start and request id</a>
  */
-public final class Metrics {
+public final class EmfMetrics {
+
+  /** The metric every record of an invocation carries: 1 in the process's first, 0 after. */
+  public static final String COLD_START = "ColdStart";
+
+  /** The property naming the invocation's request id (Powertools' name). */
+  public static final String REQUEST_ID = "function_request_id";
 
   /** A metric's unit, as CloudWatch names it. */
   public enum Unit {
@@ -37,30 +53,59 @@ public final class Metrics {
     }
   }
 
+  /** One metric value of a record. */
+  public record Value(double value, Unit unit) {}
+
+  /**
+   * The Lambda invocation a record is written in.
+   *
+   * @param coldStart whether it is the first invocation of the process
+   * @param requestId the Lambda context's {@code awsRequestId}; null where the runtime gives none
+   */
+  public record Invocation(boolean coldStart, String requestId) {}
+
   private final Consumer<String> out;
   private final String namespace;
   private final String functionName;
   private final Clock clock;
   private final boolean enabled;
+  private final Supplier<Optional<Invocation>> invocation;
 
   /**
+   * Metrics written outside any Lambda invocation (the Spark job): no {@code ColdStart}, no request
+   * id.
+   *
    * @param out where each record's line goes (standard output on Lambda)
    * @param namespace the CloudWatch namespace
    * @param functionName the FunctionName dimension's value
    * @param enabled false writes nothing
    */
-  public Metrics(
+  public EmfMetrics(
       Consumer<String> out, String namespace, String functionName, Clock clock, boolean enabled) {
+    this(out, namespace, functionName, clock, enabled, Optional::empty);
+  }
+
+  /**
+   * @param invocation the invocation in progress when a record is written, empty outside one
+   */
+  public EmfMetrics(
+      Consumer<String> out,
+      String namespace,
+      String functionName,
+      Clock clock,
+      boolean enabled,
+      Supplier<Optional<Invocation>> invocation) {
     this.out = out;
     this.namespace = namespace;
     this.functionName = functionName;
     this.clock = clock;
     this.enabled = enabled;
+    this.invocation = invocation;
   }
 
   /** Metrics that write nothing (tools and tests that do not look at them). */
-  public static Metrics disabled() {
-    return new Metrics(line -> {}, "none", "none", Clock.systemUTC(), false);
+  public static EmfMetrics disabled() {
+    return new EmfMetrics(line -> {}, "none", "none", Clock.systemUTC(), false);
   }
 
   /** A new record; nothing is written until {@link Record#emit}. */
@@ -71,7 +116,7 @@ public final class Metrics {
   /** One EMF record: metrics, extra dimensions and plain properties. */
   public final class Record {
     private final Map<String, String> dimensions = new LinkedHashMap<>();
-    private final Map<String, Object[]> metrics = new LinkedHashMap<>();
+    private final Map<String, Value> metrics = new LinkedHashMap<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
 
     private Record() {}
@@ -82,9 +127,10 @@ public final class Metrics {
       return this;
     }
 
+    /** Adds a metric; a value that is not finite (no held-out AUC, say) is left out. */
     public Record put(String name, double value, Unit unit) {
       if (Double.isFinite(value)) {
-        metrics.put(name, new Object[] {value, unit});
+        metrics.put(name, new Value(value, unit));
       }
       return this;
     }
@@ -102,6 +148,21 @@ public final class Metrics {
       if (!enabled || metrics.isEmpty()) {
         return;
       }
+      Map<String, Value> values = new LinkedHashMap<>(metrics);
+      Map<String, String> fields = new LinkedHashMap<>(properties);
+      invocation
+          .get()
+          .ifPresent(
+              now -> {
+                values.put(COLD_START, new Value(now.coldStart() ? 1 : 0, Unit.COUNT));
+                if (now.requestId() != null) {
+                  fields.put(REQUEST_ID, now.requestId());
+                }
+              });
+      out.accept(line(values, fields));
+    }
+
+    private String line(Map<String, Value> values, Map<String, String> fields) {
       StringBuilder json = new StringBuilder(256);
       json.append("{\"_aws\":{\"Timestamp\":")
           .append(clock.millis())
@@ -114,36 +175,35 @@ public final class Metrics {
       }
       json.append("]],\"Metrics\":[");
       boolean first = true;
-      for (Map.Entry<String, Object[]> metric : metrics.entrySet()) {
+      for (Map.Entry<String, Value> metric : values.entrySet()) {
         json.append(first ? "" : ",").append("{\"Name\":");
         string(json, metric.getKey());
         json.append(",\"Unit\":");
-        string(json, ((Unit) metric.getValue()[1]).cloudWatch);
+        string(json, metric.getValue().unit().cloudWatch);
         json.append('}');
         first = false;
       }
       json.append("]}]},\"FunctionName\":");
       string(json, functionName);
       for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
-        json.append(',');
-        string(json, dimension.getKey());
-        json.append(':');
+        member(json, dimension.getKey()).append(':');
         string(json, dimension.getValue());
       }
-      for (Map.Entry<String, Object[]> metric : metrics.entrySet()) {
-        json.append(',');
-        string(json, metric.getKey());
-        json.append(':').append(number((double) metric.getValue()[0]));
+      for (Map.Entry<String, Value> metric : values.entrySet()) {
+        member(json, metric.getKey()).append(':').append(number(metric.getValue().value()));
       }
-      for (Map.Entry<String, String> property : properties.entrySet()) {
-        json.append(',');
-        string(json, property.getKey());
-        json.append(':');
-        string(json, property.getValue());
+      for (Map.Entry<String, String> field : fields.entrySet()) {
+        member(json, field.getKey()).append(':');
+        string(json, field.getValue());
       }
-      json.append('}');
-      out.accept(json.toString());
+      return json.append('}').toString();
     }
+  }
+
+  private static StringBuilder member(StringBuilder json, String name) {
+    json.append(',');
+    string(json, name);
+    return json;
   }
 
   private static String number(double v) {

@@ -11,7 +11,7 @@ import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /** Metric definitions on random and hand-made data. */
-class MetricsProperties {
+class EvaluationMetricsProperties {
 
   @Property(tries = 50)
   void aucOfAPerfectRankingIsOneAndOfAReversedOneZero(
@@ -31,9 +31,9 @@ class MetricsProperties {
       perfect[i] = labels[i] + 0.5 * rng.nextInt(2) * 0.1;
       reversed[i] = -perfect[i];
     }
-    assertEquals(1.0, Metrics.rocAuc(perfect, labels), 0);
-    assertEquals(0.0, Metrics.rocAuc(reversed, labels), 0);
-    assertEquals(1.0, Metrics.averagePrecision(perfect, labels), 1e-12);
+    assertEquals(1.0, EvaluationMetrics.rocAuc(perfect, labels), 0);
+    assertEquals(0.0, EvaluationMetrics.rocAuc(reversed, labels), 0);
+    assertEquals(1.0, EvaluationMetrics.averagePrecision(perfect, labels), 1e-12);
   }
 
   @Property(tries = 50)
@@ -61,7 +61,7 @@ class MetricsProperties {
         }
       }
     }
-    assertEquals(wins / pairs, Metrics.rocAuc(score, labels), 1e-12);
+    assertEquals(wins / pairs, EvaluationMetrics.rocAuc(score, labels), 1e-12);
   }
 
   @Test
@@ -70,17 +70,20 @@ class MetricsProperties {
     // 0.8333...
     assertEquals(
         0.8333333333333333,
-        Metrics.averagePrecision(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1}),
+        EvaluationMetrics.averagePrecision(
+            new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1}),
         1e-12);
     assertEquals(
-        0.75, Metrics.rocAuc(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1}), 1e-12);
+        0.75,
+        EvaluationMetrics.rocAuc(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1}),
+        1e-12);
   }
 
   @Test
   void confusionCalibrationAndLiftAddUp() {
     double[] p = {0.05, 0.15, 0.25, 0.55, 0.65, 0.95, 0.95, 0.5, 0.49, 1.0};
     int[] y = {0, 0, 1, 1, 0, 1, 1, 1, 0, 1};
-    Metrics.Confusion confusion = Metrics.confusion(p, y, 0.5);
+    EvaluationMetrics.Confusion confusion = EvaluationMetrics.confusion(p, y, 0.5);
     assertEquals(5, confusion.truePositives()); // 0.55, 0.95, 0.95, 0.5, 1.0
     assertEquals(1, confusion.falsePositives()); // 0.65
     assertEquals(3, confusion.trueNegatives());
@@ -88,11 +91,11 @@ class MetricsProperties {
     assertEquals(0.8, confusion.accuracy(), 1e-12);
     assertEquals(5.0 / 6, confusion.precision(), 1e-12);
     assertEquals(5.0 / 6, confusion.recall(), 1e-12);
-    List<Metrics.CalibrationBin> bins = Metrics.calibration(p, y, 10);
-    assertEquals(10, bins.stream().mapToLong(Metrics.CalibrationBin::count).sum());
+    List<EvaluationMetrics.CalibrationBin> bins = EvaluationMetrics.calibration(p, y, 10);
+    assertEquals(10, bins.stream().mapToLong(EvaluationMetrics.CalibrationBin::count).sum());
     assertEquals(3, bins.get(9).count()); // 0.95, 0.95 and 1.0 (the last bin includes 1)
-    List<Metrics.LiftBin> lift = Metrics.lift(p, y);
-    assertEquals(10, lift.stream().mapToLong(Metrics.LiftBin::count).sum());
+    List<EvaluationMetrics.LiftBin> lift = EvaluationMetrics.lift(p, y);
+    assertEquals(10, lift.stream().mapToLong(EvaluationMetrics.LiftBin::count).sum());
     assertEquals(1.0, lift.get(9).cumulativeCapture(), 1e-12);
     assertEquals(1 / 0.6, lift.get(0).lift(), 1e-12); // top row (1.0) is positive, base rate 0.6
   }
