@@ -391,6 +391,37 @@ final class SparkExports {
                   return new Tuple2<>((long) v[0], row);
                 })
             .sortBy(Tuple2::_1, true, Math.max(1, parts.getNumPartitions()));
+    Blocks blocks = blocks(customers, columns, d, false);
+    release(blocks.rdd(), parts);
+    long total = blocks.rows();
+    return new Loaded(
+        blocks.rdd(),
+        columns,
+        Math.toIntExact(total),
+        read,
+        rejected,
+        reasons,
+        plan.ignored(),
+        null,
+        null,
+        null,
+        null,
+        guests,
+        0,
+        List.of());
+  }
+
+  /** Blocks of sorted customer rows, and how many rows they hold. */
+  private record Blocks(JavaRDD<Block> rdd, long rows) {}
+
+  /**
+   * Customer rows in their sorted order ({@code features, label[, window purchases]}) as one block
+   * per partition, numbered by its first row: the one layout both derived reads hand to training.
+   *
+   * @param window whether each row carries its window purchases after the label
+   */
+  private static Blocks blocks(
+      JavaRDD<Tuple2<Long, double[]>> customers, List<String> columns, int d, boolean window) {
     int numberOfParts = customers.getNumPartitions();
     long[] firstRow = new long[numberOfParts];
     long[] rowsOfPart = sizesOfParts(customers);
@@ -408,33 +439,30 @@ final class SparkExports {
                   int m = kept.size();
                   double[] raw = new double[m * d];
                   int[] labels = new int[m];
+                  int[] windowPurchases = window ? new int[m] : null;
                   for (int i = 0; i < m; i++) {
                     System.arraycopy(kept.get(i), 0, raw, i * d, d);
                     labels[i] = (int) kept.get(i)[d];
+                    if (window) {
+                      windowPurchases[i] = (int) kept.get(i)[d + 1];
+                    }
                   }
                   return Collections.singletonList(
-                          new Block(firstRow[index], m, columns, raw, labels, null, null, null, 0))
+                          new Block(
+                              firstRow[index],
+                              m,
+                              columns,
+                              raw,
+                              labels,
+                              windowPurchases,
+                              null,
+                              null,
+                              0))
                       .iterator();
                 },
                 true)
             .filter(b -> b.rows > 0);
-    release(blocks, parts);
-    long total = firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1];
-    return new Loaded(
-        blocks,
-        columns,
-        Math.toIntExact(total),
-        read,
-        rejected,
-        reasons,
-        plan.ignored(),
-        null,
-        null,
-        null,
-        null,
-        guests,
-        0,
-        List.of());
+    return new Blocks(blocks, firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1]);
   }
 
   private static <T> List<T> ordered(List<Tuple2<Integer, T>> parts) {
@@ -610,52 +638,15 @@ final class SparkExports {
                   return out.iterator();
                 })
             .sortBy(Tuple2::_1, true, Math.max(1, lines.getNumPartitions()));
-    int numberOfParts = customers.getNumPartitions();
-    long[] firstRow = new long[numberOfParts];
-    long[] rowsOfPart = sizesOfParts(customers);
-    for (int p = 1; p < numberOfParts; p++) {
-      firstRow[p] = firstRow[p - 1] + rowsOfPart[p - 1];
-    }
-    JavaRDD<Block> blocks =
-        customers
-            .mapPartitionsWithIndex(
-                (index, it) -> {
-                  List<double[]> kept = new ArrayList<>();
-                  while (it.hasNext()) {
-                    kept.add(it.next()._2());
-                  }
-                  int m = kept.size();
-                  double[] raw = new double[m * d];
-                  int[] labels = new int[m];
-                  int[] windowPurchases = new int[m];
-                  for (int i = 0; i < m; i++) {
-                    System.arraycopy(kept.get(i), 0, raw, i * d, d);
-                    labels[i] = (int) kept.get(i)[d];
-                    windowPurchases[i] = (int) kept.get(i)[d + 1];
-                  }
-                  return Collections.singletonList(
-                          new Block(
-                              firstRow[index],
-                              m,
-                              columns,
-                              raw,
-                              labels,
-                              windowPurchases,
-                              null,
-                              null,
-                              0))
-                      .iterator();
-                },
-                true)
-            .filter(b -> b.rows > 0);
-    release(blocks, parsed, derived);
-    long total = firstRow[numberOfParts - 1] + rowsOfPart[numberOfParts - 1];
+    Blocks blocks = blocks(customers, columns, d, true);
+    release(blocks.rdd(), parsed, derived);
+    long total = blocks.rows();
     if (total == 0) {
       throw new IllegalArgumentException(
           "no customer has a purchase on or before the cutoff " + LocalDate.ofEpochDay(cutoff));
     }
     return new Loaded(
-        blocks,
+        blocks.rdd(),
         columns,
         Math.toIntExact(total),
         read,
