@@ -35,21 +35,7 @@ public record BatchSettings(
     Lookup lookup,
     Campaign campaign) {
 
-  /** Settings without a campaign. */
-  public BatchSettings(
-      String prefix,
-      String outputPrefix,
-      ExportSchema features,
-      OrdersSchema orders,
-      ReadLimits limits,
-      RfmOptions rfm,
-      Order order,
-      TextFormat text,
-      Lookup lookup) {
-    this(prefix, outputPrefix, features, orders, limits, rfm, order, text, lookup, Campaign.off());
-  }
-
-  /** Settings for exports in the default text layout, with the default lookup index. */
+  /** Settings for exports in the default text layout, the default lookup index, no campaign. */
   public BatchSettings(
       String prefix,
       String outputPrefix,
@@ -58,33 +44,17 @@ public record BatchSettings(
       ReadLimits limits,
       RfmOptions rfm,
       Order order) {
-    this(prefix, outputPrefix, features, orders, limits, rfm, order, TextFormat.defaults());
-  }
-
-  /** Settings with the default lookup index. */
-  public BatchSettings(
-      String prefix,
-      String outputPrefix,
-      ExportSchema features,
-      OrdersSchema orders,
-      ReadLimits limits,
-      RfmOptions rfm,
-      Order order,
-      TextFormat text) {
-    this(prefix, outputPrefix, features, orders, limits, rfm, order, text, Lookup.defaults());
-  }
-
-  /** Settings for exports in the default text layout. */
-  public BatchSettings(
-      String prefix,
-      String outputPrefix,
-      ExportSchema features,
-      OrdersSchema orders,
-      ReadLimits limits,
-      RfmOptions rfm,
-      Order order,
-      Lookup lookup) {
-    this(prefix, outputPrefix, features, orders, limits, rfm, order, TextFormat.defaults(), lookup);
+    this(
+        prefix,
+        outputPrefix,
+        features,
+        orders,
+        limits,
+        rfm,
+        order,
+        TextFormat.defaults(),
+        Lookup.defaults(),
+        Campaign.off());
   }
 
   /**
