@@ -64,6 +64,17 @@ public final class ScoreApi {
   private final Clock clock;
   private final EmfMetrics metrics;
   private final OrdersDialect orders;
+
+  /**
+   * The orders reading of the model last served: rebuilt when the model changes, not per request.
+   */
+  private volatile OrdersReadingOf ordersReading;
+
+  /**
+   * A model's orders schema (null: not an orders model) and the order fields a request may send.
+   */
+  private record OrdersReadingOf(RetentionModel model, OrdersSchema schema, List<String> fields) {}
+
   private final CustomerLookup lookup;
   private final ScoreResponseWriter writer = new ScoreResponseWriter(JSON);
 
@@ -325,13 +336,26 @@ public final class ScoreApi {
         null);
   }
 
+  private OrdersReadingOf ordersReading(RetentionModel model) {
+    OrdersReadingOf reading = ordersReading;
+    if (reading == null || reading.model() != model) {
+      OrdersSchema schema =
+          model.derivation() == null ? null : OrdersReading.dialect(model, orders).schema();
+      reading =
+          new OrdersReadingOf(
+              model, schema, schema == null ? null : OrderHistories.orderFields(schema));
+      ordersReading = reading;
+    }
+    return reading;
+  }
+
   private HttpResult score(String body, int[] customers) {
     ScoreRequestReader.checkBody(body, settings.maxBodyBytes());
     Scorer scorer = cache.current();
     RetentionModel model = scorer.model();
-    OrdersSchema schema =
-        model.derivation() == null ? null : OrdersReading.dialect(model, orders).schema();
-    List<String> fields = schema == null ? null : OrderHistories.orderFields(schema);
+    OrdersReadingOf reading = ordersReading(model);
+    OrdersSchema schema = reading.schema();
+    List<String> fields = reading.fields();
     ScoreRequestReader.Request request =
         new ScoreRequestReader(
                 JSON,
