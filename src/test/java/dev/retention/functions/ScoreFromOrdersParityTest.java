@@ -254,6 +254,15 @@ class ScoreFromOrdersParityTest {
       rows.put(row[0], row);
     }
     String asOf = scored.featuresAsOf();
+    // The score function serves the live model it has for up to its cache TTL (1 s here): wait
+    // until it serves the CDNOW model, as a client would see after the TTL.
+    long until = System.nanoTime() + 30_000_000_000L;
+    while (!model
+        .version()
+        .equals(call("GET", "/model", null).get("body").get("version").asText())) {
+      assertTrue(System.nanoTime() < until, "the score function serves the new model");
+      Thread.sleep(200);
+    }
     // The order fields of the model's dialect: the storefront's orders, not the export's extras.
     Map<String, ArrayNode> histories =
         histories(cdnow, "sampleid", List.of("date", "cds", "sales"));
