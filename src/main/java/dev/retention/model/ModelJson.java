@@ -188,6 +188,10 @@ public final class ModelJson {
             .toList()
             .equals(model.featureNames()),
         "uplift features must be the model's features, in order");
+    require(
+        uplift.orderValueFeature() == null
+            || model.featureNames().contains(uplift.orderValueFeature()),
+        "uplift's order value feature must be a feature of the model");
     for (RetentionModel.UpliftFeature f : uplift.features()) {
       require(
           Double.isFinite(f.mean()) && f.std() > 0 && Double.isFinite(f.std()),

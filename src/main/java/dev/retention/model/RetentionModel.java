@@ -102,6 +102,9 @@ public record RetentionModel(
    * describes at least the minimum segment size of treated and of control customers.
    *
    * @param treatmentColumn the export's column that said who was contacted
+   * @param orderValueFeature the feature that is a customer's expected order value (the model's
+   *     monetary feature, {@code retention.segments.monetary-feature}: average order value), which
+   *     turns uplift into money; null when the model has none (no money is then estimated)
    * @param learner {@code TWO_MODEL}, {@code CLASS_TRANSFORMATION} or {@code X_LEARNER}
    * @param features the inputs (the model's features, in order) and their own standardization
    * @param parts the learner's linear parts on the standardized inputs: {@code treated} and {@code
@@ -119,6 +122,7 @@ public record RetentionModel(
    */
   public record Uplift(
       String treatmentColumn,
+      String orderValueFeature,
       String learner,
       List<UpliftFeature> features,
       List<UpliftPart> parts,

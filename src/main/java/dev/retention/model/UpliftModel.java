@@ -77,7 +77,7 @@ public record UpliftModel(
   }
 
   /** The JSON form of this model, for the one model type. */
-  public RetentionModel.Uplift toRecord(String treatmentColumn) {
+  public RetentionModel.Uplift toRecord(String treatmentColumn, String orderValueFeature) {
     List<RetentionModel.UpliftFeature> inputs = new ArrayList<>();
     for (int c = 0; c < features.size(); c++) {
       inputs.add(
@@ -125,6 +125,7 @@ public record UpliftModel(
     }
     return new RetentionModel.Uplift(
         treatmentColumn,
+        orderValueFeature,
         fit.learner().name(),
         inputs,
         parts,

@@ -85,7 +85,10 @@ final class UpliftStep {
               + uplift.heldOut().qini()
               + ")");
     }
-    return model.withUplift(uplift.toRecord(campaign.treatmentColumn()));
+    String monetary = settings.segments().monetaryFeature();
+    return model.withUplift(
+        uplift.toRecord(
+            campaign.treatmentColumn(), model.featureNames().contains(monetary) ? monetary : null));
   }
 
   /**
