@@ -131,6 +131,7 @@ public final class ReportHtml {
     cards(out, model);
     segments(out, model);
     ValueSection.write(new HtmlWriter(out), model);
+    UpliftSection.write(new HtmlWriter(out), model);
     kSearch(out, model);
     classifier(out, model);
     DataSection.data(new HtmlWriter(out), model);
@@ -143,7 +144,7 @@ public final class ReportHtml {
     StringBuilder out = open(model, "Batch scores report");
     header(out, model, batch);
     if (batch.campaign() != null) {
-      CampaignSection.render(out, batch.campaign());
+      CampaignSection.render(out, batch.campaign(), model.uplift());
     }
     contact(
         out,
