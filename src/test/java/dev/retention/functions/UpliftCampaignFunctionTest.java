@@ -154,6 +154,21 @@ class UpliftCampaignFunctionTest {
         MAPPER.readTree(download(outputKey.replaceFirst("\\.csv$", ".campaign.json")));
     assertEquals("expected-incremental-profit", manifest.at("/rule/ranking").asText());
 
+    // The first screen: the expected incremental revenue with its interval, the sleeping dogs.
+    String report =
+        new String(
+            download(outputKey.replaceFirst("\\.csv$", ".report.html")), StandardCharsets.UTF_8);
+    assertTrue(report.contains("expected incremental revenue <b>"), "the revenue");
+    assertTrue(report.contains("(95 % interval "), "its interval");
+    assertTrue(report.contains("whom a contact is expected to hurt"), "the sleeping dogs");
+    assertFalse(report.contains("ranks by propensity"), "an uplift model ranks by uplift");
+    // The training report has the uplift section.
+    String training =
+        new String(
+            download("models/default/" + model.version() + "/report.html"), StandardCharsets.UTF_8);
+    assertTrue(training.contains("<section id=\"uplift\">"), "the uplift section");
+    assertTrue(training.contains("Qini coefficient"), "the learners' measures");
+
     // The score API (the class the score function serves) answers the same for one customer.
     try (S3Client s3 = LocalS3Resource.server.client()) {
       ModelStore store = new ModelStore(new Bucket(s3, BUCKET), "models/", "default");

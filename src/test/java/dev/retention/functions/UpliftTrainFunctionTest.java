@@ -117,6 +117,7 @@ class UpliftTrainFunctionTest {
     double ratio =
         UpliftMetrics.qini(scores, treatment, expected)
             / UpliftMetrics.qini(oracle, treatment, expected);
+    System.out.println("uplift-oracle: Qini ratio to the oracle's " + ratio);
     assertTrue(ratio > 0.8, "Qini against the oracle's: " + ratio);
   }
 

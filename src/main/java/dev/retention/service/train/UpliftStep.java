@@ -47,7 +47,6 @@ final class UpliftStep {
       n += t == ExportSchema.Treatment.OUTSIDE ? 0 : 1;
     }
     int[] rows = new int[n];
-    String[] ids;
     int[] treatment = new int[n];
     int[] labels = new int[n];
     for (int i = 0, k = 0; i < arms.length; i++) {
@@ -59,7 +58,7 @@ final class UpliftStep {
     }
     FeatureMatrix features =
         modelColumns(campaign.features(), model.featureNames()).selectRows(rows);
-    ids = contentIds(features, labels, treatment);
+    String[] ids = contentIds(features, labels, treatment);
     int minimumSize = settings.segments().minSize();
     UpliftModel uplift;
     try {
