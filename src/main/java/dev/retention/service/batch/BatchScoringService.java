@@ -223,7 +223,8 @@ public final class BatchScoringService {
                           outcome.scored,
                           outcome.rowsRejected,
                           scores.bands(),
-                          plan == null ? null : plan.manifest()))
+                          plan == null ? null : plan.manifest(),
+                          scores.window()))
                   .getBytes(StandardCharsets.UTF_8),
               "text/html; charset=utf-8");
       // The lookup index last: it is made from the scores, and its pointer moves only when every
