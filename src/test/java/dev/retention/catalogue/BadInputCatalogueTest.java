@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.data.CsvTokenizer;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.ExportSchema;
@@ -1434,7 +1435,7 @@ class BadInputCatalogueTest {
                   .getBytes(StandardCharsets.UTF_8));
       Bucket bucket = new Bucket(s3, BUCKET);
       try (ScoreIndexWriter index = new ScoreIndexWriter(1, 2048)) {
-        index.add("C-1", ScoreIndex.joinCells(List.of("0", "loyal", "0.5", "medium", "")));
+        index.add("C-1", CsvTokenizer.joinRecord(List.of("0", "loyal", "0.5", "medium", "")));
         index.publish(
             bucket,
             "lookup/",

@@ -7,6 +7,7 @@ import dev.retention.campaign.LiftJson;
 import dev.retention.campaign.LiftOptions;
 import dev.retention.campaign.LiftResult;
 import dev.retention.core.FeatureMatrix;
+import dev.retention.data.CsvTokenizer;
 import dev.retention.data.ExportException;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.FeatureRows;
@@ -392,7 +393,7 @@ public final class BatchScoringService {
     try (ScoreIndexWriter index =
         new ScoreIndexWriter(scores.rows().size(), lookup.customersPerPartition())) {
       for (BatchScores.Row row : scores.rows()) {
-        index.add(row.id(), ScoreIndex.joinCells(scores.cells(row, asOf)));
+        index.add(row.id(), CsvTokenizer.joinRecord(scores.cells(row, asOf)));
       }
       ScoreIndex.Pointer pointer =
           new ScoreIndex.Pointer(
