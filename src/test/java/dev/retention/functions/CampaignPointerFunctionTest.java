@@ -1,6 +1,8 @@
 package dev.retention.functions;
 
-import static io.restassured.RestAssured.given;
+import static dev.retention.functions.LocalS3Resource.download;
+import static dev.retention.functions.LocalS3Resource.invoke;
+import static dev.retention.functions.LocalS3Resource.upload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -48,18 +49,6 @@ class CampaignPointerFunctionTest {
 
   @Inject TrainingService training;
 
-  private static void upload(String key, byte[] bytes) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
-    }
-  }
-
-  private static byte[] download(String key) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
-    }
-  }
-
   private static boolean exists(String key) {
     try (S3Client s3 = LocalS3Resource.server.client()) {
       s3.headObject(b -> b.bucket(BUCKET).key(key));
@@ -74,14 +63,8 @@ class CampaignPointerFunctionTest {
     }
   }
 
-  private static Response invoke(String key) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      return given()
-          .contentType("application/json")
-          .body(Events.asS3Sends(Events.s3WithKey("s3-put-score-csv.json", key), s3))
-          .when()
-          .post();
-    }
+  private static Response invokeScore(String key) {
+    return invoke(Events.s3WithKey("s3-put-score-csv.json", key));
   }
 
   private static byte[] orders(long rows, int customers, LocalDate last, long seed)
@@ -99,7 +82,7 @@ class CampaignPointerFunctionTest {
     assertEquals(TrainSummary.Status.TRAINED, trained.status(), trained.toString());
 
     upload(NEWER, orders(20_000, 2_000, LocalDate.of(2026, 11, 27), 6L));
-    Response planned = invoke(NEWER);
+    Response planned = invokeScore(NEWER);
     planned.then().statusCode(200);
     String newerScores = planned.jsonPath().getString("results[0].outputKey");
     byte[] pointer = download(POINTER);
@@ -109,7 +92,7 @@ class CampaignPointerFunctionTest {
 
     // An older export of the same campaign arrives afterwards: refused, naming the setting.
     upload(OLDER, orders(20_000, 2_000, LocalDate.of(2026, 11, 20), 7L));
-    Response older = invoke(OLDER);
+    Response older = invokeScore(OLDER);
     assertNotEquals(200, older.statusCode(), older.asString());
     String message = older.asString();
     assertTrue(message.contains("retention.campaign.id"), message);
@@ -123,7 +106,7 @@ class CampaignPointerFunctionTest {
 
     // A redelivery of the campaign's own batch: scored again, the pointer as it was.
     byte[] manifest = download(newerScores.replaceFirst("\\.csv$", ".campaign.json"));
-    invoke(NEWER).then().statusCode(200);
+    invokeScore(NEWER).then().statusCode(200);
     assertArrayEquals(pointer, download(POINTER));
     assertArrayEquals(manifest, download(newerScores.replaceFirst("\\.csv$", ".campaign.json")));
   }
