@@ -90,6 +90,8 @@ public final class ReportHtml {
    * @param rejected rows rejected
    * @param bands customers by segment and band
    * @param campaign the campaign planned over the batch, or null ({@link CampaignSection})
+   * @param window the repurchase probability beside BG/NBD's P(at least one purchase) per segment,
+   *     or null without customer value ({@link WindowSection})
    */
   public record BatchView(
       String export,
@@ -99,7 +101,8 @@ public final class ReportHtml {
       long customers,
       long rejected,
       BandTable bands,
-      dev.retention.campaign.CampaignManifest campaign) {
+      dev.retention.campaign.CampaignManifest campaign,
+      dev.retention.model.WindowAgreement window) {
 
     /** A batch without a campaign. */
     public BatchView(
@@ -110,7 +113,20 @@ public final class ReportHtml {
         long customers,
         long rejected,
         BandTable bands) {
-      this(export, output, scoredAt, asOf, customers, rejected, bands, null);
+      this(export, output, scoredAt, asOf, customers, rejected, bands, null, null);
+    }
+
+    /** A batch with a campaign (or none), without the window's two probabilities. */
+    public BatchView(
+        String export,
+        String output,
+        Instant scoredAt,
+        java.time.LocalDate asOf,
+        long customers,
+        long rejected,
+        BandTable bands,
+        dev.retention.campaign.CampaignManifest campaign) {
+      this(export, output, scoredAt, asOf, customers, rejected, bands, campaign, null);
     }
   }
 
@@ -152,6 +168,9 @@ public final class ReportHtml {
         batch.bands(),
         batch.customers(),
         "the " + Format.count(batch.customers()) + " customers of this export");
+    if (batch.window() != null) {
+      WindowSection.write(new HtmlWriter(out), model, batch.window());
+    }
     out.append("<section id=\"batch\"><h2>This batch</h2>")
         .append(
             new Table("<What", "<Value")
