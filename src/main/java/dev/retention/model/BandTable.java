@@ -16,11 +16,54 @@ import java.util.List;
  *       cell can be recovered as the total minus the published cells.
  * </ul>
  *
+ * <p>With an uplift model ({@link Priority.Basis#EXPECTED_INCREMENTAL_PROFIT}) each cell also
+ * carries its contact decisions ({@link UpliftCell}) under the same rule: a cell below the minimum
+ * size publishes none of them, a band total only when its withheld cells cannot be recovered.
+ *
  * @param segments per segment id, one cell per band in {@link Playbook#BANDS} order
  * @param totals per band, all segments together
+ * @param uplift the contact decisions of the same cells and totals, or null without an uplift model
+ *     (or for the training population, whose table the model file keeps without them)
  */
 public record BandTable(
-    List<List<RetentionModel.BandCell>> segments, List<RetentionModel.BandCell> totals) {
+    List<List<RetentionModel.BandCell>> segments,
+    List<RetentionModel.BandCell> totals,
+    Uplift uplift) {
+
+  /** A table without contact decisions. */
+  public BandTable(
+      List<List<RetentionModel.BandCell>> segments, List<RetentionModel.BandCell> totals) {
+    this(segments, totals, null);
+  }
+
+  /**
+   * The contact decisions ({@link ContactEconomics}) of a group of customers, all null when the
+   * group is below the minimum size (or a band total would reveal such a group).
+   *
+   * @param worthContacting customers with a positive expected incremental profit, never sleeping
+   *     dogs
+   * @param sleepingDogs customers with a negative uplift (never contacted)
+   * @param expectedIncrementalProfit the sum of {@code tau m v - c} over the customers worth
+   *     contacting: what contacting them is expected to earn
+   * @param expectedIncrementalRevenue the sum of {@code tau v} over the same customers
+   */
+  public record UpliftCell(
+      Long worthContacting,
+      Long sleepingDogs,
+      Double expectedIncrementalProfit,
+      Double expectedIncrementalRevenue) {
+
+    /** Whether the rule withholds this group's decisions. */
+    public boolean withheld() {
+      return worthContacting == null;
+    }
+  }
+
+  /**
+   * @param segments per segment id, one cell per band, like {@link #segments()}
+   * @param totals per band, like {@link #totals()}
+   */
+  public record Uplift(List<List<UpliftCell>> segments, List<UpliftCell> totals) {}
 
   /** Sums per (segment, band) cell, filled by the caller customer by customer. */
   public static final class Sums implements java.io.Serializable {
@@ -30,8 +73,13 @@ public record BandTable(
     private final double[] spend;
     private final double[] clv;
     private final double[] atRisk;
+    private final long[] worth;
+    private final long[] dogs;
+    private final double[] profit;
+    private final double[] revenue;
     private boolean hasSpend;
     private boolean hasClv;
+    private boolean hasUplift;
     private long population;
 
     public Sums(int k) {
@@ -41,6 +89,10 @@ public record BandTable(
       spend = new double[cells];
       clv = new double[cells];
       atRisk = new double[cells];
+      worth = new long[cells];
+      dogs = new long[cells];
+      profit = new double[cells];
+      revenue = new double[cells];
     }
 
     /**
@@ -65,6 +117,21 @@ public record BandTable(
       }
     }
 
+    /**
+     * Adds the contact decision of a customer already {@link #add added} to this cell: an uplift
+     * model's customers. The profit and revenue sum over the customers worth contacting.
+     */
+    public void addDecision(int segment, int band, ContactEconomics.Decision decision) {
+      int cell = segment * Playbook.BANDS.size() + band;
+      hasUplift = true;
+      dogs[cell] += decision.sleepingDog() ? 1 : 0;
+      if (decision.worthContacting()) {
+        worth[cell]++;
+        profit[cell] += decision.expectedIncrementalProfit();
+        revenue[cell] += decision.expectedIncrementalRevenue();
+      }
+    }
+
     /** These sums with {@code other}'s added (the parts of a distributed dataset); returns this. */
     public Sums merge(Sums other) {
       if (other.k != k) {
@@ -75,9 +142,14 @@ public record BandTable(
         spend[i] += other.spend[i];
         clv[i] += other.clv[i];
         atRisk[i] += other.atRisk[i];
+        worth[i] += other.worth[i];
+        dogs[i] += other.dogs[i];
+        profit[i] += other.profit[i];
+        revenue[i] += other.revenue[i];
       }
       hasSpend |= other.hasSpend;
       hasClv |= other.hasClv;
+      hasUplift |= other.hasUplift;
       population += other.population;
       return this;
     }
@@ -116,7 +188,51 @@ public record BandTable(
                 bandMoney[b][2],
                 safe ? minSize : Long.MAX_VALUE));
       }
-      return new BandTable(List.copyOf(segments), List.copyOf(totals));
+      return new BandTable(
+          List.copyOf(segments), List.copyOf(totals), hasUplift ? uplift(minSize, withheld) : null);
+    }
+
+    /** The contact decisions per cell and band, by the same rule as the money. */
+    private Uplift uplift(int minSize, long[] withheld) {
+      int bands = Playbook.BANDS.size();
+      List<List<UpliftCell>> segments = new ArrayList<>(k);
+      long[] n = new long[bands];
+      long[] bandWorth = new long[bands];
+      long[] bandDogs = new long[bands];
+      double[] bandProfit = new double[bands];
+      double[] bandRevenue = new double[bands];
+      for (int j = 0; j < k; j++) {
+        List<UpliftCell> cells = new ArrayList<>(bands);
+        for (int b = 0; b < bands; b++) {
+          int cell = j * bands + b;
+          cells.add(
+              decisions(
+                  customers[cell] >= minSize,
+                  worth[cell],
+                  dogs[cell],
+                  profit[cell],
+                  revenue[cell]));
+          n[b] += customers[cell];
+          bandWorth[b] += worth[cell];
+          bandDogs[b] += dogs[cell];
+          bandProfit[b] += profit[cell];
+          bandRevenue[b] += revenue[cell];
+        }
+        segments.add(List.copyOf(cells));
+      }
+      List<UpliftCell> totals = new ArrayList<>(bands);
+      for (int b = 0; b < bands; b++) {
+        boolean safe = n[b] >= minSize && (withheld[b] == 0 || withheld[b] >= minSize);
+        totals.add(decisions(safe, bandWorth[b], bandDogs[b], bandProfit[b], bandRevenue[b]));
+      }
+      return new Uplift(List.copyOf(segments), List.copyOf(totals));
+    }
+
+    private static UpliftCell decisions(
+        boolean disclosable, long worth, long dogs, double profit, double revenue) {
+      return disclosable
+          ? new UpliftCell(worth, dogs, profit, revenue)
+          : new UpliftCell(null, null, null, null);
     }
 
     private RetentionModel.BandCell cell(

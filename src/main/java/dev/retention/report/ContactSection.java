@@ -14,6 +14,13 @@ import java.util.List;
  * file's order ({@link Priority}); the training population's table in the training report, the
  * scored customers' in the batch report. Amounts of groups below the minimum segment size are
  * withheld by {@link BandTable}'s rule.
+ *
+ * <p>When the table carries an uplift model's contact decisions (a scored batch of such a model),
+ * the groups follow that file's order too, by expected incremental profit: groups with customers
+ * worth contacting first, the most profit first, each with how many are worth contacting, their
+ * expected incremental profit and revenue, and how many are sleeping dogs. A withheld group cannot
+ * be ranked by what it withholds, so it follows the ranked ones and says how many customers it
+ * hides.
  */
 final class ContactSection {
 
@@ -32,7 +39,20 @@ final class ContactSection {
   }
 
   /** One group of the table: a segment's customers in one band. */
-  private record Line(RetentionModel.Segment segment, int band, RetentionModel.BandCell cell) {}
+  private record Line(
+      RetentionModel.Segment segment,
+      int band,
+      RetentionModel.BandCell cell,
+      BandTable.UpliftCell decisions) {
+
+    /**
+     * The group's place by expected incremental profit: groups with some worth contacting first.
+     */
+    Priority byProfit() {
+      boolean worth = !decisions.withheld() && decisions.worthContacting() > 0;
+      return new Priority(worth, worth ? decisions.expectedIncrementalProfit() : 0.0);
+    }
+  }
 
   /**
    * @param table customers by segment and band, or null (a model file before schema 1.3)
@@ -54,6 +74,7 @@ final class ContactSection {
     boolean hasClv =
         !noMoney && model.customerValue() != null && model.customerValue().gammaGamma() != null;
     boolean withheld = false;
+    BandTable.Uplift uplift = table.uplift();
     List<Line> lines = new ArrayList<>();
     for (RetentionModel.Segment segment : model.segments()) {
       List<RetentionModel.BandCell> cells = table.segments().get(segment.id());
@@ -62,23 +83,30 @@ final class ContactSection {
         hasSpend |= !noMoney && cell.spend() != null;
         if (cell.customers() > 0) {
           withheld |= cell.customers() < minSize;
-          lines.add(new Line(segment, band, cell));
+          lines.add(
+              new Line(
+                  segment,
+                  band,
+                  cell,
+                  uplift == null ? null : uplift.segments().get(segment.id()).get(band)));
         }
       }
     }
     for (RetentionModel.BandCell total : table.totals()) {
       hasSpend |= !noMoney && total.spend() != null;
     }
-    // The scores file's order (Priority), by group: likely to lapse first, then value at risk.
-    lines.sort(
-        Comparator.comparing(
+    // The scores file's order (Priority), by group: with an uplift model worth contacting first,
+    // then expected incremental profit; else likely to lapse first, then value at risk.
+    Comparator<Line> order =
+        uplift != null
+            ? Comparator.comparing(Line::byProfit, Priority.ORDER)
+            : Comparator.comparing(
                 (Line l) ->
                     new Priority(
                         Priority.likelyToLapse(l.band()),
                         l.cell().valueAtRisk() == null ? 0.0 : l.cell().valueAtRisk()),
-                Priority.ORDER)
-            .thenComparingInt(Line::band)
-            .thenComparing(l -> -l.cell().customers()));
+                Priority.ORDER);
+    lines.sort(order.thenComparingInt(Line::band).thenComparing(l -> -l.cell().customers()));
     lead(out, model, playbook, table, who, hasClv);
     out.raw(table(model, playbook, table, lines, hasSpend, hasClv).html("contact-table"));
     out.raw("<p class=\"meta\">")
@@ -91,6 +119,20 @@ final class ContactSection {
       out.raw(
           " Value at risk: a customer's predicted value times the probability of not buying"
               + " again in the window.");
+    }
+    if (uplift != null) {
+      out.text(
+          " Worth contacting: customers whose expected incremental profit (uplift × gross margin ×"
+              + " expected order value − cost per contact) is positive; the profit and revenue"
+              + " columns sum theirs. Sleeping dogs: customers whom a contact is expected to hurt"
+              + " (negative uplift), never contacted.");
+    }
+    if (uplift == null && Priority.basis(model).byUplift()) {
+      // The model file keeps the training customers' table without contact decisions.
+      out.text(
+          " This table counts the customers the model was trained on by churn risk; the report of"
+              + " each scored export ranks its groups by expected incremental profit, as its scores"
+              + " file ranks the customers.");
     }
     if (withheld) {
       out.text(" –: amounts of groups with fewer than ")
@@ -142,11 +184,16 @@ final class ContactSection {
         .text(Format.count(medium.customers()))
         .text(" (")
         .text(Format.percent(medium.share()))
-        .text(
-            ") at medium risk. Start at the top: each row is a group to contact with its"
-                + " suggested action, groups likely to lapse (high or medium risk) first")
-        .text(hasClv ? ", the most value at risk first." : ", the largest first.")
-        .raw("</p>");
+        .text(") at medium risk. Start at the top: each row is a group to contact with its");
+    if (table.uplift() != null) {
+      out.text(
+          " suggested action, groups with customers worth contacting first, the most expected"
+              + " incremental profit first.");
+    } else {
+      out.text(" suggested action, groups likely to lapse (high or medium risk) first")
+          .text(hasClv ? ", the most value at risk first." : ", the largest first.");
+    }
+    out.raw("</p>");
   }
 
   private static Table table(
@@ -165,6 +212,15 @@ final class ContactSection {
       headers.add("Predicted value, " + model.customerValue().horizonMonths() + " months");
       headers.add("Value at risk");
     }
+    BandTable.Uplift uplift = table.uplift();
+    if (uplift != null) {
+      headers.addAll(
+          List.of(
+              "Worth contacting",
+              "Expected incremental profit",
+              "Expected incremental revenue",
+              "Sleeping dogs"));
+    }
     headers.add("<Suggested action");
     Table contact = new Table(headers.toArray(String[]::new));
     Format.Column spend = Format.Column.money(lines.stream().map(l -> l.cell().spend()).toList());
@@ -172,6 +228,14 @@ final class ContactSection {
         Format.Column.money(lines.stream().map(l -> l.cell().predictedClv()).toList());
     Format.Column risk =
         Format.Column.money(lines.stream().map(l -> l.cell().valueAtRisk()).toList());
+    List<BandTable.UpliftCell> shown =
+        uplift == null ? List.of() : lines.stream().map(Line::decisions).toList();
+    Format.Column profit =
+        Format.Column.money(
+            shown.stream().map(BandTable.UpliftCell::expectedIncrementalProfit).toList());
+    Format.Column revenue =
+        Format.Column.money(
+            shown.stream().map(BandTable.UpliftCell::expectedIncrementalRevenue).toList());
     for (Line line : lines) {
       String band = Playbook.BANDS.get(line.band());
       List<String> row = new ArrayList<>();
@@ -186,13 +250,17 @@ final class ContactSection {
         row.add(value.format(line.cell().predictedClv()));
         row.add(risk.format(line.cell().valueAtRisk()));
       }
+      if (uplift != null) {
+        decisions(row, line.decisions(), line.cell().customers(), profit, revenue);
+      }
       row.add(
           line.segment().actions() == null
               ? playbook.action(line.segment().kind(), band)
               : line.segment().actions().get(band));
       contact.styledRow(line.band() == 0 ? "high" : null, row.toArray(String[]::new));
     }
-    for (RetentionModel.BandCell total : table.totals()) {
+    for (int band = 0; band < table.totals().size(); band++) {
+      RetentionModel.BandCell total = table.totals().get(band);
       List<String> row = new ArrayList<>();
       row.add("All segments");
       row.add(total.band());
@@ -205,9 +273,37 @@ final class ContactSection {
         row.add(value.format(total.predictedClv()));
         row.add(risk.format(total.valueAtRisk()));
       }
+      if (uplift != null) {
+        decisions(row, uplift.totals().get(band), total.customers(), profit, revenue);
+      }
       row.add("");
       contact.styledRow("total", row.toArray(String[]::new));
     }
     return contact;
+  }
+
+  /**
+   * A group's contact decisions, or how many customers the withheld group hides: a dash only for a
+   * band without customers, which hides nobody.
+   */
+  private static void decisions(
+      List<String> row,
+      BandTable.UpliftCell cell,
+      long customers,
+      Format.Column profit,
+      Format.Column revenue) {
+    if (cell.withheld() && customers == 0) {
+      row.addAll(List.of("–", "–", "–", "–"));
+      return;
+    }
+    if (cell.withheld()) {
+      String hides = "withheld (" + Format.count(customers) + " customers)";
+      row.addAll(List.of(hides, hides, hides, hides));
+      return;
+    }
+    row.add(Format.count(cell.worthContacting()));
+    row.add(profit.format(cell.expectedIncrementalProfit()));
+    row.add(revenue.format(cell.expectedIncrementalRevenue()));
+    row.add(Format.count(cell.sleepingDogs()));
   }
 }

@@ -162,6 +162,7 @@ class UpliftCampaignFunctionTest {
     assertTrue(report.contains("(95 % interval "), "its interval");
     assertTrue(report.contains("whom a contact is expected to hurt"), "the sleeping dogs");
     assertFalse(report.contains("ranks by propensity"), "an uplift model ranks by uplift");
+    assertContactTableFollowsTheOneOrdering(report, header, lines, model);
     // The training report has the uplift section.
     String training =
         new String(
@@ -210,6 +211,106 @@ class UpliftCampaignFunctionTest {
         assertEquals(d.worthContacting(), priority.get("worthContacting").asBoolean());
         assertEquals(d.expectedIncrementalProfit(), priority.get("value").asDouble(), 1e-9);
       }
+    }
+  }
+
+  /** One segment × band group of the scores file, summed as the report's contact table sums it. */
+  private static final class Group {
+    long customers;
+    long worth;
+    long dogs;
+    double profit;
+    double revenue;
+  }
+
+  /**
+   * Issue 21's one ordering in the report: with an uplift model, the contact table's groups are
+   * ranked by the expected incremental profit of their customers worth contacting (groups with some
+   * first), and each carries how many are worth contacting, that profit and revenue, and how many
+   * are sleeping dogs; a group below the minimum size shows none of them and says how many
+   * customers it hides. Summed here from the scores file itself.
+   */
+  private static void assertContactTableFollowsTheOneOrdering(
+      String report, List<String> header, List<String> lines, RetentionModel model) {
+    int name = header.indexOf("segment_name");
+    int band = header.indexOf("churn_risk_band");
+    int dog = header.indexOf("sleeping_dog");
+    int revenue = header.indexOf("expected_incremental_revenue");
+    int profit = header.indexOf("expected_incremental_profit");
+    int contact = header.indexOf("contact");
+    Map<String, Group> groups = new HashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+      Group g =
+          groups.computeIfAbsent(
+              cells[name].replace("\"", "") + " / " + cells[band], k -> new Group());
+      g.customers++;
+      g.dogs += Boolean.parseBoolean(cells[dog]) ? 1 : 0;
+      if (Boolean.parseBoolean(cells[contact])) {
+        g.worth++;
+        g.profit += Double.parseDouble(cells[profit]);
+        g.revenue += Double.parseDouble(cells[revenue]);
+      }
+    }
+    int minSize = model.segmentation().minSize();
+    String best = null;
+    for (Map.Entry<String, Group> e : groups.entrySet()) {
+      Group g = e.getValue();
+      if (g.customers >= minSize
+          && g.worth > 0
+          && (best == null || g.profit > groups.get(best).profit)) {
+        best = e.getKey();
+      }
+    }
+    assertNotNull(best, "some group is worth contacting");
+    String table = report.substring(report.indexOf("id=\"contact-table\""));
+    table = table.substring(table.indexOf("<tbody>"), table.indexOf("</tbody>"));
+    List<Map<String, String>> rows = new java.util.ArrayList<>();
+    for (String tr : table.split("<tr")) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("data-label=\"([^\"]+)\">([^<]*)</td>").matcher(tr);
+      Map<String, String> row = new HashMap<>();
+      while (m.find()) {
+        row.put(m.group(1), m.group(2).replace("&amp;", "&"));
+      }
+      if (!row.isEmpty() && !row.get("Segment").equals("All segments")) {
+        rows.add(row);
+      }
+    }
+    assertEquals(groups.size(), rows.size(), "one row per non-empty group");
+    Map<String, String> first = rows.get(0);
+    assertEquals(
+        best,
+        first.get("Segment") + " / " + first.get("Churn risk"),
+        "the first row is the group with the most expected incremental profit: " + first);
+    double previous = Double.POSITIVE_INFINITY;
+    boolean worthTier = true;
+    for (Map<String, String> row : rows) {
+      Group g = groups.get(row.get("Segment") + " / " + row.get("Churn risk"));
+      assertNotNull(g, row.toString());
+      if (g.customers < minSize) {
+        String hides =
+            String.format(java.util.Locale.ROOT, "withheld (%,d customers)", g.customers);
+        assertEquals(hides, row.get("Worth contacting"), row.toString());
+        assertEquals(hides, row.get("Expected incremental profit"), row.toString());
+        worthTier = false;
+        continue;
+      }
+      assertEquals(
+          String.format(java.util.Locale.ROOT, "%,d", g.worth), row.get("Worth contacting"));
+      assertEquals(String.format(java.util.Locale.ROOT, "%,d", g.dogs), row.get("Sleeping dogs"));
+      double shown = Double.parseDouble(row.get("Expected incremental profit").replace(",", ""));
+      assertEquals(g.profit, shown, 0.5 + 0.006 * g.worth, row.toString());
+      double shownRevenue =
+          Double.parseDouble(row.get("Expected incremental revenue").replace(",", ""));
+      assertEquals(g.revenue, shownRevenue, 0.5 + 0.006 * g.worth, row.toString());
+      assertFalse(g.worth > 0 && !worthTier, "a group worth contacting after one that is not");
+      if (g.worth == 0 && worthTier) {
+        worthTier = false;
+        previous = Double.POSITIVE_INFINITY;
+      }
+      assertTrue(g.profit <= previous + 1e-6, "groups not in profit order at " + row);
+      previous = g.profit;
     }
   }
 }

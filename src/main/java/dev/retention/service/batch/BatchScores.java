@@ -241,7 +241,8 @@ final class BatchScores {
 
   /**
    * The scored customers by segment and churn-risk band, for the batch report, with money withheld
-   * by {@link BandTable}'s rule.
+   * by {@link BandTable}'s rule; with an uplift model (and its order value) also each group's
+   * contact decisions, so the report's table follows the file's order.
    */
   BandTable bands() {
     BandTable.Sums sums = new BandTable.Sums(model.segmentation().k());
@@ -253,6 +254,10 @@ final class BatchScores {
           q == null || !money ? Double.NaN : q.historicClv(),
           q == null || !clv || q.predictedClv() == null ? Double.NaN : q.predictedClv(),
           row.probability());
+      if (upliftMoney) {
+        sums.addDecision(
+            row.segment(), row.band(), economics.decide(row.uplift(), row.orderValue()));
+      }
     }
     Integer minSize = model.segmentation().minSize();
     return sums.table(minSize == null ? DEFAULT_MIN_SIZE : minSize);
