@@ -297,8 +297,9 @@ final class ContactSection {
       return;
     }
     if (cell.withheld()) {
-      String hides = "withheld (" + Format.count(customers) + " customers)";
-      row.addAll(List.of(hides, hides, hides, hides));
+      // Said once per group: four copies would make the table wider than a desktop screen.
+      String hides = Format.count(customers) + (customers == 1 ? " customer" : " customers");
+      row.addAll(List.of("withheld (" + hides + ")", "–", "–", "–"));
       return;
     }
     row.add(Format.count(cell.worthContacting()));

@@ -290,9 +290,13 @@ class UpliftCampaignFunctionTest {
       assertNotNull(g, row.toString());
       if (g.customers < minSize) {
         String hides =
-            String.format(java.util.Locale.ROOT, "withheld (%,d customers)", g.customers);
+            String.format(
+                java.util.Locale.ROOT,
+                g.customers == 1 ? "withheld (%,d customer)" : "withheld (%,d customers)",
+                g.customers);
         assertEquals(hides, row.get("Worth contacting"), row.toString());
-        assertEquals(hides, row.get("Expected incremental profit"), row.toString());
+        assertEquals("–", row.get("Expected incremental profit"), row.toString());
+        assertEquals("–", row.get("Sleeping dogs"), row.toString());
         worthTier = false;
         continue;
       }
