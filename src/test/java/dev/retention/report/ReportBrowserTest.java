@@ -68,6 +68,8 @@ class ReportBrowserTest {
   private static Path batchPage;
   private static Path campaignPage;
   private static dev.retention.campaign.CampaignManifest campaign;
+  private static Path upliftPage;
+  private static UpliftBatch uplift;
 
   @BeforeAll
   static void start() throws Exception {
@@ -115,6 +117,22 @@ class ReportBrowserTest {
                     model.segments().stream().map(RetentionModel.Segment::bands).toList(),
                     model.segmentation().bands()),
                 campaign)),
+        StandardCharsets.UTF_8);
+    uplift = upliftBatch();
+    upliftPage = OUT.resolve("campaign-uplift-report.html");
+    Files.writeString(
+        upliftPage,
+        ReportHtml.renderBatch(
+            uplift.model(),
+            new ReportHtml.BatchView(
+                "s3://bucket/exports/score/spring.csv",
+                "scores/20261128-uplift/spring.csv",
+                Instant.parse("2026-11-29T08:30:05Z"),
+                java.time.LocalDate.parse("2026-11-28"),
+                uplift.customers(),
+                0,
+                uplift.bands(),
+                uplift.campaign())),
         StandardCharsets.UTF_8);
     browser = HeadlessChromium.launch(binary.get());
     for (String domain : List.of("Runtime", "Log", "Page", "Network")) {
@@ -171,6 +189,90 @@ class ReportBrowserTest {
                 model.segments().stream().map(RetentionModel.Segment::name).toList(),
                 model.segmentation().minSize()))
         .manifest();
+  }
+
+  /** An uplift model's campaign batch: the model, its scored customers' table and the plan. */
+  record UpliftBatch(
+      RetentionModel model,
+      long customers,
+      BandTable bands,
+      dev.retention.campaign.CampaignManifest campaign) {}
+
+  private static final dev.retention.model.ContactEconomics ECONOMICS =
+      new dev.retention.model.ContactEconomics(0.50, 0.40);
+
+  /**
+   * The simulator's past campaign (8,000 customers, half contacted) trains the repurchase model and
+   * its uplift part as the train function does (monetary is the order value); 3,000 fresh customers
+   * are scored by it, summed by segment × band with their contact decisions, and a campaign of at
+   * most 800 contacts is planned over them by expected incremental profit.
+   */
+  static UpliftBatch upliftBatch() {
+    dev.retention.testing.UpliftExports.Export past =
+        dev.retention.testing.UpliftExports.of(31, 8_000, 0.5);
+    dev.retention.core.FeatureMatrix x = past.customers().features();
+    int n = x.rows();
+    int[] treatment = new int[n];
+    for (int i = 0; i < n; i++) {
+      treatment[i] = past.treated()[i] ? 1 : 0;
+    }
+    RetentionModel trained =
+        new Trainer(
+                TrainingOptions.defaults(),
+                new SegmentOptions(50, "recency_days", "frequency", "monetary"),
+                Playbook.of(0.33, 0.66, null))
+            .train(
+                Trainer.Input.of(x, past.bought(), "repurchased"),
+                new Trainer.Identity(
+                    "default", "20261128-uplift", Instant.parse("2026-11-28T12:00:00Z")));
+    assertEquals(dev.retention.testing.UpliftSimulation.FEATURES, trained.featureNames());
+    RetentionModel model =
+        trained.withUplift(
+            dev.retention.campaign.UpliftTraining.fit(
+                    past.customers().ids(),
+                    x,
+                    treatment,
+                    past.bought(),
+                    dev.retention.campaign.UpliftTrainingOptions.defaults(),
+                    50)
+                .toRecord("treated", "monetary"));
+    assertEquals(
+        dev.retention.model.Priority.Basis.EXPECTED_INCREMENTAL_PROFIT,
+        dev.retention.model.Priority.basis(model));
+
+    dev.retention.testing.UpliftSimulation.Customers fresh =
+        dev.retention.testing.UpliftSimulation.customers(
+            77, 3_000, dev.retention.testing.UpliftSimulation.Parameters.defaults());
+    int m = fresh.features().rows();
+    dev.retention.model.Scorer scorer = dev.retention.model.Scorer.of(model);
+    BandTable.Sums sums = new BandTable.Sums(model.segmentation().k());
+    int[] segment = new int[m];
+    int[] band = new int[m];
+    double[] upliftOf = new double[m];
+    double[] orderValue = new double[m];
+    for (int i = 0; i < m; i++) {
+      dev.retention.model.Scorer.Score score = scorer.score(fresh.features().row(i));
+      segment[i] = score.segment();
+      band[i] = Playbook.BANDS.indexOf(score.churnRiskBand());
+      upliftOf[i] = score.uplift();
+      orderValue[i] = score.orderValue();
+      sums.add(segment[i], band[i], Double.NaN, Double.NaN, score.probability());
+      sums.addDecision(segment[i], band[i], ECONOMICS.decide(upliftOf[i], orderValue[i]));
+    }
+    dev.retention.campaign.CampaignManifest manifest =
+        dev.retention.campaign.CampaignPlanner.plan(
+                dev.retention.campaign.Candidates.byUplift(
+                    fresh.ids(), segment, band, upliftOf, orderValue),
+                new dev.retention.campaign.CampaignOptions(
+                    0.10, dev.retention.campaign.ContactBudget.contacts(800), ECONOMICS),
+                new dev.retention.campaign.CampaignPlanner.Context(
+                    "spring-2027",
+                    model.version(),
+                    LocalDate.of(2026, 11, 28),
+                    model.segments().stream().map(RetentionModel.Segment::name).toList(),
+                    model.segmentation().minSize()))
+            .manifest();
+    return new UpliftBatch(model, m, sums.table(model.segmentation().minSize()), manifest);
   }
 
   /** A model from seeded orders, with a minimum segment size that merges some segments. */
@@ -332,6 +434,13 @@ class ReportBrowserTest {
           ellipses: document.body.innerText.includes('\u2026'),
           viewport: window.innerWidth,
           overflow: document.documentElement.scrollWidth - window.innerWidth,
+          // What sticks out when the page scrolls sideways: the innermost such elements.
+          wide: [...document.body.querySelectorAll('*')]
+              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+                  && ![...e.children].some(k => k.getBoundingClientRect().right > window.innerWidth + 0.5))
+              .slice(0, 5)
+              .map(e => e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(e.getBoundingClientRect().right)
+                  + ' ' + e.textContent.slice(0, 60)),
           scripts: document.scripts.length,
           resources: performance.getEntriesByType('resource').length,
           title: document.title
@@ -528,6 +637,65 @@ class ReportBrowserTest {
     assertEquals(List.of(), browser.errors());
   }
 
+  /**
+   * Issue 21 with an uplift model: the campaign's first screen says contact N with the expected
+   * incremental revenue and its 95 % interval, skip the M not worth a contact, do not contact the K
+   * sleeping dogs, on a phone and a desktop; the contact table below follows the same ordering.
+   */
+  @Test
+  void theUpliftCampaignReportSaysWhomToContactAndWhomNotOnItsFirstScreen() throws Exception {
+    dev.retention.campaign.CampaignManifest.Totals t = uplift.campaign().totals();
+    assertTrue(
+        t.contact() > 0 && t.skippedSleepingDogs() > 0 && t.expectedIncrementalRevenue() != null,
+        t.toString());
+    assertTrue(uplift.bands().uplift() != null, "the table carries the contact decisions");
+    String revenue = Format.money(t.expectedIncrementalRevenue());
+    for (int[] screen : new int[][] {{390, 844, 2, 1}, {1280, 900, 1, 0}}) {
+      JsonNode result = openAt(upliftPage, screen[0], screen[1], screen[2], screen[3] == 1);
+      JsonNode c = result.get("campaign");
+      assertEquals("campaign", c.get("first").asText(), "the campaign is the first screen");
+      assertTrue(c.get("top").asDouble() < screen[1] / 2.0, "high on the first screen: " + c);
+      String lead = c.get("lead").asText();
+      assertTrue(
+          lead.startsWith(
+              "Contact these " + String.format(java.util.Locale.ROOT, "%,d", t.contact())),
+          lead);
+      assertTrue(
+          lead.contains("expected incremental revenue " + revenue + " (95 % interval "), lead);
+      java.util.regex.Matcher interval =
+          java.util.regex.Pattern.compile("95 % interval ([0-9.,]+) to ([0-9.,]+)").matcher(lead);
+      assertTrue(interval.find(), lead);
+      double low = Double.parseDouble(interval.group(1).replace(",", ""));
+      double high = Double.parseDouble(interval.group(2).replace(",", ""));
+      double mid = t.expectedIncrementalRevenue();
+      assertTrue(low < high && low <= mid * 1.01 && mid * 0.99 <= high, lead);
+      assertTrue(
+          lead.contains(
+              "do not contact the "
+                  + String.format(java.util.Locale.ROOT, "%,d", t.skippedSleepingDogs())
+                  + " whom a contact is expected to hurt"),
+          lead);
+      assertTrue(
+          lead.contains(
+              "Skip the "
+                  + String.format(java.util.Locale.ROOT, "%,d", t.skippedNotWorthContacting())),
+          lead);
+      assertEquals("", c.get("note").asText(), "an uplift model does not rank by propensity");
+      assertEquals(
+          uplift.campaign().strata().size() + 1, c.get("rows").asInt(), "strata and the total");
+      assertTrue(
+          result.get("contact").get("lead").asText().contains("worth contacting first"),
+          result.get("contact").toString());
+      assertTrue(
+          result.get("overflow").asInt() <= 0,
+          "the uplift report scrolls sideways at " + screen[0] + " px: " + result.get("wide"));
+      assertTables(result, screen[0]);
+      assertEquals(List.of(), toList(result.get("brokenNumbers")), "numbers broken across lines");
+      screenshot("campaign-uplift-report-" + (screen[3] == 1 ? "phone" : "desktop") + ".png");
+    }
+    assertEquals(List.of(), browser.errors());
+  }
+
   private static List<String> toList(JsonNode array) {
     List<String> out = new java.util.ArrayList<>();
     array.forEach(node -> out.add(node.asText()));
@@ -551,7 +719,10 @@ class ReportBrowserTest {
     // The browser's request log spans the class's tests: every request must be a report file.
     java.util.Set<String> reports =
         java.util.Set.of(
-            page.toUri().toString(), batchPage.toUri().toString(), campaignPage.toUri().toString());
+            page.toUri().toString(),
+            batchPage.toUri().toString(),
+            campaignPage.toUri().toString(),
+            upliftPage.toUri().toString());
     for (String request : browser.requests()) {
       assertTrue(reports.contains(request), "the report requested " + request);
     }
