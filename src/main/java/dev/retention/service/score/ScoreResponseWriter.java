@@ -1,7 +1,9 @@
 package dev.retention.service.score;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.model.CustomerValueModel;
@@ -91,7 +93,7 @@ final class ScoreResponseWriter {
    * @param value the model's customer-value layer, or null
    * @param basis what ranks the model's customers within a priority tier
    */
-  String results(
+  byte[] results(
       boolean batch,
       List<Scored> results,
       String version,
@@ -99,8 +101,9 @@ final class ScoreResponseWriter {
       List<String> features,
       RetentionModel.CustomerValue value,
       Priority.Basis basis) {
-    StringWriter out = new StringWriter(batch ? 320 * results.size() : 320);
-    try (JsonGenerator g = json.createGenerator(out)) {
+    // Straight to UTF-8 bytes: the response event carries them as they are (HttpResult).
+    ByteArrayBuilder out = new ByteArrayBuilder(batch ? 320 * results.size() : 320);
+    try (JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8)) {
       if (batch) {
         g.writeStartObject();
         g.writeStringField("modelVersion", version);
@@ -118,7 +121,7 @@ final class ScoreResponseWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the response", e);
     }
-    return out.toString();
+    return out.toByteArray();
   }
 
   private static void result(
