@@ -309,31 +309,31 @@ final class ScoreRequestReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
-      String field = prefix + "features." + name;
       int c = scorer.featureIndex(name);
       if (c < 0) {
         throw new BadRequest(
             "invalid_feature",
             "unknown feature '" + name + "'; the model expects " + names,
-            field,
+            prefix + "features." + name,
             index);
       }
       if (seen[c]) {
         throw new BadRequest(
             "duplicate_field",
             "feature '" + name + "' is given twice; send each feature once",
-            field,
+            prefix + "features." + name,
             index);
       }
       if (!value.isNumeric()) {
         throw new BadRequest(
             "invalid_feature",
             "feature '" + name + "' must be a number, got " + typeName(value),
-            field,
+            prefix + "features." + name,
             index);
       }
       // JSON's number grammar is a subset of the exports' one; one parser reads both.
-      raw[c] = Numbers.parse(parser.getText());
+      raw[c] =
+          Numbers.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
       seen[c] = true;
     }
     for (int c = 0; c < seen.length; c++) {
