@@ -2,7 +2,10 @@ package dev.retention.data;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * RFC 4180 records from a character stream: comma-separated fields, double-quoted fields may hold
@@ -52,6 +55,34 @@ public final class CsvTokenizer {
       return value;
     }
     return '"' + value.replace("\"", "\"\"") + '"';
+  }
+
+  /**
+   * {@code cells} as one RFC 4180 record: each {@linkplain #quote quoted} where needed,
+   * comma-joined.
+   */
+  public static String joinRecord(List<String> cells) {
+    StringBuilder out = new StringBuilder(cells.size() * 12);
+    for (int i = 0; i < cells.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(quote(cells.get(i)));
+    }
+    return out.toString();
+  }
+
+  /**
+   * The cells of one record written by {@link #joinRecord}, read by this tokenizer's own rules. The
+   * empty text is the record of one empty cell.
+   */
+  public static List<String> splitRecord(String record) {
+    try {
+      String[] cells = new CsvTokenizer(new StringReader(record)).next();
+      return cells == null ? List.of("") : List.of(cells);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringReader does not fail
+    }
   }
 
   /**

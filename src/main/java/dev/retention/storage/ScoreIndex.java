@@ -37,9 +37,10 @@ import java.util.zip.GZIPInputStream;
  * </ul>
  *
  * <p>A partition's bytes, before gzip: {@code "RSI1"}, the row count, then per row the id's byte
- * length and bytes and the cells' byte length and bytes (big-endian ints; the cells are the scores
- * file's, comma-separated with RFC 4180 quotes where needed). Rows are sorted by unsigned byte
- * order of the id, so a lookup is a binary search in place ({@link Partition#find}).
+ * length and bytes and the cells' byte length and bytes (big-endian ints; the cells are opaque
+ * text: the batch writes the scores file's row as one CSV record, {@code
+ * data.CsvTokenizer#joinRecord}). Rows are sorted by unsigned byte order of the id, so a lookup is
+ * a binary search in place ({@link Partition#find}).
  */
 public final class ScoreIndex {
 
@@ -302,57 +303,6 @@ public final class ScoreIndex {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
-  }
-
-  /** One row's cells as the index stores them: comma-separated, RFC 4180 quotes where needed. */
-  public static String joinCells(List<String> cells) {
-    StringBuilder out = new StringBuilder(cells.size() * 12);
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        out.append(',');
-      }
-      String cell = cells.get(i);
-      boolean quote =
-          cell.indexOf(',') >= 0
-              || cell.indexOf('"') >= 0
-              || cell.indexOf('\n') >= 0
-              || cell.indexOf('\r') >= 0;
-      if (quote) {
-        out.append('"').append(cell.replace("\"", "\"\"")).append('"');
-      } else {
-        out.append(cell);
-      }
-    }
-    return out.toString();
-  }
-
-  /** The cells of {@link #joinCells}'s text. */
-  public static List<String> splitCells(String text) {
-    List<String> cells = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        cells.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
-    }
-    cells.add(cell.toString());
-    return cells;
   }
 
   private static int readInt(byte[] b, int at) {

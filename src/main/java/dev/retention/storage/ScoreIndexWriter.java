@@ -69,7 +69,7 @@ public final class ScoreIndexWriter implements AutoCloseable {
     return rows;
   }
 
-  /** Adds one customer: its id and its cells ({@link ScoreIndex#joinCells}). */
+  /** Adds one customer: its id and its cells as one text (the batch writes a CSV record). */
   public void add(String id, String cells) throws IOException {
     byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
     byte[] cellBytes = cells.getBytes(StandardCharsets.UTF_8);

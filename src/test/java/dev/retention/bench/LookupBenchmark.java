@@ -1,5 +1,6 @@
 package dev.retention.bench;
 
+import dev.retention.data.CsvTokenizer;
 import dev.retention.data.OrdersDialect;
 import dev.retention.model.ModelJson;
 import dev.retention.model.ModelOrder;
@@ -86,7 +87,7 @@ public final class LookupBenchmark {
     int s = random.nextInt(NAMES.length);
     double p = random.nextDouble();
     double clv = Math.exp(4 + random.nextGaussian());
-    return ScoreIndex.joinCells(
+    return CsvTokenizer.joinRecord(
         List.of(
             Integer.toString(s),
             NAMES[s],

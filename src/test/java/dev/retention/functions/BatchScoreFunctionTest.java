@@ -1,6 +1,8 @@
 package dev.retention.functions;
 
-import static io.restassured.RestAssured.given;
+import static dev.retention.functions.LocalS3Resource.download;
+import static dev.retention.functions.LocalS3Resource.invoke;
+import static dev.retention.functions.LocalS3Resource.upload;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +41,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -57,32 +58,9 @@ class BatchScoreFunctionTest {
 
   @Inject TrainingService training;
 
-  private static void upload(String key, byte[] bytes) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
-    }
-  }
-
-  private static byte[] download(String key) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
-    }
-  }
-
   private static HeadObjectResponse head(String key) {
     try (S3Client s3 = LocalS3Resource.server.client()) {
       return s3.headObject(b -> b.bucket(BUCKET).key(key));
-    }
-  }
-
-  /** Posts an S3 event as S3 would send it for the objects as they now are (real ETags). */
-  private static Response invoke(String event) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      return given()
-          .contentType("application/json")
-          .body(Events.asS3Sends(event, s3))
-          .when()
-          .post();
     }
   }
 
@@ -150,8 +128,8 @@ class BatchScoreFunctionTest {
     List<String> lines = new String(download(outputKey), StandardCharsets.UTF_8).lines().toList();
     assertEquals(
         "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action,p_alive,"
-            + "expected_purchases_90d,expected_next_order_date,predicted_clv_365d,value_at_risk,"
-            + "historic_clv,model_version,as_of",
+            + "expected_purchases_90d,p_purchase_90d,expected_next_order_date,predicted_clv_365d,"
+            + "value_at_risk,historic_clv,model_version,as_of",
         lines.get(0));
     assertEquals(now.features().rows() + 1, lines.size());
     // Priority order: customers likely to lapse (high or medium churn risk) first, each tier by
@@ -160,7 +138,7 @@ class BatchScoreFunctionTest {
     boolean previousLapsing = true;
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
-      double risk = Double.parseDouble(cells[10]);
+      double risk = Double.parseDouble(cells[11]);
       boolean lapsing = !cells[4].equals("low");
       assertTrue(previousLapsing || !lapsing, "a customer likely to lapse after a low-risk one");
       if (lapsing == previousLapsing) {
@@ -168,8 +146,8 @@ class BatchScoreFunctionTest {
       }
       previousLapsing = lapsing;
       previousRisk = risk;
-      assertEquals(model.version(), cells[12]);
-      assertEquals(asOf, cells[13]);
+      assertEquals(model.version(), cells[13]);
+      assertEquals(asOf, cells[14]);
     }
     Map<String, String[]> byId = new HashMap<>();
     for (String line : lines.subList(1, lines.size())) {
@@ -189,8 +167,9 @@ class BatchScoreFunctionTest {
       assertEquals(expected.suggestedAction(), cells[5].replace("\"", ""));
       assertEquals(expected.value().pAlive(), Double.parseDouble(cells[6]), 1e-6);
       assertEquals(expected.value().expectedPurchases(), Double.parseDouble(cells[7]), 1e-6);
-      assertEquals(expected.value().predictedClv(), Double.parseDouble(cells[9]), 0.006);
-      assertEquals(expected.value().historicClv(), Double.parseDouble(cells[11]), 0.006);
+      assertEquals(expected.value().pPurchase(), Double.parseDouble(cells[8]), 1e-6);
+      assertEquals(expected.value().predictedClv(), Double.parseDouble(cells[10]), 0.006);
+      assertEquals(expected.value().historicClv(), Double.parseDouble(cells[12]), 0.006);
     }
     // Next to the scores: the batch report, who to contact among these customers, aggregates
     // only. Its counts are the scores file's, cell by cell.
@@ -224,6 +203,30 @@ class BatchScoreFunctionTest {
     }
     for (String id : byId.keySet().stream().limit(200).toList()) {
       assertFalse(report.contains(id), "a customer id in the batch report");
+    }
+    // Issue 21: the two probabilities of buying in the window, per segment, from the file's rows.
+    Map<String, double[]> means = new HashMap<>();
+    for (String[] cells : byId.values()) {
+      double[] m = means.computeIfAbsent(cells[2].replace("\"", ""), k -> new double[3]);
+      m[0]++;
+      m[1] += Double.parseDouble(cells[3]);
+      m[2] += Double.parseDouble(cells[8]);
+    }
+    assertTrue(report.contains("<section id=\"window\">"), "the reconciliation section");
+    for (Map.Entry<String, double[]> segment : means.entrySet()) {
+      double[] m = segment.getValue();
+      boolean shown = m[0] >= model.segmentation().minSize();
+      String row =
+          "data-label=\"Segment\">"
+              + segment.getKey()
+              + "</td><td data-label=\"Customers\">"
+              + String.format(java.util.Locale.ROOT, "%,d", (long) m[0])
+              + "</td><td data-label=\"Repurchase probability\">"
+              + (shown ? String.format(java.util.Locale.ROOT, "%.1f%%", 100 * m[1] / m[0]) : "–")
+              + "</td><td data-label=\"BG/NBD P(at least one purchase)\">"
+              + (shown ? String.format(java.util.Locale.ROOT, "%.1f%%", 100 * m[2] / m[0]) : "–")
+              + "</td>";
+      assertTrue(report.contains(row), "the window row of " + segment.getKey() + ": " + row);
     }
   }
 

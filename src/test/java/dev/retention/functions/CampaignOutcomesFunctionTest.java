@@ -1,6 +1,8 @@
 package dev.retention.functions;
 
-import static io.restassured.RestAssured.given;
+import static dev.retention.functions.LocalS3Resource.download;
+import static dev.retention.functions.LocalS3Resource.invoke;
+import static dev.retention.functions.LocalS3Resource.upload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,8 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Issue 21, measured lift end to end through the real Lambda event path against a real
@@ -46,28 +46,6 @@ class CampaignOutcomesFunctionTest {
   private static final String OUTCOMES = "exports/score/outcomes/spring-2027/december.csv";
 
   @Inject TrainingService training;
-
-  private static void upload(String key, byte[] bytes) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
-    }
-  }
-
-  private static byte[] download(String key) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
-    }
-  }
-
-  private static Response invoke(String event) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      return given()
-          .contentType("application/json")
-          .body(Events.asS3Sends(event, s3))
-          .when()
-          .post();
-    }
-  }
 
   private static byte[] orders(long rows, int customers, LocalDate last, long seed)
       throws Exception {

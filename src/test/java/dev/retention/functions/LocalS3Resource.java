@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Starts s3proxy for a @QuarkusTest and points the functions at it. */
@@ -37,6 +38,34 @@ public class LocalS3Resource implements QuarkusTestResourceLifecycleManager {
         BUCKET,
         "retention.s3.region",
         "us-east-1");
+  }
+
+  /** Puts {@code bytes} at {@code key} in the test bucket. */
+  static void upload(String key, byte[] bytes) {
+    try (S3Client s3 = server.client()) {
+      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+    }
+  }
+
+  /** The bytes at {@code key} in the test bucket. */
+  static byte[] download(String key) {
+    try (S3Client s3 = server.client()) {
+      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+    }
+  }
+
+  /**
+   * Posts an S3 event to the function under test as S3 would send it for the objects as they now
+   * are (their real ETags and sizes).
+   */
+  static Response invoke(String event) {
+    try (S3Client s3 = server.client()) {
+      return given()
+          .contentType("application/json")
+          .body(Events.asS3Sends(event, s3))
+          .when()
+          .post();
+    }
   }
 
   /**

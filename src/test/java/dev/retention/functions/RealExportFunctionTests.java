@@ -1,5 +1,7 @@
 package dev.retention.functions;
 
+import static dev.retention.functions.LocalS3Resource.download;
+import static dev.retention.functions.LocalS3Resource.upload;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -62,18 +63,6 @@ abstract class RealExportFunctionTests {
 
   private static S3Client s3() {
     return LocalS3Resource.server.client();
-  }
-
-  private static void upload(String key, byte[] bytes) {
-    try (S3Client s3 = s3()) {
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
-    }
-  }
-
-  private static byte[] download(String key) {
-    try (S3Client s3 = s3()) {
-      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
-    }
   }
 
   private static JsonNode train(String key) throws IOException {

@@ -1,5 +1,6 @@
 package dev.retention.functions;
 
+import static dev.retention.functions.LocalS3Resource.upload;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -39,7 +40,6 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -69,12 +69,6 @@ class SparkHandOffFunctionTest {
   @BeforeEach
   void forgetEarlierRuns() {
     standIn().reset();
-  }
-
-  private static void upload(String key, byte[] bytes) {
-    try (S3Client s3 = LocalS3Resource.server.client()) {
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
-    }
   }
 
   /** The object as the function sees it. */

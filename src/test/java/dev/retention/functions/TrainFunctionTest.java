@@ -1,6 +1,8 @@
 package dev.retention.functions;
 
-import static io.restassured.RestAssured.given;
+import static dev.retention.functions.LocalS3Resource.download;
+import static dev.retention.functions.LocalS3Resource.invoke;
+import static dev.retention.functions.LocalS3Resource.upload;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +37,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -54,29 +55,6 @@ class TrainFunctionTest {
 
   private static S3Client s3() {
     return LocalS3Resource.server.client();
-  }
-
-  private static void upload(String key, byte[] bytes) {
-    try (S3Client s3 = s3()) {
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
-    }
-  }
-
-  private static byte[] download(String key) {
-    try (S3Client s3 = s3()) {
-      return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
-    }
-  }
-
-  /** Posts an S3 event as S3 would send it for the objects as they now are (real ETags). */
-  private static Response invoke(String event) {
-    try (S3Client s3 = s3()) {
-      return given()
-          .contentType("application/json")
-          .body(Events.asS3Sends(event, s3))
-          .when()
-          .post();
-    }
   }
 
   @Test

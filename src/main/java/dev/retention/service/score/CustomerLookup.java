@@ -1,5 +1,6 @@
 package dev.retention.service.score;
 
+import dev.retention.data.CsvTokenizer;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ScoreIndex;
 import dev.retention.storage.StorageException;
@@ -113,7 +114,7 @@ public final class CustomerLookup {
     String cells = partition.find(key);
     return cells == null
         ? new NotInBatch(current)
-        : new Found(current, ScoreIndex.splitCells(cells));
+        : new Found(current, CsvTokenizer.splitRecord(cells));
   }
 
   private ScoreIndex.Pointer pointer(String modelVersion, boolean force) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.retention.data.CsvTokenizer;
 import dev.retention.model.ModelOrder;
 import dev.retention.storage.Bucket;
 import dev.retention.storage.ScoreIndex;
@@ -50,7 +51,7 @@ class CustomerLookupTest {
       throws IOException {
     try (ScoreIndexWriter writer = new ScoreIndexWriter(n, 250)) {
       for (int i = 0; i < n; i++) {
-        writer.add("C" + i, ScoreIndex.joinCells(List.of(tag, Integer.toString(i))));
+        writer.add("C" + i, CsvTokenizer.joinRecord(List.of(tag, Integer.toString(i))));
       }
       writer.publish(
           bucket,

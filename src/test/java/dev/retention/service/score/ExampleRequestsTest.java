@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.data.CsvTokenizer;
 import dev.retention.data.ExportFormat;
 import dev.retention.data.OrderExportReader;
 import dev.retention.data.OrdersDialect;
@@ -79,7 +80,7 @@ class ExampleRequestsTest {
     try (ScoreIndexWriter index = new ScoreIndexWriter(1, 2048)) {
       index.add(
           customerOfTheGetEvent(),
-          ScoreIndex.joinCells(List.of("1", "promising", "0.5", "medium", "")));
+          CsvTokenizer.joinRecord(List.of("1", "promising", "0.5", "medium", "")));
       index.publish(
           bucket,
           "lookup/",
