@@ -327,7 +327,9 @@ public final class OrderExportReader {
     private final Rejections rejections;
     private final DateParser dates;
     private final String dateProblem;
+    private final boolean orderCellsOnOneRow;
     private long guests;
+    private boolean amountMissing;
 
     /** Rows for {@code sink}, or for a book of their own when it is null. */
     Rows(
@@ -371,6 +373,7 @@ public final class OrderExportReader {
       rejections = new Rejections(columns);
       dates = new DateParser(schema.dates().formats(), schema.dates().zone());
       dateProblem = "not a date (" + schema.dates().describe() + ")";
+      orderCellsOnOneRow = schema.orderCells() == OrdersSchema.OrderCells.ONE_ROW;
     }
 
     private static int optionalIndex(List<String> columns, String name) {
@@ -431,6 +434,12 @@ public final class OrderExportReader {
       double value = 1; // an export without money: a placeholder never published
       boolean negativeQuantity = false;
       if (amount >= 0) {
+        if (orderCellsOnOneRow
+            && schema.grain() == OrderBook.Grain.ORDER
+            && Rejections.blank(cell(cells, amount))
+            && (status < 0 || Rejections.blank(cell(cells, status)))) {
+          return; // a further line of an order whose amount and status are on another of its rows
+        }
         value = number(line, amount, cells);
       } else if (quantity >= 0) {
         double q = number(line, quantity, cells);
@@ -455,11 +464,15 @@ public final class OrderExportReader {
         rejections.reject(line, amount >= 0 ? amount : price, Rejections.BEYOND_LARGEST);
         return;
       }
-      boolean refund =
+      boolean statusRefund = status >= 0 && refunds.test(cell(cells, status));
+      boolean lineRefund =
           value < 0
               || negativeQuantity
-              || (status >= 0 && refunds.test(cell(cells, status)))
               || (cancelPrefix != null && startsWith(orderId, cancelPrefix));
+      // An order-level status on one row speaks for the whole order: the row's own line was bought,
+      // and the order is refunded as a whole (netted with its other rows whatever their order).
+      boolean wholeOrderRefund = orderCellsOnOneRow && statusRefund && !lineRefund && value > 0;
+      boolean refund = lineRefund || (statusRefund && !wholeOrderRefund);
       float itemCount = Float.NaN;
       CharSequence itemCell = cell(cells, items);
       if (items >= 0 && !Rejections.blank(itemCell)) {
@@ -477,6 +490,31 @@ public final class OrderExportReader {
       CharSequence channelCell = cell(cells, channel);
       CharSequence channelName =
           channel >= 0 && !Rejections.blank(channelCell) ? trimBlanks(channelCell) : null;
+      add(line, customerId, spelling, orderId, day, rowAmount, itemCount, refund, channelName);
+      if (wholeOrderRefund) {
+        add(
+            line,
+            customerId,
+            spelling,
+            orderId,
+            day,
+            OrderBook.WHOLE_ORDER,
+            Float.NaN,
+            true,
+            channelName);
+      }
+    }
+
+    private void add(
+        long line,
+        CharSequence customerId,
+        CharSequence spelling,
+        CharSequence orderId,
+        int day,
+        double rowAmount,
+        float itemCount,
+        boolean refund,
+        CharSequence channelName) {
       if (sink != null) {
         sink.add(
             line, customerId, spelling, orderId, day, rowAmount, itemCount, refund, channelName);
@@ -490,6 +528,7 @@ public final class OrderExportReader {
       CharSequence text = cell(cells, c);
       if (Rejections.blank(text)) {
         rejections.rejectMissing(line, c);
+        amountMissing |= c == amount;
         return Double.NaN;
       }
       return rejections.number(line, c, text, decimal);
@@ -519,7 +558,16 @@ public final class OrderExportReader {
     }
 
     Result result(OrdersSchema schema) {
-      rejections.checkShare(schema.maxRejectedShare(), "nothing was derived");
+      rejections.checkShare(
+          schema.maxRejectedShare(),
+          amountMissing
+                  && !orderCellsOnOneRow
+                  && schema.orderKey() == OrdersSchema.OrderKey.ORDER_ID
+                  && schema.grain() == OrderBook.Grain.ORDER
+              ? "nothing was derived (when an order's amount and status are on one of its rows"
+                  + " only, its other rows being further line items that leave them empty, set"
+                  + " retention.orders.order-cells=ONE_ROW)"
+              : "nothing was derived");
       return new Result(
           book,
           optional(schema, present()),

@@ -39,6 +39,24 @@ public final class RealExports {
   /** The Groceries purchase log: member, day, item; no amount, no order id. */
   public static final String GROCERIES = "/real/groceries/Groceries_dataset.csv.gz";
 
+  /**
+   * A Shopify development store's orders export: a row per line item, the order's total and
+   * financial status on its first row only, dates {@code 2025-05-11 09:55:16 -0400}.
+   */
+  public static final String SHOPIFY = "/real/shopify/orders_export.csv";
+
+  /** The settings that read Shopify's orders export as shipped, an order per row with a total. */
+  public static final Map<String, String> SHOPIFY_SETTINGS =
+      Map.of(
+          "retention.orders.customer-id-column", "Email",
+          "retention.orders.order-id-column", "Name",
+          "retention.orders.order-date-column", "Created at",
+          "retention.orders.amount-column", "Total",
+          "retention.orders.status-column", "Financial Status",
+          "retention.orders.refund-statuses", "refunded,voided",
+          "retention.orders.date-formats", "yyyy-MM-dd HH:mm:ss xx",
+          "retention.orders.order-cells", "ONE_ROW");
+
   /** The settings that read the UCI export as shipped (README, "Export dialects"). */
   public static final Map<String, String> ONLINE_RETAIL_SETTINGS =
       Map.of(
