@@ -234,4 +234,28 @@ class RealExportsTest {
         e.getMessage().contains("column 'Created at': not a date (yyyy-MM-dd)"), e.getMessage());
     assertFalse(e.getMessage().contains("2025-05"), e.getMessage());
   }
+
+  @Test
+  void superstoresSemicolonsDecimalCommasAndDayFirstDates() throws IOException {
+    TrainSettings settings = RealExports.trainSettings(RealExports.SUPERSTORE_SETTINGS);
+    OrderExportReader.Result r =
+        read(RealExports.bytes(RealExports.SUPERSTORE), "superstore.csv.gz", settings);
+    assertEquals(9_994, r.rowsRead());
+    assertEquals(0, r.rowsRejected(), r.rejections().toString());
+    assertEquals(793, r.book().customers());
+    RfmFeatures.Derived derived = RfmFeatures.forTraining(r.book(), r.columns(), settings.rfm());
+    assertEquals(LocalDate.of(2021, 10, 1), derived.cutoff(), "2021-12-30 minus 90 days");
+    String text = RealExports.text(RealExports.SUPERSTORE);
+    Map<String, PlainDerivation.Customer> plain =
+        PlainDerivation.derive(
+            RealExports.superstoreRows(text),
+            derived.cutoff().toEpochDay(),
+            90,
+            true,
+            true,
+            false,
+            true);
+    assertSameAsPlain(derived, plain);
+    assertSameInAnyRowOrder(text, "superstore.csv", settings, derived);
+  }
 }
