@@ -227,6 +227,29 @@ public final class OrderExportReader {
   }
 
   /**
+   * What a refused orders export's message says was not done, with the setting that reads it when
+   * its reasons look like an export with an order's amount on one of its rows only (Shopify): at
+   * order grain, rows whose amount is missing.
+   *
+   * @param reasons the first rejection reasons (by line and column, never a value)
+   */
+  public static String refusedOutcome(OrdersSchema schema, List<String> reasons) {
+    String missingAmount = "column '" + schema.columns().amount() + "': missing value";
+    boolean oneRowLikely =
+        schema.orderCells() == OrdersSchema.OrderCells.EVERY_ROW
+            && schema.orderKey() == OrdersSchema.OrderKey.ORDER_ID
+            && schema.grain() == OrderBook.Grain.ORDER
+            && schema.money()
+            && !schema.columns().lineItems()
+            && reasons.stream().anyMatch(r -> r.endsWith(missingAmount));
+    return oneRowLikely
+        ? "nothing was derived (when an order's amount and status are on one of its rows only,"
+            + " its other rows being further line items that leave them empty, set"
+            + " retention.orders.order-cells=ONE_ROW)"
+        : "nothing was derived";
+  }
+
+  /**
    * Fails when a column the dialect requires holds no value in the whole export (JSON Lines keys
    * are checked over every object, as {@code present} lists them for all parts).
    */
@@ -329,7 +352,6 @@ public final class OrderExportReader {
     private final String dateProblem;
     private final boolean orderCellsOnOneRow;
     private long guests;
-    private boolean amountMissing;
 
     /** Rows for {@code sink}, or for a book of their own when it is null. */
     Rows(
@@ -528,7 +550,6 @@ public final class OrderExportReader {
       CharSequence text = cell(cells, c);
       if (Rejections.blank(text)) {
         rejections.rejectMissing(line, c);
-        amountMissing |= c == amount;
         return Double.NaN;
       }
       return rejections.number(line, c, text, decimal);
@@ -559,15 +580,7 @@ public final class OrderExportReader {
 
     Result result(OrdersSchema schema) {
       rejections.checkShare(
-          schema.maxRejectedShare(),
-          amountMissing
-                  && !orderCellsOnOneRow
-                  && schema.orderKey() == OrdersSchema.OrderKey.ORDER_ID
-                  && schema.grain() == OrderBook.Grain.ORDER
-              ? "nothing was derived (when an order's amount and status are on one of its rows"
-                  + " only, its other rows being further line items that leave them empty, set"
-                  + " retention.orders.order-cells=ONE_ROW)"
-              : "nothing was derived");
+          schema.maxRejectedShare(), refusedOutcome(schema, rejections.reasons()));
       return new Result(
           book,
           optional(schema, present()),

@@ -564,7 +564,11 @@ final class SparkExports {
               + " from");
     }
     Rejections.checkShare(
-        read - guests, rejected, reasons, schema.maxRejectedShare(), "nothing was derived");
+        read - guests,
+        rejected,
+        reasons,
+        schema.maxRejectedShare(),
+        OrderExportReader.refusedOutcome(schema, reasons));
     JavaRDD<CustomerRows> rows =
         parsed.filter(t -> t._2() instanceof CustomerRows).map(t -> (CustomerRows) t._2());
     int[] span =
