@@ -919,6 +919,22 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
+            "no header, columns padded with spaces (CDNOW's master file ` 00001 19970101  1   11.77`)",
+            "read fails: the first line looks like data; never its cells (such files cannot be read:"
+                + " no setting for columns by position or runs of spaces)",
+            () -> {
+              ExportException e =
+                  assertThrows(
+                      ExportException.class,
+                      () -> orders(" 00917 19970311  2   31.48\n 00918 19970312  1   12.00\n"));
+              assertTrue(
+                  e.getMessage().startsWith("the first line looks like data"), e.getMessage());
+              assertFalse(e.getMessage().contains("00917"), e.getMessage());
+              assertFalse(e.getMessage().contains("31.48"), e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "orders export",
             "an order's further lines without its amount and status (Shopify), grain ORDER",
             "read fails: missing value by line and column, naming order-cells=ONE_ROW (which reads"
                 + " them as the order's further lines)",
