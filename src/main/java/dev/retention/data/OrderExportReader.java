@@ -39,6 +39,8 @@ public final class OrderExportReader {
    * @param columns which optional columns the export has
    * @param guestRows rows without a customer id, skipped (not counted in rowsRejected)
    * @param customerIdsMerged ids that the id normalisation made one with another spelling
+   * @param furtherLines rows read as an order's further lines (order cells on one row), adding
+   *     nothing
    */
   public record Result(
       OrderBook book,
@@ -47,7 +49,8 @@ public final class OrderExportReader {
       long rowsRejected,
       List<String> rejections,
       long guestRows,
-      long customerIdsMerged) {}
+      long customerIdsMerged,
+      long furtherLines) {}
 
   private OrderExportReader() {}
 
@@ -180,6 +183,7 @@ public final class OrderExportReader {
    *
    * @param reasonLines the line of each kept reason
    * @param present the columns of the plan (and later keys) that hold a value in this part
+   * @param furtherLines rows read as an order's further lines (order cells on one row)
    */
   public record PartCounts(
       long read,
@@ -187,9 +191,10 @@ public final class OrderExportReader {
       List<String> reasons,
       List<Long> reasonLines,
       long guestRows,
-      List<String> present)
+      List<String> present,
+      long furtherLines)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
   }
 
   /**
@@ -223,7 +228,8 @@ public final class OrderExportReader {
         rows.rejections.reasons(),
         rows.rejections.reasonLines(),
         rows.guests,
-        present);
+        present,
+        rows.furtherLines);
   }
 
   /**
@@ -352,6 +358,7 @@ public final class OrderExportReader {
     private final String dateProblem;
     private final boolean orderCellsOnOneRow;
     private long guests;
+    private long furtherLines;
 
     /** Rows for {@code sink}, or for a book of their own when it is null. */
     Rows(
@@ -460,7 +467,8 @@ public final class OrderExportReader {
             && schema.grain() == OrderBook.Grain.ORDER
             && Rejections.blank(cell(cells, amount))
             && (status < 0 || Rejections.blank(cell(cells, status)))) {
-          return; // a further line of an order whose amount and status are on another of its rows
+          furtherLines++; // an order's further line: its amount and status are on another row
+          return;
         }
         value = number(line, amount, cells);
       } else if (quantity >= 0) {
@@ -588,7 +596,8 @@ public final class OrderExportReader {
           rejections.rejected(),
           rejections.reasons(),
           guests,
-          spellings == null ? 0 : spellings.merged());
+          spellings == null ? 0 : spellings.merged(),
+          furtherLines);
     }
   }
 

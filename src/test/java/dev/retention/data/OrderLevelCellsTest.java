@@ -126,7 +126,17 @@ class OrderLevelCellsTest {
     assertEquals(9, r.rowsRead());
     assertEquals(0, r.rowsRejected(), r.rejections().toString());
     assertEquals(1, r.guestRows());
+    assertEquals(2, r.furtherLines(), "#1001's and #1003's second lines");
     RfmFeatures.Derived derived = derive(r);
+    // The model counts them (only when there are some: other exports' counts are unchanged).
+    var counts =
+        dev.retention.training.OrdersDerivation.describe(
+                derived,
+                dev.retention.features.OrderBook.Grain.ORDER,
+                new dev.retention.training.OrdersDerivation.Reading(
+                    null, r.guestRows(), r.customerIdsMerged(), r.furtherLines()))
+            .counts();
+    assertEquals(2L, counts.get("orderLinesWithoutOrderCells"));
     assertShopifyFeatures(derived);
     for (long seed = 1; seed <= 5; seed++) {
       RfmFeatures.Derived shuffled =
@@ -141,6 +151,7 @@ class OrderLevelCellsTest {
   void lineGrainRefundsTheWholeOrderWhenItsStatusSaysSo() throws IOException {
     OrderExportReader.Result r = read(SHOPIFY, lineGrain());
     assertEquals(0, r.rowsRejected(), r.rejections().toString());
+    assertEquals(0, r.furtherLines(), "every line is read as a line");
     RfmFeatures.Derived derived = derive(r);
     assertShopifyFeatures(derived);
     for (long seed = 1; seed <= 5; seed++) {

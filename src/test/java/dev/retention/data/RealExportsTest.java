@@ -191,6 +191,7 @@ class RealExportsTest {
     assertEquals(40, r.rowsRead());
     assertEquals(0, r.rowsRejected(), r.rejections().toString());
     assertEquals(22, r.guestRows(), "orders without an e-mail");
+    assertEquals(9, r.furtherLines(), "the customers' orders' further lines");
     assertEquals(3, r.book().customers());
     // Every customer's spend is the sum of the Total of their orders (the first line of each).
     Map<String, Double> spend =

@@ -661,7 +661,8 @@ public final class TrainingService {
         new OrdersDerivation.Reading(
             new OrdersDialect(settings.ordersSchema(), format.text()).describe(),
             read.guestRows(),
-            read.customerIdsMerged());
+            read.customerIdsMerged(),
+            read.furtherLines());
     return new Read(
         OrdersDerivation.input(
             derived,

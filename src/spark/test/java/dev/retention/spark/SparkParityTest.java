@@ -485,6 +485,7 @@ class SparkParityTest {
     }
     RfmFeatures.Derived derived = RfmFeatures.forTraining(read.book(), read.columns(), rfm);
     assertEquals(read.guestRows(), loaded.guestRows());
+    assertEquals(read.furtherLines(), loaded.furtherLines());
     assertEquals(read.customerIdsMerged(), loaded.customerIdsMerged());
     assertEquals(read.columns(), loaded.optional());
     assertEquals(derived.warnings(), loaded.warnings());
