@@ -94,9 +94,9 @@ public final class CampaignJson {
   public static final String POINTER_SCHEMA = "campaign-pointer/1";
 
   /**
-   * The pointer a campaign batch writes after its manifest ({@code <scores
-   * prefix>campaigns/<campaign id>.json}): which manifest and scores file an outcomes export of the
-   * campaign is measured against (the latest batch's).
+   * The pointer the batch that plans a campaign creates before its scores and manifest ({@code
+   * <scores prefix>campaigns/<campaign id>.json}): which manifest and scores file an outcomes
+   * export of the campaign is measured against (the campaign's one batch; never rewritten).
    */
   public static byte[] pointer(
       String campaignId,

@@ -19,6 +19,12 @@ import java.util.List;
  *   <li>{@code pAlive} = P(alive | x, t_x, T);
  *   <li>{@code expectedPurchases} = E[Y(window) | x, t_x, T], purchase days expected in the label
  *       window;
+ *   <li>{@code pPurchase} = P(Y(window) &gt;= 1 | x, t_x, T) = P(alive) (1 - ((alpha + T) / (alpha
+ *       + T + t))^(r + x)), the probability of at least one purchase day in the label window
+ *       (Fader, Hardie &amp; Lee 2005's model; the same as lifetimes' {@code
+ *       conditional_probability_of_n_purchases_up_to_time} summed over n &gt;= 1): BG/NBD's own
+ *       answer to the question the repurchase probability answers, from purchase days, recency and
+ *       age alone; it is not the expected purchases, which count purchases, not customers;
  *   <li>{@code daysToNextOrder} = the median time to the next purchase of a customer who is still
  *       alive, {@code 7 (alpha + T)(2^(1/(r+x)) - 1)}: the median, not the mean, because the mean
  *       is infinite when {@code r + x <= 1}; read it with {@code pAlive};
@@ -30,10 +36,16 @@ import java.util.List;
  */
 public final class CustomerValueModel {
 
-  /** One customer's value quantities. */
+  /**
+   * One customer's value quantities.
+   *
+   * @param pPurchase BG/NBD's probability of at least one purchase in the label window, the number
+   *     to set beside the repurchase probability ({@link BgNbdFit#probabilityOfPurchaseWithin})
+   */
   public record Quantities(
       double pAlive,
       double expectedPurchases,
+      double pPurchase,
       double daysToNextOrder,
       Double predictedClv,
       double historicClv) {}
@@ -136,7 +148,9 @@ public final class CustomerValueModel {
       tx = Math.min(age, 1.0 / DAYS_PER_WEEK); // repeat days within the first day: a day apart
     }
     double alive = purchases.probabilityAlive(x, tx, age);
-    double expected = purchases.expectedPurchases(value.windowDays() / DAYS_PER_WEEK, x, tx, age);
+    double window = value.windowDays() / DAYS_PER_WEEK;
+    double expected = purchases.expectedPurchases(window, x, tx, age);
+    double any = purchases.probabilityOfPurchaseWithin(window, x, tx, age);
     double nextDays = DAYS_PER_WEEK * purchases.medianTimeToNextPurchaseGivenAlive(x, age);
     Double clv = null;
     if (spend != null) {
@@ -152,7 +166,7 @@ public final class CustomerValueModel {
               value.monthlyDiscountRate(),
               GammaGamma.WEEKS_PER_MONTH);
     }
-    return new Quantities(alive, expected, nextDays, clv, raw[totalSpend]);
+    return new Quantities(alive, expected, any, nextDays, clv, raw[totalSpend]);
   }
 
   /**
@@ -165,7 +179,9 @@ public final class CustomerValueModel {
    */
   public Quantities newcomer() {
     double alive = purchases.probabilityAlive(0, 0, 0);
-    double expected = purchases.expectedPurchases(value.windowDays() / DAYS_PER_WEEK, 0, 0, 0);
+    double window = value.windowDays() / DAYS_PER_WEEK;
+    double expected = purchases.expectedPurchases(window, 0, 0, 0);
+    double any = purchases.probabilityOfPurchaseWithin(window, 0, 0, 0);
     double nextDays = DAYS_PER_WEEK * purchases.medianTimeToNextPurchaseGivenAlive(0, 0);
     Double clv = null;
     if (spend != null) {
@@ -180,7 +196,7 @@ public final class CustomerValueModel {
               value.monthlyDiscountRate(),
               GammaGamma.WEEKS_PER_MONTH);
     }
-    return new Quantities(alive, expected, nextDays, clv, 0);
+    return new Quantities(alive, expected, any, nextDays, clv, 0);
   }
 
   /**

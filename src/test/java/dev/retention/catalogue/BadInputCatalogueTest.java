@@ -1255,6 +1255,65 @@ class BadInputCatalogueTest {
                   s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("scores/campaigns/")).keyCount(),
                   "nothing written");
             }));
+    c.add(
+        new Case(
+            "event",
+            "a second, different batch of one `retention.campaign.id`",
+            "fails naming retention.campaign.id and the campaign's scores file; nothing written,"
+                + " the campaign's pointer unchanged",
+            () -> {
+              dev.retention.service.batch.BatchSettings plain =
+                  new dev.retention.service.batch.BatchSettings(
+                      "exports/score/",
+                      "scores/",
+                      ExportSchema.defaults(),
+                      OrdersSchema.defaults(),
+                      ReadLimits.defaults(),
+                      RfmOptions.defaults(),
+                      dev.retention.service.batch.BatchSettings.Order.INPUT);
+              dev.retention.service.batch.BatchScoringService batch =
+                  new dev.retention.service.batch.BatchScoringService(
+                      new ModelStore(new Bucket(s3, BUCKET), "models/", "default"),
+                      new dev.retention.service.batch.BatchSettings(
+                          plain.prefix(),
+                          plain.outputPrefix(),
+                          plain.features(),
+                          plain.orders(),
+                          plain.limits(),
+                          plain.rfm(),
+                          plain.order(),
+                          plain.text(),
+                          plain.lookup(),
+                          new dev.retention.service.batch.BatchSettings.Campaign(
+                              "spring-2027", dev.retention.campaign.CampaignOptions.defaults())));
+              String pointer =
+                  "{\"schema\":\"campaign-pointer/1\",\"campaignId\":\"spring-2027\","
+                      + "\"manifest\":\"scores/catalogue-v1/week-1.campaign.json\","
+                      + "\"scores\":\"scores/catalogue-v1/week-1.csv\"}";
+              put("scores/campaigns/spring-2027.json", pointer);
+              String csv = new String(ReferenceData.csvBytes(), StandardCharsets.UTF_8);
+              put(
+                  "exports/score/week-2.csv",
+                  String.join("\n", csv.lines().toList().subList(0, 301)));
+              RuntimeException e =
+                  assertThrows(
+                      RuntimeException.class,
+                      () ->
+                          batch.handle(
+                              List.of(S3ObjectRef.current(BUCKET, "exports/score/week-2.csv"))));
+              assertTrue(e.getMessage().contains("retention.campaign.id"), e.getMessage());
+              assertTrue(e.getMessage().contains("scores/catalogue-v1/week-1.csv"), e.getMessage());
+              assertEquals(
+                  0,
+                  s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("scores/catalogue-v1/week-2"))
+                      .keyCount(),
+                  "nothing written");
+              assertEquals(
+                  pointer,
+                  s3.getObjectAsBytes(
+                          b -> b.bucket(BUCKET).key("scores/campaigns/spring-2027.json"))
+                      .asUtf8String());
+            }));
     // Score requests.
     c.add(
         new Case(

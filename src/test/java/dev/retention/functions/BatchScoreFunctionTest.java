@@ -128,8 +128,8 @@ class BatchScoreFunctionTest {
     List<String> lines = new String(download(outputKey), StandardCharsets.UTF_8).lines().toList();
     assertEquals(
         "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action,p_alive,"
-            + "expected_purchases_90d,expected_next_order_date,predicted_clv_365d,value_at_risk,"
-            + "historic_clv,model_version,as_of",
+            + "expected_purchases_90d,p_purchase_90d,expected_next_order_date,predicted_clv_365d,"
+            + "value_at_risk,historic_clv,model_version,as_of",
         lines.get(0));
     assertEquals(now.features().rows() + 1, lines.size());
     // Priority order: customers likely to lapse (high or medium churn risk) first, each tier by
@@ -138,7 +138,7 @@ class BatchScoreFunctionTest {
     boolean previousLapsing = true;
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
-      double risk = Double.parseDouble(cells[10]);
+      double risk = Double.parseDouble(cells[11]);
       boolean lapsing = !cells[4].equals("low");
       assertTrue(previousLapsing || !lapsing, "a customer likely to lapse after a low-risk one");
       if (lapsing == previousLapsing) {
@@ -146,8 +146,8 @@ class BatchScoreFunctionTest {
       }
       previousLapsing = lapsing;
       previousRisk = risk;
-      assertEquals(model.version(), cells[12]);
-      assertEquals(asOf, cells[13]);
+      assertEquals(model.version(), cells[13]);
+      assertEquals(asOf, cells[14]);
     }
     Map<String, String[]> byId = new HashMap<>();
     for (String line : lines.subList(1, lines.size())) {
@@ -167,8 +167,9 @@ class BatchScoreFunctionTest {
       assertEquals(expected.suggestedAction(), cells[5].replace("\"", ""));
       assertEquals(expected.value().pAlive(), Double.parseDouble(cells[6]), 1e-6);
       assertEquals(expected.value().expectedPurchases(), Double.parseDouble(cells[7]), 1e-6);
-      assertEquals(expected.value().predictedClv(), Double.parseDouble(cells[9]), 0.006);
-      assertEquals(expected.value().historicClv(), Double.parseDouble(cells[11]), 0.006);
+      assertEquals(expected.value().pPurchase(), Double.parseDouble(cells[8]), 1e-6);
+      assertEquals(expected.value().predictedClv(), Double.parseDouble(cells[10]), 0.006);
+      assertEquals(expected.value().historicClv(), Double.parseDouble(cells[12]), 0.006);
     }
     // Next to the scores: the batch report, who to contact among these customers, aggregates
     // only. Its counts are the scores file's, cell by cell.
@@ -202,6 +203,30 @@ class BatchScoreFunctionTest {
     }
     for (String id : byId.keySet().stream().limit(200).toList()) {
       assertFalse(report.contains(id), "a customer id in the batch report");
+    }
+    // Issue 21: the two probabilities of buying in the window, per segment, from the file's rows.
+    Map<String, double[]> means = new HashMap<>();
+    for (String[] cells : byId.values()) {
+      double[] m = means.computeIfAbsent(cells[2].replace("\"", ""), k -> new double[3]);
+      m[0]++;
+      m[1] += Double.parseDouble(cells[3]);
+      m[2] += Double.parseDouble(cells[8]);
+    }
+    assertTrue(report.contains("<section id=\"window\">"), "the reconciliation section");
+    for (Map.Entry<String, double[]> segment : means.entrySet()) {
+      double[] m = segment.getValue();
+      boolean shown = m[0] >= model.segmentation().minSize();
+      String row =
+          "data-label=\"Segment\">"
+              + segment.getKey()
+              + "</td><td data-label=\"Customers\">"
+              + String.format(java.util.Locale.ROOT, "%,d", (long) m[0])
+              + "</td><td data-label=\"Repurchase probability\">"
+              + (shown ? String.format(java.util.Locale.ROOT, "%.1f%%", 100 * m[1] / m[0]) : "–")
+              + "</td><td data-label=\"BG/NBD P(at least one purchase)\">"
+              + (shown ? String.format(java.util.Locale.ROOT, "%.1f%%", 100 * m[2] / m[0]) : "–")
+              + "</td>";
+      assertTrue(report.contains(row), "the window row of " + segment.getKey() + ": " + row);
     }
   }
 

@@ -355,9 +355,12 @@ class ScoreFromOrdersParityTest {
             case "historic_clv" -> value.get("historicClv");
             case "value_at_risk" -> value.has("valueAtRisk") ? value.get("valueAtRisk") : null;
             default ->
-                column.startsWith("expected_purchases_")
-                    ? value.get("expectedPurchases" + column.substring(19).replace("d", "") + "d")
-                    : value.get("predictedClv" + column.substring(14).replace("d", "") + "d");
+                column.startsWith("p_purchase_")
+                    ? value.get("pPurchase" + column.substring(11))
+                    : column.startsWith("expected_purchases_")
+                        ? value.get(
+                            "expectedPurchases" + column.substring(19).replace("d", "") + "d")
+                        : value.get("predictedClv" + column.substring(14).replace("d", "") + "d");
           };
       if (column.equals("value_at_risk") && node == null) {
         // The API gives the parts: CLV × (1 − probability), the one definition batch uses.
@@ -369,6 +372,7 @@ class ScoreFromOrdersParityTest {
         cells.add(node.asText());
       } else if (column.equals("probability")
           || column.equals("p_alive")
+          || column.startsWith("p_purchase_")
           || column.startsWith("expected_purchases_")) {
         cells.add(String.format(Locale.ROOT, "%.6f", node.asDouble()));
       } else {

@@ -136,8 +136,8 @@ class LocalRunIT {
     List<String> scores = Files.readAllLines(Path.of(".local/scores.csv"));
     assertEquals(
         "customer_id,segment,segment_name,probability,churn_risk_band,suggested_action,p_alive,"
-            + "expected_purchases_60d,expected_next_order_date,predicted_clv_365d,value_at_risk,"
-            + "historic_clv,model_version,as_of",
+            + "expected_purchases_60d,p_purchase_60d,expected_next_order_date,predicted_clv_365d,"
+            + "value_at_risk,historic_clv,model_version,as_of",
         scores.get(0));
     assertTrue(scores.size() > 1000, "today's customers scored: " + scores.size());
     assertTrue(

@@ -94,7 +94,9 @@ class ReportBrowserTest {
                 0,
                 new BandTable(
                     model.segments().stream().map(RetentionModel.Segment::bands).toList(),
-                    model.segmentation().bands()))),
+                    model.segmentation().bands()),
+                null,
+                windowOf(model))),
         StandardCharsets.UTF_8);
     campaign = campaignOf(model);
     campaignPage = OUT.resolve("campaign-report.html");
@@ -172,6 +174,30 @@ class ReportBrowserTest {
   }
 
   /** A model from seeded orders, with a minimum segment size that merges some segments. */
+  /**
+   * The training customers scored by {@code model}: its two probabilities of buying, per segment.
+   */
+  static dev.retention.model.WindowAgreement windowOf(RetentionModel model) throws IOException {
+    StringWriter orders = new StringWriter();
+    SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 3L);
+    OrderExportReader.Result read =
+        OrderExportReader.read(
+            new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
+            ExportFormat.of("orders.csv").orElseThrow(),
+            OrdersSchema.defaults(),
+            null);
+    RfmFeatures.Derived derived =
+        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
+    dev.retention.model.Scorer scorer = dev.retention.model.Scorer.of(model);
+    dev.retention.model.WindowAgreement.Sums sums =
+        new dev.retention.model.WindowAgreement.Sums(model.segmentation().k());
+    for (int i = 0; i < derived.features().rows(); i++) {
+      dev.retention.model.Scorer.Score score = scorer.score(derived.features().row(i));
+      sums.add(score.segment(), score.probability(), score.value());
+    }
+    return sums.table(model.customerValue().windowDays(), model.segmentation().minSize());
+  }
+
   static RetentionModel trainedModel() throws IOException {
     StringWriter orders = new StringWriter();
     SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 3L);
@@ -457,6 +483,9 @@ class ReportBrowserTest {
 
   @Test
   void theBatchReportFitsAPhoneAndADesktop() throws Exception {
+    assertTrue(
+        Files.readString(batchPage).contains("id=\"window-table\""),
+        "the two probabilities of buying are on the page, so their table is measured too");
     JsonNode phone = openAt(batchPage, 390, 844, 2, true);
     assertTrue(phone.get("overflow").asInt() <= 0, "the batch report scrolls sideways");
     assertTables(phone, 390);

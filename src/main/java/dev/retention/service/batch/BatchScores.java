@@ -11,6 +11,7 @@ import dev.retention.model.Playbook;
 import dev.retention.model.Priority;
 import dev.retention.model.RetentionModel;
 import dev.retention.model.Scorer;
+import dev.retention.model.WindowAgreement;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.LocalDate;
@@ -146,6 +147,7 @@ final class BatchScores {
     if (cv != null) {
       columns.add("p_alive");
       columns.add("expected_purchases_" + cv.windowDays() + "d");
+      columns.add("p_purchase_" + cv.windowDays() + "d");
       columns.add("expected_next_order_date");
       if (clv) {
         columns.add("predicted_clv_" + cv.horizonDays() + "d");
@@ -173,6 +175,7 @@ final class BatchScores {
     if (q != null) {
       cells.add(number(q.pAlive()));
       cells.add(number(q.expectedPurchases()));
+      cells.add(number(q.pPurchase()));
       cells.add(asOf.plusDays((long) Math.ceil(Math.min(q.daysToNextOrder(), 36_500))).toString());
       if (clv) {
         cells.add(money(q.predictedClv()));
@@ -205,6 +208,23 @@ final class BatchScores {
     }
     Integer minSize = model.segmentation().minSize();
     return sums.table(minSize == null ? DEFAULT_MIN_SIZE : minSize);
+  }
+
+  /**
+   * The repurchase probability beside BG/NBD's P(at least one purchase in the window) per segment,
+   * for the batch report; null without the customer-value layer.
+   */
+  WindowAgreement window() {
+    RetentionModel.CustomerValue cv = model.customerValue();
+    if (cv == null) {
+      return null;
+    }
+    WindowAgreement.Sums sums = new WindowAgreement.Sums(model.segmentation().k());
+    for (Row row : rows) {
+      sums.add(row.segment(), row.probability(), row.value());
+    }
+    Integer minSize = model.segmentation().minSize();
+    return sums.table(cv.windowDays(), minSize == null ? DEFAULT_MIN_SIZE : minSize);
   }
 
   /** The minimum segment size for model files before schema 1.3, which did not record theirs. */

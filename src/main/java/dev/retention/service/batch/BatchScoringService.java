@@ -25,11 +25,13 @@ import dev.retention.service.Log;
 import dev.retention.service.NoModelException;
 import dev.retention.service.OrdersReading;
 import dev.retention.service.S3ObjectRef;
+import dev.retention.storage.Bucket;
 import dev.retention.storage.ModelIntegrityException;
 import dev.retention.storage.ModelStore;
 import dev.retention.storage.ObjectInfo;
 import dev.retention.storage.ScoreIndex;
 import dev.retention.storage.ScoreIndexWriter;
+import dev.retention.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -40,6 +42,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -137,6 +140,11 @@ public final class BatchScoringService {
             + model.version()
             + "/"
             + outputPath(object.key(), settings.prefix());
+    BatchSettings.Campaign campaign = settings.campaign();
+    if (campaign.enabled()) {
+      // Refused before the export is read when another batch already planned this campaign.
+      claimCampaign(campaign.id(), outputKey, null);
+    }
     Path file = null;
     try {
       file = Files.createTempFile("scores-", ".csv");
@@ -153,9 +161,16 @@ public final class BatchScoringService {
           outcome.asOf != null
               ? LocalDate.parse(outcome.asOf)
               : info.lastModified().atZone(java.time.ZoneOffset.UTC).toLocalDate();
-      BatchSettings.Campaign campaign = settings.campaign();
-      CampaignPlan plan =
-          campaign.enabled() ? scores.plan(campaign.id(), campaign.options(), asOf) : null;
+      CampaignPlan plan = null;
+      if (campaign.enabled()) {
+        plan = scores.plan(campaign.id(), campaign.options(), asOf);
+        // The claim before anything is written: a concurrent other batch loses here, unwritten.
+        claimCampaign(
+            campaign.id(),
+            outputKey,
+            CampaignJson.pointer(
+                campaign.id(), campaignKey(outputKey), outputKey, model.version(), asOf));
+      }
       try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
         scores.write(out, settings.order(), asOf);
       }
@@ -177,13 +192,6 @@ public final class BatchScoringService {
             .put(
                 campaignKey,
                 CampaignJson.write(plan.manifest(), outputKey),
-                "application/json; charset=utf-8");
-        // Then the pointer an outcomes export finds the campaign by (the latest batch's).
-        store
-            .bucket()
-            .put(
-                OutcomesMeasurement.pointerKey(settings.outputPrefix(), campaign.id()),
-                CampaignJson.pointer(campaign.id(), campaignKey, outputKey, model.version(), asOf),
                 "application/json; charset=utf-8");
         CampaignManifest.Totals t = plan.manifest().totals();
         Log.event(
@@ -216,7 +224,8 @@ public final class BatchScoringService {
                           outcome.scored,
                           outcome.rowsRejected,
                           scores.bands(),
-                          plan == null ? null : plan.manifest()))
+                          plan == null ? null : plan.manifest(),
+                          scores.window()))
                   .getBytes(StandardCharsets.UTF_8),
               "text/html; charset=utf-8");
       // The lookup index last: it is made from the scores, and its pointer moves only when every
@@ -404,6 +413,46 @@ public final class BatchScoringService {
           index.publish(store.bucket(), lookup.prefix(), pointer, lookup.uploadThreads());
       return published.outcome().name();
     }
+  }
+
+  /**
+   * Makes this batch the campaign's one batch, or refuses it. The pointer {@code
+   * scores/campaigns/<id>.json} names the batch that planned the campaign (the contact list the
+   * shop sends); it is created once, conditionally ({@code If-None-Match}), and never rewritten, so
+   * a later, earlier or concurrent other batch of the same id (a late redelivery, a retry after a
+   * retraining, a setting left on for next week's export) can never move it. A redelivery or retry
+   * of the campaign's own batch (the same scores key) finds its own pointer and goes on, rewriting
+   * the same bytes under the same keys.
+   *
+   * @param pointer the pointer to create, or null only to check (before the export is read)
+   * @throws ExportException naming {@code retention.campaign.id} and the campaign's batch when
+   *     another batch planned it
+   */
+  private void claimCampaign(String campaignId, String outputKey, byte[] pointer) {
+    String key = OutcomesMeasurement.pointerKey(settings.outputPrefix(), campaignId);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      Optional<Bucket.Stored> live = store.bucket().read(key);
+      if (live.isPresent()) {
+        String planned = CampaignJson.readPointer(live.get().bytes(), key).scores();
+        if (planned.equals(outputKey)) {
+          return;
+        }
+        throw new ExportException(
+            "retention.campaign.id: campaign "
+                + campaignId
+                + " was planned from another batch ("
+                + planned
+                + "); a campaign is one batch, its contact list, and an outcomes export is"
+                + " measured against it, so this export was not scored: set"
+                + " retention.campaign.id to a new id for a new campaign; nothing written");
+      }
+      // An SDK retry of a create whose answer was lost also sees "exists": read it again.
+      if (pointer == null
+          || store.bucket().putIfAbsent(key, pointer, "application/json; charset=utf-8")) {
+        return;
+      }
+    }
+    throw new StorageException(key + " could not be created nor read", null);
   }
 
   /** {@code scores/v/name.csv} → {@code scores/v/name.campaign.json}: the campaign's manifest. */

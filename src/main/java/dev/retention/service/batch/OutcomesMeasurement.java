@@ -53,8 +53,8 @@ final class OutcomesMeasurement {
   }
 
   /**
-   * {@code scores/campaigns/<id>.json}: which manifest and scores file a campaign's last batch
-   * wrote.
+   * {@code scores/campaigns/<id>.json}: which manifest and scores file the batch that planned the
+   * campaign wrote (created once, never moved: decision 0022's addendum).
    */
   static String pointerKey(String outputPrefix, String campaignId) {
     return outputPrefix + "campaigns/" + campaignId + ".json";

@@ -159,6 +159,7 @@ final class ScoreResponseWriter {
       json.writeObjectFieldStart("customerValue");
       json.writeNumberField("pAlive", q.pAlive());
       json.writeNumberField("expectedPurchases" + value.windowDays() + "d", q.expectedPurchases());
+      json.writeNumberField("pPurchase" + value.windowDays() + "d", q.pPurchase());
       json.writeStringField("expectedNextOrderDate", nextOrderDate(asOf, q).toString());
       if (q.predictedClv() != null) {
         json.writeNumberField("predictedClv" + value.horizonDays() + "d", q.predictedClv());

@@ -165,7 +165,9 @@ class BatchScoresMoneyTest {
     BatchScores scores = score(withoutMoney);
     List<String> none = write(scores);
     String header = none.get(0);
-    assertTrue(header.contains("p_alive,expected_purchases_90d,expected_next_order_date"), header);
+    assertTrue(
+        header.contains("p_alive,expected_purchases_90d,p_purchase_90d,expected_next_order_date"),
+        header);
     for (String column : List.of("clv", "value_at_risk", "historic_clv")) {
       assertFalse(header.contains(column), header);
     }

@@ -1,6 +1,7 @@
 package dev.retention.service.score;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,6 +66,11 @@ class CustomerValueApiTest {
           expected.value().expectedPurchases(),
           value.get("expectedPurchases90d").asDouble(),
           1e-12);
+      // Issue 21: BG/NBD's P(at least one purchase in the window), beside the repurchase
+      // probability.
+      assertEquals(
+          expected.value().pPurchase(), value.get("pPurchase90d").asDouble(), 1e-12, r.body());
+      assertTrue(value.get("pPurchase90d").asDouble() <= value.get("pAlive").asDouble());
       assertEquals(expected.value().predictedClv(), value.get("predictedClv365d").asDouble(), 1e-9);
       assertEquals(expected.value().historicClv(), value.get("historicClv").asDouble(), 1e-9);
       LocalDate next =
