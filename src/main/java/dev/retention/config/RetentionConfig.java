@@ -127,6 +127,21 @@ public interface RetentionConfig {
 
     String labelColumn();
 
+    /**
+     * The column saying whether a customer was contacted in a randomized campaign (1/0): never a
+     * feature; with it, training also fits an uplift model. Unset: no uplift model.
+     */
+    Optional<String> treatmentColumn();
+
+    /** Values of the treatment column that mean contacted. */
+    List<String> treatedValues();
+
+    /** Values of the treatment column that mean held out (the control group). */
+    List<String> controlValues();
+
+    /** Values of the treatment column of customers in neither arm (another arm of the test). */
+    Optional<List<String>> outsideTreatmentValues();
+
     Optional<List<String>> includeColumns();
 
     Optional<List<String>> excludeColumns();

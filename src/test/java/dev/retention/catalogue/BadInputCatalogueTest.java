@@ -514,6 +514,58 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "feature export",
+            "treatment `maybe` (retention.export.treatment-column set)",
+            "row rejected: line, column, problem (not the value)",
+            () -> {
+              String good = goodFeatures().replace("repurchased\n", "repurchased,treated\n");
+              StringBuilder csv = new StringBuilder();
+              for (String line : good.split("\n")) {
+                csv.append(line);
+                if (!line.startsWith("customer_id")) {
+                  csv.append(',').append(line.hashCode() % 2 == 0 ? "1" : "0");
+                }
+                csv.append('\n');
+              }
+              csv.append("X,1,2,1,maybe-7\n");
+              ReadResult r =
+                  features(
+                      csv.toString().getBytes(StandardCharsets.UTF_8),
+                      "x.csv",
+                      ExportSchema.defaults().withTreatment(ExportSchema.Treatment.of("treated")));
+              assertEquals(1, r.rowsRejected());
+              assertEquals(200, r.treatment().length, "the good rows are kept");
+              assertEquals(
+                  List.of(
+                      "line 202, column 'treated': treatment is not one of the declared values"
+                          + " (retention.export.treated-values, control-values,"
+                          + " outside-treatment-values)"),
+                  r.rejections());
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "no treatment column (retention.export.treatment-column set)",
+            "read fails naming the column, the setting and the columns found",
+            () -> {
+              ExportException e =
+                  assertThrows(
+                      ExportException.class,
+                      () ->
+                          features(
+                              goodFeatures().getBytes(StandardCharsets.UTF_8),
+                              "x.csv",
+                              ExportSchema.defaults()
+                                  .withTreatment(ExportSchema.Treatment.of("treated"))));
+              assertTrue(
+                  e.getMessage()
+                      .contains(
+                          "treatment column 'treated' (retention.export.treatment-column) is not"
+                              + " in the export's columns [customer_id, a, b, repurchased]"),
+                  e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "feature export",
             "feature `abc`",
             "row rejected: not a number",
             featureRowRejected("X,abc,2,1", ", column 'a': not a number")));
@@ -768,6 +820,33 @@ class BadInputCatalogueTest {
               assertEquals(0, r.rowsRejected());
             }));
     // Orders exports.
+    c.add(
+        new Case(
+            "orders export",
+            "retention.export.treatment-column set",
+            "training fails naming the setting: a treatment is a feature export's column",
+            () -> {
+              put(
+                  "exports/orders/treated.csv",
+                  "customer_id,order_id,order_date,amount\nk1,o1,2026-01-02,10\n");
+              TrainingService treated =
+                  new TrainingService(
+                      new ModelStore(new Bucket(s3, BUCKET), "models/", "treated"),
+                      TrainSettings.defaults()
+                          .withSchema(
+                              ExportSchema.defaults()
+                                  .withTreatment(ExportSchema.Treatment.of("treated"))),
+                      Clock.systemUTC());
+              RuntimeException e =
+                  assertThrows(
+                      RuntimeException.class,
+                      () ->
+                          treated.handle(
+                              List.of(S3ObjectRef.current(BUCKET, "exports/orders/treated.csv"))));
+              assertTrue(
+                  e.getMessage().contains("retention.export.treatment-column is set"),
+                  e.getMessage());
+            }));
     c.add(
         new Case(
             "orders export",
