@@ -1,5 +1,6 @@
 package dev.retention.campaign;
 
+import dev.retention.model.ContactEconomics;
 import java.time.LocalDate;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package dev.retention.campaign;
 
 import dev.retention.core.Described;
+import dev.retention.model.ContactEconomics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

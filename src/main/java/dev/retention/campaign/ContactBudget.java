@@ -1,5 +1,7 @@
 package dev.retention.campaign;
 
+import dev.retention.model.ContactEconomics;
+
 /**
  * How many customers a campaign may contact: at most {@code amount} contacts ({@link Kind#COUNT}),
  * contacts costing at most {@code amount} in money ({@link Kind#MONEY}, with the cost per contact

@@ -7,6 +7,7 @@ import dev.retention.core.Standardization;
 import dev.retention.core.UpliftFit;
 import dev.retention.core.UpliftLearner;
 import dev.retention.core.UpliftMetrics;
+import dev.retention.model.UpliftModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -65,7 +65,8 @@ public final class ConfiguredSettings {
             setting(
                 ExportSchema.DuplicateIds.class,
                 "retention.export.duplicate-ids",
-                export.duplicateIds()));
+                export.duplicateIds()),
+            treatment(export));
     TrainingOptions options =
         SettingsBinder.bind(config, KnownSettings.TRAIN_PREFIX, TrainingOptions.defaults());
     RetentionConfig.Segments segments = mapping.segments();
@@ -92,6 +93,19 @@ public final class ConfiguredSettings {
             mapping.qualityGate().minAucLift(),
             mapping.qualityGate().allowDroppedFeatures()),
         TextFormat.of(export.delimiter(), export.decimalSeparator(), export.allowCaseCollisions()));
+  }
+
+  /** The treatment column of a randomized campaign, or null when none is set. */
+  static ExportSchema.Treatment treatment(RetentionConfig.Export export) {
+    String column = export.treatmentColumn().map(String::strip).orElse("");
+    if (column.isEmpty()) {
+      return null;
+    }
+    return new ExportSchema.Treatment(
+        column,
+        export.treatedValues(),
+        export.controlValues(),
+        export.outsideTreatmentValues().orElse(List.of()));
   }
 
   /**
@@ -151,7 +165,9 @@ public final class ConfiguredSettings {
         new IdRules(
             setting(IdRules.GuestRows.class, "retention.orders.guest-rows", orders.guestRows()),
             normalisation),
-        maxRejectedShare);
+        maxRejectedShare,
+        setting(
+            OrdersSchema.OrderCells.class, "retention.orders.order-cells", orders.orderCells()));
   }
 
   /** The constant of {@code type} named by a setting's value, or an error naming the setting. */

@@ -127,6 +127,21 @@ public interface RetentionConfig {
 
     String labelColumn();
 
+    /**
+     * The column saying whether a customer was contacted in a randomized campaign (1/0): never a
+     * feature; with it, training also fits an uplift model. Unset: no uplift model.
+     */
+    Optional<String> treatmentColumn();
+
+    /** Values of the treatment column that mean contacted. */
+    List<String> treatedValues();
+
+    /** Values of the treatment column that mean held out (the control group). */
+    List<String> controlValues();
+
+    /** Values of the treatment column of customers in neither arm (another arm of the test). */
+    Optional<List<String>> outsideTreatmentValues();
+
     Optional<List<String>> includeColumns();
 
     Optional<List<String>> excludeColumns();
@@ -196,6 +211,12 @@ public interface RetentionConfig {
 
     /** A row without a customer id is SKIPped as a guest row (counted) or REJECTed. */
     String guestRows();
+
+    /**
+     * EVERY_ROW, or ONE_ROW: an order's amount and status are on one of its rows, its other rows
+     * being further line items that leave them empty (Shopify's orders export).
+     */
+    String orderCells();
 
     /** Whether a label window that runs past the export's last order may train (with a warning). */
     boolean allowCensoredWindow();

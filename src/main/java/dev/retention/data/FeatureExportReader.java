@@ -75,7 +75,8 @@ public final class FeatureExportReader {
         List.copyOf(ignored),
         acc.ids(),
         acc.rejections.skipped(),
-        acc.aggregated);
+        acc.aggregated,
+        acc.treatment == null ? null : Arrays.copyOf(acc.treatment, acc.rows));
   }
 
   /**
@@ -85,6 +86,9 @@ public final class FeatureExportReader {
   private static List<String> required(ExportSchema schema) {
     List<String> out = new ArrayList<>();
     out.add(schema.labelColumn());
+    if (schema.treatmentColumn() != null) {
+      out.add(schema.treatmentColumn());
+    }
     out.addAll(schema.include());
     return out;
   }
@@ -94,6 +98,11 @@ public final class FeatureExportReader {
         + schema.idColumn()
         + "', the label column '"
         + schema.labelColumn()
+        + (schema.treatmentColumn() == null
+            ? ""
+            : "', the treatment column '"
+                + schema.treatmentColumn()
+                + "' (retention.export.treatment-column)")
         + "' and the feature columns";
   }
 
@@ -109,6 +118,9 @@ public final class FeatureExportReader {
               + "' is not in the export's columns "
               + presentColumns(source));
     }
+    if (plan.treatmentIndex() >= 0 && !source.present(plan.treatmentIndex())) {
+      throw missingTreatment(schema, presentColumns(source));
+    }
     for (int c : plan.featureIndex()) {
       if (!source.present(c)) {
         throw new ExportException(
@@ -118,6 +130,14 @@ public final class FeatureExportReader {
                 + presentColumns(source));
       }
     }
+  }
+
+  private static ExportException missingTreatment(ExportSchema schema, List<String> columns) {
+    return new ExportException(
+        "treatment column '"
+            + schema.treatmentColumn()
+            + "' (retention.export.treatment-column) is not in the export's columns "
+            + columns);
   }
 
   private static List<String> presentColumns(RowSource source) {
@@ -137,6 +157,7 @@ public final class FeatureExportReader {
    *
    * @param format the format of the decoded parts (delimiter, decimal separator, limits)
    * @param idIndex the id column, or -1 when the export has none
+   * @param treatmentIndex the treatment column, or -1 when the schema names none
    */
   public record Plan(
       ExportFormat format,
@@ -145,9 +166,10 @@ public final class FeatureExportReader {
       int labelIndex,
       int[] featureIndex,
       List<String> features,
-      List<String> ignored)
+      List<String> ignored,
+      int treatmentIndex)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** CSV or JSON Lines. */
     public ExportFormat.Kind kind() {
@@ -192,6 +214,11 @@ public final class FeatureExportReader {
     }
     // JSON Lines: the sample's keys (its rows are read by now) join the columns.
     columns = List.copyOf(source.columns());
+    int treatmentIndex =
+        schema.treatmentColumn() == null ? -1 : columns.indexOf(schema.treatmentColumn());
+    if (schema.treatmentColumn() != null && treatmentIndex < 0) {
+      throw missingTreatment(schema, columns);
+    }
     List<String> ignored = new ArrayList<>();
     int[] featureIndex =
         chooseFeatures(columns, labelIndex, schema, sample, ignored, format.text());
@@ -206,7 +233,8 @@ public final class FeatureExportReader {
         labelIndex,
         featureIndex,
         features,
-        ignored);
+        ignored,
+        treatmentIndex);
   }
 
   /**
@@ -304,16 +332,20 @@ public final class FeatureExportReader {
           throw new ExportException(
               "included feature column '" + name + "' is not in the export's columns " + columns);
         }
-        if (c == labelIndex || name.equals(schema.idColumn())) {
+        if (c == labelIndex
+            || name.equals(schema.idColumn())
+            || name.equals(schema.treatmentColumn())) {
           throw new ExportException(
-              "column '" + name + "' cannot be both a feature and the id/label");
+              "column '" + name + "' cannot be both a feature and the id/label/treatment");
         }
         chosen.add(c);
       }
     } else {
       for (int c = 0; c < columns.size(); c++) {
         String name = columns.get(c);
-        if (c == labelIndex || name.equals(schema.idColumn())) {
+        if (c == labelIndex
+            || name.equals(schema.idColumn())
+            || name.equals(schema.treatmentColumn())) {
           continue;
         }
         if (schema.exclude().contains(name)) {
@@ -407,6 +439,7 @@ public final class FeatureExportReader {
     private final int[] featureIndex;
     private final int labelIndex;
     private final int idIndex;
+    private final int treatmentIndex;
     private final char decimal;
     private final ExportSchema schema;
     private final double[] row;
@@ -414,6 +447,8 @@ public final class FeatureExportReader {
     private final IdColumn ids;
     private double[] values;
     private int[] labels;
+    // 0/1 per row, null without a treatment column.
+    private int[] treatment;
     private long[] lines;
     private int rows;
     private long aggregated;
@@ -427,6 +462,7 @@ public final class FeatureExportReader {
       this.featureIndex = plan.featureIndex();
       this.labelIndex = plan.labelIndex();
       this.idIndex = plan.idIndex();
+      this.treatmentIndex = plan.treatmentIndex();
       this.decimal = (text == null ? plan.format().text() : text).decimalSeparator();
       this.schema = schema;
       this.row = new double[featureIndex.length];
@@ -434,6 +470,7 @@ public final class FeatureExportReader {
       this.ids = idIndex >= 0 ? new IdColumn() : null;
       this.values = new double[1024 * featureIndex.length];
       this.labels = new int[1024];
+      this.treatment = treatmentIndex >= 0 ? new int[1024] : null;
       this.lines = new long[1024];
     }
 
@@ -463,6 +500,19 @@ public final class FeatureExportReader {
         rejections.reject(source.line(), labelIndex, "label must be 1/0, true/false or yes/no");
         return;
       }
+      int treated = 0;
+      if (treatmentIndex >= 0) {
+        // The values the shop declared; anything else is a bad cell, named by line and column.
+        treated = schema.treatment().arm(source.cell(treatmentIndex));
+        if (treated < 0) {
+          rejections.reject(
+              source.line(),
+              treatmentIndex,
+              "treatment is not one of the declared values (retention.export.treated-values,"
+                  + " control-values, outside-treatment-values)");
+          return;
+        }
+      }
       for (int f = 0; f < featureIndex.length; f++) {
         double value =
             rejections.number(
@@ -475,6 +525,9 @@ public final class FeatureExportReader {
       if (rows == labels.length) {
         int size = labels.length * 2;
         labels = Arrays.copyOf(labels, size);
+        if (treatment != null) {
+          treatment = Arrays.copyOf(treatment, size);
+        }
         lines = Arrays.copyOf(lines, size);
         values = Arrays.copyOf(values, size * featureIndex.length);
       }
@@ -482,6 +535,9 @@ public final class FeatureExportReader {
       lines[rows] = source.line();
       if (ids != null) {
         ids.add(id);
+      }
+      if (treatment != null) {
+        treatment[rows] = treated;
       }
       labels[rows++] = label;
     }
@@ -521,6 +577,9 @@ public final class FeatureExportReader {
           if (kept != r) {
             System.arraycopy(values, r * d, values, kept * d, d);
             labels[kept] = labels[r];
+            if (treatment != null) {
+              treatment[kept] = treatment[r];
+            }
             lines[kept] = lines[r];
           }
           count[kept++] = 1;
@@ -530,6 +589,10 @@ public final class FeatureExportReader {
             values[t * d + f] += values[r * d + f];
           }
           labels[t] = Math.max(labels[t], labels[r]);
+          if (treatment != null && treatment[t] != treatment[r]) {
+            // Rows of one customer in different arms: not a randomized assignment.
+            treatment[t] = ExportSchema.Treatment.OUTSIDE;
+          }
           count[t]++;
           aggregated++;
         }

@@ -18,6 +18,8 @@ import java.util.List;
  *     by the id rule); null when the export has no id column
  * @param guestRows rows without a customer id that the dialect skips (not in rowsRejected)
  * @param rowsAggregated rows that repeated an id and were aggregated into its row
+ * @param treatment per row of {@code features}: contacted (1), held out (0) or in neither arm (2;
+ *     {@link ExportSchema.Treatment}), or null when the schema names no treatment column
  */
 public record ReadResult(
     FeatureMatrix features,
@@ -28,7 +30,32 @@ public record ReadResult(
     List<String> ignoredColumns,
     List<String> customerIds,
     long guestRows,
-    long rowsAggregated) {
+    long rowsAggregated,
+    int[] treatment) {
+
+  /** A result without a treatment column. */
+  public ReadResult(
+      FeatureMatrix features,
+      int[] labels,
+      long rowsRead,
+      long rowsRejected,
+      List<String> rejections,
+      List<String> ignoredColumns,
+      List<String> customerIds,
+      long guestRows,
+      long rowsAggregated) {
+    this(
+        features,
+        labels,
+        rowsRead,
+        rowsRejected,
+        rejections,
+        ignoredColumns,
+        customerIds,
+        guestRows,
+        rowsAggregated,
+        null);
+  }
 
   /** A result without ids (an export without an id column). */
   public ReadResult(

@@ -2,11 +2,11 @@ package dev.retention.functions;
 
 import dev.retention.campaign.CampaignOptions;
 import dev.retention.campaign.ContactBudget;
-import dev.retention.campaign.ContactEconomics;
 import dev.retention.config.ConfiguredSettings;
 import dev.retention.config.KnownSettings;
 import dev.retention.config.RetentionConfig;
 import dev.retention.features.RfmOptions;
+import dev.retention.model.ContactEconomics;
 import dev.retention.service.EmfMetrics;
 import dev.retention.service.batch.BatchScoringService;
 import dev.retention.service.batch.BatchSettings;
@@ -182,6 +182,19 @@ public class Services {
   /**
    * The campaign of batch scoring: off without an id; each bad value refused naming its setting.
    */
+  /**
+   * The contact decision's economics ({@code retention.campaign.cost-per-contact}, {@code
+   * gross-margin}): one reading for the batch's campaigns and the score API's decisions.
+   */
+  static ContactEconomics economics(RetentionConfig.Campaign campaign) {
+    try {
+      return new ContactEconomics(campaign.costPerContact(), campaign.grossMargin());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "retention.campaign.cost-per-contact / gross-margin: " + e.getMessage(), e);
+    }
+  }
+
   static BatchSettings.Campaign campaign(RetentionConfig.Campaign campaign) {
     if (campaign.budgetContacts().isPresent() && campaign.budgetMoney().isPresent()) {
       throw new IllegalArgumentException(
@@ -202,13 +215,7 @@ public class Services {
               + e.getMessage(),
           e);
     }
-    ContactEconomics economics;
-    try {
-      economics = new ContactEconomics(campaign.costPerContact(), campaign.grossMargin());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "retention.campaign.cost-per-contact / gross-margin: " + e.getMessage(), e);
-    }
+    ContactEconomics economics = economics(campaign);
     CampaignOptions options;
     try {
       options = new CampaignOptions(campaign.holdoutShare(), budget, economics);
@@ -227,6 +234,7 @@ public class Services {
         s.maxBatch(),
         s.maxBodyBytes(),
         s.maxOrdersPerCustomer(),
-        s.maxOrdersPerRequest());
+        s.maxOrdersPerRequest(),
+        economics(mapping.campaign()));
   }
 }

@@ -164,6 +164,51 @@ public final class ModelJson {
       require(Double.isFinite(w), "classifier coefficients must be finite");
     }
     require(cls.threshold() > 0 && cls.threshold() < 1, "classifier threshold must be in (0, 1)");
+    validateUplift(model);
+  }
+
+  /** An uplift part reads the model's own features and rebuilds into a scoring model. */
+  private static void validateUplift(RetentionModel model) {
+    RetentionModel.Uplift uplift = model.uplift();
+    if (uplift == null) {
+      return;
+    }
+    require(
+        uplift.features() != null
+            && uplift.parts() != null
+            && uplift.candidates() != null
+            && uplift.heldOut() != null
+            && uplift.heldOut().curve() != null
+            && uplift.deciles() != null
+            && uplift.calibration() != null,
+        "uplift needs its features, parts, candidates, held-out measures, deciles and calibration");
+    require(
+        uplift.features().stream()
+            .map(RetentionModel.UpliftFeature::name)
+            .toList()
+            .equals(model.featureNames()),
+        "uplift features must be the model's features, in order");
+    require(
+        uplift.orderValueFeature() == null
+            || model.featureNames().contains(uplift.orderValueFeature()),
+        "uplift's order value feature must be a feature of the model");
+    for (RetentionModel.UpliftFeature f : uplift.features()) {
+      require(
+          Double.isFinite(f.mean()) && f.std() > 0 && Double.isFinite(f.std()),
+          "uplift feature '" + f.name() + "' has an invalid mean/std");
+    }
+    for (RetentionModel.UpliftPart p : uplift.parts()) {
+      require(p.coefficients() != null, "uplift part '" + p.role() + "' has no coefficients");
+      require(Double.isFinite(p.intercept()), "uplift intercepts must be finite");
+      for (double w : p.coefficients()) {
+        require(Double.isFinite(w), "uplift coefficients must be finite");
+      }
+    }
+    try {
+      UpliftModel.of(uplift, 0);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException("uplift: " + e.getMessage());
+    }
   }
 
   private static void require(boolean condition, String message) {

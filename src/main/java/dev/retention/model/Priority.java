@@ -14,7 +14,8 @@ import java.util.Comparator;
  * value at risk alone put loyal big spenders ("Thank them; ask for a review") at the top of the
  * contact list; a retention contact goes first to the customers who are likely to lapse.
  *
- * @param likelyToLapse whether churn risk is high or medium
+ * @param likelyToLapse whether churn risk is high or medium; under {@link
+ *     Basis#EXPECTED_INCREMENTAL_PROFIT}, whether a contact is worth it
  * @param value the within-tier key, larger first
  */
 public record Priority(boolean likelyToLapse, double value) {
@@ -26,7 +27,12 @@ public record Priority(boolean likelyToLapse, double value) {
     /** P(alive) × (1 − repurchase probability): a model of orders without money. */
     ACTIVE_AT_RISK("active-at-risk", "P(alive) × (1 − repurchase probability)"),
     /** 1 − repurchase probability: a model without the customer-value layer. */
-    LAPSE_PROBABILITY("lapse-probability", "1 − repurchase probability");
+    LAPSE_PROBABILITY("lapse-probability", "1 − repurchase probability"),
+    /**
+     * Uplift × gross margin × expected order value − cost per contact: a model with an uplift part
+     * ({@link ContactEconomics}); the first tier is then the customers worth contacting.
+     */
+    EXPECTED_INCREMENTAL_PROFIT("expected-incremental-profit", "expected incremental profit");
 
     public final String text;
     public final String description;
@@ -41,9 +47,19 @@ public record Priority(boolean likelyToLapse, double value) {
      * or medium) first, then the others; each by value at risk, largest first".
      */
     public String sentence() {
+      if (this == EXPECTED_INCREMENTAL_PROFIT) {
+        return "customers worth contacting (a positive expected incremental profit, never a"
+            + " sleeping dog) first, then the others; each by expected incremental profit (uplift ×"
+            + " gross margin × expected order value − cost per contact), largest first";
+      }
       return "customers likely to lapse (churn risk high or medium) first, then the others; each by "
           + description
           + ", largest first";
+    }
+
+    /** Whether this basis ranks by a contact's effect (an uplift model) rather than propensity. */
+    public boolean byUplift() {
+      return this == EXPECTED_INCREMENTAL_PROFIT;
     }
   }
 
@@ -54,6 +70,9 @@ public record Priority(boolean likelyToLapse, double value) {
 
   /** The basis of a model's customers: what its customer-value layer and money allow. */
   public static Basis basis(RetentionModel model) {
+    if (model.uplift() != null && model.uplift().orderValueFeature() != null) {
+      return Basis.EXPECTED_INCREMENTAL_PROFIT;
+    }
     boolean money = model.derivation() == null || model.derivation().hasMoney();
     RetentionModel.CustomerValue cv = model.customerValue();
     if (cv == null) {
@@ -82,8 +101,21 @@ public record Priority(boolean likelyToLapse, double value) {
                   : CustomerValueModel.valueAtRisk(value.predictedClv(), probability);
           case ACTIVE_AT_RISK -> value == null ? 0 : value.pAlive() * (1 - probability);
           case LAPSE_PROBABILITY -> 1 - probability;
+          case EXPECTED_INCREMENTAL_PROFIT ->
+              throw new IllegalArgumentException(
+                  "a priority by expected incremental profit comes from the contact decision"
+                      + " (ofProfit)");
         };
     return new Priority(likelyToLapse(band), key);
+  }
+
+  /**
+   * A customer's priority under {@link Basis#EXPECTED_INCREMENTAL_PROFIT}: the first tier ({@code
+   * likelyToLapse} in this record, "worth contacting" in what the API and the file say) holds the
+   * customers the contact decision would contact.
+   */
+  public static Priority ofProfit(ContactEconomics.Decision decision) {
+    return new Priority(decision.worthContacting(), decision.expectedIncrementalProfit());
   }
 
   /** Churn risk high or medium. */

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param order where this model stands among the models of its name (null in files before 1.2)
  * @param customerValue BG/NBD and Gamma-Gamma fits and the value features (models trained from
  *     orders, schema 1.3; else null)
+ * @param uplift the uplift model trained on a randomized campaign's treatment column (schema 1.5;
+ *     null without one)
  */
 public record RetentionModel(
     String schemaVersion,
@@ -44,7 +46,44 @@ public record RetentionModel(
     Derivation derivation,
     Playbook playbook,
     ModelOrder order,
-    CustomerValue customerValue) {
+    CustomerValue customerValue,
+    Uplift uplift) {
+
+  /** A model without an uplift part (files before schema 1.5, exports without a treatment). */
+  public RetentionModel(
+      String schemaVersion,
+      String modelName,
+      String version,
+      String createdAt,
+      String labelColumn,
+      List<Feature> features,
+      Segmentation segmentation,
+      Classifier classifier,
+      Evaluation evaluation,
+      List<Segment> segments,
+      Provenance provenance,
+      Derivation derivation,
+      Playbook playbook,
+      ModelOrder order,
+      CustomerValue customerValue) {
+    this(
+        schemaVersion,
+        modelName,
+        version,
+        createdAt,
+        labelColumn,
+        features,
+        segmentation,
+        classifier,
+        evaluation,
+        segments,
+        provenance,
+        derivation,
+        playbook,
+        order,
+        customerValue,
+        null);
+  }
 
   /**
    * The schema version this code writes: 1.1 added derivation, playbook and segment privacy; 1.2
@@ -52,9 +91,102 @@ public record RetentionModel(
    * merges of small segments; 1.3 the customer-value layer and segments' predicted CLV and value at
    * risk; 1.4 the derivation's money flag, left-out features, dialect and warnings, the quality
    * gate's decision, dropped features and the comparison on the live model's own held-out
-   * customers.
+   * customers; 1.5 the uplift model.
    */
-  public static final String SCHEMA_VERSION = "1.4";
+  public static final String SCHEMA_VERSION = "1.5";
+
+  /**
+   * The uplift model (issue 21): the change in the probability of buying in the window that a
+   * contact causes, {@code tau(x)}, fitted on a randomized campaign's treated and control customers
+   * by the learner that won on held-out Qini ({@link UpliftModel}, decision 0022). Every number
+   * describes at least the minimum segment size of treated and of control customers.
+   *
+   * @param treatmentColumn the export's column that said who was contacted
+   * @param orderValueFeature the feature that is a customer's expected order value (the model's
+   *     monetary feature, {@code retention.segments.monetary-feature}: average order value), which
+   *     turns uplift into money; null when the model has none (no money is then estimated)
+   * @param learner {@code TWO_MODEL}, {@code CLASS_TRANSFORMATION} or {@code X_LEARNER}
+   * @param features the inputs (the model's features, in order) and their own standardization
+   * @param parts the learner's linear parts on the standardized inputs: {@code treated} and {@code
+   *     control} (two-model, logistic), {@code transformed} (class transformation, logistic),
+   *     {@code treatedEffect} and {@code controlEffect} (X-learner, ridge)
+   * @param propensity the X-learner's weight {@code g} of its control-arm effect model, else null
+   * @param candidates every learner's held-out Qini coefficient, AUUC and normalised Qini
+   * @param heldOut the chosen learner's held-out measures and its Qini curve
+   * @param deciles held-out uplift by group of predicted uplift, merged to the minimum size
+   * @param calibration predicted against observed uplift over those groups
+   * @param customers customers trained on
+   * @param treated of them contacted
+   * @param control of them held out
+   * @param options how it was trained
+   */
+  public record Uplift(
+      String treatmentColumn,
+      String orderValueFeature,
+      String learner,
+      List<UpliftFeature> features,
+      List<UpliftPart> parts,
+      Double propensity,
+      List<UpliftCandidate> candidates,
+      UpliftHeldOut heldOut,
+      List<UpliftDecile> deciles,
+      UpliftCalibration calibration,
+      long customers,
+      long treated,
+      long control,
+      Map<String, Object> options) {}
+
+  /** An uplift input: {@code z = (t(x) - mean) / std}, {@code t = log1p} when {@code log1p}. */
+  public record UpliftFeature(String name, boolean log1p, double mean, double std) {}
+
+  /** One linear part of an uplift learner: {@code intercept + coefficients . z}. */
+  public record UpliftPart(String role, double intercept, double[] coefficients) {}
+
+  /** One learner's held-out measures ({@code chosen}: the published one). */
+  public record UpliftCandidate(
+      String learner, double qini, double auuc, double normalizedQini, boolean chosen) {}
+
+  /**
+   * Held-out measures of the chosen learner.
+   *
+   * @param treatedRate share of the held-out treated customers who bought
+   * @param controlRate share of the held-out control customers who bought
+   * @param averageEffect {@code treatedRate - controlRate}
+   * @param curve the Qini and uplift curves at publishable points (top groups of at least the
+   *     minimum size of each arm)
+   */
+  public record UpliftHeldOut(
+      long customers,
+      long treated,
+      long control,
+      double treatedRate,
+      double controlRate,
+      double averageEffect,
+      double qini,
+      double auuc,
+      double normalizedQini,
+      List<UpliftCurvePoint> curve) {}
+
+  /** A point of the held-out curves: top share {@code phi}, its arms, Qini and uplift curves. */
+  public record UpliftCurvePoint(
+      double share, long treated, long control, double qini, double uplift) {}
+
+  /** One group of held-out customers by predicted uplift, largest first. */
+  public record UpliftDecile(
+      int group,
+      long treated,
+      long control,
+      double treatedRate,
+      double controlRate,
+      double observedUplift,
+      double meanPredicted) {}
+
+  /**
+   * The weighted least-squares line {@code observed = intercept + slope * predicted} over the
+   * deciles (null where it cannot be drawn: fewer than two groups), and the overall means.
+   */
+  public record UpliftCalibration(
+      Double slope, Double intercept, Double meanPredicted, Double observedEffect) {}
 
   /**
    * One input feature and its standardization: {@code z = (t(x) - mean) / std}, {@code t = log1p}
@@ -645,7 +777,50 @@ public record RetentionModel(
         derivation,
         playbook,
         order,
-        customerValue);
+        customerValue,
+        uplift);
+  }
+
+  /** The same model with an uplift part (or none). */
+  public RetentionModel withUplift(Uplift newUplift) {
+    return new RetentionModel(
+        schemaVersion,
+        modelName,
+        version,
+        createdAt,
+        labelColumn,
+        features,
+        segmentation,
+        classifier,
+        evaluation,
+        segments,
+        provenance,
+        derivation,
+        playbook,
+        order,
+        customerValue,
+        newUplift);
+  }
+
+  /** The same model with another provenance (a warning added after training). */
+  public RetentionModel withProvenance(Provenance newProvenance) {
+    return new RetentionModel(
+        schemaVersion,
+        modelName,
+        version,
+        createdAt,
+        labelColumn,
+        features,
+        segmentation,
+        classifier,
+        evaluation,
+        segments,
+        newProvenance,
+        derivation,
+        playbook,
+        order,
+        customerValue,
+        uplift);
   }
 
   /** Feature names in model order. */

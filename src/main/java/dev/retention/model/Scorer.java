@@ -36,6 +36,11 @@ public final class Scorer {
    * @param suggestedAction the playbook's action for the segment and band, or null
    * @param topContributions the largest contributions by absolute value, largest first
    * @param value the customer-value quantities, or null when the model has no such layer
+   * @param uplift the change in the probability of buying in the window that a contact causes
+   *     ({@link UpliftModel}), or null when the model has no uplift part (or for a new customer,
+   *     who has no features)
+   * @param orderValue the customer's expected order value (the uplift part's order value feature),
+   *     or null without one
    */
   public record Score(
       int segment,
@@ -45,7 +50,41 @@ public final class Scorer {
       String churnRiskBand,
       String suggestedAction,
       List<Contribution> topContributions,
-      CustomerValueModel.Quantities value) {}
+      CustomerValueModel.Quantities value,
+      Double uplift,
+      Double orderValue) {
+
+    /** A score without an uplift part. */
+    public Score(
+        int segment,
+        String segmentName,
+        double distance,
+        double probability,
+        String churnRiskBand,
+        String suggestedAction,
+        List<Contribution> topContributions,
+        CustomerValueModel.Quantities value) {
+      this(
+          segment,
+          segmentName,
+          distance,
+          probability,
+          churnRiskBand,
+          suggestedAction,
+          topContributions,
+          value,
+          null,
+          null);
+    }
+
+    /**
+     * The contact decision by expected profit ({@link ContactEconomics}), or null without an uplift
+     * or an order value.
+     */
+    public ContactEconomics.Decision decision(ContactEconomics economics) {
+      return uplift == null || orderValue == null ? null : economics.decide(uplift, orderValue);
+    }
+  }
 
   /** Contributions returned per customer. */
   public static final int TOP_CONTRIBUTIONS = 3;
@@ -69,6 +108,9 @@ public final class Scorer {
   private final double[] valueStd;
   private final List<String> classifierColumns;
   private final double baseRate;
+  // The uplift part, rebuilt once per model, and the column of its order value (-1 without).
+  private final UpliftModel uplift;
+  private final int orderValueColumn;
 
   private Scorer(RetentionModel model) {
     this.model = model;
@@ -128,6 +170,16 @@ public final class Scorer {
       classifierColumns = names;
     }
     this.baseRate = baseRate(model.segments());
+    RetentionModel.Uplift u = model.uplift();
+    Integer minSize = model.segmentation().minSize();
+    this.uplift = u == null ? null : UpliftModel.of(u, minSize == null ? 0 : minSize);
+    this.orderValueColumn =
+        u == null || u.orderValueFeature() == null ? -1 : index.get(u.orderValueFeature());
+  }
+
+  /** Whether the model has an uplift part. */
+  public boolean hasUplift() {
+    return uplift != null;
   }
 
   /**
@@ -243,7 +295,9 @@ public final class Scorer {
         Playbook.BANDS.get(band),
         actions[segment][band],
         top(contribution),
-        quantities);
+        quantities,
+        uplift == null ? null : uplift.uplift(raw),
+        orderValueColumn < 0 ? null : Math.max(0, raw[orderValueColumn]));
   }
 
   private List<Contribution> top(double[] contribution) {

@@ -16,35 +16,63 @@ final class CampaignSection {
 
   private CampaignSection() {}
 
+  /**
+   * The expected incremental revenue's 95 % interval from the uplift model's held-out calibration,
+   * or a note saying why there is none.
+   */
+  private static String revenueInterval(
+      Double revenue, dev.retention.model.RetentionModel.Uplift uplift) {
+    double[] factors = uplift == null ? null : UpliftSection.revenueFactors(uplift);
+    if (revenue == null || factors == null) {
+      return " (no interval: the uplift model's held-out calibration does not give one)";
+    }
+    return " (95 % interval "
+        + Format.money(revenue * factors[0])
+        + " to "
+        + Format.money(revenue * factors[1])
+        + ", from the uplift model's held-out customers: their observed effect over its predicted"
+        + " uplift)";
+  }
+
   static void render(StringBuilder out, CampaignManifest manifest) {
+    render(out, manifest, null);
+  }
+
+  /**
+   * @param uplift the scoring model's uplift part, whose held-out calibration gives the expected
+   *     incremental revenue its interval ({@link UpliftSection#revenueFactors}); null without one
+   */
+  static void render(
+      StringBuilder out,
+      CampaignManifest manifest,
+      dev.retention.model.RetentionModel.Uplift uplift) {
     CampaignManifest.Totals t = manifest.totals();
     CampaignManifest.Rule rule = manifest.rule();
-    boolean uplift = CampaignManifest.BY_EXPECTED_PROFIT.equals(rule.ranking());
+    boolean byUplift = CampaignManifest.BY_EXPECTED_PROFIT.equals(rule.ranking());
     out.append("<section id=\"campaign\"><h2>Campaign <code>")
         .append(Html.escape(manifest.campaignId()))
         .append("</code>: who to contact</h2>");
     out.append("<p class=\"lead\">Contact these <b>")
         .append(count(t.contact()))
         .append("</b> customers (the <code>contact</code> rows of the scores file)");
-    if (uplift) {
+    if (byUplift) {
       out.append(", expected incremental revenue <b>")
           .append(
               t.expectedIncrementalRevenue() == null
                   ? withheld(t.withheldContacts())
                   : Format.money(t.expectedIncrementalRevenue()))
-          .append(
-              "</b> (no interval yet: it needs the uplift model's calibration on held-out"
-                  + " customers)");
+          .append("</b>")
+          .append(revenueInterval(t.expectedIncrementalRevenue(), uplift));
     }
     out.append(". Skip the <b>")
         .append(count(t.skippedNotWorthContacting()))
         .append("</b> ")
         .append(
-            uplift
+            byUplift
                 ? "whom a contact is not expected to pay for"
                 : "likely to buy anyway (low churn risk)")
         .append(
-            uplift
+            byUplift
                 ? ", and do not contact the <b>"
                     + count(t.skippedSleepingDogs())
                     + "</b>"
@@ -65,7 +93,7 @@ final class CampaignSection {
           .append(" contacts.");
     }
     out.append("</p>");
-    if (!uplift) {
+    if (!byUplift) {
       out.append(
           "<p class=\"note\">No uplift model yet: this campaign ranks by propensity (value at risk"
               + " among the customers likely to lapse), not by what a contact changes, so nobody is"
@@ -76,7 +104,7 @@ final class CampaignSection {
     }
     List<String> headers =
         new ArrayList<>(List.of("<Stratum", "Customers", "Contact", "Holdout", "Skip"));
-    if (uplift) {
+    if (byUplift) {
       headers.add("Expected incremental revenue");
     }
     Table table = new Table(headers.toArray(String[]::new));
@@ -89,7 +117,7 @@ final class CampaignSection {
                   count(s.contact()),
                   count(s.holdout()),
                   count(s.skip())));
-      if (uplift) {
+      if (byUplift) {
         row.add(
             s.expectedIncrementalRevenue() == null
                 ? withheld(s.contact())
@@ -105,7 +133,7 @@ final class CampaignSection {
                 count(t.contact()),
                 count(t.holdout()),
                 count(t.skip())));
-    if (uplift) {
+    if (byUplift) {
       total.add(
           t.expectedIncrementalRevenue() == null
               ? withheld(t.withheldContacts())

@@ -149,6 +149,7 @@ public final class ReportHtml {
     QualitySection.summary(new HtmlWriter(out), model);
     segments(out, model);
     ValueSection.write(new HtmlWriter(out), model);
+    UpliftSection.write(new HtmlWriter(out), model);
     kSearch(out, model);
     QualitySection.classifier(new HtmlWriter(out), model);
     DataSection.data(new HtmlWriter(out), model);
@@ -161,7 +162,7 @@ public final class ReportHtml {
     StringBuilder out = open(model, "Batch scores report");
     header(out, model, batch);
     if (batch.campaign() != null) {
-      CampaignSection.render(out, batch.campaign());
+      CampaignSection.render(out, batch.campaign(), model.uplift());
     }
     ContactSection.write(
         new HtmlWriter(out),

@@ -175,9 +175,25 @@ public final class SparkTrainJob {
   /** Runs the job on {@code sc}; returns its summary. */
   static ObjectNode run(JavaSparkContext sc, Arguments arguments, JobSettings settings)
       throws IOException {
+    refuseTreatment(settings.train());
     return arguments.local()
         ? runLocal(sc, arguments, settings.train())
         : runOnS3(sc, arguments, settings);
+  }
+
+  /**
+   * The Spark trainer fits no uplift model (an uplift model is trained on a randomized campaign,
+   * far below the sizes that need Spark; decision 0022): with a treatment column configured it
+   * refuses, naming the setting, rather than publish a model without the uplift part asked for.
+   */
+  static void refuseTreatment(TrainSettings settings) {
+    if (settings.schema().treatmentColumn() != null) {
+      throw new IllegalArgumentException(
+          "retention.export.treatment-column is set, but the Spark trainer fits no uplift model:"
+              + " train the campaign's export in the train function (below"
+              + " retention.spark.hand-off-bytes), or unset retention.export.treatment-column;"
+              + " nothing was trained");
+    }
   }
 
   private static ObjectNode runLocal(
@@ -395,7 +411,8 @@ public final class SparkTrainJob {
                                   new OrdersDialect(settings.ordersSchema(), format.text())
                                       .describe(),
                                   loaded.guestRows(),
-                                  loaded.customerIdsMerged()),
+                                  loaded.customerIdsMerged(),
+                                  loaded.furtherLines()),
                               loaded.warnings())
                           : null),
                   identity,

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.retention.model.ContactEconomics;
 import dev.retention.testing.UpliftSimulation;
 import java.time.LocalDate;
 import java.util.HashMap;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retention.core.Intervals;
 import dev.retention.core.Moments;
+import dev.retention.model.ContactEconomics;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

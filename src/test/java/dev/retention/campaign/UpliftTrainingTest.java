@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.retention.core.FeatureMatrix;
 import dev.retention.core.UpliftLearner;
 import dev.retention.core.UpliftMetrics;
+import dev.retention.model.UpliftModel;
 import dev.retention.testing.UpliftSimulation;
 import java.util.List;
 import java.util.SplittableRandom;

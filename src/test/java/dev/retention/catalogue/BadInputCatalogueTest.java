@@ -514,6 +514,58 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "feature export",
+            "treatment `maybe` (retention.export.treatment-column set)",
+            "row rejected: line, column, problem (not the value)",
+            () -> {
+              String good = goodFeatures().replace("repurchased\n", "repurchased,treated\n");
+              StringBuilder csv = new StringBuilder();
+              for (String line : good.split("\n")) {
+                csv.append(line);
+                if (!line.startsWith("customer_id")) {
+                  csv.append(',').append(line.hashCode() % 2 == 0 ? "1" : "0");
+                }
+                csv.append('\n');
+              }
+              csv.append("X,1,2,1,maybe-7\n");
+              ReadResult r =
+                  features(
+                      csv.toString().getBytes(StandardCharsets.UTF_8),
+                      "x.csv",
+                      ExportSchema.defaults().withTreatment(ExportSchema.Treatment.of("treated")));
+              assertEquals(1, r.rowsRejected());
+              assertEquals(200, r.treatment().length, "the good rows are kept");
+              assertEquals(
+                  List.of(
+                      "line 202, column 'treated': treatment is not one of the declared values"
+                          + " (retention.export.treated-values, control-values,"
+                          + " outside-treatment-values)"),
+                  r.rejections());
+            }));
+    c.add(
+        new Case(
+            "feature export",
+            "no treatment column (retention.export.treatment-column set)",
+            "read fails naming the column, the setting and the columns found",
+            () -> {
+              ExportException e =
+                  assertThrows(
+                      ExportException.class,
+                      () ->
+                          features(
+                              goodFeatures().getBytes(StandardCharsets.UTF_8),
+                              "x.csv",
+                              ExportSchema.defaults()
+                                  .withTreatment(ExportSchema.Treatment.of("treated"))));
+              assertTrue(
+                  e.getMessage()
+                      .contains(
+                          "treatment column 'treated' (retention.export.treatment-column) is not"
+                              + " in the export's columns [customer_id, a, b, repurchased]"),
+                  e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "feature export",
             "feature `abc`",
             "row rejected: not a number",
             featureRowRejected("X,abc,2,1", ", column 'a': not a number")));
@@ -771,6 +823,33 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
+            "retention.export.treatment-column set",
+            "training fails naming the setting: a treatment is a feature export's column",
+            () -> {
+              put(
+                  "exports/orders/treated.csv",
+                  "customer_id,order_id,order_date,amount\nk1,o1,2026-01-02,10\n");
+              TrainingService treated =
+                  new TrainingService(
+                      new ModelStore(new Bucket(s3, BUCKET), "models/", "treated"),
+                      TrainSettings.defaults()
+                          .withSchema(
+                              ExportSchema.defaults()
+                                  .withTreatment(ExportSchema.Treatment.of("treated"))),
+                      Clock.systemUTC());
+              RuntimeException e =
+                  assertThrows(
+                      RuntimeException.class,
+                      () ->
+                          treated.handle(
+                              List.of(S3ObjectRef.current(BUCKET, "exports/orders/treated.csv"))));
+              assertTrue(
+                  e.getMessage().contains("retention.export.treatment-column is set"),
+                  e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "orders export",
             "no order_date column",
             "read fails naming the column and the columns found",
             ordersFail(
@@ -913,6 +992,52 @@ class BadInputCatalogueTest {
                       OrdersSchema.defaults()
                           .withDates(
                               new OrdersSchema.Dates(List.of("yyyy-MM-dd", "M/d/yyyy H:mm"), null)),
+                      LocalDate.of(2026, 11, 28));
+              assertEquals(0, r.rowsRejected(), r.rejections().toString());
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "no header, columns padded with spaces (CDNOW's master file ` 00001 19970101  1   11.77`)",
+            "read fails: the first line looks like data; never its cells (such files cannot be read:"
+                + " no setting for columns by position or runs of spaces)",
+            () -> {
+              ExportException e =
+                  assertThrows(
+                      ExportException.class,
+                      () -> orders(" 00917 19970311  2   31.48\n 00918 19970312  1   12.00\n"));
+              assertTrue(
+                  e.getMessage().startsWith("the first line looks like data"), e.getMessage());
+              assertFalse(e.getMessage().contains("00917"), e.getMessage());
+              assertFalse(e.getMessage().contains("31.48"), e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "an order's further lines without its amount and status (Shopify), grain ORDER",
+            "read fails: missing value by line and column, naming order-cells=ONE_ROW (which reads"
+                + " them as the order's further lines)",
+            () -> {
+              StringBuilder lines = new StringBuilder(goodOrders());
+              for (int i = 0; i < 10; i++) {
+                lines
+                    .append("s")
+                    .append(i)
+                    .append(",#")
+                    .append(i)
+                    .append(",2026-03-02,30,1,paid\n");
+                lines.append("s").append(i).append(",#").append(i).append(",2026-03-02,,2,\n");
+              }
+              ExportException e =
+                  assertThrows(ExportException.class, () -> orders(lines.toString()));
+              assertTrue(e.getMessage().contains("column 'amount': missing value"), e.getMessage());
+              assertTrue(
+                  e.getMessage().contains("retention.orders.order-cells=ONE_ROW"), e.getMessage());
+              OrderExportReader.Result r =
+                  OrderExportReader.read(
+                      new ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                      ExportFormat.of("x.csv").orElseThrow(),
+                      OrdersSchema.defaults().withOrderCells(OrdersSchema.OrderCells.ONE_ROW),
                       LocalDate.of(2026, 11, 28));
               assertEquals(0, r.rowsRejected(), r.rejections().toString());
             }));

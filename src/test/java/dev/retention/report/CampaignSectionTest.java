@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retention.campaign.CampaignManifest;
 import dev.retention.campaign.ContactBudget;
-import dev.retention.campaign.ContactEconomics;
 import dev.retention.campaign.HoldoutRule;
+import dev.retention.model.ContactEconomics;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;

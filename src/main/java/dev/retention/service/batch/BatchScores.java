@@ -6,6 +6,7 @@ import dev.retention.campaign.CampaignPlanner;
 import dev.retention.campaign.Candidates;
 import dev.retention.data.CsvTokenizer;
 import dev.retention.model.BandTable;
+import dev.retention.model.ContactEconomics;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
 import dev.retention.model.Priority;
@@ -40,7 +41,9 @@ final class BatchScores {
       double probability,
       int band,
       String action,
-      CustomerValueModel.Quantities value) {
+      CustomerValueModel.Quantities value,
+      Double uplift,
+      Double orderValue) {
 
     /** Predicted CLV times the probability of not buying again in the window; 0 without CLV. */
     double valueAtRisk() {
@@ -53,13 +56,24 @@ final class BatchScores {
   private final RetentionModel model;
   private final boolean money;
   private final boolean clv;
+  // The contact decision's cost and margin; the uplift columns when the model has an uplift part.
+  private final ContactEconomics economics;
+  private final boolean uplift;
+  private final boolean upliftMoney;
   private final List<Row> rows = new ArrayList<>();
   private CampaignPlan plan;
 
-  BatchScores(RetentionModel model) {
+  BatchScores(RetentionModel model, ContactEconomics economics) {
     this.model = model;
     this.money = model.derivation() == null || model.derivation().hasMoney();
     this.clv = money && model.customerValue() != null && model.customerValue().gammaGamma() != null;
+    this.economics = economics;
+    this.uplift = model.uplift() != null;
+    this.upliftMoney = uplift && model.uplift().orderValueFeature() != null;
+  }
+
+  BatchScores(RetentionModel model) {
+    this(model, ContactEconomics.defaults());
   }
 
   void add(String id, Scorer.Score score, int band) {
@@ -72,7 +86,9 @@ final class BatchScores {
             score.probability(),
             band,
             score.suggestedAction(),
-            score.value()));
+            score.value(),
+            score.uplift(),
+            score.orderValue()));
   }
 
   List<Row> rows() {
@@ -121,9 +137,22 @@ final class BatchScores {
       names.add(s.name());
     }
     Integer minSize = model.segmentation().minSize();
+    Candidates candidates;
+    if (upliftMoney) {
+      // The planner ranks by the same expected incremental profit as this file's order.
+      double[] upliftOf = new double[n];
+      double[] orderValue = new double[n];
+      for (Row row : rows) {
+        upliftOf[row.position()] = row.uplift();
+        orderValue[row.position()] = row.orderValue();
+      }
+      candidates = Candidates.byUplift(ids, segment, band, upliftOf, orderValue);
+    } else {
+      candidates = Candidates.byValueAtRisk(ids, segment, band, rank, eligible);
+    }
     plan =
         CampaignPlanner.plan(
-            Candidates.byValueAtRisk(ids, segment, band, rank, eligible),
+            candidates,
             options,
             new CampaignPlanner.Context(
                 campaignId,
@@ -157,6 +186,15 @@ final class BatchScores {
         columns.add("historic_clv");
       }
     }
+    if (uplift) {
+      columns.add("uplift");
+      columns.add("sleeping_dog");
+      if (upliftMoney) {
+        columns.add("expected_incremental_revenue");
+        columns.add("expected_incremental_profit");
+        columns.add("contact");
+      }
+    }
     return columns;
   }
 
@@ -183,6 +221,16 @@ final class BatchScores {
       }
       if (money) {
         cells.add(money(q.historicClv()));
+      }
+    }
+    if (uplift) {
+      cells.add(number(row.uplift()));
+      cells.add(Boolean.toString(row.uplift() < 0));
+      if (upliftMoney) {
+        ContactEconomics.Decision d = economics.decide(row.uplift(), row.orderValue());
+        cells.add(money(d.expectedIncrementalRevenue()));
+        cells.add(money(d.expectedIncrementalProfit()));
+        cells.add(Boolean.toString(d.worthContacting()));
       }
     }
     return cells;
@@ -238,7 +286,10 @@ final class BatchScores {
     Priority.Basis basis = Priority.basis(model);
     Priority[] keys = new Priority[rows.size()];
     for (Row r : rows) {
-      keys[r.position()] = Priority.of(basis, r.band(), r.probability(), r.value());
+      keys[r.position()] =
+          basis.byUplift()
+              ? Priority.ofProfit(economics.decide(r.uplift(), r.orderValue()))
+              : Priority.of(basis, r.band(), r.probability(), r.value());
     }
     return Comparator.comparing((Row r) -> keys[r.position()], Priority.ORDER)
         .thenComparing(Row::id);

@@ -149,7 +149,7 @@ public final class BatchScoringService {
     try {
       file = Files.createTempFile("scores-", ".csv");
       Outcome outcome;
-      BatchScores scores = new BatchScores(model);
+      BatchScores scores = new BatchScores(model, settings.campaign().options().economics());
       try (InputStream in = store.bucket().open(info)) {
         outcome =
             model.derivation() != null
@@ -176,13 +176,7 @@ public final class BatchScoringService {
       }
       store
           .bucket()
-          .upload(
-              outputKey,
-              file,
-              "text/csv; charset=utf-8",
-              outcome.asOf == null
-                  ? Map.of("model-version", model.version())
-                  : Map.of("model-version", model.version(), "features-as-of", outcome.asOf));
+          .upload(outputKey, file, "text/csv; charset=utf-8", metadata(model, outcome.asOf));
       // The manifest after the scores that list each customer's group; a retry rewrites both.
       String campaignKey = null;
       if (plan != null) {
@@ -413,6 +407,21 @@ public final class BatchScoringService {
           index.publish(store.bucket(), lookup.prefix(), pointer, lookup.uploadThreads());
       return published.outcome().name();
     }
+  }
+
+  /**
+   * The scores file's S3 metadata: the model version, the day its features describe (orders), and
+   * what the file's order ranks by ({@code priority-by}: {@code expected-incremental-profit} with
+   * an uplift model, else a propensity basis such as {@code value-at-risk}).
+   */
+  static Map<String, String> metadata(RetentionModel model, String featuresAsOf) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    out.put("model-version", model.version());
+    if (featuresAsOf != null) {
+      out.put("features-as-of", featuresAsOf);
+    }
+    out.put("priority-by", dev.retention.model.Priority.basis(model).text);
+    return out;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import dev.retention.data.OrdersDialect;
 import dev.retention.data.OrdersSchema;
 import dev.retention.features.RfmFeature;
+import dev.retention.model.ContactEconomics;
 import dev.retention.model.FeatureValueException;
 import dev.retention.model.ModelJson;
 import dev.retention.model.Priority;
@@ -167,7 +168,8 @@ public final class ScoreApi {
           LocalDate.EPOCH,
           scorer.featureNames(),
           scorer.model().customerValue(),
-          Priority.basis(scorer.model()));
+          Priority.basis(scorer.model()),
+          ContactEconomics.defaults());
     }
     // The orders path's classes: the orders reader's row rules and the derivation.
     OrdersSchema schema = OrdersSchema.defaults();
@@ -455,7 +457,8 @@ public final class ScoreApi {
             asOf,
             scorer.featureNames(),
             model.customerValue(),
-            Priority.basis(model)),
+            Priority.basis(model),
+            settings.economics()),
         Map.of());
   }
 }

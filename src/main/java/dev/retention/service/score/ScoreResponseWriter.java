@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.retention.model.ContactEconomics;
 import dev.retention.model.CustomerValueModel;
 import dev.retention.model.Playbook;
 import dev.retention.model.Priority;
@@ -94,6 +95,7 @@ final class ScoreResponseWriter {
    * @param features the model's feature names
    * @param value the model's customer-value layer, or null
    * @param basis what ranks the model's customers within a priority tier
+   * @param economics the contact decision's cost and margin (for a model with an uplift part)
    */
   byte[] results(
       boolean batch,
@@ -102,7 +104,8 @@ final class ScoreResponseWriter {
       LocalDate asOf,
       List<String> features,
       RetentionModel.CustomerValue value,
-      Priority.Basis basis) {
+      Priority.Basis basis,
+      ContactEconomics economics) {
     // Straight to UTF-8 bytes: the response event carries them as they are (HttpResult).
     ByteArrayBuilder out = new ByteArrayBuilder(batch ? 320 * results.size() : 320);
     try (JsonGenerator g = json.createGenerator(out, JsonEncoding.UTF8)) {
@@ -115,7 +118,7 @@ final class ScoreResponseWriter {
       }
       Texts texts = new Texts();
       for (Scored scored : results) {
-        result(g, scored, version, asOf, features, value, basis, texts);
+        result(g, scored, version, asOf, features, value, basis, economics, texts);
       }
       if (batch) {
         g.writeEndArray();
@@ -135,6 +138,7 @@ final class ScoreResponseWriter {
       List<String> features,
       RetentionModel.CustomerValue value,
       Priority.Basis basis,
+      ContactEconomics economics,
       Texts texts)
       throws IOException {
     Scorer.Score score = scored.score();
@@ -183,7 +187,18 @@ final class ScoreResponseWriter {
       json.writeNumberField("historicClv", q.historicClv());
       json.writeEndObject();
     }
-    priority(json, score, basis, texts);
+    ContactEconomics.Decision decision = score.decision(economics);
+    if (score.uplift() != null) {
+      // What a contact changes (issue 21): the uplift model's estimate and the decision by profit.
+      json.writeNumberField("uplift", score.uplift());
+      json.writeBooleanField("sleepingDog", score.uplift() < 0);
+      if (decision != null) {
+        json.writeBooleanField("contact", decision.worthContacting());
+        json.writeNumberField("expectedIncrementalRevenue", decision.expectedIncrementalRevenue());
+        json.writeNumberField("expectedIncrementalProfit", decision.expectedIncrementalProfit());
+      }
+    }
+    priority(json, score, basis, decision, texts);
     json.writeFieldName(BASIS);
     json.writeString(texts.of(scored.basis().text));
     json.writeFieldName(AS_OF);
@@ -220,6 +235,7 @@ final class ScoreResponseWriter {
   private static final SerializedString LIKELY_TO_LAPSE = new SerializedString("likelyToLapse");
   private static final SerializedString VALUE = new SerializedString("value");
   private static final SerializedString BY = new SerializedString("by");
+  private static final SerializedString RANKS = new SerializedString("ranks");
   private static final SerializedString BASIS = new SerializedString("basis");
   private static final SerializedString AS_OF = new SerializedString("asOf");
   private static final SerializedString MODEL_VERSION = new SerializedString("modelVersion");
@@ -243,26 +259,44 @@ final class ScoreResponseWriter {
 
   /**
    * The customer's place in the one ordering ({@link Priority}, the scores file's order): {@code
-   * {"likelyToLapse", "value", "by"}}; customers sort by {@code likelyToLapse} (true first), then
-   * {@code value} (largest first); {@code by} names what {@code value} is.
+   * {"likelyToLapse", "value", "by", "ranks"}}; customers sort by {@code likelyToLapse} (true
+   * first), then {@code value} (largest first); {@code by} names what {@code value} is, {@code
+   * ranks} whether that is {@code propensity} or {@code uplift}. With an uplift model the first key
+   * is {@code worthContacting} and the value the expected incremental profit (null for a customer
+   * the uplift model cannot score: a new customer has no features).
    */
   private static void priority(
-      JsonGenerator json, Scorer.Score score, Priority.Basis basis, Texts texts)
+      JsonGenerator json,
+      Scorer.Score score,
+      Priority.Basis basis,
+      ContactEconomics.Decision decision,
+      Texts texts)
       throws IOException {
-    Priority p =
-        Priority.of(
-            basis,
-            Playbook.BANDS.indexOf(score.churnRiskBand()),
-            score.probability(),
-            score.value());
     json.writeFieldName(PRIORITY);
     json.writeStartObject();
-    json.writeFieldName(LIKELY_TO_LAPSE);
-    json.writeBoolean(p.likelyToLapse());
-    json.writeFieldName(VALUE);
-    json.writeNumber(p.value());
+    if (basis.byUplift()) {
+      json.writeBooleanField("worthContacting", decision != null && decision.worthContacting());
+      if (decision == null) {
+        json.writeNullField("value");
+      } else {
+        json.writeNumberField("value", Priority.ofProfit(decision).value());
+      }
+    } else {
+      Priority p =
+          Priority.of(
+              basis,
+              Playbook.BANDS.indexOf(score.churnRiskBand()),
+              score.probability(),
+              score.value());
+      json.writeFieldName(LIKELY_TO_LAPSE);
+      json.writeBoolean(p.likelyToLapse());
+      json.writeFieldName(VALUE);
+      json.writeNumber(p.value());
+    }
     json.writeFieldName(BY);
     json.writeString(texts.of(basis.text));
+    json.writeFieldName(RANKS);
+    json.writeString(texts.of(basis.byUplift() ? "uplift" : "propensity"));
     json.writeEndObject();
   }
 
@@ -283,13 +317,20 @@ final class ScoreResponseWriter {
       g.writeStartObject();
       g.writeStringField("customerId", customerId);
       List<String> columns = batch.columns();
+      boolean valueOpen = false;
       for (int c = 0; c < columns.size() && c < cells.size(); c++) {
-        if (c == SCORE_COLUMNS) {
+        // The uplift columns are the customer's own answer, not its customer value.
+        boolean ofValue = c >= SCORE_COLUMNS && !UPLIFT_COLUMNS.contains(columns.get(c));
+        if (ofValue && !valueOpen) {
           g.writeObjectFieldStart("customerValue");
+          valueOpen = true;
+        } else if (!ofValue && valueOpen) {
+          g.writeEndObject();
+          valueOpen = false;
         }
         cell(g, columns.get(c), cells.get(c));
       }
-      if (columns.size() > SCORE_COLUMNS) {
+      if (valueOpen) {
         g.writeEndObject();
       }
       g.writeStringField("basis", "batch");
@@ -308,9 +349,19 @@ final class ScoreResponseWriter {
     return out.toString();
   }
 
+  /** The batch's columns of a model with an uplift part (BatchScores writes them). */
+  static final java.util.Set<String> UPLIFT_COLUMNS =
+      java.util.Set.of(
+          "uplift",
+          "sleeping_dog",
+          "contact",
+          "expected_incremental_revenue",
+          "expected_incremental_profit");
+
   private static void cell(JsonGenerator g, String column, String text) throws IOException {
     String name = camelCase(column);
     switch (column) {
+      case "sleeping_dog", "contact" -> g.writeBooleanField(name, "true".equals(text));
       case "segment_name", "churn_risk_band", "expected_next_order_date" ->
           g.writeStringField(name, text);
       case "suggested_action" -> {

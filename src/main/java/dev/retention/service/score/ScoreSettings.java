@@ -1,5 +1,6 @@
 package dev.retention.service.score;
 
+import dev.retention.model.ContactEconomics;
 import java.time.Duration;
 
 /**
@@ -12,6 +13,8 @@ import java.time.Duration;
  * @param maxBodyBytes largest request body accepted
  * @param maxOrdersPerCustomer most orders one customer of a request may send
  * @param maxOrdersPerRequest most orders all customers of a request may send together
+ * @param economics cost per contact and gross margin of the contact decision, for a model with an
+ *     uplift part ({@code retention.campaign.cost-per-contact}, {@code gross-margin}; the batch's)
  */
 public record ScoreSettings(
     Duration cacheTtl,
@@ -19,7 +22,8 @@ public record ScoreSettings(
     int maxBatch,
     int maxBodyBytes,
     int maxOrdersPerCustomer,
-    int maxOrdersPerRequest) {
+    int maxOrdersPerRequest,
+    ContactEconomics economics) {
 
   /** The default order limits (application.properties). */
   public static final int DEFAULT_MAX_ORDERS_PER_CUSTOMER = 5_000;
@@ -34,6 +38,27 @@ public record ScoreSettings(
     if (refreshTimeout.isNegative() || refreshTimeout.isZero()) {
       throw new IllegalArgumentException("refreshTimeout must be positive");
     }
+    if (economics == null) {
+      economics = ContactEconomics.defaults();
+    }
+  }
+
+  /** With the default economics (no cost, margin 1). */
+  public ScoreSettings(
+      Duration cacheTtl,
+      Duration refreshTimeout,
+      int maxBatch,
+      int maxBodyBytes,
+      int maxOrdersPerCustomer,
+      int maxOrdersPerRequest) {
+    this(
+        cacheTtl,
+        refreshTimeout,
+        maxBatch,
+        maxBodyBytes,
+        maxOrdersPerCustomer,
+        maxOrdersPerRequest,
+        ContactEconomics.defaults());
   }
 
   /** With the default order limits. */

@@ -147,7 +147,9 @@ public final class TrainingService {
     }
 
     long counted = handOff.countedBytes(info, target.format().gzip());
-    if (handOff.large(counted)) {
+    // The Spark trainer fits no uplift model: a campaign's export trains here, whatever its size.
+    boolean sparkMayTrain = settings.schema().treatmentColumn() == null;
+    if (handOff.large(counted) && sparkMayTrain) {
       if (handOff.configured()) {
         return handOff(object, info, version, source, counted, start);
       }
@@ -189,7 +191,7 @@ public final class TrainingService {
                       + " MiB): nothing published. Configure the Spark hand-off"
                       + " (retention.spark.state-machine-arn) or raise the function's memory",
                   e);
-      if (handOff.configured()) {
+      if (handOff.configured() && sparkMayTrain) {
         Log.event(
             LOG,
             Logger.Level.WARN,
@@ -252,6 +254,8 @@ public final class TrainingService {
                     new ModelOrder(
                         info.lastModified().toString(), info.key(), object.sequencer(), version)),
                 live);
+    deadline.check("training");
+    model = UpliftStep.attach(model, read.campaign(), settings);
     deadline.check("training");
     return publish(
         compareOnLiveHoldout(model, live, source),
@@ -572,7 +576,14 @@ public final class TrainingService {
    * An export read into the trainer's input (and, for orders, the derivation behind it), with the
    * guest rows the dialect skipped.
    */
-  private record Read(Trainer.Input input, RfmFeatures.Derived derived, long guestRows) {}
+  /**
+   * @param campaign the export's treatment column and what the uplift model trains on, or null
+   */
+  private record Read(
+      Trainer.Input input,
+      RfmFeatures.Derived derived,
+      long guestRows,
+      UpliftStep.Campaign campaign) {}
 
   /** The guest rows an orders model's derivation counted (0 for other models). */
   private static long guestRows(RetentionModel model) {
@@ -598,9 +609,12 @@ public final class TrainingService {
     }
   }
 
-  /** The format of text {@link #open} already decompressed. */
+  /**
+   * The format of text {@link #open} already decompressed: the same kind, limits and text format
+   * (delimiter, decimal separator), only without gzip.
+   */
   private static ExportFormat decoded(ExportFormat format) {
-    return new ExportFormat(format.kind(), false, format.limits());
+    return format.withoutGzip();
   }
 
   private Read readFeatures(
@@ -631,11 +645,19 @@ public final class TrainingService {
                     timings,
                     null))),
         null,
-        data.guestRows());
+        data.guestRows(),
+        data.treatment() == null
+            ? null
+            : new UpliftStep.Campaign(
+                data.features(),
+                data.labels(),
+                data.treatment(),
+                settings.schema().treatmentColumn()));
   }
 
   private Read readOrders(
       ObjectInfo info, ExportFormat format, String source, long lookupMs, Deadline deadline) {
+    refuseTreatmentForOrders(settings);
     long readStart = System.nanoTime();
     OrderExportReader.Result read;
     // An order dated after the export was written is a future date.
@@ -658,7 +680,8 @@ public final class TrainingService {
         new OrdersDerivation.Reading(
             new OrdersDialect(settings.ordersSchema(), format.text()).describe(),
             read.guestRows(),
-            read.customerIdsMerged());
+            read.customerIdsMerged(),
+            read.furtherLines());
     return new Read(
         OrdersDerivation.input(
             derived,
@@ -670,7 +693,24 @@ public final class TrainingService {
             source,
             timings),
         derived,
-        read.guestRows());
+        read.guestRows(),
+        null);
+  }
+
+  /**
+   * An orders export has a row per order, not per customer: a treatment there would have to agree
+   * on every order of a customer, and a customer of the campaign without an order would be missing.
+   * So the treatment column is a feature export's only, and an orders export is refused while it is
+   * set, naming the setting, rather than trained on without the uplift model the shop asked for.
+   */
+  static void refuseTreatmentForOrders(TrainSettings settings) {
+    if (settings.schema().treatmentColumn() != null) {
+      throw new ExportException(
+          "retention.export.treatment-column is set, but an orders export has no per-customer"
+              + " treatment: train the uplift model on a feature export (one row per customer"
+              + " with the treatment column), or unset retention.export.treatment-column to train"
+              + " on orders; nothing was trained");
+    }
   }
 
   private TrainSummary skip(String source, String reason) {

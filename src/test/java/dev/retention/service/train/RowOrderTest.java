@@ -119,4 +119,31 @@ class RowOrderTest {
     sameModelInEveryOrder(
         "hillstrom", "exports/features/", ".csv", text, s -> s.withSchema(hillstrom));
   }
+
+  @Test
+  void aCampaignExportInAnyRowOrderGivesTheSameUpliftModel() throws Exception {
+    // Issue 21: the uplift part too is a function of the customers (UpliftExports: a simulated
+    // randomized campaign with its treatment column).
+    String text = dev.retention.testing.UpliftExports.of(5, 6_000, 0.5).csv();
+    ExportSchema campaign =
+        ExportSchema.defaults().withTreatment(ExportSchema.Treatment.of("treated"));
+    sameModelInEveryOrder(
+        "campaign",
+        "exports/features/",
+        ".csv",
+        text,
+        s ->
+            ModelFloorsAndLiveHoldoutTest.withOptions(
+                    s, TrainingOptions.defaults(), s.qualityGate())
+                .withSchema(campaign));
+    byte[] model =
+        local.bytes(
+            local
+                .train(
+                    local.service("campaign-check", s -> s.withSchema(campaign)),
+                    "exports/features/campaign-0.csv")
+                .modelKey());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        MAPPER.readTree(model).get("uplift").isObject(), "the model has its uplift part");
+  }
 }

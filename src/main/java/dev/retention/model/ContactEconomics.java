@@ -1,4 +1,4 @@
-package dev.retention.campaign;
+package dev.retention.model;
 
 /**
  * What a contact costs and what a purchase earns: the contact decision by expected profit.
