@@ -165,7 +165,9 @@ public final class ConfiguredSettings {
         new IdRules(
             setting(IdRules.GuestRows.class, "retention.orders.guest-rows", orders.guestRows()),
             normalisation),
-        maxRejectedShare);
+        maxRejectedShare,
+        setting(
+            OrdersSchema.OrderCells.class, "retention.orders.order-cells", orders.orderCells()));
   }
 
   /** The constant of {@code type} named by a setting's value, or an error naming the setting. */

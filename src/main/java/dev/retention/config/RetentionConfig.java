@@ -212,6 +212,12 @@ public interface RetentionConfig {
     /** A row without a customer id is SKIPped as a guest row (counted) or REJECTed. */
     String guestRows();
 
+    /**
+     * EVERY_ROW, or ONE_ROW: an order's amount and status are on one of its rows, its other rows
+     * being further line items that leave them empty (Shopify's orders export).
+     */
+    String orderCells();
+
     /** Whether a label window that runs past the export's last order may train (with a warning). */
     boolean allowCensoredWindow();
 

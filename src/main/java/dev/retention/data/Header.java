@@ -88,8 +88,11 @@ final class Header {
    * delimiters (a header-less export read with the wrong delimiter), or 0.
    */
   static int dataColumn(List<String> cells, char decimalSeparator) {
+    // A line the delimiter did not split: its pieces between spaces count too (columns padded
+    // with spaces, as CDNOW's master file ships them).
+    Pattern pieces = cells.size() == 1 ? OTHER_DELIMITERS_OR_SPACES : OTHER_DELIMITERS;
     for (int c = 0; c < cells.size(); c++) {
-      for (String piece : OTHER_DELIMITERS.split(cells.get(c), -1)) {
+      for (String piece : pieces.split(cells.get(c), -1)) {
         String cell = piece.strip();
         if (Numbers.isNumber(cell, decimalSeparator)
             || Numbers.isNumber(cell, '.')
@@ -102,6 +105,7 @@ final class Header {
   }
 
   private static final Pattern OTHER_DELIMITERS = Pattern.compile("[;\t|,]");
+  private static final Pattern OTHER_DELIMITERS_OR_SPACES = Pattern.compile("[;\t|, ]");
 
   /** A name as compared for case collisions. */
   static String fold(String name) {

@@ -39,6 +39,8 @@ public final class OrderExportReader {
    * @param columns which optional columns the export has
    * @param guestRows rows without a customer id, skipped (not counted in rowsRejected)
    * @param customerIdsMerged ids that the id normalisation made one with another spelling
+   * @param furtherLines rows read as an order's further lines (order cells on one row), adding
+   *     nothing
    */
   public record Result(
       OrderBook book,
@@ -47,7 +49,8 @@ public final class OrderExportReader {
       long rowsRejected,
       List<String> rejections,
       long guestRows,
-      long customerIdsMerged) {}
+      long customerIdsMerged,
+      long furtherLines) {}
 
   private OrderExportReader() {}
 
@@ -180,6 +183,7 @@ public final class OrderExportReader {
    *
    * @param reasonLines the line of each kept reason
    * @param present the columns of the plan (and later keys) that hold a value in this part
+   * @param furtherLines rows read as an order's further lines (order cells on one row)
    */
   public record PartCounts(
       long read,
@@ -187,9 +191,10 @@ public final class OrderExportReader {
       List<String> reasons,
       List<Long> reasonLines,
       long guestRows,
-      List<String> present)
+      List<String> present,
+      long furtherLines)
       implements java.io.Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
   }
 
   /**
@@ -223,7 +228,31 @@ public final class OrderExportReader {
         rows.rejections.reasons(),
         rows.rejections.reasonLines(),
         rows.guests,
-        present);
+        present,
+        rows.furtherLines);
+  }
+
+  /**
+   * What a refused orders export's message says was not done, with the setting that reads it when
+   * its reasons look like an export with an order's amount on one of its rows only (Shopify): at
+   * order grain, rows whose amount is missing.
+   *
+   * @param reasons the first rejection reasons (by line and column, never a value)
+   */
+  public static String refusedOutcome(OrdersSchema schema, List<String> reasons) {
+    String missingAmount = "column '" + schema.columns().amount() + "': missing value";
+    boolean oneRowLikely =
+        schema.orderCells() == OrdersSchema.OrderCells.EVERY_ROW
+            && schema.orderKey() == OrdersSchema.OrderKey.ORDER_ID
+            && schema.grain() == OrderBook.Grain.ORDER
+            && schema.money()
+            && !schema.columns().lineItems()
+            && reasons.stream().anyMatch(r -> r.endsWith(missingAmount));
+    return oneRowLikely
+        ? "nothing was derived (when an order's amount and status are on one of its rows only,"
+            + " its other rows being further line items that leave them empty, set"
+            + " retention.orders.order-cells=ONE_ROW)"
+        : "nothing was derived";
   }
 
   /**
@@ -327,7 +356,9 @@ public final class OrderExportReader {
     private final Rejections rejections;
     private final DateParser dates;
     private final String dateProblem;
+    private final boolean orderCellsOnOneRow;
     private long guests;
+    private long furtherLines;
 
     /** Rows for {@code sink}, or for a book of their own when it is null. */
     Rows(
@@ -371,6 +402,7 @@ public final class OrderExportReader {
       rejections = new Rejections(columns);
       dates = new DateParser(schema.dates().formats(), schema.dates().zone());
       dateProblem = "not a date (" + schema.dates().describe() + ")";
+      orderCellsOnOneRow = schema.orderCells() == OrdersSchema.OrderCells.ONE_ROW;
     }
 
     private static int optionalIndex(List<String> columns, String name) {
@@ -431,6 +463,13 @@ public final class OrderExportReader {
       double value = 1; // an export without money: a placeholder never published
       boolean negativeQuantity = false;
       if (amount >= 0) {
+        if (orderCellsOnOneRow
+            && schema.grain() == OrderBook.Grain.ORDER
+            && Rejections.blank(cell(cells, amount))
+            && (status < 0 || Rejections.blank(cell(cells, status)))) {
+          furtherLines++; // an order's further line: its amount and status are on another row
+          return;
+        }
         value = number(line, amount, cells);
       } else if (quantity >= 0) {
         double q = number(line, quantity, cells);
@@ -455,11 +494,15 @@ public final class OrderExportReader {
         rejections.reject(line, amount >= 0 ? amount : price, Rejections.BEYOND_LARGEST);
         return;
       }
-      boolean refund =
+      boolean statusRefund = status >= 0 && refunds.test(cell(cells, status));
+      boolean lineRefund =
           value < 0
               || negativeQuantity
-              || (status >= 0 && refunds.test(cell(cells, status)))
               || (cancelPrefix != null && startsWith(orderId, cancelPrefix));
+      // An order-level status on one row speaks for the whole order: the row's own line was bought,
+      // and the order is refunded as a whole (netted with its other rows whatever their order).
+      boolean wholeOrderRefund = orderCellsOnOneRow && statusRefund && !lineRefund && value > 0;
+      boolean refund = lineRefund || (statusRefund && !wholeOrderRefund);
       float itemCount = Float.NaN;
       CharSequence itemCell = cell(cells, items);
       if (items >= 0 && !Rejections.blank(itemCell)) {
@@ -477,6 +520,31 @@ public final class OrderExportReader {
       CharSequence channelCell = cell(cells, channel);
       CharSequence channelName =
           channel >= 0 && !Rejections.blank(channelCell) ? trimBlanks(channelCell) : null;
+      add(line, customerId, spelling, orderId, day, rowAmount, itemCount, refund, channelName);
+      if (wholeOrderRefund) {
+        add(
+            line,
+            customerId,
+            spelling,
+            orderId,
+            day,
+            OrderBook.WHOLE_ORDER,
+            Float.NaN,
+            true,
+            channelName);
+      }
+    }
+
+    private void add(
+        long line,
+        CharSequence customerId,
+        CharSequence spelling,
+        CharSequence orderId,
+        int day,
+        double rowAmount,
+        float itemCount,
+        boolean refund,
+        CharSequence channelName) {
       if (sink != null) {
         sink.add(
             line, customerId, spelling, orderId, day, rowAmount, itemCount, refund, channelName);
@@ -519,7 +587,8 @@ public final class OrderExportReader {
     }
 
     Result result(OrdersSchema schema) {
-      rejections.checkShare(schema.maxRejectedShare(), "nothing was derived");
+      rejections.checkShare(
+          schema.maxRejectedShare(), refusedOutcome(schema, rejections.reasons()));
       return new Result(
           book,
           optional(schema, present()),
@@ -527,7 +596,8 @@ public final class OrderExportReader {
           rejections.rejected(),
           rejections.reasons(),
           guests,
-          spellings == null ? 0 : spellings.merged());
+          spellings == null ? 0 : spellings.merged(),
+          furtherLines);
     }
   }
 

@@ -48,6 +48,7 @@ public record OrdersDialect(OrdersSchema schema, TextFormat text) {
     put(out, "money", Boolean.toString(schema.money()));
     put(out, "orderKey", schema.orderKey().name());
     put(out, "grain", schema.grain().name());
+    put(out, "orderCells", schema.orderCells().name());
     put(out, "refundStatuses", String.join(",", new TreeSet<>(schema.refunds().statuses())));
     put(out, "cancelPrefix", schema.refunds().cancelPrefix());
     if (!schema.dates().formats().isEmpty()) {
@@ -112,7 +113,9 @@ public record OrdersDialect(OrdersSchema schema, TextFormat text) {
             new IdRules(
                 IdRules.GuestRows.valueOf(recorded.getOrDefault("guestRows", "SKIP")),
                 IdRules.Normalisation.valueOf(recorded.getOrDefault("idNormalisation", "EXACT"))),
-            maxRejectedShare);
+            maxRejectedShare,
+            // Models before this record have every order cell on every row.
+            OrdersSchema.OrderCells.valueOf(recorded.getOrDefault("orderCells", "EVERY_ROW")));
     TextFormat text =
         TextFormat.of(
             recorded.getOrDefault("delimiter", ","),

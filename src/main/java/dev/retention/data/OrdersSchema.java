@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param dates the date formats and the time zone of order days
  * @param ids guest rows and id normalisation
  * @param maxRejectedShare if more than this share of rows is rejected, the read fails
+ * @param orderCells whether every row of an order holds its order-level cells, or one row only
  */
 public record OrdersSchema(
     Columns columns,
@@ -29,9 +30,49 @@ public record OrdersSchema(
     boolean money,
     Dates dates,
     IdRules ids,
-    double maxRejectedShare)
+    double maxRejectedShare,
+    OrderCells orderCells)
     implements java.io.Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
+
+  /**
+   * Where an order's order-level cells (its amount when the export has an amount column, its
+   * status) are written.
+   */
+  public enum OrderCells {
+    /** On every row of the order: each row's status and amount are that row's. */
+    EVERY_ROW,
+    /**
+     * On one row of the order; its other rows are further line items that leave them empty
+     * (Shopify's orders export). At order grain a row with neither an amount nor a status is such a
+     * line and adds nothing (the order's amount is the one row's); a refund status refunds the
+     * whole order, at line grain too (the row's own line still counts as bought, then the order is
+     * netted). Each row is decided by itself, so the row order does not matter.
+     */
+    ONE_ROW
+  }
+
+  /** The dialect with every order-level cell on every row ({@link OrderCells#EVERY_ROW}). */
+  public OrdersSchema(
+      Columns columns,
+      Refunds refunds,
+      OrderBook.Grain grain,
+      OrderKey orderKey,
+      boolean money,
+      Dates dates,
+      IdRules ids,
+      double maxRejectedShare) {
+    this(
+        columns,
+        refunds,
+        grain,
+        orderKey,
+        money,
+        dates,
+        ids,
+        maxRejectedShare,
+        OrderCells.EVERY_ROW);
+  }
 
   /** What one order is. */
   public enum OrderKey {
@@ -158,6 +199,14 @@ public record OrdersSchema(
       throw new IllegalArgumentException(
           "maxRejectedShare must be in [0, 1], got " + maxRejectedShare);
     }
+    if (orderCells == null) {
+      orderCells = OrderCells.EVERY_ROW;
+    }
+    if (orderCells == OrderCells.ONE_ROW && orderKey != OrderKey.ORDER_ID) {
+      throw new IllegalArgumentException(
+          "retention.orders.order-cells=ONE_ROW needs order ids (retention.orders.order-key=ORDER_ID):"
+              + " the rows of one order are told by their order id");
+    }
     if (orderKey == OrderKey.CUSTOMER_DAY) {
       // The rows of one customer and day are the lines of one order.
       grain = OrderBook.Grain.LINE;
@@ -242,40 +291,46 @@ public record OrdersSchema(
 
   public OrdersSchema withColumns(Columns newColumns) {
     return new OrdersSchema(
-        newColumns, refunds, grain, orderKey, money, dates, ids, maxRejectedShare);
+        newColumns, refunds, grain, orderKey, money, dates, ids, maxRejectedShare, orderCells);
   }
 
   public OrdersSchema withRefunds(Refunds newRefunds) {
     return new OrdersSchema(
-        columns, newRefunds, grain, orderKey, money, dates, ids, maxRejectedShare);
+        columns, newRefunds, grain, orderKey, money, dates, ids, maxRejectedShare, orderCells);
   }
 
   public OrdersSchema withGrain(OrderBook.Grain newGrain) {
     return new OrdersSchema(
-        columns, refunds, newGrain, orderKey, money, dates, ids, maxRejectedShare);
+        columns, refunds, newGrain, orderKey, money, dates, ids, maxRejectedShare, orderCells);
   }
 
   public OrdersSchema withOrderKey(OrderKey newOrderKey) {
     return new OrdersSchema(
-        columns, refunds, grain, newOrderKey, money, dates, ids, maxRejectedShare);
+        columns, refunds, grain, newOrderKey, money, dates, ids, maxRejectedShare, orderCells);
   }
 
   public OrdersSchema withMoney(boolean newMoney) {
     return new OrdersSchema(
-        columns, refunds, grain, orderKey, newMoney, dates, ids, maxRejectedShare);
+        columns, refunds, grain, orderKey, newMoney, dates, ids, maxRejectedShare, orderCells);
   }
 
   public OrdersSchema withDates(Dates newDates) {
     return new OrdersSchema(
-        columns, refunds, grain, orderKey, money, newDates, ids, maxRejectedShare);
+        columns, refunds, grain, orderKey, money, newDates, ids, maxRejectedShare, orderCells);
   }
 
   public OrdersSchema withMaxRejectedShare(double share) {
-    return new OrdersSchema(columns, refunds, grain, orderKey, money, dates, ids, share);
+    return new OrdersSchema(
+        columns, refunds, grain, orderKey, money, dates, ids, share, orderCells);
+  }
+
+  public OrdersSchema withOrderCells(OrderCells newOrderCells) {
+    return new OrdersSchema(
+        columns, refunds, grain, orderKey, money, dates, ids, maxRejectedShare, newOrderCells);
   }
 
   public OrdersSchema withIds(IdRules newIds) {
     return new OrdersSchema(
-        columns, refunds, grain, orderKey, money, dates, newIds, maxRejectedShare);
+        columns, refunds, grain, orderKey, money, dates, newIds, maxRejectedShare, orderCells);
   }
 }

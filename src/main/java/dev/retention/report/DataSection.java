@@ -31,7 +31,10 @@ final class DataSection {
           Map.entry("ordersAfterLabelWindow", "Orders after the label window (ignored)"),
           Map.entry("duplicateOrderRowsIgnored", "Duplicate order rows ignored"),
           Map.entry("orderLinesMerged", "Order lines merged into their order"),
-          Map.entry("orderLinesWithAnotherDate", "Order lines dated differently from their order"));
+          Map.entry("orderLinesWithAnotherDate", "Order lines dated differently from their order"),
+          Map.entry(
+              "orderLinesWithoutOrderCells",
+              "Further order lines (their order's amount and status on another row)"));
 
   private DataSection() {}
 

@@ -38,7 +38,13 @@ public final class OrdersDerivation {
    * @param guestRows rows without a customer id, skipped
    * @param customerIdsMerged ids the id normalisation made one with another spelling
    */
-  public record Reading(Map<String, String> dialect, long guestRows, long customerIdsMerged) {
+  public record Reading(
+      Map<String, String> dialect, long guestRows, long customerIdsMerged, long furtherLines) {
+
+    /** A reading without further lines (every order cell on every row). */
+    public Reading(Map<String, String> dialect, long guestRows, long customerIdsMerged) {
+      this(dialect, guestRows, customerIdsMerged, 0);
+    }
 
     /** Nothing known about the reading. */
     public static Reading unknown() {
@@ -140,6 +146,10 @@ public final class OrdersDerivation {
     Map<String, Long> allCounts = new LinkedHashMap<>(counts.asMap());
     allCounts.put("guestRowsSkipped", reading.guestRows());
     allCounts.put("customerIdsMerged", reading.customerIdsMerged());
+    if (reading.furtherLines() > 0) {
+      // retention.orders.order-cells=ONE_ROW: rows that were an order's further lines.
+      allCounts.put("orderLinesWithoutOrderCells", reading.furtherLines());
+    }
     List<String> leftOut = new ArrayList<>();
     for (RfmFeature feature : RfmFeature.values()) {
       if (feature.money() && !columns.money()) {

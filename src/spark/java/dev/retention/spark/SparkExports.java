@@ -69,7 +69,42 @@ final class SparkExports {
       RfmFeatures.Columns optional,
       long guestRows,
       long customerIdsMerged,
-      List<String> warnings) {}
+      List<String> warnings,
+      long furtherLines) {
+
+    Loaded(
+        JavaRDD<Block> blocks,
+        List<String> columns,
+        int rows,
+        long rowsRead,
+        long rowsRejected,
+        List<String> rejections,
+        List<String> ignored,
+        RfmFeatures.Counts counts,
+        LocalDate cutoff,
+        List<RfmFeatures.Definition> definitions,
+        RfmFeatures.Columns optional,
+        long guestRows,
+        long customerIdsMerged,
+        List<String> warnings) {
+      this(
+          blocks,
+          columns,
+          rows,
+          rowsRead,
+          rowsRejected,
+          rejections,
+          ignored,
+          counts,
+          cutoff,
+          definitions,
+          optional,
+          guestRows,
+          customerIdsMerged,
+          warnings,
+          0);
+    }
+  }
 
   /** The export's lines, each part an input stream from its first line's number. */
   private static JavaPairRDD<LongWritable, Text> lines(JavaSparkContext sc, String path) {
@@ -541,6 +576,7 @@ final class SparkExports {
     long read = 0;
     long rejected = 0;
     long guests = 0;
+    long furtherLines = 0;
     java.util.Set<String> present = new java.util.LinkedHashSet<>();
     List<Tuple2<Integer, List<String>>> reasonsOfParts = new ArrayList<>();
     List<Tuple2<Integer, List<Long>>> linesOfParts = new ArrayList<>();
@@ -549,6 +585,7 @@ final class SparkExports {
       read += counts.read();
       rejected += counts.rejected();
       guests += counts.guestRows();
+      furtherLines += counts.furtherLines();
       present.addAll(counts.present());
       reasonsOfParts.add(new Tuple2<>(part._1(), counts.reasons()));
       linesOfParts.add(new Tuple2<>(part._1(), counts.reasonLines()));
@@ -564,7 +601,11 @@ final class SparkExports {
               + " from");
     }
     Rejections.checkShare(
-        read - guests, rejected, reasons, schema.maxRejectedShare(), "nothing was derived");
+        read - guests,
+        rejected,
+        reasons,
+        schema.maxRejectedShare(),
+        OrderExportReader.refusedOutcome(schema, reasons));
     JavaRDD<CustomerRows> rows =
         parsed.filter(t -> t._2() instanceof CustomerRows).map(t -> (CustomerRows) t._2());
     int[] span =
@@ -659,6 +700,7 @@ final class SparkExports {
         optional,
         guests,
         merged,
-        censored == null ? List.of() : List.of(censored));
+        censored == null ? List.of() : List.of(censored),
+        furtherLines);
   }
 }

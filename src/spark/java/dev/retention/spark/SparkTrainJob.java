@@ -411,7 +411,8 @@ public final class SparkTrainJob {
                                   new OrdersDialect(settings.ordersSchema(), format.text())
                                       .describe(),
                                   loaded.guestRows(),
-                                  loaded.customerIdsMerged()),
+                                  loaded.customerIdsMerged(),
+                                  loaded.furtherLines()),
                               loaded.warnings())
                           : null),
                   identity,

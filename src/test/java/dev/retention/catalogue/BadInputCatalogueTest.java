@@ -998,6 +998,52 @@ class BadInputCatalogueTest {
     c.add(
         new Case(
             "orders export",
+            "no header, columns padded with spaces (CDNOW's master file ` 00001 19970101  1   11.77`)",
+            "read fails: the first line looks like data; never its cells (such files cannot be read:"
+                + " no setting for columns by position or runs of spaces)",
+            () -> {
+              ExportException e =
+                  assertThrows(
+                      ExportException.class,
+                      () -> orders(" 00917 19970311  2   31.48\n 00918 19970312  1   12.00\n"));
+              assertTrue(
+                  e.getMessage().startsWith("the first line looks like data"), e.getMessage());
+              assertFalse(e.getMessage().contains("00917"), e.getMessage());
+              assertFalse(e.getMessage().contains("31.48"), e.getMessage());
+            }));
+    c.add(
+        new Case(
+            "orders export",
+            "an order's further lines without its amount and status (Shopify), grain ORDER",
+            "read fails: missing value by line and column, naming order-cells=ONE_ROW (which reads"
+                + " them as the order's further lines)",
+            () -> {
+              StringBuilder lines = new StringBuilder(goodOrders());
+              for (int i = 0; i < 10; i++) {
+                lines
+                    .append("s")
+                    .append(i)
+                    .append(",#")
+                    .append(i)
+                    .append(",2026-03-02,30,1,paid\n");
+                lines.append("s").append(i).append(",#").append(i).append(",2026-03-02,,2,\n");
+              }
+              ExportException e =
+                  assertThrows(ExportException.class, () -> orders(lines.toString()));
+              assertTrue(e.getMessage().contains("column 'amount': missing value"), e.getMessage());
+              assertTrue(
+                  e.getMessage().contains("retention.orders.order-cells=ONE_ROW"), e.getMessage());
+              OrderExportReader.Result r =
+                  OrderExportReader.read(
+                      new ByteArrayInputStream(lines.toString().getBytes(StandardCharsets.UTF_8)),
+                      ExportFormat.of("x.csv").orElseThrow(),
+                      OrdersSchema.defaults().withOrderCells(OrdersSchema.OrderCells.ONE_ROW),
+                      LocalDate.of(2026, 11, 28));
+              assertEquals(0, r.rowsRejected(), r.rejections().toString());
+            }));
+    c.add(
+        new Case(
+            "orders export",
             "customer ids ` P-77`, `P-77` and `P-77 `",
             "three customers, byte for byte (id-normalisation=TRIM merges and counts them)",
             () -> {

@@ -367,7 +367,8 @@ class DialectsTest {
             .withDates(
                 new OrdersSchema.Dates(
                     List.of("M/d/yyyy H:mm", "M/d/yyyy"), ZoneId.of("Europe/London")))
-            .withIds(new IdRules(IdRules.GuestRows.REJECT, IdRules.Normalisation.TRIM));
+            .withIds(new IdRules(IdRules.GuestRows.REJECT, IdRules.Normalisation.TRIM))
+            .withOrderCells(OrdersSchema.OrderCells.ONE_ROW);
     OrdersDialect dialect = new OrdersDialect(schema, new TextFormat(';', ',', true));
     Map<String, String> recorded = dialect.describe();
     assertEquals("Quantity", recorded.get("quantityColumn"));
@@ -381,7 +382,14 @@ class DialectsTest {
     assertEquals(schema.ids(), back.schema().ids());
     assertEquals(schema.grain(), back.schema().grain());
     assertEquals(schema.orderKey(), back.schema().orderKey());
+    assertEquals(OrdersSchema.OrderCells.ONE_ROW, back.schema().orderCells());
     assertEquals(recorded, back.describe());
+    // A model recorded before order-cells existed reads every row's cells as that row's.
+    Map<String, String> older = new java.util.HashMap<>(recorded);
+    older.remove("orderCells");
+    assertEquals(
+        OrdersSchema.OrderCells.EVERY_ROW,
+        OrdersDialect.of(older, schema.maxRejectedShare()).schema().orderCells());
   }
 
   @Test

@@ -317,6 +317,26 @@ class ExportDefectsTest {
     }
   }
 
+  /**
+   * A header-less export whose columns are runs of spaces (CDNOW's master file as its publisher
+   * ships it: {@code " 00001 19970101 1 11.77"}): the line is one cell for any delimiter, and the
+   * refusal printed it whole as the export's "columns" (a customer's id, date and amount).
+   */
+  @Test
+  void aHeaderlessSpacePaddedExportIsRefusedWithoutPrintingItsFirstLine() {
+    String first = " 00917 19970311  2   31.48";
+    for (String text : List.of(first + "\r\n 00918 19970312  1   12.00\r\n", first + "\n")) {
+      String features =
+          assertThrows(ExportException.class, () -> features(text, "x.csv")).getMessage();
+      String orders = assertThrows(ExportException.class, () -> orders(text, "x.csv")).getMessage();
+      for (String message : List.of(features, orders)) {
+        assertTrue(message.contains("the first line looks like data"), message);
+        assertFalse(message.contains("00917"), message);
+        assertFalse(message.contains("31.48"), message);
+      }
+    }
+  }
+
   @Test
   void aSemicolonExportReadWithTheDefaultDelimiterNamesTheSetting() {
     ExportException e =

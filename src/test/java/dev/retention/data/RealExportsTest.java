@@ -182,4 +182,81 @@ class RealExportsTest {
     assertSameAsPlain(derived, plain);
     assertSameInAnyRowOrder(text, "groceries.csv", settings, derived);
   }
+
+  @Test
+  void shopifysOrdersExportWithOrderCellsOnTheFirstLineOfEachOrder() throws IOException {
+    TrainSettings settings = RealExports.trainSettings(RealExports.SHOPIFY_SETTINGS);
+    byte[] shipped = RealExports.bytes(RealExports.SHOPIFY);
+    OrderExportReader.Result r = read(shipped, "orders_export.csv", settings);
+    assertEquals(40, r.rowsRead());
+    assertEquals(0, r.rowsRejected(), r.rejections().toString());
+    assertEquals(22, r.guestRows(), "orders without an e-mail");
+    assertEquals(9, r.furtherLines(), "the customers' orders' further lines");
+    assertEquals(3, r.book().customers());
+    // Every customer's spend is the sum of the Total of their orders (the first line of each).
+    Map<String, Double> spend =
+        Map.of(
+            "ayumu.hirano@example.com", 1184.90,
+            "karine.ruby@example.com", 1763.14,
+            "Russel.winfield@example.com", 389.55);
+    Map<String, Double> days =
+        Map.of(
+            "ayumu.hirano@example.com", 3.0,
+            "karine.ruby@example.com", 2.0,
+            "Russel.winfield@example.com", 2.0);
+    RfmFeatures.Derived derived =
+        RfmFeatures.asOf(r.book(), r.columns(), LocalDate.of(2025, 5, 17), 90);
+    List<String> columns = derived.features().columns();
+    for (int i = 0; i < derived.features().rows(); i++) {
+      String id = derived.customerIds().get(i);
+      assertEquals(
+          spend.get(id), derived.features().get(i, columns.indexOf("total_spend")), 1e-9, id);
+      assertEquals(days.get(id), derived.features().get(i, columns.indexOf("frequency")), id);
+    }
+    // Read with the default, every further line of an order is a bad row; the message names the
+    // setting and never a cell.
+    Map<String, String> everyRow = new HashMap<>(RealExports.SHOPIFY_SETTINGS);
+    everyRow.remove("retention.orders.order-cells");
+    ExportException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExportException.class,
+            () -> read(shipped, "orders_export.csv", RealExports.trainSettings(everyRow)));
+    assertTrue(e.getMessage().contains("column 'Total': missing value"), e.getMessage());
+    assertTrue(e.getMessage().contains("retention.orders.order-cells=ONE_ROW"), e.getMessage());
+    assertFalse(e.getMessage().contains("@"), e.getMessage());
+    // Its dates carry a space before the offset: the ISO default refuses them, naming the column.
+    Map<String, String> iso = new HashMap<>(RealExports.SHOPIFY_SETTINGS);
+    iso.remove("retention.orders.date-formats");
+    e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ExportException.class,
+            () -> read(shipped, "orders_export.csv", RealExports.trainSettings(iso)));
+    assertTrue(
+        e.getMessage().contains("column 'Created at': not a date (yyyy-MM-dd)"), e.getMessage());
+    assertFalse(e.getMessage().contains("2025-05"), e.getMessage());
+  }
+
+  @Test
+  void superstoresSemicolonsDecimalCommasAndDayFirstDates() throws IOException {
+    TrainSettings settings = RealExports.trainSettings(RealExports.SUPERSTORE_SETTINGS);
+    OrderExportReader.Result r =
+        read(RealExports.bytes(RealExports.SUPERSTORE), "superstore.csv.gz", settings);
+    assertEquals(9_994, r.rowsRead());
+    assertEquals(0, r.rowsRejected(), r.rejections().toString());
+    assertEquals(793, r.book().customers());
+    RfmFeatures.Derived derived = RfmFeatures.forTraining(r.book(), r.columns(), settings.rfm());
+    assertEquals(LocalDate.of(2021, 10, 1), derived.cutoff(), "2021-12-30 minus 90 days");
+    String text = RealExports.text(RealExports.SUPERSTORE);
+    Map<String, PlainDerivation.Customer> plain =
+        PlainDerivation.derive(
+            RealExports.superstoreRows(text),
+            derived.cutoff().toEpochDay(),
+            90,
+            true,
+            true,
+            false,
+            true);
+    assertSameAsPlain(derived, plain);
+    assertSameInAnyRowOrder(text, "superstore.csv", settings, derived);
+  }
 }

@@ -118,6 +118,7 @@ abstract class RealExportFunctionTests {
 
     // The dialect, recorded whole: every other path reads the export with it.
     for (Map.Entry<String, String> setting : settings().entrySet()) {
+      // retention.orders.* and retention.export.* (prefixes of one length)
       String name = setting.getKey().substring("retention.orders.".length());
       String recorded =
           switch (name) {
@@ -134,6 +135,9 @@ abstract class RealExportFunctionTests {
             case "order-key" -> derivation.dialect().get("orderKey");
             case "date-formats" -> derivation.dialect().get("dateFormats");
             case "money" -> derivation.dialect().get("money");
+            case "order-cells" -> derivation.dialect().get("orderCells");
+            case "delimiter" -> derivation.dialect().get("delimiter"); // retention.export.*
+            case "decimal-separator" -> derivation.dialect().get("decimalSeparator");
             default -> throw new IllegalStateException(name);
           };
       assertEquals(setting.getValue(), recorded, name);

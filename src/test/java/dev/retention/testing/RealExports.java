@@ -39,6 +39,43 @@ public final class RealExports {
   /** The Groceries purchase log: member, day, item; no amount, no order id. */
   public static final String GROCERIES = "/real/groceries/Groceries_dataset.csv.gz";
 
+  /**
+   * A Shopify development store's orders export: a row per line item, the order's total and
+   * financial status on its first row only, dates {@code 2025-05-11 09:55:16 -0400}.
+   */
+  public static final String SHOPIFY = "/real/shopify/orders_export.csv";
+
+  /** The settings that read Shopify's orders export as shipped, an order per row with a total. */
+  public static final Map<String, String> SHOPIFY_SETTINGS =
+      Map.of(
+          "retention.orders.customer-id-column", "Email",
+          "retention.orders.order-id-column", "Name",
+          "retention.orders.order-date-column", "Created at",
+          "retention.orders.amount-column", "Total",
+          "retention.orders.status-column", "Financial Status",
+          "retention.orders.refund-statuses", "refunded,voided",
+          "retention.orders.date-formats", "yyyy-MM-dd HH:mm:ss xx",
+          "retention.orders.order-cells", "ONE_ROW");
+
+  /**
+   * Tableau's "Sample - Superstore" order lines as re-exported by a European-locale spreadsheet:
+   * {@code ;} between fields, decimal commas, {@code dd/MM/yyyy}, a UTF-8 BOM, CRLF.
+   */
+  public static final String SUPERSTORE = "/real/superstore/Sample - Superstore.csv.gz";
+
+  /** The settings that read the Superstore export as shipped. */
+  public static final Map<String, String> SUPERSTORE_SETTINGS =
+      Map.of(
+          "retention.orders.customer-id-column", "Customer ID",
+          "retention.orders.order-id-column", "Order ID",
+          "retention.orders.order-date-column", "Order Date",
+          "retention.orders.amount-column", "Sales",
+          "retention.orders.items-column", "Quantity",
+          "retention.orders.grain", "LINE",
+          "retention.orders.date-formats", "dd/MM/yyyy",
+          "retention.export.delimiter", ";",
+          "retention.export.decimal-separator", ",");
+
   /** The settings that read the UCI export as shipped (README, "Export dialects"). */
   public static final Map<String, String> ONLINE_RETAIL_SETTINGS =
       Map.of(
@@ -183,6 +220,29 @@ public final class RealExports {
       long day = LocalDateTime.parse(f.get(4), format).toLocalDate().toEpochDay();
       boolean refund = invoice.startsWith("C") || quantity < 0 || amount < 0;
       rows.add(new PlainDerivation.Row(customer, invoice, day, amount, quantity, refund));
+    }
+    return rows;
+  }
+
+  /** Superstore's rows: customer, order, day of Order Date, Sales (decimal comma), Quantity. */
+  public static List<PlainDerivation.Row> superstoreRows(String text) {
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+    String[] lines = text.replace("\uFEFF", "").split("\r?\n");
+    List<PlainDerivation.Row> rows = new ArrayList<>();
+    for (int i = 1; i < lines.length; i++) {
+      if (lines[i].isEmpty()) {
+        continue;
+      }
+      List<String> f = PlainDerivation.fields(lines[i], ';');
+      double amount = Double.parseDouble(f.get(17).replace(',', '.'));
+      rows.add(
+          new PlainDerivation.Row(
+              f.get(5),
+              f.get(1),
+              LocalDate.parse(f.get(2), format).toEpochDay(),
+              amount,
+              Double.parseDouble(f.get(18)),
+              amount < 0));
     }
     return rows;
   }

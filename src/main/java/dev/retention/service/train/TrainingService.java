@@ -609,9 +609,12 @@ public final class TrainingService {
     }
   }
 
-  /** The format of text {@link #open} already decompressed. */
+  /**
+   * The format of text {@link #open} already decompressed: the same kind, limits and text format
+   * (delimiter, decimal separator), only without gzip.
+   */
   private static ExportFormat decoded(ExportFormat format) {
-    return new ExportFormat(format.kind(), false, format.limits());
+    return format.withoutGzip();
   }
 
   private Read readFeatures(
@@ -677,7 +680,8 @@ public final class TrainingService {
         new OrdersDerivation.Reading(
             new OrdersDialect(settings.ordersSchema(), format.text()).describe(),
             read.guestRows(),
-            read.customerIdsMerged());
+            read.customerIdsMerged(),
+            read.furtherLines());
     return new Read(
         OrdersDerivation.input(
             derived,

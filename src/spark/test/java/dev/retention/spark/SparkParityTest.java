@@ -301,10 +301,73 @@ class SparkParityTest {
                 dev.retention.testing.RealExports.CDNOW_SETTINGS),
             Map.entry(
                 dev.retention.testing.RealExports.GROCERIES,
-                dev.retention.testing.RealExports.GROCERIES_SETTINGS))) {
+                dev.retention.testing.RealExports.GROCERIES_SETTINGS),
+            Map.entry(
+                dev.retention.testing.RealExports.SUPERSTORE,
+                dev.retention.testing.RealExports.SUPERSTORE_SETTINGS))) {
       TrainSettings dialect = JobSettings.of(export.getValue()).train();
       Path file =
           plainCopy(export.getKey(), "real-" + Math.abs(export.getKey().hashCode()) + ".csv");
+      assertSameDerivation(
+          file,
+          dialect.ordersSchema(),
+          LocalDate.of(2026, 12, 1),
+          dialect.rfm(),
+          ExportFormat.of("x.csv").orElseThrow().withText(dialect.text()));
+    }
+  }
+
+  /**
+   * Shopify's shape (an order's total and status on its first line only, retention.orders.
+   * order-cells=ONE_ROW), split into parts that cut orders between their lines: the same reading,
+   * at order and at line grain, as the function's.
+   */
+  @Test
+  void orderCellsOnOneRowReadTheSameInPartsThatCutOrders() throws IOException {
+    java.util.Random random = new java.util.Random(11);
+    StringBuilder csv =
+        new StringBuilder(
+            "Name,Email,Financial Status,Total,Created at,Lineitem quantity,Lineitem price\n");
+    for (int order = 0; order < 3_000; order++) {
+      String email = random.nextInt(10) == 0 ? "" : "c" + random.nextInt(400) + "@example.com";
+      String created = LocalDate.of(2025, 1, 1).plusDays(random.nextInt(360)) + " 10:00:00 -0400";
+      String status = random.nextInt(12) == 0 ? "refunded" : "paid";
+      int lines = 1 + random.nextInt(4);
+      int[] quantity = new int[lines];
+      int[] cents = new int[lines];
+      long total = 0;
+      for (int l = 0; l < lines; l++) {
+        quantity[l] = 1 + random.nextInt(3);
+        cents[l] = 100 + random.nextInt(9_000);
+        total += (long) quantity[l] * cents[l];
+      }
+      for (int l = 0; l < lines; l++) {
+        csv.append('#').append(1000 + order).append(',').append(email).append(',');
+        csv.append(l == 0 ? status : "").append(',');
+        csv.append(l == 0 ? String.format(java.util.Locale.ROOT, "%.2f", total / 100.0) : "");
+        csv.append(',').append(created).append(',').append(quantity[l]).append(',');
+        csv.append(String.format(java.util.Locale.ROOT, "%.2f", cents[l] / 100.0)).append('\n');
+      }
+    }
+    Path file = work.resolve("shopify-shaped.csv");
+    Files.writeString(file, csv);
+    splitEvery(8 << 10);
+    Map<String, String> orderGrain =
+        Map.of(
+            "retention.orders.customer-id-column", "Email",
+            "retention.orders.order-id-column", "Name",
+            "retention.orders.order-date-column", "Created at",
+            "retention.orders.amount-column", "Total",
+            "retention.orders.status-column", "Financial Status",
+            "retention.orders.date-formats", "yyyy-MM-dd HH:mm:ss xx",
+            "retention.orders.order-cells", "ONE_ROW");
+    Map<String, String> lineGrain = new java.util.HashMap<>(orderGrain);
+    lineGrain.remove("retention.orders.amount-column");
+    lineGrain.put("retention.orders.quantity-column", "Lineitem quantity");
+    lineGrain.put("retention.orders.unit-price-column", "Lineitem price");
+    lineGrain.put("retention.orders.grain", "LINE");
+    for (Map<String, String> settings : List.of(orderGrain, lineGrain)) {
+      TrainSettings dialect = JobSettings.of(settings).train();
       assertSameDerivation(
           file,
           dialect.ordersSchema(),
@@ -422,6 +485,7 @@ class SparkParityTest {
     }
     RfmFeatures.Derived derived = RfmFeatures.forTraining(read.book(), read.columns(), rfm);
     assertEquals(read.guestRows(), loaded.guestRows());
+    assertEquals(read.furtherLines(), loaded.furtherLines());
     assertEquals(read.customerIdsMerged(), loaded.customerIdsMerged());
     assertEquals(read.columns(), loaded.optional());
     assertEquals(derived.warnings(), loaded.warnings());
