@@ -169,6 +169,11 @@ class UpliftCampaignFunctionTest {
             download("models/default/" + model.version() + "/report.html"), StandardCharsets.UTF_8);
     assertTrue(training.contains("<section id=\"uplift\">"), "the uplift section");
     assertTrue(training.contains("Qini coefficient"), "the learners' measures");
+    // Its contact table counts the past campaign's customers by churn risk, and says where the
+    // groups are ranked by profit (the model file keeps no contact decisions per group).
+    assertTrue(
+        training.contains("ranks its groups by expected incremental profit"),
+        "the training table says where the one ordering is");
 
     // The score API (the class the score function serves) answers the same for one customer.
     try (S3Client s3 = LocalS3Resource.server.client()) {
