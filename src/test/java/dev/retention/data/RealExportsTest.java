@@ -303,4 +303,27 @@ class RealExportsTest {
     assertSameAsPlain(derived, plain);
     assertSameInAnyRowOrder(text, "superstore.csv", settings, derived);
   }
+
+  @Test
+  void theGeneratedExportsAreTheSameForASeedAndSpanMoreThanTheLabelWindow() {
+    LocalDate first = LocalDate.of(2024, 1, 1);
+    LocalDate last = LocalDate.of(2025, 1, 1);
+    assertEquals(
+        ShopifyExports.orders(7, 50, first, last), ShopifyExports.orders(7, 50, first, last));
+    assertFalse(
+        ShopifyExports.orders(7, 50, first, last)
+            .equals(ShopifyExports.orders(8, 50, first, last)));
+    assertEquals(
+        EuropeanLocaleExports.superstore(7, 50, first, last),
+        EuropeanLocaleExports.superstore(7, 50, first, last));
+    assertFalse(
+        EuropeanLocaleExports.superstore(7, 50, first, last)
+            .equals(EuropeanLocaleExports.superstore(8, 50, first, last)));
+    // The exports the tests train on: a few hundred customers, histories longer than 90 days.
+    List<PlainDerivation.Row> rows = RealExports.superstoreRows(EuropeanLocaleExports.superstore());
+    long firstDay = rows.stream().mapToLong(PlainDerivation.Row::day).min().orElseThrow();
+    long lastDay = rows.stream().mapToLong(PlainDerivation.Row::day).max().orElseThrow();
+    assertTrue(lastDay - firstDay > 3 * 365, "days: " + (lastDay - firstDay));
+    assertTrue(rows.stream().map(PlainDerivation.Row::customer).distinct().count() >= 500);
+  }
 }
