@@ -106,14 +106,31 @@ public final class Numbers {
       return parse(
           slice.bytes(), slice.start(), slice.start() + slice.length(), (byte) decimalSeparator);
     }
-    // Numbers are ASCII: any other character fails the grammar (as a '?' byte).
     String s = text.toString();
     byte[] bytes = new byte[s.length()];
     for (int i = 0; i < bytes.length; i++) {
-      char c = s.charAt(i);
-      bytes[i] = c < 0x80 ? (byte) c : (byte) '?';
+      bytes[i] = ascii(s.charAt(i));
     }
     return parse(bytes, 0, bytes.length, (byte) decimalSeparator);
+  }
+
+  /**
+   * The number in {@code text[offset, offset + length)}, with {@code .} as the decimal separator:
+   * for a JSON parser's own character buffer, without a {@code String} per number.
+   *
+   * @throws NumberFormatException if the text is not a number of the grammar
+   */
+  public static double parse(char[] text, int offset, int length) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      bytes[i] = ascii(text[offset + i]);
+    }
+    return parse(bytes, 0, length, (byte) '.');
+  }
+
+  /** Numbers are ASCII: any other character fails the grammar (as a '?' byte). */
+  private static byte ascii(char c) {
+    return c < 0x80 ? (byte) c : (byte) '?';
   }
 
   /** Whether {@code text} is a number of the grammar (finite or not). */

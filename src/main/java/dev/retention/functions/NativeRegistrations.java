@@ -22,11 +22,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * Every type of ours that is read or written by reflection, registered for the native image (the
  * JVM needs nothing of this; a native image keeps record components, accessors, constructors and
  * enum constants only for registered types): what Jackson binds (the functions' inputs and outputs,
- * the model JSON and its order in {@code latest.json}), what {@link SettingsBinder} binds (the
- * training options records), and the {@code retention.*} mapping's interfaces, whose methods
- * SmallRye Config and {@link KnownSettings} read at start (without them every setting is reported
- * unknown natively). {@code NativeRegistrationsTest} derives the same list from the code and fails
- * on a missing or a stale entry: edit it here when that test says so.
+ * the model JSON and its order in {@code latest.json}), the custom Jackson bindings those name
+ * ({@code @JsonDeserialize(using)}, {@code @JsonSerialize(using)}: Jackson constructs them by
+ * reflection), what {@link SettingsBinder} binds (the training options records), and the {@code
+ * retention.*} mapping's interfaces, whose methods SmallRye Config and {@link KnownSettings} read
+ * at start (without them every setting is reported unknown natively). {@code
+ * NativeRegistrationsTest} derives the same list from the code and fails on a missing or a stale
+ * entry: edit it here when that test says so.
  *
  * <p>By name: Quarkus' Lambda runtime writes a failed start as {@code FunctionError} with Jackson;
  * unregistered, that write fails too and the start's own error never reaches Lambda.
@@ -40,6 +42,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
       LogisticOptions.class,
       LogisticOptions.ClassWeight.class,
       BatchScoreResponse.class,
+      HttpApiBinding.RequestReader.class,
+      HttpApiBinding.ResponseWriter.class,
       HttpApiRequest.class,
       HttpApiRequest.Http.class,
       HttpApiRequest.RequestContext.class,

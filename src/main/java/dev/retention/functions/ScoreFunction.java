@@ -19,7 +19,7 @@ public class ScoreFunction {
     Invocation.arrived();
     String method = "";
     String path = "";
-    String body = null;
+    char[] body = null;
     if (request != null) {
       if (request.requestContext() != null && request.requestContext().http() != null) {
         method = request.requestContext().http().method();
@@ -32,16 +32,18 @@ public class ScoreFunction {
       body = request.body();
       if (body != null && request.isBase64Encoded()) {
         try {
-          body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+          body =
+              new String(Base64.getDecoder().decode(new String(body)), StandardCharsets.UTF_8)
+                  .toCharArray();
         } catch (IllegalArgumentException e) {
-          body = "\u0000not base64";
+          body = "\u0000not base64".toCharArray();
         }
       }
     }
-    HttpResult result = scoring.handle(method == null ? "" : method, path, body);
+    HttpResult result = scoring.handleCharacters(method == null ? "" : method, path, body);
     Map<String, String> headers = new HashMap<>(result.headers());
     headers.put("content-type", "application/json");
-    return new HttpApiResponse(result.status(), headers, result.body(), false);
+    return new HttpApiResponse(result.status(), headers, result.json(), false);
   }
 
   /** Named stages prefix the raw path with {@code /<stage>}; routes are matched without it. */

@@ -46,6 +46,12 @@ class NumbersProperties {
         Double.doubleToLongBits(
             Numbers.parse(new dev.retention.features.Utf8Slice().set(padded, 2, text.length()))),
         text);
+    // The score API parses windows of a JSON parser's character buffer.
+    char[] chars = ("[" + text + "]").toCharArray();
+    assertEquals(
+        Double.doubleToLongBits(Double.parseDouble(text)),
+        Double.doubleToLongBits(Numbers.parse(chars, 1, text.length())),
+        text);
   }
 
   @Test
@@ -116,6 +122,8 @@ class NumbersProperties {
       NumberFormatException e =
           assertThrows(NumberFormatException.class, () -> Numbers.parse(bad), bad);
       assertEquals("not a number", e.getMessage(), "the message never holds the cell");
+      char[] chars = (" " + bad + " ").toCharArray();
+      assertThrows(NumberFormatException.class, () -> Numbers.parse(chars, 1, bad.length()), bad);
     }
   }
 

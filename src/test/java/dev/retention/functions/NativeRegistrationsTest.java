@@ -3,6 +3,10 @@ package dev.retention.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.retention.config.RetentionConfig;
 import dev.retention.model.ModelOrder;
 import dev.retention.model.RetentionModel;
@@ -39,8 +43,9 @@ import org.junit.jupiter.api.Test;
  *       KnownSettings lists its keys from them at start),
  * </ul>
  *
- * through record components, interface methods and their generic arguments. A type missing from the
- * list fails naming it; so does a listed type nothing reaches (a stale entry).
+ * through record components, interface methods and their generic arguments, and the custom Jackson
+ * bindings ({@code using}) named on them. A type missing from the list fails naming it; so does a
+ * listed type nothing reaches (a stale entry).
  */
 class NativeRegistrationsTest {
 
@@ -80,6 +85,9 @@ class NativeRegistrationsTest {
     assertTrue(needed.contains("dev.retention.core.KMeansOptions$Algorithm"), needed.toString());
     assertTrue(needed.contains(RetentionConfig.Spark.class.getName()), needed.toString());
     assertTrue(needed.contains(S3Event.S3Object.class.getName()), needed.toString());
+    // The score function's event binding, named by @JsonDeserialize / @JsonSerialize.
+    assertTrue(needed.contains(HttpApiBinding.RequestReader.class.getName()), needed.toString());
+    assertTrue(needed.contains(HttpApiBinding.ResponseWriter.class.getName()), needed.toString());
   }
 
   /** The project's types reachable from the roots the class javadoc names. */
@@ -112,6 +120,15 @@ class NativeRegistrationsTest {
         if (c.isArray()) {
           queue.add(c.getComponentType());
         } else if (c.getName().startsWith("dev.retention.") && out.add(c.getName())) {
+          // A custom binding named on the type: Jackson constructs it by reflection.
+          JsonDeserialize reader = c.getAnnotation(JsonDeserialize.class);
+          if (reader != null && reader.using() != JsonDeserializer.None.class) {
+            queue.add(reader.using());
+          }
+          JsonSerialize writer = c.getAnnotation(JsonSerialize.class);
+          if (writer != null && writer.using() != JsonSerializer.None.class) {
+            queue.add(writer.using());
+          }
           if (c.isRecord()) {
             for (RecordComponent component : c.getRecordComponents()) {
               queue.add(component.getGenericType());

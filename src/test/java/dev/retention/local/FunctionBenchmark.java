@@ -78,29 +78,9 @@ public final class FunctionBenchmark {
       }
 
       // Score events over the benchmark model's features (f0..f7).
-      Path singleEvent = work.resolve("score-single-f.json");
-      Path batch = work.resolve("score-batch-1000.json");
-      ObjectNode customer = MAPPER.createObjectNode();
-      customer.put("customerId", "C-1");
-      ObjectNode features = customer.putObject("features");
-      for (int c = 0; c < 8; c++) {
-        features.put("f" + c, 0.25 * c - 0.5);
-      }
-      ObjectNode single =
-          (ObjectNode) MAPPER.readTree(Path.of("events/score-single.json").toFile());
-      single.put("body", customer.toString());
-      MAPPER.writeValue(singleEvent.toFile(), single);
-      ObjectNode event = (ObjectNode) MAPPER.readTree(Path.of("events/score-batch.json").toFile());
-      ObjectNode body = MAPPER.createObjectNode();
-      ArrayNode customers = body.putArray("customers");
-      for (int i = 0; i < 1000; i++) {
-        ObjectNode c = customer.deepCopy();
-        c.put("customerId", "C-" + i);
-        ((ObjectNode) c.get("features")).put("f0", (i % 100) / 25.0 - 2);
-        customers.add(c);
-      }
-      event.put("body", body.toString());
-      MAPPER.writeValue(batch.toFile(), event);
+      Path[] events = scoreEvents(work);
+      Path singleEvent = events[0];
+      Path batch = events[1];
       Path scoreLog = work.resolve("score-bench.log");
       function.run(
           "score",
@@ -224,6 +204,36 @@ public final class FunctionBenchmark {
         log);
   }
 
+  /**
+   * The score benchmark's two API Gateway events over the benchmark model's features (f0..f7): one
+   * customer, and a batch of 1,000 (144 KB); written under {@code work}.
+   */
+  static Path[] scoreEvents(Path work) throws Exception {
+    Path singleEvent = work.resolve("score-single-f.json");
+    Path batch = work.resolve("score-batch-1000.json");
+    ObjectNode customer = MAPPER.createObjectNode();
+    customer.put("customerId", "C-1");
+    ObjectNode features = customer.putObject("features");
+    for (int c = 0; c < 8; c++) {
+      features.put("f" + c, 0.25 * c - 0.5);
+    }
+    ObjectNode single = (ObjectNode) MAPPER.readTree(Path.of("events/score-single.json").toFile());
+    single.put("body", customer.toString());
+    MAPPER.writeValue(singleEvent.toFile(), single);
+    ObjectNode event = (ObjectNode) MAPPER.readTree(Path.of("events/score-batch.json").toFile());
+    ObjectNode body = MAPPER.createObjectNode();
+    ArrayNode customers = body.putArray("customers");
+    for (int i = 0; i < 1000; i++) {
+      ObjectNode c = customer.deepCopy();
+      c.put("customerId", "C-" + i);
+      ((ObjectNode) c.get("features")).put("f0", (i % 100) / 25.0 - 2);
+      customers.add(c);
+    }
+    event.put("body", body.toString());
+    MAPPER.writeValue(batch.toFile(), event);
+    return new Path[] {singleEvent, batch};
+  }
+
   /** The {@code rows=N} argument, or {@code fallback}. */
   static long rows(String[] args, long fallback) {
     for (String arg : args) {
@@ -255,7 +265,7 @@ public final class FunctionBenchmark {
     }
   }
 
-  private static void writeCsv(Path csv, int rows) throws Exception {
+  static void writeCsv(Path csv, int rows) throws Exception {
     Synthetic data = Synthetic.blobs(rows, 8, 5, 1.2, 2026);
     try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
       out.write("customer_id,f0,f1,f2,f3,f4,f5,f6,f7,repurchased\n");

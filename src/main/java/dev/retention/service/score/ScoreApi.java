@@ -144,10 +144,11 @@ public final class ScoreApi {
     features.append('}');
     ScoreResponseWriter writer = new ScoreResponseWriter(JSON);
     ScoreRequestReader.Limits limits = new ScoreRequestReader.Limits(2, 1, 1, null);
-    for (String body :
+    for (String text :
         List.of(
             "{\"customerId\":\"p\",\"features\":" + features + "}",
             "{\"customers\":[{\"features\":" + features + "},{\"features\":" + features + "}]}")) {
+      char[] body = text.toCharArray();
       ScoreRequestReader.checkBody(body, Integer.MAX_VALUE);
       ScoreRequestReader.Request request = new ScoreRequestReader(JSON, scorer, limits).read(body);
       List<ScoreResponseWriter.Scored> results = new ArrayList<>();
@@ -195,6 +196,14 @@ public final class ScoreApi {
 
   /** Answers one HTTP request, and emits its metrics. */
   public HttpResult handle(String method, String path, String body) {
+    return handleCharacters(method, path, body == null ? null : body.toCharArray());
+  }
+
+  /**
+   * Answers one HTTP request whose body is {@code body}'s characters (as the score function's event
+   * binding hands them over, without a {@code String} in between), and emits its metrics.
+   */
+  public HttpResult handleCharacters(String method, String path, char[] body) {
     long start = System.nanoTime();
     long[] before = cache.refreshCounts();
     long readsBefore = lookup == null ? 0 : lookup.objectReads();
@@ -237,7 +246,7 @@ public final class ScoreApi {
     return ROUTES.containsKey(path) && !path.equals(CUSTOMER_ROUTE) ? path : null;
   }
 
-  private HttpResult route(String method, String path, String route, String body, int[] customers) {
+  private HttpResult route(String method, String path, String route, char[] body, int[] customers) {
     if (route == null) {
       return ScoreResponseWriter.error(
           404,
@@ -351,7 +360,7 @@ public final class ScoreApi {
     return reading;
   }
 
-  private HttpResult score(String body, int[] customers) {
+  private HttpResult score(char[] body, int[] customers) {
     ScoreRequestReader.checkBody(body, settings.maxBodyBytes());
     Scorer scorer = cache.current();
     RetentionModel model = scorer.model();

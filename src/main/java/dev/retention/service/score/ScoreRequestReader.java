@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.retention.data.Numbers;
 import dev.retention.model.Scorer;
 import java.io.IOException;
+import java.nio.CharBuffer;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -78,15 +79,15 @@ final class ScoreRequestReader {
    *
    * @throws BadRequest naming the problem
    */
-  static void checkBody(String body, int maxBodyBytes) {
-    if (body == null || body.isBlank()) {
+  static void checkBody(char[] body, int maxBodyBytes) {
+    if (body == null || blankFrom(body, 0)) {
       throw new BadRequest(
           "empty_body",
           "the request body is empty; send JSON with 'features', 'orders' or 'customers'",
           null,
           null);
     }
-    if (tooLarge(body, maxBodyBytes)) {
+    if (tooLarge(CharBuffer.wrap(body), maxBodyBytes)) {
       throw new BadRequest(
           "body_too_large",
           "the request body is larger than "
@@ -98,8 +99,8 @@ final class ScoreRequestReader {
   }
 
   /** Parses a body that passed {@link #checkBody}. */
-  Request read(String body) {
-    try (JsonParser parser = json.createParser(body)) {
+  Request read(char[] body) {
+    try (JsonParser parser = json.createParser(body, 0, body.length)) {
       return read(parser);
     } catch (JsonProcessingException e) {
       throw malformed(e, body);
@@ -112,7 +113,7 @@ final class ScoreRequestReader {
    * A JSON syntax error in the project's words: where it is and what kind it is, never the parser's
    * message (which quotes the offending text, perhaps a customer's value) or its class names.
    */
-  static BadRequest malformed(JsonProcessingException e, String body) {
+  static BadRequest malformed(JsonProcessingException e, char[] body) {
     JsonLocation at = e.getLocation();
     String where =
         at == null || at.getLineNr() < 1
@@ -122,7 +123,7 @@ final class ScoreRequestReader {
         e instanceof JsonEOFException
             || at != null
                 && at.getCharOffset() >= 0
-                && body.substring((int) Math.min(body.length(), at.getCharOffset())).isBlank();
+                && blankFrom(body, (int) Math.min(body.length, at.getCharOffset()));
     String what = atEnd ? "it ends before its JSON is complete" : "it is not valid JSON";
     return new BadRequest(
         "malformed_json", "the request body is malformed" + where + ": " + what, null, null);
@@ -308,31 +309,31 @@ final class ScoreRequestReader {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
-      String field = prefix + "features." + name;
       int c = scorer.featureIndex(name);
       if (c < 0) {
         throw new BadRequest(
             "invalid_feature",
             "unknown feature '" + name + "'; the model expects " + names,
-            field,
+            prefix + "features." + name,
             index);
       }
       if (seen[c]) {
         throw new BadRequest(
             "duplicate_field",
             "feature '" + name + "' is given twice; send each feature once",
-            field,
+            prefix + "features." + name,
             index);
       }
       if (!value.isNumeric()) {
         throw new BadRequest(
             "invalid_feature",
             "feature '" + name + "' must be a number, got " + typeName(value),
-            field,
+            prefix + "features." + name,
             index);
       }
       // JSON's number grammar is a subset of the exports' one; one parser reads both.
-      raw[c] = Numbers.parse(parser.getText());
+      raw[c] =
+          Numbers.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
       seen[c] = true;
     }
     for (int c = 0; c < seen.length; c++) {
@@ -479,15 +480,25 @@ final class ScoreRequestReader {
    * UTF-8 bytes (a surrogate pair 4 for 2 chars), so only lengths between {@code limit / 3} and
    * {@code limit} chars need counting.
    */
-  static boolean tooLarge(String text, int limit) {
+  static boolean tooLarge(CharSequence text, int limit) {
     if (text.length() <= limit / 3) {
       return false;
     }
     return text.length() > limit || utf8Length(text) > limit;
   }
 
+  /** Whether {@code body} holds only white space from {@code from} on (as String.isBlank). */
+  private static boolean blankFrom(char[] body, int from) {
+    for (int i = from; i < body.length; i++) {
+      if (!Character.isWhitespace(body[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** UTF-8 length of {@code text} without encoding it. */
-  static long utf8Length(String text) {
+  static long utf8Length(CharSequence text) {
     long bytes = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
