@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.retention.features.RfmFeatures;
 import dev.retention.service.train.TrainSettings;
+import dev.retention.testing.EuropeanLocaleExports;
 import dev.retention.testing.PlainDerivation;
 import dev.retention.testing.RealExports;
+import dev.retention.testing.ShopifyExports;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +21,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real public exports read as they ship, with the settings the README documents: every row read
- * (guests counted, nothing rejected), the derived features equal to {@link PlainDerivation}'s for
- * every customer, and the same features for every customer in other row orders.
+ * Real public exports (and generated ones in the shapes of Shopify's orders export and of a
+ * European-locale spreadsheet's order lines) read as they ship, with the settings the README
+ * documents: every row read (guests counted, nothing rejected), the derived features equal to
+ * {@link PlainDerivation}'s for every customer, and the same features for every customer in other
+ * row orders.
  */
 class RealExportsTest {
 
@@ -183,36 +187,79 @@ class RealExportsTest {
     assertSameInAnyRowOrder(text, "groceries.csv", settings, derived);
   }
 
+  /** Shopify's order-grain and line-grain settings (the README's). */
+  private static Map<String, String> shopifyLineGrain() {
+    Map<String, String> s = new HashMap<>(RealExports.SHOPIFY_SETTINGS);
+    s.remove("retention.orders.amount-column");
+    s.put("retention.orders.quantity-column", "Lineitem quantity");
+    s.put("retention.orders.unit-price-column", "Lineitem price");
+    s.put("retention.orders.grain", "LINE");
+    return s;
+  }
+
   @Test
   void shopifysOrdersExportWithOrderCellsOnTheFirstLineOfEachOrder() throws IOException {
-    TrainSettings settings = RealExports.trainSettings(RealExports.SHOPIFY_SETTINGS);
-    byte[] shipped = RealExports.bytes(RealExports.SHOPIFY);
-    OrderExportReader.Result r = read(shipped, "orders_export.csv", settings);
-    assertEquals(40, r.rowsRead());
-    assertEquals(0, r.rowsRejected(), r.rejections().toString());
-    assertEquals(22, r.guestRows(), "orders without an e-mail");
-    assertEquals(9, r.furtherLines(), "the customers' orders' further lines");
-    assertEquals(3, r.book().customers());
-    // Every customer's spend is the sum of the Total of their orders (the first line of each).
-    Map<String, Double> spend =
-        Map.of(
-            "ayumu.hirano@example.com", 1184.90,
-            "karine.ruby@example.com", 1763.14,
-            "Russel.winfield@example.com", 389.55);
-    Map<String, Double> days =
-        Map.of(
-            "ayumu.hirano@example.com", 3.0,
-            "karine.ruby@example.com", 2.0,
-            "Russel.winfield@example.com", 2.0);
-    RfmFeatures.Derived derived =
-        RfmFeatures.asOf(r.book(), r.columns(), LocalDate.of(2025, 5, 17), 90);
-    List<String> columns = derived.features().columns();
-    for (int i = 0; i < derived.features().rows(); i++) {
-      String id = derived.customerIds().get(i);
-      assertEquals(
-          spend.get(id), derived.features().get(i, columns.indexOf("total_spend")), 1e-9, id);
-      assertEquals(days.get(id), derived.features().get(i, columns.indexOf("frequency")), id);
+    String text = ShopifyExports.orders();
+    byte[] shipped = text.getBytes(StandardCharsets.UTF_8);
+    // The export's lines counted the plain way: guests' lines, customers' further lines.
+    long lines = 0;
+    long guests = 0;
+    long further = 0;
+    for (String line : text.substring(text.indexOf('\n') + 1).split("\n")) {
+      List<String> f = PlainDerivation.fields(line, ',');
+      assertEquals(79, f.size(), line);
+      lines++;
+      if (f.get(1).isEmpty()) {
+        guests++;
+      } else if (f.get(11).isEmpty()) {
+        further++;
+      }
     }
+    assertTrue(guests > 0 && further > 100, guests + " " + further);
+    for (String status : List.of("paid", "pending", "refunded", "partially_refunded", "voided")) {
+      assertTrue(text.contains("," + status + ","), status);
+    }
+
+    // Order grain: an order is its first line's Total; its further lines add nothing.
+    TrainSettings settings = RealExports.trainSettings(RealExports.SHOPIFY_SETTINGS);
+    OrderExportReader.Result r = read(shipped, "orders_export.csv", settings);
+    assertEquals(lines, r.rowsRead());
+    assertEquals(0, r.rowsRejected(), r.rejections().toString());
+    assertEquals(guests, r.guestRows(), "orders without an e-mail");
+    assertEquals(further, r.furtherLines(), "the customers' orders' further lines");
+    RfmFeatures.Derived derived = RfmFeatures.forTraining(r.book(), r.columns(), settings.rfm());
+    assertTrue(derived.customerIds().size() >= 200, "customers: " + derived.customerIds().size());
+    assertSameAsPlain(
+        derived,
+        PlainDerivation.derive(
+            RealExports.shopifyRows(text, false),
+            derived.cutoff().toEpochDay(),
+            90,
+            false,
+            true,
+            true,
+            false));
+    assertSameInAnyRowOrder(text, "orders_export.csv", settings, derived);
+
+    // Line grain: each line is quantity x price, a refund status still refunds the whole order.
+    TrainSettings lineGrain = RealExports.trainSettings(shopifyLineGrain());
+    OrderExportReader.Result lineRead = read(shipped, "orders_export.csv", lineGrain);
+    assertEquals(0, lineRead.rowsRejected(), lineRead.rejections().toString());
+    assertEquals(0, lineRead.furtherLines(), "every line is read as a line");
+    RfmFeatures.Derived byLine =
+        RfmFeatures.forTraining(lineRead.book(), lineRead.columns(), lineGrain.rfm());
+    assertSameAsPlain(
+        byLine,
+        PlainDerivation.derive(
+            RealExports.shopifyRows(text, true),
+            byLine.cutoff().toEpochDay(),
+            90,
+            true,
+            true,
+            true,
+            false));
+    assertSameInAnyRowOrder(text, "orders_export.csv", lineGrain, byLine);
+
     // Read with the default, every further line of an order is a bad row; the message names the
     // setting and never a cell.
     Map<String, String> everyRow = new HashMap<>(RealExports.SHOPIFY_SETTINGS);
@@ -233,30 +280,50 @@ class RealExportsTest {
             () -> read(shipped, "orders_export.csv", RealExports.trainSettings(iso)));
     assertTrue(
         e.getMessage().contains("column 'Created at': not a date (yyyy-MM-dd)"), e.getMessage());
-    assertFalse(e.getMessage().contains("2025-05"), e.getMessage());
+    assertFalse(e.getMessage().contains("-0400"), e.getMessage());
   }
 
   @Test
   void superstoresSemicolonsDecimalCommasAndDayFirstDates() throws IOException {
+    String text = EuropeanLocaleExports.superstore();
+    assertTrue(text.startsWith("\uFEFFRow ID;Order ID;Order Date;"), "a byte-order mark");
+    assertTrue(text.endsWith("\r\n") && !text.replace("\r\n", "").contains("\n"), "CRLF");
     TrainSettings settings = RealExports.trainSettings(RealExports.SUPERSTORE_SETTINGS);
-    OrderExportReader.Result r =
-        read(RealExports.bytes(RealExports.SUPERSTORE), "superstore.csv.gz", settings);
-    assertEquals(9_994, r.rowsRead());
+    OrderExportReader.Result r = read(RealExports.gzip(text), "superstore.csv.gz", settings);
+    List<PlainDerivation.Row> rows = RealExports.superstoreRows(text);
+    assertEquals(rows.size(), r.rowsRead());
     assertEquals(0, r.rowsRejected(), r.rejections().toString());
-    assertEquals(793, r.book().customers());
+    assertEquals(
+        rows.stream().map(PlainDerivation.Row::customer).distinct().count(), r.book().customers());
     RfmFeatures.Derived derived = RfmFeatures.forTraining(r.book(), r.columns(), settings.rfm());
-    assertEquals(LocalDate.of(2021, 10, 1), derived.cutoff(), "2021-12-30 minus 90 days");
-    String text = RealExports.text(RealExports.SUPERSTORE);
+    long lastDay = rows.stream().mapToLong(PlainDerivation.Row::day).max().orElseThrow();
+    assertEquals(LocalDate.ofEpochDay(lastDay - 90), derived.cutoff(), "the last day minus 90");
     Map<String, PlainDerivation.Customer> plain =
-        PlainDerivation.derive(
-            RealExports.superstoreRows(text),
-            derived.cutoff().toEpochDay(),
-            90,
-            true,
-            true,
-            false,
-            true);
+        PlainDerivation.derive(rows, derived.cutoff().toEpochDay(), 90, true, true, false, true);
     assertSameAsPlain(derived, plain);
     assertSameInAnyRowOrder(text, "superstore.csv", settings, derived);
+  }
+
+  @Test
+  void theGeneratedExportsAreTheSameForASeedAndSpanMoreThanTheLabelWindow() {
+    LocalDate first = LocalDate.of(2024, 1, 1);
+    LocalDate last = LocalDate.of(2025, 1, 1);
+    assertEquals(
+        ShopifyExports.orders(7, 50, first, last), ShopifyExports.orders(7, 50, first, last));
+    assertFalse(
+        ShopifyExports.orders(7, 50, first, last)
+            .equals(ShopifyExports.orders(8, 50, first, last)));
+    assertEquals(
+        EuropeanLocaleExports.superstore(7, 50, first, last),
+        EuropeanLocaleExports.superstore(7, 50, first, last));
+    assertFalse(
+        EuropeanLocaleExports.superstore(7, 50, first, last)
+            .equals(EuropeanLocaleExports.superstore(8, 50, first, last)));
+    // The exports the tests train on: a few hundred customers, histories longer than 90 days.
+    List<PlainDerivation.Row> rows = RealExports.superstoreRows(EuropeanLocaleExports.superstore());
+    long firstDay = rows.stream().mapToLong(PlainDerivation.Row::day).min().orElseThrow();
+    long lastDay = rows.stream().mapToLong(PlainDerivation.Row::day).max().orElseThrow();
+    assertTrue(lastDay - firstDay > 3 * 365, "days: " + (lastDay - firstDay));
+    assertTrue(rows.stream().map(PlainDerivation.Row::customer).distinct().count() >= 500);
   }
 }

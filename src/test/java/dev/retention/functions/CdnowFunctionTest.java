@@ -27,8 +27,13 @@ class CdnowFunctionTest extends RealExportFunctionTests {
   }
 
   @Override
-  String resource() {
-    return RealExports.CDNOW;
+  byte[] shipped() {
+    return RealExports.bytes(RealExports.CDNOW);
+  }
+
+  @Override
+  String text() {
+    return RealExports.text(RealExports.CDNOW);
   }
 
   @Override

@@ -27,8 +27,13 @@ class GroceriesFunctionTest extends RealExportFunctionTests {
   }
 
   @Override
-  String resource() {
-    return RealExports.GROCERIES;
+  byte[] shipped() {
+    return RealExports.bytes(RealExports.GROCERIES);
+  }
+
+  @Override
+  String text() {
+    return RealExports.text(RealExports.GROCERIES);
   }
 
   @Override

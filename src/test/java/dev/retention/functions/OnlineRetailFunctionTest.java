@@ -31,8 +31,13 @@ class OnlineRetailFunctionTest extends RealExportFunctionTests {
   }
 
   @Override
-  String resource() {
-    return RealExports.ONLINE_RETAIL;
+  byte[] shipped() {
+    return RealExports.bytes(RealExports.ONLINE_RETAIL);
+  }
+
+  @Override
+  String text() {
+    return RealExports.text(RealExports.ONLINE_RETAIL);
   }
 
   @Override

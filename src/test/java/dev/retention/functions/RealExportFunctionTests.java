@@ -33,20 +33,22 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real public export, as it ships, through the train function's Lambda event path with the
- * settings the README documents for it (each subclass's profile): it trains; the derived features
- * the function publishes next to the model ({@code features.csv.gz}) equal an independent
- * derivation ({@link PlainDerivation}) for every customer; the same file in another row order gives
- * the same features; the model records the dialect, and batch scoring with default settings reads
- * the export in that dialect.
+ * A real public export (or a generated one in a real export's shape), as it ships, through the
+ * train function's Lambda event path with the settings the README documents for it (each subclass's
+ * profile): it trains; the derived features the function publishes next to the model ({@code
+ * features.csv.gz}) equal an independent derivation ({@link PlainDerivation}) for every customer;
+ * the same file in another row order gives the same features; the model records the dialect, and
+ * batch scoring with default settings reads the export in that dialect.
  */
 abstract class RealExportFunctionTests {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String BUCKET = LocalS3Resource.BUCKET;
 
-  /** The export's resource, its key name under exports/orders/, the dialect's settings. */
-  abstract String resource();
+  /** The export's bytes as shipped, its text, its key name under exports/orders/, its settings. */
+  abstract byte[] shipped();
+
+  abstract String text();
 
   abstract String name();
 
@@ -110,7 +112,7 @@ abstract class RealExportFunctionTests {
 
   @Test
   void trainsAsShippedWithTheDocumentedSettings() throws IOException {
-    byte[] shipped = RealExports.bytes(resource());
+    byte[] shipped = shipped();
     upload("exports/orders/" + name(), shipped);
     JsonNode summary = train("exports/orders/" + name());
     RetentionModel model = ModelJson.read(download(summary.get("modelKey").asText()));
@@ -151,7 +153,7 @@ abstract class RealExportFunctionTests {
     LocalDate cutoff = LocalDate.parse(derivation.cutoff());
     Map<String, PlainDerivation.Customer> plain =
         PlainDerivation.derive(
-            plainRows(RealExports.text(resource())),
+            plainRows(text()),
             cutoff.toEpochDay(),
             derivation.labelWindowDays(),
             true,
@@ -179,7 +181,7 @@ abstract class RealExportFunctionTests {
         header.subList(1, header.size() - 1));
 
     // The same rows in another order: the same features for every customer.
-    String shuffled = RealExports.shuffled(RealExports.text(resource()), 42);
+    String shuffled = RealExports.shuffled(text(), 42);
     String other = "exports/orders/shuffled-" + name().replace(".gz", "");
     upload(other, shuffled.getBytes(StandardCharsets.UTF_8));
     JsonNode second = train(other);
@@ -212,7 +214,7 @@ abstract class RealExportFunctionTests {
       assertEquals(BatchSummary.Status.SCORED, scored.status(), scored.toString());
       assertEquals(0, scored.rowsRejected());
       long lastDay = 0;
-      List<PlainDerivation.Row> rows = plainRows(RealExports.text(resource()));
+      List<PlainDerivation.Row> rows = plainRows(text());
       for (PlainDerivation.Row row : rows) {
         lastDay = Math.max(lastDay, row.day());
       }

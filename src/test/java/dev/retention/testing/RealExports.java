@@ -19,8 +19,9 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The real public exports under {@code src/test/resources/real/} (source and licence in each
- * folder's {@code SOURCE.md}), their bytes as shipped, the settings that read them (the README's
- * worked examples), and their rows read the plain way for {@link PlainDerivation}.
+ * folder's {@code SOURCE.md}), their bytes as shipped, the settings that read them and the
+ * generated exports in the shapes of {@link ShopifyExports} and {@link EuropeanLocaleExports} (the
+ * README's worked examples), and their rows read the plain way for {@link PlainDerivation}.
  */
 public final class RealExports {
 
@@ -40,12 +41,9 @@ public final class RealExports {
   public static final String GROCERIES = "/real/groceries/Groceries_dataset.csv.gz";
 
   /**
-   * A Shopify development store's orders export: a row per line item, the order's total and
-   * financial status on its first row only, dates {@code 2025-05-11 09:55:16 -0400}.
+   * The settings that read Shopify's orders export ({@link ShopifyExports}) as shipped, an order
+   * per row with a total.
    */
-  public static final String SHOPIFY = "/real/shopify/orders_export.csv";
-
-  /** The settings that read Shopify's orders export as shipped, an order per row with a total. */
   public static final Map<String, String> SHOPIFY_SETTINGS =
       Map.of(
           "retention.orders.customer-id-column", "Email",
@@ -58,12 +56,10 @@ public final class RealExports {
           "retention.orders.order-cells", "ONE_ROW");
 
   /**
-   * Tableau's "Sample - Superstore" order lines as re-exported by a European-locale spreadsheet:
-   * {@code ;} between fields, decimal commas, {@code dd/MM/yyyy}, a UTF-8 BOM, CRLF.
+   * The settings that read Superstore-shaped order lines as a European-locale spreadsheet saves
+   * them ({@link EuropeanLocaleExports}): {@code ;} between fields, decimal commas, {@code
+   * dd/MM/yyyy}, a UTF-8 BOM, CRLF.
    */
-  public static final String SUPERSTORE = "/real/superstore/Sample - Superstore.csv.gz";
-
-  /** The settings that read the Superstore export as shipped. */
   public static final Map<String, String> SUPERSTORE_SETTINGS =
       Map.of(
           "retention.orders.customer-id-column", "Customer ID",
@@ -243,6 +239,38 @@ public final class RealExports {
               amount,
               Double.parseDouble(f.get(18)),
               amount < 0));
+    }
+    return rows;
+  }
+
+  /**
+   * Shopify's rows with an e-mail, the plain way. At order grain an order is its first line's
+   * {@code Total} (its further lines have none); at line grain each line is quantity × price. An
+   * order whose status is a refund status is refunded whole: at order grain its row is a refund
+   * row, at line grain its lines are bought and a status-only refund row nets them.
+   */
+  public static List<PlainDerivation.Row> shopifyRows(String text, boolean lineGrain) {
+    List<PlainDerivation.Row> rows = new ArrayList<>();
+    for (List<String> f : records(text)) {
+      String customer = f.get(1);
+      if (customer.isEmpty()) {
+        continue; // a guest's order
+      }
+      String order = f.get(0);
+      long day = LocalDate.parse(f.get(15).substring(0, 10)).toEpochDay();
+      boolean refund = ShopifyExports.REFUND_STATUSES.contains(f.get(2));
+      if (!lineGrain) {
+        if (!f.get(11).isEmpty()) {
+          double total = Double.parseDouble(f.get(11));
+          rows.add(new PlainDerivation.Row(customer, order, day, total, Double.NaN, refund));
+        }
+        continue;
+      }
+      double amount = Double.parseDouble(f.get(16)) * Double.parseDouble(f.get(18));
+      rows.add(new PlainDerivation.Row(customer, order, day, amount, Double.NaN, false));
+      if (refund) {
+        rows.add(new PlainDerivation.Row(customer, order, day, 0, Double.NaN, true));
+      }
     }
     return rows;
   }

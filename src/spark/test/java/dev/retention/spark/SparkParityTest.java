@@ -281,10 +281,10 @@ class SparkParityTest {
         lambda.customerValue().usedInClassifier(), spark.customerValue().usedInClassifier());
   }
 
-  /** A real export's text, as a file of several parts (a gzip would be one). */
-  private static Path plainCopy(String resource, String name) throws IOException {
+  /** An export's text, as a file of several parts (a gzip would be one). */
+  private static Path plainCopy(String text, String name) throws IOException {
     Path file = work.resolve(name);
-    Files.writeString(file, dev.retention.testing.RealExports.text(resource));
+    Files.writeString(file, text);
     return file;
   }
 
@@ -294,16 +294,17 @@ class SparkParityTest {
     for (var export :
         List.of(
             Map.entry(
-                dev.retention.testing.RealExports.ONLINE_RETAIL,
+                dev.retention.testing.RealExports.text(
+                    dev.retention.testing.RealExports.ONLINE_RETAIL),
                 dev.retention.testing.RealExports.ONLINE_RETAIL_SETTINGS),
             Map.entry(
-                dev.retention.testing.RealExports.CDNOW,
+                dev.retention.testing.RealExports.text(dev.retention.testing.RealExports.CDNOW),
                 dev.retention.testing.RealExports.CDNOW_SETTINGS),
             Map.entry(
-                dev.retention.testing.RealExports.GROCERIES,
+                dev.retention.testing.RealExports.text(dev.retention.testing.RealExports.GROCERIES),
                 dev.retention.testing.RealExports.GROCERIES_SETTINGS),
             Map.entry(
-                dev.retention.testing.RealExports.SUPERSTORE,
+                dev.retention.testing.EuropeanLocaleExports.superstore(),
                 dev.retention.testing.RealExports.SUPERSTORE_SETTINGS))) {
       TrainSettings dialect = JobSettings.of(export.getValue()).train();
       Path file =
@@ -318,49 +319,16 @@ class SparkParityTest {
   }
 
   /**
-   * Shopify's shape (an order's total and status on its first line only, retention.orders.
-   * order-cells=ONE_ROW), split into parts that cut orders between their lines: the same reading,
-   * at order and at line grain, as the function's.
+   * Shopify's shape ({@code ShopifyExports}: an order's total and status on its first line only,
+   * retention.orders.order-cells=ONE_ROW), split into parts that cut orders between their lines:
+   * the same reading, at order and at line grain, as the function's.
    */
   @Test
   void orderCellsOnOneRowReadTheSameInPartsThatCutOrders() throws IOException {
-    java.util.Random random = new java.util.Random(11);
-    StringBuilder csv =
-        new StringBuilder(
-            "Name,Email,Financial Status,Total,Created at,Lineitem quantity,Lineitem price\n");
-    for (int order = 0; order < 3_000; order++) {
-      String email = random.nextInt(10) == 0 ? "" : "c" + random.nextInt(400) + "@example.com";
-      String created = LocalDate.of(2025, 1, 1).plusDays(random.nextInt(360)) + " 10:00:00 -0400";
-      String status = random.nextInt(12) == 0 ? "refunded" : "paid";
-      int lines = 1 + random.nextInt(4);
-      int[] quantity = new int[lines];
-      int[] cents = new int[lines];
-      long total = 0;
-      for (int l = 0; l < lines; l++) {
-        quantity[l] = 1 + random.nextInt(3);
-        cents[l] = 100 + random.nextInt(9_000);
-        total += (long) quantity[l] * cents[l];
-      }
-      for (int l = 0; l < lines; l++) {
-        csv.append('#').append(1000 + order).append(',').append(email).append(',');
-        csv.append(l == 0 ? status : "").append(',');
-        csv.append(l == 0 ? String.format(java.util.Locale.ROOT, "%.2f", total / 100.0) : "");
-        csv.append(',').append(created).append(',').append(quantity[l]).append(',');
-        csv.append(String.format(java.util.Locale.ROOT, "%.2f", cents[l] / 100.0)).append('\n');
-      }
-    }
     Path file = work.resolve("shopify-shaped.csv");
-    Files.writeString(file, csv);
+    Files.writeString(file, dev.retention.testing.ShopifyExports.orders());
     splitEvery(8 << 10);
-    Map<String, String> orderGrain =
-        Map.of(
-            "retention.orders.customer-id-column", "Email",
-            "retention.orders.order-id-column", "Name",
-            "retention.orders.order-date-column", "Created at",
-            "retention.orders.amount-column", "Total",
-            "retention.orders.status-column", "Financial Status",
-            "retention.orders.date-formats", "yyyy-MM-dd HH:mm:ss xx",
-            "retention.orders.order-cells", "ONE_ROW");
+    Map<String, String> orderGrain = dev.retention.testing.RealExports.SHOPIFY_SETTINGS;
     Map<String, String> lineGrain = new java.util.HashMap<>(orderGrain);
     lineGrain.remove("retention.orders.amount-column");
     lineGrain.put("retention.orders.quantity-column", "Lineitem quantity");

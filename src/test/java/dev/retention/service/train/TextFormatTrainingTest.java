@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.retention.model.RetentionModel;
 import dev.retention.service.EmfMetrics;
+import dev.retention.testing.EuropeanLocaleExports;
 import dev.retention.testing.RealExports;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,10 +49,10 @@ class TextFormatTrainingTest {
         train(
             "superstore",
             "exports/orders/superstore.csv.gz",
-            RealExports.bytes(RealExports.SUPERSTORE),
+            RealExports.gzip(EuropeanLocaleExports.superstore()),
             settings);
     assertEquals(TrainSummary.Status.TRAINED, summary.status(), summary.toString());
-    assertEquals(9_994, summary.rowsRead());
+    assertEquals(EuropeanLocaleExports.superstore().lines().count() - 1, summary.rowsRead());
     assertEquals(0, summary.rowsRejected());
     RetentionModel model = local.model("superstore", summary.version());
     assertEquals(";", model.derivation().dialect().get("delimiter"));
