@@ -13,6 +13,8 @@ import dev.retention.features.RfmOptions;
 import dev.retention.model.BandTable;
 import dev.retention.model.Playbook;
 import dev.retention.model.RetentionModel;
+import dev.retention.model.Scorer;
+import dev.retention.model.WindowAgreement;
 import dev.retention.testing.HeadlessChromium;
 import dev.retention.testing.SyntheticOrders;
 import dev.retention.training.OrdersDerivation;
@@ -275,42 +277,42 @@ class ReportBrowserTest {
     return new UpliftBatch(model, m, sums.table(model.segmentation().minSize()), manifest);
   }
 
-  /** A model from seeded orders, with a minimum segment size that merges some segments. */
+  /** The seeded orders the report fixtures train on, read and derived once per call. */
+  private record SeededOrders(OrderExportReader.Result read, RfmFeatures.Derived derived) {
+
+    static SeededOrders generate() throws IOException {
+      StringWriter orders = new StringWriter();
+      SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 3L);
+      OrderExportReader.Result read =
+          OrderExportReader.read(
+              new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
+              ExportFormat.of("orders.csv").orElseThrow(),
+              OrdersSchema.defaults(),
+              null);
+      return new SeededOrders(
+          read, RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults()));
+    }
+  }
+
   /**
    * The training customers scored by {@code model}: its two probabilities of buying, per segment.
    */
-  static dev.retention.model.WindowAgreement windowOf(RetentionModel model) throws IOException {
-    StringWriter orders = new StringWriter();
-    SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 3L);
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
-            ExportFormat.of("orders.csv").orElseThrow(),
-            OrdersSchema.defaults(),
-            null);
-    RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
-    dev.retention.model.Scorer scorer = dev.retention.model.Scorer.of(model);
-    dev.retention.model.WindowAgreement.Sums sums =
-        new dev.retention.model.WindowAgreement.Sums(model.segmentation().k());
+  static WindowAgreement windowOf(RetentionModel model) throws IOException {
+    RfmFeatures.Derived derived = SeededOrders.generate().derived();
+    Scorer scorer = Scorer.of(model);
+    WindowAgreement.Sums sums = new WindowAgreement.Sums(model.segmentation().k());
     for (int i = 0; i < derived.features().rows(); i++) {
-      dev.retention.model.Scorer.Score score = scorer.score(derived.features().row(i));
+      Scorer.Score score = scorer.score(derived.features().row(i));
       sums.add(score.segment(), score.probability(), score.value());
     }
     return sums.table(model.customerValue().windowDays(), model.segmentation().minSize());
   }
 
+  /** A model from seeded orders, with a minimum segment size that merges some segments. */
   static RetentionModel trainedModel() throws IOException {
-    StringWriter orders = new StringWriter();
-    SyntheticOrders.write(orders, 30_000, 3_000, LocalDate.of(2026, 10, 31), 3L);
-    OrderExportReader.Result read =
-        OrderExportReader.read(
-            new ByteArrayInputStream(orders.toString().getBytes(StandardCharsets.UTF_8)),
-            ExportFormat.of("orders.csv").orElseThrow(),
-            OrdersSchema.defaults(),
-            null);
-    RfmFeatures.Derived derived =
-        RfmFeatures.forTraining(read.book(), read.columns(), RfmOptions.defaults());
+    SeededOrders seeded = SeededOrders.generate();
+    OrderExportReader.Result read = seeded.read();
+    RfmFeatures.Derived derived = seeded.derived();
     SegmentOptions segments = new SegmentOptions(150, "recency_days", "frequency", "monetary");
     return new Trainer(TrainingOptions.defaults(), segments, Playbook.of(0.33, 0.66, null))
         .train(
