@@ -70,41 +70,7 @@ final class SparkExports {
       long guestRows,
       long customerIdsMerged,
       List<String> warnings,
-      long furtherLines) {
-
-    Loaded(
-        JavaRDD<Block> blocks,
-        List<String> columns,
-        int rows,
-        long rowsRead,
-        long rowsRejected,
-        List<String> rejections,
-        List<String> ignored,
-        RfmFeatures.Counts counts,
-        LocalDate cutoff,
-        List<RfmFeatures.Definition> definitions,
-        RfmFeatures.Columns optional,
-        long guestRows,
-        long customerIdsMerged,
-        List<String> warnings) {
-      this(
-          blocks,
-          columns,
-          rows,
-          rowsRead,
-          rowsRejected,
-          rejections,
-          ignored,
-          counts,
-          cutoff,
-          definitions,
-          optional,
-          guestRows,
-          customerIdsMerged,
-          warnings,
-          0);
-    }
-  }
+      long furtherLines) {}
 
   /** The export's lines, each part an input stream from its first line's number. */
   private static JavaPairRDD<LongWritable, Text> lines(JavaSparkContext sc, String path) {
@@ -339,7 +305,8 @@ final class SparkExports {
         null,
         guests,
         0,
-        List.of());
+        List.of(),
+        0);
   }
 
   /**
@@ -443,7 +410,8 @@ final class SparkExports {
         null,
         guests,
         0,
-        List.of());
+        List.of(),
+        0);
   }
 
   /** Blocks of sorted customer rows, and how many rows they hold. */
