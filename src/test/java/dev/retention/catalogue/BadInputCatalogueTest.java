@@ -1353,16 +1353,7 @@ class BadInputCatalogueTest {
               dev.retention.service.batch.BatchScoringService batch =
                   new dev.retention.service.batch.BatchScoringService(
                       new ModelStore(new Bucket(s3, BUCKET), "models/", "default"),
-                      new dev.retention.service.batch.BatchSettings(
-                          plain.prefix(),
-                          plain.outputPrefix(),
-                          plain.features(),
-                          plain.orders(),
-                          plain.limits(),
-                          plain.rfm(),
-                          plain.order(),
-                          plain.text(),
-                          plain.lookup(),
+                      plain.withCampaign(
                           new dev.retention.service.batch.BatchSettings.Campaign(
                               "spring-2027", dev.retention.campaign.CampaignOptions.defaults())));
               String pointer =

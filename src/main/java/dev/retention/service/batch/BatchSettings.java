@@ -57,6 +57,12 @@ public record BatchSettings(
         Campaign.off());
   }
 
+  /** These settings with each scored export becoming {@code campaign}. */
+  public BatchSettings withCampaign(Campaign campaign) {
+    return new BatchSettings(
+        prefix, outputPrefix, features, orders, limits, rfm, order, text, lookup, campaign);
+  }
+
   /**
    * The lookup index of each batch's scores.
    *

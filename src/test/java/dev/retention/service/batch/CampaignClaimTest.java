@@ -73,17 +73,7 @@ class CampaignClaimTest {
               RfmOptions.defaults(),
               BatchSettings.Order.PRIORITY);
       BatchSettings settings =
-          new BatchSettings(
-              plain.prefix(),
-              plain.outputPrefix(),
-              plain.features(),
-              plain.orders(),
-              plain.limits(),
-              plain.rfm(),
-              plain.order(),
-              plain.text(),
-              plain.lookup(),
-              new BatchSettings.Campaign("winter-2026", CampaignOptions.defaults()));
+          plain.withCampaign(new BatchSettings.Campaign("winter-2026", CampaignOptions.defaults()));
       CountDownLatch start = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       List<Future<String>> runs = new ArrayList<>();
