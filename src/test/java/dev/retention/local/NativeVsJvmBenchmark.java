@@ -1,7 +1,6 @@
 package dev.retention.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retention.testing.Events;
 import dev.retention.testing.S3ProxyServer;
@@ -120,9 +119,9 @@ public final class NativeVsJvmBenchmark {
       }
 
       // 2. cold start to the first score response.
-      Path single = work.resolve("score-single.json");
-      Path batch = work.resolve("score-batch-1000.json");
-      scoreEvents(single, batch);
+      Path[] scoreEvents = FunctionBenchmark.scoreEvents(work);
+      Path single = scoreEvents[0];
+      Path batch = scoreEvents[1];
       System.out.println("cold start to the first score response (three fresh processes each):");
       FunctionBenchmark.coldStartVariants(jvm, s3, work, single);
       List<String> nativeCold = new ArrayList<>();
@@ -242,30 +241,6 @@ public final class NativeVsJvmBenchmark {
       }
     }
     return out;
-  }
-
-  /** A single-customer and a 1,000-customer score event over the benchmark's features. */
-  private static void scoreEvents(Path single, Path batch) throws Exception {
-    ObjectNode customer = MAPPER.createObjectNode();
-    customer.put("customerId", "C-1");
-    ObjectNode features = customer.putObject("features");
-    for (int c = 0; c < 8; c++) {
-      features.put("f" + c, 0.25 * c - 0.5);
-    }
-    ObjectNode one = (ObjectNode) MAPPER.readTree(Path.of("events/score-single.json").toFile());
-    one.put("body", customer.toString());
-    MAPPER.writeValue(single.toFile(), one);
-    ObjectNode event = (ObjectNode) MAPPER.readTree(Path.of("events/score-batch.json").toFile());
-    ObjectNode body = MAPPER.createObjectNode();
-    ArrayNode customers = body.putArray("customers");
-    for (int i = 0; i < 1000; i++) {
-      ObjectNode c = customer.deepCopy();
-      c.put("customerId", "C-" + i);
-      ((ObjectNode) c.get("features")).put("f0", (i % 100) / 25.0 - 2);
-      customers.add(c);
-    }
-    event.put("body", body.toString());
-    MAPPER.writeValue(batch.toFile(), event);
   }
 
   private static String argument(String[] args, String name, String fallback) {
