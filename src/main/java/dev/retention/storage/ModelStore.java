@@ -249,9 +249,13 @@ public final class ModelStore {
   Published advanceLatest(RetentionModel model, String sha256) {
     byte[] pointer = pointerJson(model, sha256);
     String key = versionKey(model.version());
+    // Once this call has written the pointer, finding it at this model means the write landed
+    // (its answer lost, or its read-back not yet consistent): that is MOVED, not ALREADY_LIVE.
+    boolean written = false;
     for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
       Optional<Bucket.Stored> stored = bucket.read(latestKey());
       if (stored.isEmpty()) {
+        written = true;
         if (bucket.putIfAbsent(latestKey(), pointer, "application/json")) {
           Published verified = verify(model, key);
           if (verified != null) {
@@ -262,11 +266,12 @@ public final class ModelStore {
       }
       LivePointer live = LivePointer.parse(stored.get());
       if (model.version().equals(live.version())) {
-        return new Published(key, Pointer.ALREADY_LIVE, model.version());
+        return new Published(key, written ? Pointer.MOVED : Pointer.ALREADY_LIVE, model.version());
       }
       if (live.valid() && !newer(model.order(), orderOf(live))) {
         return new Published(key, Pointer.NEWER_IS_LIVE, live.version());
       }
+      written = true;
       if (bucket.putIfMatch(latestKey(), pointer, "application/json", stored.get().etag())) {
         Published verified = verify(model, key);
         if (verified != null) {
